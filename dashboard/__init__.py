@@ -1,0 +1,1 @@
+"""jointcare dashboard: a Dash app over the read-only warehouse."""

@@ -1,0 +1,379 @@
+"""Build the warehouse from a folder of raw files, atomically.
+
+The build writes a new DuckDB file beside the target and moves it into place (os.replace, atomic
+on one filesystem) only after every file loaded, every key proved unique, every model ran and
+every contract held. Any failure leaves the previous warehouse byte-for-byte as it was, and the
+user gets every problem at once. `check` runs the same steps into a throwaway file.
+
+The raw layer (all-text copies of the files) exists only during the build: the warehouse keeps
+the intermediate models, the marts and the data-quality tables, not a second copy of the input.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import resource
+import shutil
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import yaml
+
+from etl import __version__, settings
+from etl.contracts import Contract, check as check_contract, contract_path
+from etl.errors import BuildFailed, SourceError
+from etl.loaders import create_raw_tables, load_file, quote_ident
+from etl.models import Model, build_order, discover, load_macros, run, upstream_sources
+from etl.rawfiles import RawFile, find_files, is_data_file, make_readable, sniff
+from etl.sources import load_sources
+
+METHOD_FILE = Path(__file__).with_name("method.yml")
+
+DQ_TABLES = """
+create table dq_load_log (
+    file_id integer, file varchar, source varchar, source_title varchar, status varchar,
+    checksum_sha256 varchar, size_bytes bigint, encoding varchar, line_endings varchar,
+    rows_read bigint, rows_loaded bigint, rows_rejected bigint, seconds double, note varchar
+);
+create table dq_rejected_rows (
+    file_id integer, file varchar, source varchar, line bigint, "column" varchar, value varchar, reason varchar
+);
+create table meta_demo_manifest (manifest_json varchar, is_fictional boolean);
+"""
+
+
+@dataclass
+class StepTiming:
+    step: str
+    seconds: float
+    rows: int = 0
+    peak_rss_mb: float = 0.0
+
+
+@dataclass
+class BuildReport:
+    files: list[dict] = field(default_factory=list)
+    unrecognised: list[tuple[str, str]] = field(default_factory=list)
+    empty_models: list[str] = field(default_factory=list)
+    tables: dict[str, int] = field(default_factory=dict)
+    steps: list[StepTiming] = field(default_factory=list)
+    is_demo: bool = False
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def method_constants() -> dict[str, dict]:
+    constants = {}
+    for group, items in yaml.safe_load(METHOD_FILE.read_text()).items():
+        for name, spec in items.items():
+            constants[name] = {"group": group, "value": spec["value"], "meaning": " ".join(spec["meaning"].split())}
+    return constants
+
+
+def build(raw_dir: Path, db_path: Path, *, allow_unknown: bool = False,
+          echo: Callable[[str], None] = print) -> BuildReport:
+    raw_dir, db_path = Path(raw_dir), Path(db_path)
+    if not raw_dir.is_dir():
+        raise BuildFailed([f"{raw_dir}: no such folder of raw files"])
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    work_dir = Path(tempfile.mkdtemp(prefix=".jointcare-build-", dir=db_path.parent))
+    try:
+        new_db = work_dir / "warehouse.duckdb"
+        report = _build_into(raw_dir, new_db, work_dir, allow_unknown=allow_unknown, echo=echo)
+        os.replace(new_db, db_path)
+        return report
+    finally:
+        shutil.rmtree(work_dir, ignore_errors=True)
+
+
+def check(raw_dir: Path, *, allow_unknown: bool = False, echo: Callable[[str], None] = print) -> BuildReport:
+    """Validate a raw folder exactly as a build would, writing nothing the user keeps."""
+    raw_dir = Path(raw_dir)
+    if not raw_dir.is_dir():
+        raise BuildFailed([f"{raw_dir}: no such folder of raw files"])
+    with tempfile.TemporaryDirectory(prefix="jointcare-check-") as scratch:
+        return _build_into(raw_dir, Path(scratch) / "check.duckdb", Path(scratch),
+                           allow_unknown=allow_unknown, echo=echo)
+
+
+def _connect(path: Path, work_dir: Path) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect(str(path))
+    con.execute(f"set memory_limit = '{settings.get('JOINTCARE_BUILD_MEMORY')}'")
+    con.execute(f"set threads = {settings.get_int('JOINTCARE_THREADS')}")
+    con.execute(f"set temp_directory = '{work_dir / 'spill'}'")
+    return con
+
+
+def _timed(report: BuildReport, step: str, started: float, rows: int = 0) -> None:
+    report.steps.append(StepTiming(step, round(time.perf_counter() - started, 3), rows, round(peak_rss_mb(), 1)))
+
+
+def _build_into(raw_dir: Path, db_path: Path, work_dir: Path, *, allow_unknown: bool,
+                echo: Callable[[str], None]) -> BuildReport:
+    report = BuildReport()
+    problems: list[str] = []
+    con = _connect(db_path, work_dir)
+    try:
+        con.execute(DQ_TABLES)
+        create_raw_tables(con)
+        load_macros(con)
+        constants = method_constants()
+        for name, spec in constants.items():
+            con.execute(f"set variable {name} = {spec['value']}")
+
+        started = time.perf_counter()
+        recognised = _sniff_all(raw_dir, report, problems, allow_unknown)
+        _timed(report, "recognise files", started)
+
+        for file_id, raw in enumerate(recognised, start=1):
+            started = time.perf_counter()
+            try:
+                make_readable(raw, work_dir)
+                result = load_file(con, raw, file_id)
+            except SourceError as error:
+                problems.append(str(error))
+                _log_file(con, file_id, raw, "failed", 0, 0, time.perf_counter() - started, str(error))
+                continue
+            _log_file(con, file_id, raw, "loaded", result.rows_read, result.rows_rejected,
+                      time.perf_counter() - started, result.note)
+            _timed(report, f"load {raw.name}", started, result.rows_read)
+
+        started = time.perf_counter()
+        problems += _check_keys(con, recognised)
+        _check_references(con, recognised)
+        _refresh_counts(con)
+        _timed(report, "check keys and references", started)
+        if problems:
+            raise BuildFailed(problems)
+
+        models = discover()
+        present = {row[0] for row in con.execute("select distinct source from dq_load_log where status = 'loaded'").fetchall()}
+        model_errors = []
+        for model in build_order(models):
+            started = time.perf_counter()
+            try:
+                run(con, model)
+            except duckdb.Error as error:
+                model_errors.append(f"model {model.name} ({model.path.name}) failed: {error}")
+                break
+            rows = con.execute(f"select count(*) from {model.name}").fetchone()[0] if model.materialisation == "table" else 0
+            if model.materialisation == "table":
+                _timed(report, f"model {model.name}", started, rows)
+        if model_errors:
+            raise BuildFailed(model_errors)
+
+        started = time.perf_counter()
+        failures = []
+        for model in models.values():
+            path = contract_path(model.path)
+            if not path.exists():
+                failures.append(f"{model.name}: no contract (expected {path.relative_to(path.parents[2])})")
+                continue
+            failures += check_contract(con, Contract.load(path))
+        _timed(report, "contracts", started)
+        if failures:
+            raise BuildFailed(failures)
+
+        _write_meta(con, models, present, constants, raw_dir, report)
+        _drop_build_only(con, models)
+        con.execute("checkpoint")
+        report.files = [dict(zip(("file", "source", "status", "rows_read", "rows_loaded", "rows_rejected"), row))
+                        for row in con.execute("select file, source, status, rows_read, rows_loaded, rows_rejected "
+                                               "from dq_load_log order by file").fetchall()]
+        report.tables = _table_counts(con)
+        con.execute("create table meta_tables (table_name varchar, row_count bigint)")
+        con.executemany("insert into meta_tables values (?, ?)", [[k, v] for k, v in report.tables.items()])
+        _echo_summary(con, report, echo)
+        return report
+    finally:
+        con.close()
+
+
+def _sniff_all(raw_dir: Path, report: BuildReport, problems: list[str], allow_unknown: bool) -> list[RawFile]:
+    recognised = []
+    for path in find_files(raw_dir):
+        name = path.relative_to(raw_dir).as_posix()
+        if not is_data_file(path):
+            report.unrecognised.append((name, f"not a data file ({path.suffix or 'no extension'}); ignored"))
+            continue
+        try:
+            raw = sniff(path, raw_dir)
+        except SourceError as error:
+            problems.append(str(error))
+            continue
+        if raw.source is None:
+            report.unrecognised.append((name, raw.why_unrecognised))
+            if raw.why_unrecognised == "file is empty":
+                problems.append(str(SourceError(name, "is empty", expected="a header line and data rows")))
+            elif not allow_unknown:
+                problems.append(str(SourceError(
+                    name, f"not recognised: {raw.why_unrecognised}",
+                    expected="the header of one of the sources in etl/sources.yml; "
+                             "pass --allow-unknown to build without it", line=1)))
+            continue
+        recognised.append(raw)
+    return recognised
+
+
+def _log_file(con, file_id: int, raw: RawFile, status: str, rows_read: int, rows_rejected: int,
+              seconds: float, note: str) -> None:
+    con.execute(
+        "insert into dq_load_log values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [file_id, raw.name, raw.source.name, raw.source.title, status, raw.sha256, raw.size,
+         raw.encoding + (" (with BOM)" if raw.has_bom and raw.encoding == "utf-8-sig" else ""), raw.line_ending,
+         rows_read, rows_read - rows_rejected, rows_rejected, round(seconds, 3), note],
+    )
+
+
+def _key_sql(source_name: str, key: str) -> str:
+    spec = load_sources()[source_name].column(key)
+    if spec and any(rule.kind == "date" for rule in spec.rules):
+        return f"parse_any_date({quote_ident(key)})"
+    if key == "_vintage":
+        return "_vintage"
+    return f"upper(trim(coalesce({quote_ident(key)}, '')))"
+
+
+def _check_keys(con, recognised: list[RawFile]) -> list[str]:
+    """Duplicate keys make a file unusable: which row is right cannot be known. Stop and say where."""
+    problems = []
+    names = {file_id: raw.name for file_id, raw in enumerate(recognised, start=1)}
+    for source in load_sources().values():
+        if not source.keys or source.format == "manifest":
+            continue
+        keys = [_key_sql(source.name, key) for key in source.keys]
+        rows = con.execute(
+            f"select {', '.join(keys)}, list(file_id order by file_id, line)[:2], list(line order by file_id, line)[:2], count(*) "
+            f"from (select * from raw.{source.name} anti join (select file_id, line from dq_rejected_rows "
+            f"where source = '{source.name}') using (file_id, line)) "
+            f"group by all having count(*) > 1 order by 1 limit 3"
+        ).fetchall()
+        for row in rows:
+            values = dict(zip(source.keys, row[: len(keys)]))
+            shown = ", ".join(f"{k}={v}" for k, v in values.items() if k != "_vintage")
+            (first_file, second_file), (first_line, second_line) = row[-3], row[-2]
+            where = (f"line {second_line} repeats line {first_line}" if first_file == second_file
+                     else f"line {second_line} repeats line {first_line} of {names[first_file]}")
+            problems.append(str(SourceError(
+                names[second_file], f"duplicate key ({shown}): {where}", line=second_line,
+                expected=f"one row per {', '.join(k for k in source.keys if k != '_vintage')}")))
+    return problems
+
+
+def _check_references(con, recognised: list[RawFile]) -> None:
+    """Reject rows whose code is in none of the reference sources, when any of them is present."""
+    sources = load_sources()
+    for file_id, raw in enumerate(recognised, start=1):
+        for column, references in raw.source.references.items():
+            parts = []
+            for reference in references:
+                ref_source, ref_column = reference.split(".")
+                parts.append(
+                    f"select upper(trim({quote_ident(ref_column)})) as code from raw.{ref_source} "
+                    f"anti join (select file_id, line from dq_rejected_rows where source = '{ref_source}') "
+                    "using (file_id, line)"
+                )
+            known = " union ".join(parts)
+            if not con.execute(f"select exists ({known})").fetchone()[0]:
+                continue
+            titles = " nor ".join(sources[r.split('.')[0]].title for r in references)
+            header = raw.match.mapping.get(column, column) if raw.match else column
+            con.execute(
+                f"insert into dq_rejected_rows select file_id, ?, ?, line, ?, {quote_ident(column)}, "
+                f"'code ' || upper(trim({quote_ident(column)})) || ' is in neither the ' || ? "
+                f"from raw.{raw.source.name} as r where file_id = ? "
+                f"and upper(trim({quote_ident(column)})) not in ({known}) "
+                f"and not exists (select 1 from dq_rejected_rows d where d.file_id = r.file_id and d.line = r.line)",
+                [raw.name, raw.source.name, header.replace("\ufeff", "").strip(), titles, file_id],
+            )
+
+
+def _refresh_counts(con) -> None:
+    con.execute("""
+        update dq_load_log set
+            rows_rejected = counted.rejected,
+            rows_loaded = dq_load_log.rows_read - counted.rejected
+        from (
+            select log.file_id, count(distinct rejected.line) as rejected
+            from dq_load_log as log
+            left join dq_rejected_rows as rejected using (file_id)
+            group by log.file_id
+        ) as counted
+        where dq_load_log.file_id = counted.file_id and dq_load_log.status = 'loaded'
+    """)
+
+
+def _write_meta(con, models: dict[str, Model], present: set[str], constants: dict, raw_dir: Path,
+                report: BuildReport) -> None:
+    sources = load_sources()
+    con.execute("create table meta_method (name varchar, method_group varchar, value double, meaning varchar)")
+    con.executemany("insert into meta_method values (?, ?, ?, ?)",
+                    [[name, spec["group"], spec["value"], spec["meaning"]] for name, spec in constants.items()])
+    con.execute("create table meta_sources (source varchar, title varchar, publisher varchar, url varchar, "
+                "schedule varchar, file_pattern varchar, notes varchar, present boolean)")
+    con.executemany("insert into meta_sources values (?, ?, ?, ?, ?, ?, ?, ?)",
+                    [[s.name, s.title, s.publisher, s.url, s.schedule, s.file_pattern, s.notes, s.name in present]
+                     for s in sources.values()])
+    rows = []
+    for model in build_order(models):
+        if model.materialisation != "table":
+            continue
+        count = con.execute(f"select count(*) from {model.name}").fetchone()[0]
+        missing = sorted(upstream_sources(models, model.name) - present)
+        note = ""
+        if count == 0:
+            note = ("empty: needs " + "; ".join(sources[m].title for m in missing)) if missing else "empty"
+            if model.layer == "marts":
+                report.empty_models.append(f"{model.name} is {note}")
+        contract = Contract.load(contract_path(model.path))
+        rows.append([model.name, model.layer, contract.grain, contract.description, count, missing, note])
+    con.execute("create table meta_models (model varchar, layer varchar, grain varchar, description varchar, "
+                "row_count bigint, missing_sources varchar[], note varchar)")
+    con.executemany("insert into meta_models values (?, ?, ?, ?, ?, ?, ?)", rows)
+    report.is_demo = bool(con.execute("select count(*) from meta_demo_manifest").fetchone()[0])
+    con.execute("create table meta_build (built_at timestamp, jointcare_version varchar, raw_folder varchar, "
+                "is_demo boolean, unrecognised_files varchar)")
+    con.execute("insert into meta_build values (?, ?, ?, ?, ?)",
+                [dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0), __version__, raw_dir.name,
+                 report.is_demo, json.dumps(report.unrecognised)])
+
+
+def _drop_build_only(con, models: dict[str, Model]) -> None:
+    for model in models.values():
+        if model.materialisation == "view":
+            con.execute(f"drop view {model.name}")
+    con.execute("drop schema raw cascade")
+
+
+def _table_counts(con) -> dict[str, int]:
+    names = [row[0] for row in con.execute(
+        "select table_name from duckdb_tables() where schema_name = 'main' order by table_name").fetchall()]
+    return {name: con.execute(f"select count(*) from {quote_ident(name)}").fetchone()[0] for name in names}
+
+
+def _echo_summary(con, report: BuildReport, echo: Callable[[str], None]) -> None:
+    echo(f"{'source':<22} {'files':>5} {'read':>11} {'loaded':>11} {'rejected':>9}")
+    for source, files, read, loaded, rejected in con.execute(
+        "select source, count(*), sum(rows_read), sum(rows_loaded), sum(rows_rejected) from dq_load_log "
+        "group by source order by source"
+    ).fetchall():
+        echo(f"{source:<22} {files:>5} {read:>11,} {loaded:>11,} {rejected:>9,}")
+    missing = [row[0] for row in con.execute("select title from meta_sources where not present "
+                                             "and source <> 'demo_manifest' order by source").fetchall()]
+    if missing:
+        echo("Sources not in the raw folder: " + "; ".join(missing))
+    for name, why in report.unrecognised:
+        echo(f"Not used: {name}: {why}")
+    for line in report.empty_models:
+        echo(line)
+    rejected = con.execute("select count(*) from dq_rejected_rows").fetchone()[0]
+    if rejected:
+        echo(f"{rejected:,} rejected row reasons are in dq_rejected_rows (file, line, column, value, reason).")

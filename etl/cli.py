@@ -1,0 +1,100 @@
+"""The one command line: `jointcare demo | build | check | serve`. Also `python -m etl`."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import click
+
+from etl import settings
+from etl.errors import BuildFailed
+
+
+def _default(name: str) -> str:
+    return settings.get(name)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="jointcare")
+def cli() -> None:
+    """jointcare: join GP practices and social care councils by locality."""
+
+
+@cli.command()
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Folder to write the raw files and manifest.json into.")
+@click.option("--seed", type=int, default=42, show_default=True, help="Random seed; the same seed writes the same bytes.")
+@click.option("--scale", type=click.Choice(["demo", "england"]), default="demo", show_default=True,
+              help="demo: one fictional ICB; england: national size, for benchmarks.")
+def demo(out_dir: Path, seed: int, scale: str) -> None:
+    """Write a fictional area as raw files in the real published layouts."""
+    from etl.demo import generate
+
+    manifest = generate(out_dir, seed=seed, scale=scale)
+    counts = manifest.get("counts", {})
+    shown = ", ".join(f"{value:,} {key}" for key, value in counts.items() if isinstance(value, int))
+    click.echo(f"Wrote a fictional {scale} area to {out_dir} ({shown}).")
+
+
+@cli.command()
+@click.option("--raw", "raw_dir", type=click.Path(path_type=Path), default=lambda: _default("JOINTCARE_RAW"),
+              show_default="JOINTCARE_RAW", help="Folder of raw source files (searched recursively).")
+@click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path),
+              default=lambda: _default("JOINTCARE_DB"), show_default="JOINTCARE_DB", help="Warehouse file to write.")
+@click.option("--allow-unknown", is_flag=True, help="List unrecognised data files and build without them.")
+def build(raw_dir: Path, db_path: Path, allow_unknown: bool) -> None:
+    """Build the warehouse from raw files; the old one stays unless every check passes."""
+    from etl.build import build as run_build
+
+    try:
+        report = run_build(raw_dir, db_path, allow_unknown=allow_unknown, echo=click.echo)
+    except BuildFailed as failure:
+        raise click.ClickException(failure.summary()) from None
+    click.echo(f"Built {db_path} ({len(report.tables)} tables" + (", fictional demo data)." if report.is_demo else ")."))
+
+
+@cli.command()
+@click.option("--raw", "raw_dir", type=click.Path(path_type=Path), default=lambda: _default("JOINTCARE_RAW"),
+              show_default="JOINTCARE_RAW", help="Folder of raw source files (searched recursively).")
+@click.option("--allow-unknown", is_flag=True, help="List unrecognised data files without failing.")
+def check(raw_dir: Path, allow_unknown: bool) -> None:
+    """Validate raw files as a build would, without writing a warehouse."""
+    from etl.build import check as run_check
+
+    try:
+        run_check(raw_dir, allow_unknown=allow_unknown, echo=click.echo)
+    except BuildFailed as failure:
+        raise click.ClickException(failure.summary().replace("The build stopped; the previous warehouse was left as it was.",
+                                                             "The raw files would not build:")) from None
+    click.echo("The raw files would build.")
+
+
+@cli.command()
+@click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path),
+              default=lambda: _default("JOINTCARE_DB"), show_default="JOINTCARE_DB", help="Warehouse to serve.")
+@click.option("--port", type=int, default=lambda: settings.get_int("PORT"), show_default="PORT", help="Port on 127.0.0.1.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--workers", type=int, default=lambda: settings.get_int("WEB_CONCURRENCY"), show_default="WEB_CONCURRENCY",
+              help="gunicorn worker processes.")
+@click.option("--dev", is_flag=True, help="Use Dash's development server instead of gunicorn.")
+def serve(db_path: Path, port: int, host: str, workers: int, dev: bool) -> None:
+    """Serve the dashboard (gunicorn; --dev for the development server)."""
+    if not db_path.exists():
+        raise click.ClickException(f"{db_path}: no warehouse there. Build one with `jointcare build` "
+                                   "(or `make run`, which builds the demo).")
+    os.environ["JOINTCARE_DB"] = str(db_path.resolve())
+    if dev:
+        from dashboard.app import app
+
+        app.run(host=host, port=port, debug=settings.get("JOINTCARE_DEBUG") == "1")
+        return
+    gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or shutil.which("gunicorn")
+    if gunicorn is None:
+        raise click.ClickException("gunicorn is not installed in this environment; run `make run`.")
+    root = Path(__file__).resolve().parent.parent
+    os.chdir(root)  # gunicorn.conf.py and the dashboard package are found from the project folder
+    os.execv(gunicorn, [gunicorn, "dashboard.app:server", "--config", str(root / "gunicorn.conf.py"),
+                        "--bind", f"{host}:{port}", "--workers", str(workers)])

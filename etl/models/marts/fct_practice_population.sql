@@ -1,0 +1,20 @@
+-- One row per practice, quarter (release month), sex and 5-year age band: registered patients.
+-- The 'ALL' band and sex rows are kept, as published, so totals need no re-adding.
+with population as (
+    select * from stg_nhs__practice_age
+),
+
+final as (
+    select
+        practice_code,
+        quarter,
+        extract_date,
+        sex,
+        age_band,
+        age_lower,
+        age_upper,
+        patients
+    from population
+)
+
+select * from final

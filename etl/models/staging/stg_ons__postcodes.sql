@@ -1,0 +1,18 @@
+-- Postcode to local authority district (and county, LSOA), from ONSPD or NSPL or an extract.
+with valid as (
+    select * from {{ valid_rows('postcode_directory') }}
+),
+
+typed as (
+    select
+        file_id,
+        postcode_key(postcode) as postcode_key,
+        upper(trim(postcode)) as postcode,
+        nullif(trim(date_terminated), '') is not null as is_terminated,
+        nullif(upper(trim(lad_code)), '') as lad_code,
+        nullif(upper(trim(county_code)), '') as county_code,
+        nullif(upper(trim(lsoa21_code)), '') as lsoa21_code
+    from valid
+)
+
+select * from typed

@@ -1,0 +1,155 @@
+"""Find raw files, sniff their encoding and line endings, and recognise each one's source.
+
+One pass over each file's bytes gives its checksum, its line count, whether it is valid UTF-8 and
+whether its last line is complete, so that loading never has to re-read a file to explain itself.
+Windows-1252 files are transcoded to UTF-8 in the build's work folder, because DuckDB's CSV reader
+only knows UTF-8 and Latin-1 without an extension (and cp1252 is not Latin-1: 0x96 is an en dash).
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import hashlib
+import io
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from etl.errors import SourceError
+from etl.sources import HeaderMatch, Source, load_sources, recognise_header
+
+DATA_SUFFIXES = {".csv", ".txt", ".geojson", ".json"}
+CHUNK = 16 * 1024 * 1024
+
+
+@dataclass
+class RawFile:
+    path: Path
+    name: str  # path relative to the raw folder, as users see it in messages
+    size: int = 0
+    sha256: str = ""
+    encoding: str = "utf-8"
+    has_bom: bool = False
+    line_ending: str = "LF"
+    lines: int = 0  # physical lines, counting a final line without a newline
+    ends_with_newline: bool = True
+    header: list[str] = field(default_factory=list)
+    source: Source | None = None
+    match: HeaderMatch | None = None
+    why_unrecognised: str = ""
+    readable_path: Path | None = None  # UTF-8 copy for cp1252 files, else the file itself
+
+
+def find_files(raw_dir: Path) -> list[Path]:
+    return sorted(p for p in raw_dir.rglob("*") if p.is_file() and not p.name.startswith("."))
+
+
+def sniff(path: Path, raw_dir: Path) -> RawFile:
+    raw = RawFile(path=path, name=path.relative_to(raw_dir).as_posix())
+    digest = hashlib.sha256()
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    utf8 = True
+    newlines = crlf = 0
+    first = b""
+    last_byte = b""
+    try:
+        with path.open("rb") as handle:
+            while chunk := handle.read(CHUNK):
+                if not first:
+                    first = chunk[:65536]
+                digest.update(chunk)
+                newlines += chunk.count(b"\n")
+                crlf += chunk.count(b"\r\n")
+                last_byte = chunk[-1:]
+                raw.size += len(chunk)
+                if utf8:
+                    try:
+                        decoder.decode(chunk)
+                    except UnicodeDecodeError:
+                        utf8 = False
+    except OSError as error:
+        raise SourceError(raw.name, f"cannot be read ({error.strerror})") from None
+    raw.sha256 = digest.hexdigest()
+    raw.has_bom = first.startswith(codecs.BOM_UTF8)
+    raw.encoding = ("utf-8-sig" if raw.has_bom else "utf-8") if utf8 else "cp1252"
+    raw.line_ending = "CRLF" if crlf and crlf == newlines else ("LF" if not crlf else "mixed")
+    raw.ends_with_newline = last_byte == b"\n"
+    raw.lines = newlines + (0 if raw.ends_with_newline or not raw.size else 1)
+    raw.readable_path = path
+    if b"\x00" in first:
+        raw.why_unrecognised = "binary file, not text"
+        return raw
+    text = first.decode("utf-8-sig" if utf8 else "cp1252", errors="replace")
+    _recognise(raw, text)
+    return raw
+
+
+def _recognise(raw: RawFile, text: str) -> None:
+    sources = load_sources()
+    stripped = text.lstrip()
+    if raw.path.suffix.lower() in {".geojson", ".json"} or stripped.startswith("{"):
+        _recognise_json(raw, sources)
+        return
+    first_line = text.splitlines()[0] if text.strip() else ""
+    if not first_line:
+        raw.why_unrecognised = "file is empty"
+        return
+    raw.header = next(csv.reader(io.StringIO(first_line)))
+    match, why = recognise_header(raw.header)
+    if match:
+        raw.source, raw.match = match.source, match
+        return
+    epraccur = sources["epraccur"]
+    if _looks_like_epraccur(first_line, raw.header, epraccur):
+        raw.source = epraccur
+        raw.header = []
+        return
+    raw.why_unrecognised = why
+
+
+def _looks_like_epraccur(first_line: str, fields: list[str], spec: Source) -> bool:
+    """epraccur has no header: recognise it by shape (27 quoted fields, dates and a status code)."""
+    return (
+        len(fields) == spec.field_count
+        and first_line.startswith('"')
+        and re.fullmatch(r"[0-9]{8}", fields[10] or "") is not None
+        and fields[12] in {"A", "C", "D", "P"}
+    )
+
+
+def _recognise_json(raw: RawFile, sources: dict[str, Source]) -> None:
+    # GeoJSON files are tens of MB at most; peeking needs the whole document anyway.
+    try:
+        document = json.loads(raw.path.read_text(encoding=raw.encoding))
+    except (ValueError, UnicodeDecodeError) as error:
+        raw.why_unrecognised = f"not valid JSON ({error})"
+        return
+    if isinstance(document, dict) and document.get("generator") == "jointcare demo":
+        raw.source = sources["demo_manifest"]
+        return
+    if isinstance(document, dict) and document.get("type") == "FeatureCollection":
+        features = document.get("features") or []
+        properties = (features[0].get("properties") or {}) if features else {}
+        if "LSOA21CD" in properties:
+            raw.source = sources["lsoa_boundaries"]
+            return
+        raw.why_unrecognised = "GeoJSON without LSOA21CD properties (expected 2021 LSOA boundaries)"
+        return
+    raw.why_unrecognised = "JSON that is neither LSOA boundaries nor a jointcare demo manifest"
+
+
+def make_readable(raw: RawFile, work_dir: Path) -> None:
+    """Give DuckDB a UTF-8 copy of a cp1252 file; UTF-8 files (BOM or not) are read in place."""
+    if raw.encoding != "cp1252":
+        return
+    target = work_dir / (re.sub(r"[^A-Za-z0-9._-]+", "_", raw.name) + ".utf8.csv")
+    with raw.path.open("r", encoding="cp1252", newline="") as source, target.open("w", encoding="utf-8", newline="") as out:
+        while chunk := source.read(CHUNK):
+            out.write(chunk)
+    raw.readable_path = target
+
+
+def is_data_file(path: Path) -> bool:
+    return path.suffix.lower() in DATA_SUFFIXES
