@@ -29,7 +29,7 @@ from etl import __version__, settings
 from etl.contracts import Contract, check as check_contract, contract_path
 from etl.errors import BuildFailed, SourceError
 from etl.loaders import create_raw_tables, load_file, quote_ident
-from etl.models import Model, build_order, discover, load_macros, run, upstream_sources
+from etl.models import Model, build_order, discover, load_macros, run
 from etl.rawfiles import RawFile, find_files, is_data_file, make_readable, sniff
 from etl.sources import load_sources
 
@@ -327,13 +327,13 @@ def _write_meta(con, models: dict[str, Model], present: set[str], constants: dic
         if model.materialisation != "table":
             continue
         count = con.execute(f"select count(*) from {model.name}").fetchone()[0]
-        missing = sorted(upstream_sources(models, model.name) - present)
+        contract = Contract.load(contract_path(model.path))
+        missing = [" or ".join(sources[name].title for name in names) for names in contract.missing_requirements(present)]
         note = ""
         if count == 0:
-            note = ("empty: needs " + "; ".join(sources[m].title for m in missing)) if missing else "empty"
+            note = ("empty: needs " + "; ".join(missing)) if missing else "empty although its sources are present"
             if model.layer == "marts":
                 report.empty_models.append(f"{model.name} is {note}")
-        contract = Contract.load(contract_path(model.path))
         rows.append([model.name, model.layer, contract.grain, contract.description, count, missing, note])
     con.execute("create table meta_models (model varchar, layer varchar, grain varchar, description varchar, "
                 "row_count bigint, missing_sources varchar[], note varchar)")

@@ -1,6 +1,7 @@
 """Run the YAML contract beside each model against the built warehouse.
 
-A contract states the model's grain, documents every column, and lists tests. Column tests:
+A contract states the model's grain, the raw sources it cannot be built without (`requires`),
+documents every column, and lists tests. Column tests:
 not_null, unique, accepted_values: [...], between: [low, high], relationships: model.column.
 Model tests: unique: [columns] (the grain), expression: <true for every row>, sql: <query whose
 rows are violations>. Columns in the table and in the contract must match both ways, so the
@@ -23,6 +24,7 @@ class Contract:
     description: str
     columns: dict[str, dict]
     tests: list
+    requires: list[str]  # sources it cannot be built without; "a | b" means either will do
 
     @classmethod
     def load(cls, path: Path) -> "Contract":
@@ -33,7 +35,13 @@ class Contract:
             description=(body.get("description") or "").strip(),
             columns={name: (spec or {}) for name, spec in (body.get("columns") or {}).items()},
             tests=list(body.get("tests") or []),
+            requires=list(body.get("requires") or []),
         )
+
+    def missing_requirements(self, present: set[str]) -> list[list[str]]:
+        """Each requirement none of whose alternative sources is present."""
+        alternatives = [[name.strip() for name in entry.split("|")] for entry in self.requires]
+        return [names for names in alternatives if not any(name in present for name in names)]
 
 
 def contract_path(model_path: Path) -> Path:

@@ -85,7 +85,9 @@ def _load_csv(con: duckdb.DuckDBPyConnection, raw: RawFile, file_id: int) -> Loa
     )
     con.execute(f"create temp table loading as select row_number() over () as rn, * from {read}")
     structural = con.execute(
-        f"select line, error_type, error_message, csv_line from rejects_{file_id} order by line"
+        # DuckDB writes one reject per missing column of a short line; the first says how many fields it had.
+        f"select line, any_value(error_type), arg_min(error_message, column_idx), trim(any_value(csv_line), chr(10) || chr(13)) "
+        f"from rejects_{file_id} group by line order by line"
     ).fetchall()
     con.execute(f"drop table rejects_{file_id}; drop table rejects_scan_{file_id}")
 

@@ -27,7 +27,6 @@ class Model:
     path: Path
     sql: str
     depends_on: set[str] = field(default_factory=set)
-    raw_sources: set[str] = field(default_factory=set)
 
     @property
     def materialisation(self) -> str:
@@ -49,7 +48,7 @@ def discover() -> dict[str, Model]:
     for layer in LAYERS:
         for path in sorted((MODELS_DIR / layer).glob("*.sql")):
             sql = path.read_text()
-            models[path.stem] = Model(path.stem, layer, path, sql, raw_sources=set(VALID_ROWS.findall(sql)))
+            models[path.stem] = Model(path.stem, layer, path, sql)
     names = set(models)
     for model in models.values():
         words = set(re.findall(r"\b[a-z_][a-z0-9_]*\b", _strip_comments(model.sql)))
@@ -64,19 +63,6 @@ def _strip_comments(sql: str) -> str:
 def build_order(models: dict[str, Model]) -> list[Model]:
     graph = {name: model.depends_on for name, model in models.items()}
     return [models[name] for name in TopologicalSorter(graph).static_order()]
-
-
-def upstream_sources(models: dict[str, Model], name: str) -> set[str]:
-    """Raw sources a model reads, directly or through the models it depends on."""
-    seen, stack, sources = set(), [name], set()
-    while stack:
-        current = models[stack.pop()]
-        if current.name in seen:
-            continue
-        seen.add(current.name)
-        sources |= current.raw_sources
-        stack.extend(current.depends_on)
-    return sources
 
 
 def run(con: duckdb.DuckDBPyConnection, model: Model) -> None:

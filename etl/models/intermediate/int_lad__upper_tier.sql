@@ -1,7 +1,8 @@
 -- One row per local authority district: its upper tier, which is the social care council and the
 -- health and wellbeing board area. The newest lower-to-upper-tier lookup wins; a district missing
--- from it falls back to the district-to-county lookup; unitary-type codes (E06, E08, E09, W06) are
--- their own upper tier even when no lookup lists them (the county lookup lists districts only).
+-- from it falls back to the district-to-county lookup (E10 counties only: its metropolitan counties,
+-- E11, and Inner/Outer London, E13, are not social care councils); unitary-type codes (E06, E08,
+-- E09, W06) are their own upper tier even when no lookup lists them.
 with upper_tier_lookup as (
     select
         lad_code,
@@ -20,6 +21,7 @@ county_lookup as (
         county_name as upper_tier_name,
         row_number() over (partition by lad_code order by vintage desc nulls last, file_id desc) as recency
     from stg_ons__lad_county
+    where county_code like 'E10%'
 ),
 
 lads_seen as (

@@ -15,13 +15,13 @@ typed as (
         case
             when upper(trim(age_group)) = 'ALL' then null
             when trim(age_group) = '95+' then 95
-            else cast(split_part(trim(age_group), '_', 1) as integer)
+            else try_cast(split_part(trim(age_group), '_', 1) as integer)
         end as age_lower,
         case
             when upper(trim(age_group)) in ('ALL', '95+') then null
-            else cast(split_part(trim(age_group), '_', 2) as integer)
+            else try_cast(split_part(trim(age_group), '_', 2) as integer)
         end as age_upper,
-        cast(trim(number_of_patients) as integer) as patients
+        try_cast(trim(number_of_patients) as integer) as patients
     from valid
 )
 

@@ -13,7 +13,7 @@ typed as (
         nullif(trim(practice_name), '') as practice_name,
         upper(trim(lsoa_code)) as lsoa_code,
         coalesce(nullif(upper(trim(sex)), ''), 'ALL') as sex,
-        cast(trim(number_of_patients) as integer) as patients
+        try_cast(trim(number_of_patients) as integer) as patients
     from valid
 )
 

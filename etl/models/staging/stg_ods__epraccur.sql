@@ -21,7 +21,7 @@ typed as (
             when 'P' then 'proposed'
         end as status,
         nullif(trim(commissioner_code), '') as commissioner_code,
-        cast(trim(prescribing_setting) as integer) as prescribing_setting
+        try_cast(trim(prescribing_setting) as integer) as prescribing_setting
     from valid
 )
 

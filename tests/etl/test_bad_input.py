@@ -1,0 +1,196 @@
+"""Bad input: a clear message naming file, line or column and what was expected; rows rejected
+with their reasons; and a failed build never touches the warehouse users are reading."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from etl.build import build, check
+from etl.errors import BuildFailed
+from tests.conftest import sha256
+from tests.factory import NAMES, REGISTRATIONS_Q1, registrations
+
+REG_Q1 = Path("nhs/2023-01/gp-reg-pat-prac-lsoa-all.csv")
+
+
+@pytest.fixture
+def built(tiny_raw: Path, tmp_path: Path):
+    """A good warehouse, and its checksum, before each bad input is tried."""
+    db = tmp_path / "warehouse.duckdb"
+    build(tiny_raw, db, echo=lambda _: None)
+    return tiny_raw, db, sha256(db)
+
+
+def fails(raw: Path, db: Path, before: str) -> str:
+    with pytest.raises(BuildFailed) as failure:
+        build(raw, db, echo=lambda _: None)
+    assert sha256(db) == before, "a failed build changed the warehouse"
+    assert not list(db.parent.glob(".jointcare-build-*")), "a failed build left its work folder behind"
+    return str(failure.value)
+
+
+def rejected(db: Path) -> list[tuple]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute('select file, line, "column", value, reason from dq_rejected_rows order by file, line').fetchall()
+    finally:
+        con.close()
+
+
+def test_wrong_header_stops_the_build(built):
+    raw, db, before = built
+    path = raw / REG_Q1
+    path.write_text(path.read_text().replace("LSOA_CODE", "LSOA"))
+    message = fails(raw, db, before)
+    assert f"{REG_Q1.as_posix()}, line 1: not recognised" in message
+    assert "lacks LSOA_CODE" in message  # says what was expected, without guessing
+
+
+def test_unrecognised_file_can_be_listed_and_skipped(built, tmp_path):
+    raw, db, before = built
+    (raw / "notes.csv").write_text("a,b\n1,2\n")
+    (raw / "spec.pdf").write_bytes(b"%PDF-1.4")
+    assert "notes.csv, line 1: not recognised: header matches no known source" in fails(raw, db, before)
+    report = build(raw, db, allow_unknown=True, echo=lambda _: None)
+    assert dict(report.unrecognised)["notes.csv"] == "header matches no known source"
+    assert "spec.pdf" in dict(report.unrecognised)
+
+
+def test_truncated_file_stops_the_build(built):
+    raw, db, before = built
+    path = raw / REG_Q1
+    text = path.read_bytes()
+    path.write_bytes(text[: text.rindex(b",E01000004,")] + b",E0100")  # cut off mid-line while downloading
+    message = fails(raw, db, before)
+    assert f"{REG_Q1.as_posix()}, line 11: is truncated" in message  # 1 header + 10 complete rows
+    assert "expected 7 fields on every line" in message
+
+
+def test_empty_file_stops_the_build(built):
+    raw, db, before = built
+    (raw / REG_Q1).write_bytes(b"")
+    assert f"{REG_Q1.as_posix()}: is empty" in fails(raw, db, before)
+
+
+def test_header_only_file_stops_the_build(built):
+    raw, db, before = built
+    path = raw / REG_Q1
+    path.write_text(path.read_text().splitlines()[0] + "\r\n")
+    assert f"{REG_Q1.as_posix()}: has no data rows" in fails(raw, db, before)
+
+
+def test_duplicate_keys_stop_the_build(built):
+    raw, db, before = built
+    path = raw / REG_Q1
+    lines = path.read_text().splitlines(keepends=True)
+    path.write_text("".join(lines + [lines[3]]))  # line 4 repeated as line 13
+    message = fails(raw, db, before)
+    assert f"{REG_Q1.as_posix()}, line 13: duplicate key" in message
+    assert "line 13 repeats line 4" in message
+    assert "expected one row per practice_code, lsoa_code, sex, extract_date" in message
+
+
+def test_same_release_twice_is_a_duplicate_across_files(built):
+    raw, db, before = built
+    copy = raw / "nhs" / "copy" / "gp-reg-pat-prac-lsoa-all.csv"
+    copy.parent.mkdir()
+    # The same release with its date written another way (01-Jan-23) is still the same release.
+    copy.write_text((raw / REG_Q1).read_text().replace("01JAN2023", "01-Jan-23"))
+    assert "duplicate key" in fails(raw, db, before)
+
+
+def test_negative_and_non_numeric_counts_rejected_with_line_and_column(built):
+    raw, db, _ = built
+    rows = list(REGISTRATIONS_Q1)
+    rows[1] = ("A00001", "E01000002", -10)
+    rows[4] = ("A00001", "W01000001", "five")
+    (raw / REG_Q1).write_text(registrations("01JAN2023", rows), newline="")
+    build(raw, db, echo=lambda _: None)
+    reasons = [r for r in rejected(db) if r[0] == REG_Q1.as_posix()]
+    assert reasons == [
+        (REG_Q1.as_posix(), 3, "NUMBER_OF_PATIENTS", "-10", "expected a whole number of at least 0"),
+        (REG_Q1.as_posix(), 6, "NUMBER_OF_PATIENTS", "five", "expected a whole number of at least 0"),
+    ]
+    con = duckdb.connect(str(db), read_only=True)
+    read, loaded, rejected_count = con.execute(
+        "select rows_read, rows_loaded, rows_rejected from dq_load_log where file = ?", [REG_Q1.as_posix()]).fetchone()
+    assert (read, loaded, rejected_count) == (11, 9, 2)
+    # The rest of the file still counts: A00001 keeps 60 + 30 + 5 = 95 patients.
+    assert con.execute("select patients_total from mart_catchment_practice where practice_code = 'A00001' "
+                       "and quarter = date '2023-01-01'").fetchone()[0] == 95
+    con.close()
+
+
+def test_unknown_practice_code_rejected(built):
+    raw, db, _ = built
+    rows = list(REGISTRATIONS_Q1) + [("Z99999", "E01000001", 7)]
+    (raw / REG_Q1).write_text(registrations("01JAN2023", rows), newline="")
+    build(raw, db, echo=lambda _: None)
+    file, line, column, value, reason = [r for r in rejected(db) if r[3] == "Z99999"][0]
+    assert (file, line, column) == (REG_Q1.as_posix(), 13, "PRACTICE_CODE")
+    assert reason == ("code Z99999 is in neither the GP practice to PCN, sub-ICB, ICB and region mapping "
+                      "nor GP practices (epraccur)")
+
+
+def test_bad_value_after_malformed_line_reports_its_physical_line(built):
+    raw, db, _ = built
+    rows = list(REGISTRATIONS_Q1)
+    rows[8] = ("A00002", "E01000001", -9)  # data row 9 = line 10 before the insertion
+    text = registrations("01JAN2023", rows).splitlines(keepends=True)
+    text.insert(2, "GP_PRAC_PAT_LIST,01JAN2023\r\n")  # line 3; the negative count moves to line 11
+    (raw / REG_Q1).write_text("".join(text), newline="")
+    build(raw, db, echo=lambda _: None)
+    found = [(line, column, value, reason) for file, line, column, value, reason in rejected(db)
+             if file == REG_Q1.as_posix()]
+    assert found == [
+        (3, None, "GP_PRAC_PAT_LIST,01JAN2023", "malformed line: Expected Number of Columns: 7 Found: 2"),
+        (11, "NUMBER_OF_PATIENTS", "-9", "expected a whole number of at least 0"),
+    ]
+
+
+def test_cp1252_file_read_and_transcoded(built):
+    raw, db, _ = built
+    rows = [list(r) for r in REGISTRATIONS_Q1]
+    text = registrations("01JAN2023", [tuple(r) for r in rows]).replace(NAMES["A00003"], "FELL PRACTICE – CAFÉ ROW")
+    (raw / REG_Q1).write_bytes(text.encode("cp1252"))  # 0x96 en dash, 0xC9 E acute
+    # Without the map and epraccur, the practice's name can only come from the registration file.
+    (raw / "nhs" / "gp-reg-pat-prac-map.csv").unlink()
+    (raw / "ods" / "epraccur.csv").unlink()
+    build(raw, db, echo=lambda _: None)
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute("select encoding from dq_load_log where file = ?", [REG_Q1.as_posix()]).fetchone()[0] == "cp1252"
+    assert con.execute("select practice_name from dim_practice where practice_code = 'A00003'").fetchone()[0] == \
+        "FELL PRACTICE – CAFÉ ROW"
+    con.close()
+
+
+def test_bom_on_nhs_file_still_recognised(built):
+    raw, db, _ = built
+    path = raw / REG_Q1
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    build(raw, db, echo=lambda _: None)
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute("select encoding, rows_loaded from dq_load_log where file = ?",
+                       [REG_Q1.as_posix()]).fetchone() == ("utf-8-sig (with BOM)", 11)
+    con.close()
+
+
+def test_every_problem_reported_at_once(built):
+    raw, db, before = built
+    (raw / REG_Q1).write_bytes(b"")
+    (raw / "ons" / "LTLA22_UTLA22_EW_LU.csv").write_text("FID,LTLA22CD,UTLA22CD\n1,E06000901,E06000901\n1,E06000901,E06000901\n")
+    message = fails(raw, db, before)
+    assert "is empty" in message and "LTLA22_UTLA22_EW_LU.csv, line 3: duplicate key" in message
+
+
+def test_check_validates_without_writing(built, tmp_path):
+    raw, db, before = built
+    report = check(raw, echo=lambda _: None)
+    assert report.tables["mart_catchment_practice"] == 4
+    (raw / REG_Q1).write_bytes(b"")
+    with pytest.raises(BuildFailed):
+        check(raw, echo=lambda _: None)
+    assert sha256(db) == before
