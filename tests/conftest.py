@@ -45,3 +45,67 @@ def realdata() -> Path:
     if not REALDATA.is_dir():
         pytest.skip("../shared/realdata is absent: the real published files live beside the project, not in it")
     return REALDATA
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Server:
+    """A real gunicorn serving a warehouse, started the way users start it (`jointcare serve`)."""
+
+    def __init__(self, db: Path):
+        import os
+        import subprocess
+        import sys
+        import time
+
+        import requests
+
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        env = {**os.environ, "WEB_CONCURRENCY": "2", "JOINTCARE_DEBUG": "0"}
+        self.process = subprocess.Popen(
+            [str(Path(sys.executable).parent / "jointcare"), "serve", "--db", str(db), "--port", str(self.port)],
+            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError("gunicorn died:\n" + self.process.stdout.read())
+            try:
+                requests.get(self.url, timeout=5)
+                return
+            except (requests.ConnectionError, requests.Timeout):
+                time.sleep(0.2)
+        self.stop()
+        raise RuntimeError("gunicorn did not answer within 30 s")
+
+    def stop(self) -> str:
+        self.process.terminate()
+        try:
+            output, _ = self.process.communicate(timeout=10)
+        except Exception:
+            self.process.kill()
+            output, _ = self.process.communicate()
+        return output
+
+
+@pytest.fixture(scope="session")
+def served_warehouse(tmp_path_factory) -> Path:
+    """A warehouse of its own for the server, so tests may rebuild it under the running server."""
+    base = tmp_path_factory.mktemp("served")
+    raw = write_tiny_area(base / "raw")
+    db = base / "warehouse.duckdb"
+    build(raw, db, echo=lambda _: None)
+    return db
+
+
+@pytest.fixture(scope="session")
+def server(served_warehouse: Path):
+    running = Server(served_warehouse)
+    yield running
+    running.stop()

@@ -1,0 +1,46 @@
+# The two commands of the README: `make run` and `make test`. Both set up what they need first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8050
+DEMO_RAW := data/demo/raw
+DB := data/warehouse.duckdb
+UV := $(BIN)/uv pip install --python $(BIN)/python --compile-bytecode --quiet -c constraints.txt
+
+.PHONY: run test bench demo build check clean
+
+# The app's environment: exact versions from constraints.txt (uv caches; pip on these machines does not).
+$(VENV)/.installed: pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==0.13.8
+	$(UV) -e .
+	touch $@
+
+# Test tools, and Debian's chromium for the browser tests (nothing may download a browser of its own).
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(UV) -e '.[test]'
+	command -v chromium >/dev/null || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
+	touch $@
+
+$(DB): | $(VENV)/.installed
+	test -d $(DEMO_RAW) || $(BIN)/jointcare demo --out $(DEMO_RAW)
+	$(BIN)/jointcare build --raw $(DEMO_RAW) --db $(DB)
+
+demo: $(VENV)/.installed
+	$(BIN)/jointcare demo --out $(DEMO_RAW)
+
+build: $(VENV)/.installed
+	$(BIN)/jointcare build --raw $(DEMO_RAW) --db $(DB)
+
+run: $(VENV)/.installed $(DB)
+	$(BIN)/jointcare serve --db $(DB) --port $(PORT)
+
+test: $(VENV)/.installed-test
+	$(BIN)/python -m pytest
+
+bench: $(VENV)/.installed
+	$(BIN)/python -m bench.catchment
+
+clean:
+	rm -rf $(VENV) data/demo $(DB) bench/out

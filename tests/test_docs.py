@@ -1,0 +1,50 @@
+"""The README stays in step with the code: settings, CLI help, sources and warehouse tables."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from etl.cli import cli
+from etl.models import discover
+from etl.settings import SETTINGS
+from etl.sources import load_sources
+
+README = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+
+
+def test_every_setting_documented():
+    for setting in SETTINGS:
+        assert f"`{setting.name}`" in README, f"README lacks the setting {setting.name}"
+
+
+def test_cli_help_in_readme_is_current():
+    # README carries each command's --help verbatim; regenerate with `python -m tests.test_docs`.
+    for command in ("demo", "build", "check", "serve"):
+        help_text = CliRunner().invoke(cli, [command, "--help"], terminal_width=100, prog_name="jointcare").output
+        assert help_text.strip() in README, f"README's help for `jointcare {command}` is out of date"
+
+
+def test_every_warehouse_table_documented():
+    for model in discover().values():
+        if model.layer == "marts":
+            assert f"`{model.name}`" in README, f"README lacks the table {model.name}"
+    for table in ("dq_load_log", "dq_rejected_rows", "meta_method", "meta_models", "meta_sources"):
+        assert f"`{table}`" in README
+
+
+def test_every_source_documented():
+    for source in load_sources().values():
+        assert source.title in README, f"README lacks the source {source.title!r}"
+
+
+def test_no_machine_paths_in_readme():
+    assert not re.search(r"/(work|root|home|tmp)/", README)
+
+
+if __name__ == "__main__":
+    for command in ("demo", "build", "check", "serve"):
+        print(f"### `jointcare {command}`\n\n```\n" +
+              CliRunner().invoke(cli, [command, "--help"], terminal_width=100, prog_name="jointcare").output.strip() + "\n```\n")
