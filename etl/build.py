@@ -19,16 +19,18 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import yaml
 
 from etl import __version__, settings
 from etl.contracts import Contract, check as check_contract, contract_path
 from etl.errors import BuildFailed, SourceError
-from etl.loaders import create_raw_tables, load_file, quote_ident
+from etl.loaders import create_raw_tables, load_file, quote_ident, scalar
 from etl.models import Model, build_order, discover, load_macros, run
 from etl.rawfiles import RawFile, find_files, is_data_file, make_readable, sniff
 from etl.sources import load_sources
@@ -157,16 +159,19 @@ def _build_into(raw_dir: Path, db_path: Path, work_dir: Path, *, allow_unknown: 
         models = discover()
         present = {row[0] for row in con.execute("select distinct source from dq_load_log where status = 'loaded'").fetchall()}
         model_errors = []
-        for model in build_order(models):
+        ordered = sorted(build_order(models), key=lambda model: model.kept)  # staging first, dependencies kept
+        for index, model in enumerate(ordered):
             started = time.perf_counter()
             try:
                 run(con, model)
             except duckdb.Error as error:
                 model_errors.append(f"model {model.name} ({model.path.name}) failed: {error}")
                 break
-            rows = con.execute(f"select count(*) from {model.name}").fetchone()[0] if model.materialisation == "table" else 0
-            if model.materialisation == "table":
-                _timed(report, f"model {model.name}", started, rows)
+            _timed(report, f"model {model.name}", started, scalar(con, f"select count(*) from {model.name}"))
+            if not model.kept and ordered[index + 1].kept:
+                # Staging holds typed copies of every valid raw row: the all-text raw layer can go,
+                # freeing memory for the marts.
+                con.execute("drop schema raw cascade")
         if model_errors:
             raise BuildFailed(model_errors)
 
@@ -198,24 +203,34 @@ def _build_into(raw_dir: Path, db_path: Path, work_dir: Path, *, allow_unknown: 
 
 
 def _sniff_all(raw_dir: Path, report: BuildReport, problems: list[str], allow_unknown: bool) -> list[RawFile]:
-    recognised = []
-    for path in find_files(raw_dir):
-        name = path.relative_to(raw_dir).as_posix()
+    paths = find_files(raw_dir)
+    data_paths = [path for path in paths if is_data_file(path)]
+    for path in paths:
         if not is_data_file(path):
-            report.unrecognised.append((name, f"not a data file ({path.suffix or 'no extension'}); ignored"))
-            continue
+            report.unrecognised.append((path.relative_to(raw_dir).as_posix(),
+                                        f"not a data file ({path.suffix or 'no extension'}); ignored"))
+
+    def safe_sniff(path: Path) -> RawFile | SourceError:
         try:
-            raw = sniff(path, raw_dir)
+            return sniff(path, raw_dir)
         except SourceError as error:
-            problems.append(str(error))
+            return error
+
+    # Checksums and UTF-8 checks read every byte; hashing releases the GIL, so two threads help.
+    with ThreadPoolExecutor(max_workers=settings.get_int("JOINTCARE_THREADS")) as pool:
+        sniffed = list(pool.map(safe_sniff, data_paths))
+    recognised = []
+    for raw in sniffed:
+        if isinstance(raw, SourceError):
+            problems.append(str(raw))
             continue
         if raw.source is None:
-            report.unrecognised.append((name, raw.why_unrecognised))
+            report.unrecognised.append((raw.name, raw.why_unrecognised))
             if raw.why_unrecognised == "file is empty":
-                problems.append(str(SourceError(name, "is empty", expected="a header line and data rows")))
+                problems.append(str(SourceError(raw.name, "is empty", expected="a header line and data rows")))
             elif not allow_unknown:
                 problems.append(str(SourceError(
-                    name, f"not recognised: {raw.why_unrecognised}",
+                    raw.name, f"not recognised: {raw.why_unrecognised}",
                     expected="the header of one of the sources in etl/sources.yml; "
                              "pass --allow-unknown to build without it", line=1)))
             continue
@@ -233,28 +248,46 @@ def _log_file(con, file_id: int, raw: RawFile, status: str, rows_read: int, rows
     )
 
 
-def _key_sql(source_name: str, key: str) -> str:
-    spec = load_sources()[source_name].column(key)
-    if spec and any(rule.kind == "date" for rule in spec.rules):
-        return f"parse_any_date({quote_ident(key)})"
-    if key == "_vintage":
-        return "_vintage"
-    return f"upper(trim(coalesce({quote_ident(key)}, '')))"
+def _key_expressions(source) -> tuple[list[str], str]:
+    """SQL for each key column as compared, and the join that parses dates once per spelling."""
+    expressions, joins = [], ""
+    for key in source.keys:
+        spec = source.column(key)
+        if key == "_vintage":
+            expressions.append("_vintage")
+        elif spec and any(rule.kind == "date" for rule in spec.rules):
+            # 01JAN2023 and 01-Jan-23 are the same release: compare parsed dates
+            expressions.append("dates.parsed")
+            joins += (f" left join (select published, parse_any_date(published) as parsed from "
+                      f"(select distinct {quote_ident(key)} as published from raw.{source.name})) as dates "
+                      f"on rows.{quote_ident(key)} = dates.published")
+        else:
+            expressions.append(f"upper(trim(coalesce(rows.{quote_ident(key)}, '')))")
+    return expressions, joins
+
+
+def _valid_rows(source_name: str) -> str:
+    return (f"(select * from raw.{source_name} anti join (select file_id, line from dq_rejected_rows "
+            f"where source = '{source_name}') using (file_id, line))")
 
 
 def _check_keys(con, recognised: list[RawFile]) -> list[str]:
     """Duplicate keys make a file unusable: which row is right cannot be known. Stop and say where."""
     problems = []
     names = {file_id: raw.name for file_id, raw in enumerate(recognised, start=1)}
+    present = {raw.source.name for raw in recognised}
     for source in load_sources().values():
-        if not source.keys or source.format == "manifest":
+        if not source.keys or source.name not in present:
             continue
-        keys = [_key_sql(source.name, key) for key in source.keys]
+        keys, joins = _key_expressions(source)
+        # Count first (cheap); line numbers are gathered only for the few keys that repeat.
+        named = ", ".join(f"{expression} as key_{i}" for i, expression in enumerate(keys))
+        key_columns = ", ".join(f"key_{i}" for i in range(len(keys)))
         rows = con.execute(
-            f"select {', '.join(keys)}, list(file_id order by file_id, line)[:2], list(line order by file_id, line)[:2], count(*) "
-            f"from (select * from raw.{source.name} anti join (select file_id, line from dq_rejected_rows "
-            f"where source = '{source.name}') using (file_id, line)) "
-            f"group by all having count(*) > 1 order by 1 limit 3"
+            f"with keyed as (select rows.file_id, rows.line, {named} from {_valid_rows(source.name)} as rows{joins}), "
+            f"repeated as (select {key_columns} from keyed group by all having count(*) > 1 order by all limit 3) "
+            f"select {key_columns}, list(file_id order by file_id, line)[:2], list(line order by file_id, line)[:2], count(*) "
+            f"from keyed semi join repeated using ({key_columns}) group by all order by all"
         ).fetchall()
         for row in rows:
             values = dict(zip(source.keys, row[: len(keys)]))
@@ -271,29 +304,34 @@ def _check_keys(con, recognised: list[RawFile]) -> list[str]:
 def _check_references(con, recognised: list[RawFile]) -> None:
     """Reject rows whose code is in none of the reference sources, when any of them is present."""
     sources = load_sources()
+    by_source: dict[str, list[tuple[int, RawFile]]] = {}
     for file_id, raw in enumerate(recognised, start=1):
-        for column, references in raw.source.references.items():
-            parts = []
-            for reference in references:
-                ref_source, ref_column = reference.split(".")
-                parts.append(
-                    f"select upper(trim({quote_ident(ref_column)})) as code from raw.{ref_source} "
-                    f"anti join (select file_id, line from dq_rejected_rows where source = '{ref_source}') "
-                    "using (file_id, line)"
-                )
-            known = " union ".join(parts)
-            if not con.execute(f"select exists ({known})").fetchone()[0]:
+        by_source.setdefault(raw.source.name, []).append((file_id, raw))
+    for source_name, files in by_source.items():
+        for column, references in sources[source_name].references.items():
+            known = " union ".join(
+                f"select upper(trim({quote_ident(ref.split('.')[1])})) as code from {_valid_rows(ref.split('.')[0])}"
+                for ref in references)
+            if not scalar(con, f"select exists ({known})"):
                 continue
-            titles = " nor ".join(sources[r.split('.')[0]].title for r in references)
-            header = raw.match.mapping.get(column, column) if raw.match else column
+            titles = " nor the ".join(sources[ref.split(".")[0]].title for ref in references)
+            headers = pd.DataFrame({
+                "file_id": [file_id for file_id, _ in files],
+                "file": [raw.name for _, raw in files],
+                "header": [(raw.match.mapping.get(column, column) if raw.match else column).replace("\ufeff", "").strip()
+                           for _, raw in files],
+            })
+            con.register("reference_headers", headers)
             con.execute(
-                f"insert into dq_rejected_rows select file_id, ?, ?, line, ?, {quote_ident(column)}, "
-                f"'code ' || upper(trim({quote_ident(column)})) || ' is in neither the ' || ? "
-                f"from raw.{raw.source.name} as r where file_id = ? "
-                f"and upper(trim({quote_ident(column)})) not in ({known}) "
-                f"and not exists (select 1 from dq_rejected_rows d where d.file_id = r.file_id and d.line = r.line)",
-                [raw.name, raw.source.name, header.replace("\ufeff", "").strip(), titles, file_id],
+                f"insert into dq_rejected_rows select rows.file_id, headers.file, '{source_name}', rows.line, "
+                f"headers.header, rows.{quote_ident(column)}, "
+                f"'code ' || upper(trim(rows.{quote_ident(column)})) || ' is in neither the ' || ? "
+                f"from {_valid_rows(source_name)} as rows "
+                f"inner join reference_headers as headers using (file_id) "
+                f"anti join ({known}) as known on upper(trim(rows.{quote_ident(column)})) = known.code",
+                [titles],
             )
+            con.unregister("reference_headers")
 
 
 def _refresh_counts(con) -> None:
@@ -324,9 +362,9 @@ def _write_meta(con, models: dict[str, Model], present: set[str], constants: dic
                      for s in sources.values()])
     rows = []
     for model in build_order(models):
-        if model.materialisation != "table":
+        if not model.kept:
             continue
-        count = con.execute(f"select count(*) from {model.name}").fetchone()[0]
+        count = scalar(con, f"select count(*) from {model.name}")
         contract = Contract.load(contract_path(model.path))
         missing = [" or ".join(sources[name].title for name in names) for names in contract.missing_requirements(present)]
         note = ""
@@ -338,7 +376,7 @@ def _write_meta(con, models: dict[str, Model], present: set[str], constants: dic
     con.execute("create table meta_models (model varchar, layer varchar, grain varchar, description varchar, "
                 "row_count bigint, missing_sources varchar[], note varchar)")
     con.executemany("insert into meta_models values (?, ?, ?, ?, ?, ?, ?)", rows)
-    report.is_demo = bool(con.execute("select count(*) from meta_demo_manifest").fetchone()[0])
+    report.is_demo = bool(scalar(con, "select count(*) from meta_demo_manifest"))
     con.execute("create table meta_build (built_at timestamp, jointcare_version varchar, raw_folder varchar, "
                 "is_demo boolean, unrecognised_files varchar)")
     con.execute("insert into meta_build values (?, ?, ?, ?, ?)",
@@ -348,15 +386,14 @@ def _write_meta(con, models: dict[str, Model], present: set[str], constants: dic
 
 def _drop_build_only(con, models: dict[str, Model]) -> None:
     for model in models.values():
-        if model.materialisation == "view":
-            con.execute(f"drop view {model.name}")
-    con.execute("drop schema raw cascade")
+        if not model.kept:
+            con.execute(f"drop table {model.name}")
 
 
 def _table_counts(con) -> dict[str, int]:
     names = [row[0] for row in con.execute(
         "select table_name from duckdb_tables() where schema_name = 'main' order by table_name").fetchall()]
-    return {name: con.execute(f"select count(*) from {quote_ident(name)}").fetchone()[0] for name in names}
+    return {name: scalar(con, f"select count(*) from {quote_ident(name)}") for name in names}
 
 
 def _echo_summary(con, report: BuildReport, echo: Callable[[str], None]) -> None:
@@ -374,6 +411,6 @@ def _echo_summary(con, report: BuildReport, echo: Callable[[str], None]) -> None
         echo(f"Not used: {name}: {why}")
     for line in report.empty_models:
         echo(line)
-    rejected = con.execute("select count(*) from dq_rejected_rows").fetchone()[0]
+    rejected = scalar(con, "select count(*) from dq_rejected_rows")
     if rejected:
         echo(f"{rejected:,} rejected row reasons are in dq_rejected_rows (file, line, column, value, reason).")

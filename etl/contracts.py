@@ -16,6 +16,8 @@ from pathlib import Path
 import duckdb
 import yaml
 
+from etl.loaders import scalar
+
 
 @dataclass
 class Contract:
@@ -109,7 +111,7 @@ def check(con: duckdb.DuckDBPyConnection, contract: Contract) -> list[str]:
         return failures
     for description, sql in _checks(contract):
         try:
-            violations = con.execute(sql).fetchone()[0]
+            violations = scalar(con, sql)
         except duckdb.Error as error:
             failures.append(f"{contract.model}: contract test '{description}' could not run: {error}")
             continue

@@ -14,8 +14,10 @@ import time
 from dataclasses import dataclass
 
 import duckdb
+import numpy as np
+import pandas as pd
 import shapely
-from shapely.geometry import mapping, shape
+from shapely.geometry import shape
 
 from etl.errors import SourceError
 from etl.rawfiles import RawFile
@@ -32,6 +34,12 @@ def quote_ident(name: str) -> str:
 
 def quote_literal(value: object) -> str:
     return "'" + str(value).replace("'", "''") + "'"
+
+
+def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None):
+    """The single value of a query, with the result fully read (DuckDB 2 keeps a half-read result
+    open and refuses other work on the connection until it is finished)."""
+    return con.execute(sql, params or []).fetchall()[0][0]
 
 
 def create_raw_tables(con: duckdb.DuckDBPyConnection) -> None:
@@ -83,7 +91,16 @@ def _load_csv(con: duckdb.DuckDBPyConnection, raw: RawFile, file_id: int) -> Loa
         "auto_detect=false, delim=',', quote='\"', escape='\"', store_rejects=true, "
         f"rejects_table='rejects_{file_id}', rejects_scan='rejects_scan_{file_id}')"
     )
-    con.execute(f"create temp table loading as select row_number() over () as rn, * from {read}")
+    selected = ", ".join(
+        f"c{positions[name]}" if name in positions else "null" for name in source.raw_columns
+    )
+    target = ", ".join(quote_ident(c) for c in source.raw_columns)
+    # Lines are numbered as rows arrive (DuckDB keeps file order); a line DuckDB skipped as malformed
+    # shifts the rows after it, which the update below puts right.
+    con.execute(
+        f"insert into raw.{source.name} (file_id, line, _vintage, {target}) "
+        f"select {file_id}, row_number() over () + {header_lines}, {vintage}, {selected} from {read}"
+    )
     structural = con.execute(
         # DuckDB writes one reject per missing column of a short line; the first says how many fields it had.
         f"select line, any_value(error_type), arg_min(error_message, column_idx), trim(any_value(csv_line), chr(10) || chr(13)) "
@@ -93,31 +110,19 @@ def _load_csv(con: duckdb.DuckDBPyConnection, raw: RawFile, file_id: int) -> Loa
 
     if structural and structural[-1][0] >= raw.lines and not raw.ends_with_newline:
         line, _, message, _ = structural[-1]
-        con.execute("drop table loading")
+        con.execute(f"delete from raw.{source.name} where file_id = {file_id}")
         raise SourceError(raw.name, f"is truncated: its last line is incomplete ({message})", line=line,
                           expected=f"{width} fields on every line")
     if structural:
-        # Rows DuckDB skipped shift row numbers: the k-th skipped line (sorted) sits before every
-        # accepted row whose row number exceeds (its line - k - header lines).
-        con.execute("create temp table skipped (threshold bigint)")
-        con.executemany("insert into skipped values (?)",
-                        [[line - k - header_lines] for k, (line, *_rest) in enumerate(structural, start=1)])
-        line_expr = f"rn + {header_lines} + (select count(*) from skipped where threshold < rn)"
-    else:
-        line_expr = f"rn + {header_lines}"
-
-    selected = ", ".join(
-        f"c{positions[name]}" if name in positions else "null" for name in source.raw_columns
-    )
-    target = ", ".join(quote_ident(c) for c in source.raw_columns)
-    con.execute(
-        f"insert into raw.{source.name} (file_id, line, _vintage, {target}) "
-        f"select {file_id}, {line_expr}, {vintage}, {selected} from loading"
-    )
-    rows_read = con.execute("select count(*) from loading").fetchone()[0] + len(structural)
-    con.execute("drop table loading")
-    if structural:
-        con.execute("drop table skipped")
+        # The k-th skipped line (in order) sits before every accepted row whose row number exceeds
+        # (its line - k - header lines).
+        thresholds = ", ".join(str(line - k - header_lines) for k, (line, *_rest) in enumerate(structural, start=1))
+        con.execute(
+            f"update raw.{source.name} set line = line + (select count(*) from unnest([{thresholds}]) as t(threshold) "
+            f"where threshold < line - {header_lines}) where file_id = {file_id}"
+        )
+    rows_read = scalar(con, f"select count(*) from raw.{source.name} where file_id = {file_id}") \
+        + len(structural)
 
     for line, error_type, message, csv_line in structural:
         _reject(con, raw, file_id, line, None, csv_line, f"malformed line: {message}")
@@ -127,9 +132,7 @@ def _load_csv(con: duckdb.DuckDBPyConnection, raw: RawFile, file_id: int) -> Loa
             continue
         for rule in column.rules:
             _apply_rule(con, raw, file_id, column.name, header_name, rule)
-    rejected = con.execute(
-        "select count(distinct line) from dq_rejected_rows where file_id = ?", [file_id]
-    ).fetchone()[0]
+    rejected = scalar(con, "select count(distinct line) from dq_rejected_rows where file_id = ?", [file_id])
     return LoadResult(rows_read, rejected)
 
 
@@ -185,42 +188,48 @@ def _load_geojson(con: duckdb.DuckDBPyConnection, raw: RawFile, file_id: int) ->
     features = document.get("features") or []
     if not features:
         raise SourceError(raw.name, "has no features", expected="a FeatureCollection of LSOA polygons")
-    rows = []
+    properties = [feature.get("properties") or {} for feature in features]
+    geometries = []
     for number, feature in enumerate(features, start=1):
-        properties = feature.get("properties") or {}
-        code = str(properties.get("LSOA21CD") or "").strip()
-        name = str(properties.get("LSOA21NM") or "").strip()
         try:
-            geometry = shape(feature.get("geometry"))
-        except (AttributeError, TypeError, ValueError, shapely.errors.GEOSException) as error:
+            geometries.append(shape(feature.get("geometry")))
+        except (AttributeError, TypeError, ValueError, KeyError, shapely.errors.GEOSException) as error:
+            geometries.append(None)
             _reject(con, raw, file_id, number, "geometry", None, f"feature {number}: unreadable geometry ({error})")
-            continue
-        if geometry.geom_type not in {"Polygon", "MultiPolygon"} or geometry.is_empty:
-            _reject(con, raw, file_id, number, "geometry", geometry.geom_type,
-                    f"feature {number}: expected a Polygon or MultiPolygon")
-            continue
-        if not geometry.is_valid:
-            geometry = shapely.make_valid(geometry)
-        simplified = geometry.simplify(GEOMETRY_TOLERANCE_DEGREES, preserve_topology=True)
-        centroid = geometry.representative_point()
-        rows.append((file_id, number, None, code, name,
-                     json.dumps(mapping(shapely.set_precision(simplified, 1e-5)), separators=(",", ":")),
-                     round(centroid.x, 6), round(centroid.y, 6)))
-    con.executemany(
-        "insert into raw.lsoa_boundaries (file_id, line, _vintage, lsoa21_code, lsoa21_name, geometry_geojson, "
-        "centroid_lon, centroid_lat) values (?, ?, ?, ?, ?, ?, ?, ?)", rows
-    )
+    geometries = np.array(geometries, dtype=object)
+    kinds = np.array([g.geom_type if g is not None else "" for g in geometries])
+    usable = np.isin(kinds, ["Polygon", "MultiPolygon"]) & ~shapely.is_empty(geometries)
+    for number in np.flatnonzero(~usable & (kinds != "")) + 1:
+        _reject(con, raw, file_id, int(number), "geometry", str(kinds[number - 1]),
+                f"feature {number}: expected a Polygon or MultiPolygon")
+    # Shapely 2 works on whole arrays: repair, simplify for display, and find a point inside each.
+    shapes = geometries[usable]
+    invalid = ~shapely.is_valid(shapes)
+    shapes[invalid] = shapely.make_valid(shapes[invalid])
+    simplified = shapely.set_precision(shapely.simplify(shapes, GEOMETRY_TOLERANCE_DEGREES, preserve_topology=True), 1e-5)
+    inside = shapely.point_on_surface(shapes)
+    numbers = np.flatnonzero(usable) + 1
+    frame = pd.DataFrame({
+        "file_id": file_id,
+        "line": numbers,
+        "_vintage": None,
+        "lsoa21_code": [str(properties[n - 1].get("LSOA21CD") or "").strip() for n in numbers],
+        "lsoa21_name": [str(properties[n - 1].get("LSOA21NM") or "").strip() for n in numbers],
+        "geometry_geojson": shapely.to_geojson(simplified),
+        "centroid_lon": np.round(shapely.get_x(inside), 6),
+        "centroid_lat": np.round(shapely.get_y(inside), 6),
+    })
+    con.register("boundaries_frame", frame)
+    con.execute("insert into raw.lsoa_boundaries by name select * from boundaries_frame")
+    con.unregister("boundaries_frame")
     source = raw.source
-    for column in source.columns:
-        for rule in column.rules:
-            _apply_rule(con, raw, file_id, column.name, column.name, rule)
     con.execute(
         "insert into dq_rejected_rows select ?, ?, ?, line, 'LSOA21CD', lsoa21_code, "
         "'feature ' || line || ': expected an LSOA code like E01012345' "
         "from raw.lsoa_boundaries where file_id = ? and not regexp_full_match(lsoa21_code, '[EW]01[0-9]{6}')",
         [file_id, raw.name, source.name, file_id],
     )
-    rejected = con.execute("select count(distinct line) from dq_rejected_rows where file_id = ?", [file_id]).fetchone()[0]
+    rejected = scalar(con, "select count(distinct line) from dq_rejected_rows where file_id = ?", [file_id])
     return LoadResult(len(features), rejected, note="line = feature number")
 
 

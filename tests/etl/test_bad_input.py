@@ -132,7 +132,7 @@ def test_unknown_practice_code_rejected(built):
     file, line, column, value, reason = [r for r in rejected(db) if r[3] == "Z99999"][0]
     assert (file, line, column) == (REG_Q1.as_posix(), 13, "PRACTICE_CODE")
     assert reason == ("code Z99999 is in neither the GP practice to PCN, sub-ICB, ICB and region mapping "
-                      "nor GP practices (epraccur)")
+                      "nor the GP practices (epraccur)")
 
 
 def test_bad_value_after_malformed_line_reports_its_physical_line(built):

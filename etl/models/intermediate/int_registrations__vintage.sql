@@ -1,9 +1,9 @@
--- The LSOA vintage (2011 or 2021) of each registrations file. Decided from its codes where the
--- 2011 -> 2021 lookup can tell (codes that exist in only one vintage), else from the release date:
+-- The LSOA vintage (2011 or 2021) of each registrations file, and whether it has all-persons rows.
+-- The vintage is decided from the file's codes where the 2011 -> 2021 lookup can tell (codes that exist in only one vintage), else from the release date:
 -- NHS England moved the file to 2021 LSOAs during 2023-24 (FORMATS.md §1a), so releases from
 -- January 2024 are taken as 2021 codes. The rule used is recorded for the data-quality page.
 with codes as (
-    select distinct file_id, extract_date, lsoa_code
+    select distinct file_id, lsoa_code
     from stg_nhs__registrations
     where regexp_full_match(lsoa_code, '[EW]01[0-9]{6}')
 ),
@@ -20,22 +20,38 @@ only_2021 as (
     select lsoa11_code from int_lsoa11__lsoa21
 ),
 
+files as (
+    -- one row per file, whatever codes it holds
+    select file_id, min(extract_date) as extract_date, bool_or(sex = 'ALL') as has_all_persons
+    from stg_nhs__registrations
+    group by file_id
+),
+
 counted as (
     select
-        codes.file_id,
-        min(codes.extract_date) as extract_date,
+        files.file_id,
+        any_value(files.extract_date) as extract_date,
+        any_value(files.has_all_persons) as has_all_persons,
         count(only_2011.lsoa_code) as codes_only_in_2011,
         count(only_2021.lsoa_code) as codes_only_in_2021
-    from codes
+    from files
+    left join codes using (file_id)
     left join only_2011 on codes.lsoa_code = only_2011.lsoa_code
     left join only_2021 on codes.lsoa_code = only_2021.lsoa_code
-    group by codes.file_id
+    group by files.file_id
+),
+
+with_quarter as (
+    select *, date_trunc('month', extract_date)::date as quarter
+    from counted
 ),
 
 decided as (
     select
         file_id,
         extract_date,
+        quarter,
+        has_all_persons,
         codes_only_in_2011,
         codes_only_in_2021,
         case
@@ -49,7 +65,7 @@ decided as (
             when codes_only_in_2011 + codes_only_in_2021 > 0 then 'codes found in only one vintage'
             else 'release date'
         end as vintage_rule
-    from counted
+    from with_quarter
 )
 
 select * from decided

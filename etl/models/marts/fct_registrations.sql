@@ -3,59 +3,65 @@
 -- its parts in whole patients by largest remainder, so every published patient is counted once.
 -- Where a release has all-persons rows they are used; sex-specific rows are summed only for a
 -- release that has no all-persons rows (the -male and -female files without the -all file).
+-- Only rows that can meet another row on the same key (sex-specific rows, and LSOAs touched by a
+-- split or merge) go through the aggregation; the other 99% pass straight through.
 with registrations as (
     select * from stg_nhs__registrations
 ),
 
-release_sexes as (
-    select quarter, bool_or(sex = 'ALL') as has_all_persons
-    from registrations
-    group by quarter
+releases as (
+    select file_id, quarter, lsoa_vintage, bool_or(has_all_persons) over (partition by quarter) as quarter_has_all
+    from int_registrations__vintage
 ),
 
-chosen as (
-    select registrations.*
-    from registrations
-    inner join release_sexes using (quarter)
-    where (has_all_persons and sex = 'ALL') or (not has_all_persons and sex in ('MALE', 'FEMALE'))
+bridge as (
+    select * from int_lsoa11__lsoa21
 ),
 
-with_vintage as (
-    select chosen.*, vintage.lsoa_vintage
-    from chosen
-    left join int_registrations__vintage as vintage using (file_id)
+complex_targets as (
+    -- 2021 LSOAs that receive patients from a split, or from more than one 2011 LSOA
+    select lsoa21_code from bridge group by lsoa21_code having count(*) > 1 or max(parts) > 1
 ),
 
 mapped as (
     select
-        with_vintage.file_id,
-        with_vintage.line,
-        with_vintage.practice_code,
-        with_vintage.quarter,
-        with_vintage.extract_date,
-        with_vintage.lsoa_vintage,
-        with_vintage.patients,
-        coalesce(bridge.lsoa21_code, with_vintage.lsoa_code) as lsoa_code,
+        registrations.file_id,
+        registrations.line,
+        registrations.practice_code,
+        registrations.quarter,
+        registrations.extract_date,
+        releases.lsoa_vintage,
+        registrations.sex,
+        registrations.patients,
+        coalesce(bridge.lsoa21_code, registrations.lsoa_code) as lsoa_code,
         coalesce(bridge.parts, 1) as parts,
         coalesce(bridge.weight, 1.0) as weight
-    from with_vintage
-    left join int_lsoa11__lsoa21 as bridge
-        on with_vintage.lsoa_vintage = 2011 and with_vintage.lsoa_code = bridge.lsoa11_code
+    from registrations
+    inner join releases using (file_id)
+    left join bridge
+        on releases.lsoa_vintage = 2011 and registrations.lsoa_code = bridge.lsoa11_code
+    where (releases.quarter_has_all and registrations.sex = 'ALL')
+        or (not releases.quarter_has_all and registrations.sex in ('MALE', 'FEMALE'))
 ),
 
-whole as (
-    select practice_code, quarter, extract_date, lsoa_vintage, lsoa_code, patients
+direct as (
+    select practice_code, lsoa_code, quarter, extract_date, lsoa_vintage as published_lsoa_vintage, patients
     from mapped
-    where parts = 1
+    where sex = 'ALL' and parts = 1 and lsoa_code not in (select lsoa21_code from complex_targets)
+),
+
+to_combine as (
+    select *
+    from mapped
+    where sex <> 'ALL' or parts > 1 or lsoa_code in (select lsoa21_code from complex_targets)
 ),
 
 split_exact as (
     select *, floor(patients * weight)::integer as base, patients * weight - floor(patients * weight) as fraction
-    from mapped
-    where parts > 1
+    from to_combine
 ),
 
-split_allocated as (
+allocated as (
     select
         practice_code,
         quarter,
@@ -71,12 +77,6 @@ split_allocated as (
 ),
 
 combined as (
-    select * from whole
-    union all
-    select * from split_allocated
-),
-
-final as (
     select
         practice_code,
         lsoa_code,
@@ -84,8 +84,14 @@ final as (
         max(extract_date) as extract_date,
         max(lsoa_vintage) as published_lsoa_vintage,
         sum(patients)::integer as patients
-    from combined
+    from allocated
     group by practice_code, lsoa_code, quarter
+),
+
+final as (
+    select * from direct
+    union all
+    select * from combined
 )
 
 select * from final

@@ -18,10 +18,11 @@ practices as (
     select practice_code, pcn_code, sub_icb_code from dim_practice
 ),
 
-resident as (
+resident as materialized (
+    -- aggregated once to org x area x quarter; every branch below reads this small table
     select
         registrations.quarter,
-        registrations.patients,
+        sum(registrations.patients) as patients,
         practices.pcn_code,
         practices.sub_icb_code,
         lsoas.council_code,
@@ -31,6 +32,7 @@ resident as (
     from registrations
     inner join lsoas using (lsoa_code)
     inner join practices using (practice_code)
+    group by all
 ),
 
 by_area as (

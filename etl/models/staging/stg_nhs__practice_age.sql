@@ -3,12 +3,19 @@ with valid as (
     select * from {{ valid_rows('practice_age') }}
 ),
 
+release_dates as (
+    -- a release has one extract date: parse each distinct spelling once, not once per row
+    -- (read from the raw table, so the valid rows are computed once)
+    select extract_date as published_date, parse_any_date(extract_date) as extract_date
+    from (select distinct extract_date from raw.practice_age)
+),
+
 typed as (
     select
         file_id,
         line,
-        parse_any_date(extract_date) as extract_date,
-        date_trunc('month', parse_any_date(extract_date))::date as quarter,
+        release_dates.extract_date,
+        date_trunc('month', release_dates.extract_date)::date as quarter,
         upper(trim(practice_code)) as practice_code,
         upper(trim(sex)) as sex,
         upper(trim(age_group)) as age_band,
@@ -23,6 +30,7 @@ typed as (
         end as age_upper,
         try_cast(trim(number_of_patients) as integer) as patients
     from valid
+    inner join release_dates on valid.extract_date = release_dates.published_date
 )
 
 select * from typed
