@@ -36,16 +36,25 @@ def _read(raw, columns: dict[str, str]) -> pd.DataFrame:
     return frame.rename(columns=lambda name: mapping[name])
 
 
-def crosswalk(raw_dir: Path) -> pd.DataFrame:
+def crosswalk(raw_dir: Path, timings: dict[str, float]) -> pd.DataFrame:
+    started = time.perf_counter()
     files = _files(raw_dir)
     registrations = pd.concat([
         _read(raw, {"extract_date": "", "practice_code": "", "lsoa_code": "", "sex": "", "number_of_patients": ""})
         .assign(file=raw.name) for raw in files["registrations"]], ignore_index=True)
+    lookups = {name: [_read(raw, columns) for raw in files[name]] for name, columns in (
+        ("lsoa11_lsoa21", {"lsoa11_code": "", "lsoa21_code": ""}),
+        ("lsoa_lad", {"lsoa21_code": "", "lad_code": ""}),
+        ("lad_upper_tier", {"lad_code": "", "upper_tier_code": ""}),
+        ("postcode_directory", {"postcode": "", "lad_code": ""}),
+        ("practice_map", {"practice_code": "", "practice_postcode": "", "extract_date": ""}))}
+    timings["read"] = time.perf_counter() - started
+    started = time.perf_counter()
     registrations = registrations[registrations["sex"] == "ALL"]
     registrations["patients"] = registrations["number_of_patients"].astype(int)
     registrations["quarter"] = pd.to_datetime(registrations["extract_date"], format="mixed", dayfirst=True).dt.to_period("M")
 
-    bridge = pd.concat([_read(raw, {"lsoa11_code": "", "lsoa21_code": ""}) for raw in files["lsoa11_lsoa21"]]).drop_duplicates()
+    bridge = pd.concat(lookups["lsoa11_lsoa21"]).drop_duplicates()
     bridge["parts"] = bridge.groupby("lsoa11_code")["lsoa21_code"].transform("count")
     only_2011 = set(bridge["lsoa11_code"]) - set(bridge["lsoa21_code"])
     vintage = registrations.groupby("file")["lsoa_code"].agg(lambda codes: 2011 if codes.isin(only_2011).any() else 2021)
@@ -63,8 +72,8 @@ def crosswalk(raw_dir: Path) -> pd.DataFrame:
     mapped["patients"] = mapped["base"] + (mapped.groupby("row").cumcount() < remainder).astype(int)
     registrations = pd.concat([registrations[registrations["vintage"] == 2021], mapped[registrations.columns]])
 
-    lsoa_lad = pd.concat([_read(raw, {"lsoa21_code": "", "lad_code": ""}) for raw in files["lsoa_lad"]])
-    upper = pd.concat([_read(raw, {"lad_code": "", "upper_tier_code": ""}) for raw in files["lad_upper_tier"]])
+    lsoa_lad = pd.concat(lookups["lsoa_lad"])
+    upper = pd.concat(lookups["lad_upper_tier"])
     places = lsoa_lad.merge(upper, on="lad_code", how="left").set_index("lsoa21_code")["upper_tier_code"]
     code = registrations["lsoa_code"]
     registrations["area"] = np.select(
@@ -75,11 +84,10 @@ def crosswalk(raw_dir: Path) -> pd.DataFrame:
     shares = registrations.groupby(["practice_code", "quarter", "area"], as_index=False)["patients"].sum()
     shares["share"] = shares["patients"] / shares.groupby(["practice_code", "quarter"])["patients"].transform("sum")
 
-    postcodes = pd.concat([_read(raw, {"postcode": "", "lad_code": ""}) for raw in files["postcode_directory"]])
+    postcodes = pd.concat(lookups["postcode_directory"])
     postcodes["key"] = postcodes["postcode"].str.replace(" ", "").str.upper()
     postcode_council = postcodes.merge(upper, on="lad_code").set_index("key")["upper_tier_code"]
-    practices = pd.concat([_read(raw, {"practice_code": "", "practice_postcode": "", "extract_date": ""})
-                           for raw in files["practice_map"]]).drop_duplicates("practice_code", keep="last")
+    practices = pd.concat(lookups["practice_map"]).drop_duplicates("practice_code", keep="last")
     home = practices.set_index("practice_code")["practice_postcode"].str.replace(" ", "").str.upper().map(postcode_council)
 
     shares["home"] = shares["practice_code"].map(home)
@@ -88,16 +96,20 @@ def crosswalk(raw_dir: Path) -> pd.DataFrame:
     shares["elsewhere"] = np.where(~unknown & (shares["area"] != shares["home"]), shares["patients"], 0)
     catchment = shares.groupby(["practice_code", "quarter"], as_index=False)[["known", "elsewhere"]].sum()
     catchment["share_other_council"] = catchment["elsewhere"] / catchment["known"]
+    timings["join"] = time.perf_counter() - started
     return catchment
 
 
 if __name__ == "__main__":
     started = time.perf_counter()
-    result = crosswalk(Path(sys.argv[1]))
+    timings: dict[str, float] = {}
+    result = crosswalk(Path(sys.argv[1]), timings)
     seconds = time.perf_counter() - started
     latest = result[result["quarter"] == result["quarter"].max()]
     print(json.dumps({
         "seconds": seconds,
+        "read_seconds": timings["read"],
+        "join_seconds": timings["join"],
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "rows": len(result),
         "latest_quarter": {code: share for code, share in zip(latest["practice_code"], latest["share_other_council"])},
