@@ -28,7 +28,7 @@ server = app.server
 
 def _tables_section() -> html.Section:
     tables = run_query("home__tables")
-    header = html.Tr([html.Th(name, scope="col") for name in ("Table", "Rows", "Layer", "One row per", "Note")])
+    header = html.Tr([html.Th(name, scope="col") for name in ("Table", "Rows", "Layer", "Grain", "Note")])
     rows = [
         html.Tr([
             html.Td(html.Code(row.table_name)),
