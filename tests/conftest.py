@@ -24,13 +24,16 @@ def tiny_raw(tmp_path: Path) -> Path:
     return write_tiny_area(tmp_path / "raw")
 
 
+def build_tiny_warehouse(base: Path) -> Path:
+    """The tiny area's raw files under base/raw, built into base/warehouse.duckdb."""
+    db = base / "warehouse.duckdb"
+    build(write_tiny_area(base / "raw"), db, echo=lambda _: None)
+    return db
+
+
 @pytest.fixture(scope="session")
 def tiny_warehouse(tmp_path_factory) -> Path:
-    base = tmp_path_factory.mktemp("tiny")
-    raw = write_tiny_area(base / "raw")
-    db = base / "warehouse.duckdb"
-    build(raw, db, echo=lambda _: None)
-    return db
+    return build_tiny_warehouse(tmp_path_factory.mktemp("tiny"))
 
 
 @pytest.fixture(scope="session")
@@ -97,11 +100,7 @@ class Server:
 @pytest.fixture(scope="session")
 def served_warehouse(tmp_path_factory) -> Path:
     """A warehouse of its own for the server, so tests may rebuild it under the running server."""
-    base = tmp_path_factory.mktemp("served")
-    raw = write_tiny_area(base / "raw")
-    db = base / "warehouse.duckdb"
-    build(raw, db, echo=lambda _: None)
-    return db
+    return build_tiny_warehouse(tmp_path_factory.mktemp("served"))
 
 
 @pytest.fixture(scope="session")
