@@ -7,9 +7,11 @@ Trade-offs:
 * Two stages. First the upper tier: a power diagram with target sizes splits the LSOA centroids
   into blocks seeded on the settlement plan (the capital, each conurbation, each unitary town,
   and countryside seeds for counties and rural unitaries). Then each block is split evenly into
-  its LADs (32 London-shaped boroughs, metropolitan boroughs, a county's districts). Power cells
-  are convex, so councils and LADs are contiguous; real ones are not convex, which nothing
-  downstream depends on. Counties therefore never surround a unitary enclave, unlike some real ones.
+  its LADs (32 London-shaped boroughs, metropolitan boroughs, a county's districts). A county is
+  the union of several power cells, so it can wrap round a town as real counties do: with one
+  convex cell per council the demo's single county cut its conurbation and its town in two, and
+  the metropolitan borough held more countryside than city. Any detached piece of a council or
+  LAD is then given to its neighbour (mend), so every council and LAD is contiguous.
 * Counties, ICBs, sub-ICBs, regions and localities are groups of whole lower areas, so every
   level nests exactly, as the real lookups assume (real ICBs do occasionally split a LAD; the ETL
   must cope with that from real data, but the demo keeps it clean).
@@ -24,10 +26,13 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from etl.demo import fictional as fx
-from etl.demo.geography import Settlement, balanced_partition, group_points, kmeans_pp
+from etl.demo.geography import Settlement, balanced_partition, group_points, kmeans_pp, knn
 from etl.demo.scales import ScaleSpec
 
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+# Power cells per county. 6 keeps 83-99% of the demo conurbation's LSOAs in its metropolitan
+# borough and 94-100% of the town's in its unitary (demo seeds 42-49; 4-86% and 0-100% with 1).
+COUNTY_CELLS = 6
 
 
 @dataclass
@@ -169,7 +174,24 @@ def build_areas(rng: np.random.Generator, spec: ScaleSpec, xy, origin, plan: lis
     county_target = (len(eng) - urban_target - rural_unitary_target * spec.n_rural_unitary) / spec.n_county
     for kind, seed in zip(rest_kinds, rest_seeds):
         blocks.append((str(kind), seed, county_target if kind == "county" else rural_unitary_target))
-    block_of = balanced_partition(exy, np.array([b[1] for b in blocks]), np.array([b[2] for b in blocks]))
+    # A county is the union of COUNTY_CELLS power cells (its seed, and more seeds in the countryside
+    # nearest it), so it can wrap round a town instead of meeting it along one straight line.
+    seeds = [b[1] for b in blocks]
+    owner = list(range(len(blocks)))
+    counties = [b for b in range(len(blocks)) if blocks[b][0] == "county"]
+    extra = exy[rest][kmeans_pp(rng, exy[rest], (COUNTY_CELLS - 1) * len(counties))]
+    nearest = np.array(counties)[knn(extra, np.array([blocks[b][1] for b in counties]), 1)[1][:, 0]]
+    seeds += list(extra)
+    owner += nearest.tolist()
+    owner = np.array(owner)
+    cells_per = np.bincount(owner, minlength=len(blocks))
+    targets = np.array([blocks[b][2] / cells_per[b] for b in owner])
+    block_of = owner[balanced_partition(exy, np.array(seeds), targets)]
+    pos = np.full(n, -1)
+    pos[eng] = np.arange(len(eng))
+    edges = pos[np.asarray(adj)]
+    edges = edges[(edges >= 0).all(axis=1)]  # LSOA adjacency between English LSOAs
+    block_of = mend(block_of, edges)
 
     # ---- stage 2: blocks into LADs --------------------------------------------------------------------
     block_sizes = np.bincount(block_of, minlength=len(blocks))
@@ -192,6 +214,7 @@ def build_areas(rng: np.random.Generator, spec: ScaleSpec, xy, origin, plan: lis
         kinds += [lad_kind] * k
         county_of_lad += [county_blocks.index(b) if kind == "county" else -1] * k
     kinds = np.array(kinds)
+    labels = mend(labels, edges[block_of[edges[:, 0]] == block_of[edges[:, 1]]])  # a county wraps round towns
     sizes = np.bincount(labels, minlength=len(kinds))
     centres = centroids(exy, labels, len(kinds))
     if (sizes < 8).any():
@@ -307,6 +330,44 @@ def build_areas(rng: np.random.Generator, spec: ScaleSpec, xy, origin, plan: lis
         ward_of=ward_of, ward_codes=ward_codes, ward_names=ward_names, ced_of_ward=ced_of_ward,
         oa_codes=oa_codes, localities=localities, locality_of=locality_of, **vint, **nhs,
     )
+
+
+def mend(labels: np.ndarray, edges: np.ndarray) -> np.ndarray:
+    """Make every region contiguous: each detached piece joins the region it shares most edges with
+    (only edges given count, so a piece can be kept inside its council). The largest piece of a
+    region keeps its label; a region never disappears."""
+    labels = labels.copy()
+    a, b = np.concatenate([edges[:, 0], edges[:, 1]]), np.concatenate([edges[:, 1], edges[:, 0]])
+    for _ in range(20):
+        same = labels[a] == labels[b]
+        piece = np.arange(len(labels))  # connected pieces: propagate the smallest index, pointer-jump
+        while True:
+            low = np.minimum(piece[a[same]], piece[b[same]])
+            before = piece.copy()
+            np.minimum.at(piece, a[same], low)
+            np.minimum.at(piece, b[same], low)
+            piece = piece[piece]
+            if (piece == before).all():
+                break
+        size = np.bincount(piece, minlength=len(labels))
+        order = np.lexsort((np.arange(len(labels)), -size[piece], labels))  # biggest piece first per label
+        first = np.ones(len(labels), bool)
+        first[1:] = labels[order][1:] != labels[order][:-1]
+        main = np.zeros(len(labels), bool)
+        main[piece[order[first]]] = True
+        stray = ~main[piece]
+        if not stray.any():
+            return labels
+        cross = ~same & stray[a]
+        key = np.unique(np.column_stack([piece[a[cross]], labels[b[cross]]]), axis=0, return_counts=True)
+        pairs, counts = key
+        best = {}
+        for (p, lab), c in zip(pairs.tolist(), counts.tolist()):
+            if p not in best or c > best[p][0]:
+                best[p] = (c, lab)
+        for p, (_, lab) in best.items():
+            labels[piece == p] = lab
+    return labels
 
 
 def even_split(rng, xy: np.ndarray, k: int) -> np.ndarray:

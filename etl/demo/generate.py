@@ -285,6 +285,10 @@ def _planted(spec, areas: Areas, pr: Practices, reg: Registrations) -> dict:
         })
     if len(boundary) < 4:
         raise RuntimeError(f"only {len(boundary)} boundary practices over {BOUNDARY_THRESHOLD:.0%}")
+    placed = [{"practice_code": pr.code[i], "home_council_code": council_code[i],
+               "branch_lsoa21_code": str(areas.code21[pr.branch[i]]),
+               "branch_council_code": areas.councils[areas.council_of[pr.branch[i]]].code}
+              for i in np.flatnonzero(pr.boundary_placed)]
 
     p = reg.planted
     num, den = OUT_OF_AREA_SHARE
@@ -326,6 +330,10 @@ def _planted(spec, areas: Areas, pr: Practices, reg: Registrations) -> dict:
                           "under an upper-tier council other than the council of the practice's postcode; "
                           f"practices listed when the share exceeds {BOUNDARY_THRESHOLD} in any release",
             "practices": boundary,
+            "placed_on_boundary": placed,
+            "placed_note": "practices deliberately put in an LSOA on a council boundary, with a branch surgery "
+                           "in the neighbouring LSOA across it; the others over the threshold got there by "
+                           "geography alone, and the out-of-area practice is never one of the placed ones",
         },
         "out_of_area_practice": {
             "practice_code": pr.code[p],

@@ -54,6 +54,35 @@ def test_boundary_practices_match_the_files(demo):
     assert over == {e["practice_code"] for e in listed}
 
 
+def test_practices_spread_across_councils_as_real_ones_do(demo):
+    # The real reference (Staffordshire and Stoke-on-Trent, Oct 2025): one practice in five has over
+    # 10% of its patients under a different social care council. The brief asks for a handful over
+    # 25% in the demo: the planted 30% practice, the ones placed on a boundary, and a few others.
+    latest = demo.quarters[-1]
+    shares = {p: other / known for p, (other, known) in demo.council_split(latest).items()}
+    over_25 = sum(share > 0.25 for share in shares.values())
+    over_10 = sum(share > 0.10 for share in shares.values())
+    assert 4 <= over_25 <= 8, over_25
+    assert 0.10 <= over_10 / len(shares) <= 0.25, over_10 / len(shares)
+    assert max(shares.values()) < 0.8
+
+
+def test_boundary_placed_practices(demo):
+    planted = demo.manifest["planted"]
+    placed = planted["boundary_practices"]["placed_on_boundary"]
+    assert len(placed) == 4
+    listed = {e["practice_code"] for e in planted["boundary_practices"]["practices"]}
+    for entry in placed:
+        home = demo.home_council(entry["practice_code"])
+        assert home == entry["home_council_code"]
+        # the branch surgery is in an English LSOA under another council
+        assert entry["branch_lsoa21_code"].startswith("E01")
+        assert demo.council_of_lsoa(entry["branch_lsoa21_code"]) == entry["branch_council_code"] != home
+        assert entry["practice_code"] in listed  # so each really draws from both sides
+    # the out-of-area practice is planted apart from them, so the two facts add up
+    assert planted["out_of_area_practice"]["practice_code"] not in {e["practice_code"] for e in placed}
+
+
 def test_straddling_pcn(demo):
     planted = demo.manifest["planted"]["straddling_pcn"]
     members = [r for r in demo.map_rows(demo.quarters[-1]) if r["PCN_CODE"] == planted["pcn_code"]]
