@@ -111,6 +111,7 @@ def _connect(path: Path, work_dir: Path) -> duckdb.DuckDBPyConnection:
     con.execute(f"set memory_limit = '{settings.get('JOINTCARE_BUILD_MEMORY')}'")
     con.execute(f"set threads = {settings.get_int('JOINTCARE_THREADS')}")
     con.execute(f"set temp_directory = '{work_dir / 'spill'}'")
+    con.execute("set enable_progress_bar = false")  # the build prints its own summary
     return con
 
 
@@ -187,9 +188,13 @@ def _build_into(raw_dir: Path, db_path: Path, work_dir: Path, *, allow_unknown: 
         if failures:
             raise BuildFailed(failures)
 
+        started = time.perf_counter()
         _write_meta(con, models, present, constants, raw_dir, report)
         _drop_build_only(con, models)
+        _timed(report, "metadata", started)
+        started = time.perf_counter()
         con.execute("checkpoint")
+        _timed(report, "write the warehouse to disk (checkpoint)", started)
         report.files = [dict(zip(("file", "source", "status", "rows_read", "rows_loaded", "rows_rejected"), row))
                         for row in con.execute("select file, source, status, rows_read, rows_loaded, rows_rejected "
                                                "from dq_load_log order by file").fetchall()]
