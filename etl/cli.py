@@ -35,8 +35,9 @@ def demo(out_dir: Path, seed: int, scale: str) -> None:
 
     manifest = generate(out_dir, seed=seed, scale=scale)
     counts = manifest.get("counts", {})
-    shown = ", ".join(f"{value:,} {key}" for key, value in counts.items() if isinstance(value, int))
-    click.echo(f"Wrote a fictional {scale} area to {out_dir} ({shown}).")
+    shown = ", ".join(f"{counts[key]:,} {key}" for key in ("practices", "pcns", "lsoas", "councils", "quarters")
+                      if isinstance(counts.get(key), int))
+    click.echo(f"Wrote a fictional {scale} area to {out_dir} ({shown}). Every name and number in it is made up.")
 
 
 @cli.command()
