@@ -21,7 +21,7 @@ from shapely.geometry import shape
 
 from etl.errors import SourceError
 from etl.rawfiles import RawFile
-from etl.sources import Rule, Source, load_sources
+from etl.sources import Rule, load_sources
 
 # One date parser for every format FORMATS.md lists (04JAN2021, 01Jan2022, 01-Sep-20, 20210401 ...).
 DATE_FORMATS = ["%d%b%Y", "%d-%b-%y", "%d-%b-%Y", "%Y%m%d", "%Y-%m-%d", "%d/%m/%Y"]

@@ -8,8 +8,6 @@ mapping, lookups and SQL.
 from __future__ import annotations
 
 import datetime as dt
-import json
-from pathlib import Path
 
 import duckdb
 import pytest
