@@ -184,7 +184,7 @@ def _reject(con, raw: RawFile, file_id: int, line: int | None, column: str | Non
 
 
 def _load_geojson(con: duckdb.DuckDBPyConnection, raw: RawFile, file_id: int) -> LoadResult:
-    document = json.loads(raw.path.read_text(encoding=raw.encoding))
+    document, raw.document = raw.document, None  # parsed once, at recognition; freed once loaded
     features = document.get("features") or []
     if not features:
         raise SourceError(raw.name, "has no features", expected="a FeatureCollection of LSOA polygons")
@@ -234,7 +234,7 @@ def _load_geojson(con: duckdb.DuckDBPyConnection, raw: RawFile, file_id: int) ->
 
 
 def _load_manifest(con: duckdb.DuckDBPyConnection, raw: RawFile, file_id: int) -> LoadResult:
-    manifest = json.loads(raw.path.read_text(encoding=raw.encoding))
+    manifest, raw.document = raw.document, None
     con.execute("create or replace table meta_demo_manifest as select ? as manifest_json, ? as is_fictional",
                 [json.dumps(manifest, sort_keys=True), bool(manifest.get("fictional", True))])
     return LoadResult(1, 0, note="demo area: fictional data")

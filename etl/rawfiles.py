@@ -40,6 +40,7 @@ class RawFile:
     match: HeaderMatch | None = None
     why_unrecognised: str = ""
     readable_path: Path | None = None  # UTF-8 copy for cp1252 files, else the file itself
+    document: object = None  # a JSON file's parsed content, kept from recognition until it is loaded
 
 
 def find_files(raw_dir: Path) -> list[Path]:
@@ -126,6 +127,7 @@ def _recognise_json(raw: RawFile, sources: dict[str, Source]) -> None:
     except (ValueError, UnicodeDecodeError) as error:
         raw.why_unrecognised = f"not valid JSON ({error})"
         return
+    raw.document = document
     if isinstance(document, dict) and document.get("generator") == "jointcare demo":
         raw.source = sources["demo_manifest"]
         return
@@ -136,8 +138,10 @@ def _recognise_json(raw: RawFile, sources: dict[str, Source]) -> None:
             raw.source = sources["lsoa_boundaries"]
             return
         raw.why_unrecognised = "GeoJSON without LSOA21CD properties (expected 2021 LSOA boundaries)"
+        raw.document = None
         return
     raw.why_unrecognised = "JSON that is neither LSOA boundaries nor a jointcare demo manifest"
+    raw.document = None
 
 
 def make_readable(raw: RawFile, work_dir: Path) -> None:
