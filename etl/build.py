@@ -31,7 +31,7 @@ from etl import __version__, settings
 from etl.contracts import Contract, check as check_contract, contract_path
 from etl.errors import BuildFailed, SourceError
 from etl.loaders import create_raw_tables, load_file, quote_ident, scalar
-from etl.models import Model, build_order, discover, load_macros, run
+from etl.models import Model, build_order, discover, load_macros, load_reference, run
 from etl.rawfiles import RawFile, find_files, is_data_file, make_readable, sniff
 from etl.sources import load_sources
 
@@ -41,10 +41,11 @@ DQ_TABLES = """
 create table dq_load_log (
     file_id integer, file varchar, source varchar, source_title varchar, status varchar,
     checksum_sha256 varchar, size_bytes bigint, encoding varchar, line_endings varchar,
-    rows_read bigint, rows_loaded bigint, rows_rejected bigint, seconds double, note varchar
+    rows_read bigint, rows_loaded bigint, rows_rejected bigint, seconds double, note varchar, sheet varchar
 );
 create table dq_rejected_rows (
-    file_id integer, file varchar, source varchar, line bigint, "column" varchar, value varchar, reason varchar
+    file_id integer, file varchar, source varchar, line bigint, "column" varchar, value varchar, reason varchar,
+    sheet varchar  -- the worksheet, for xlsx files (line is then the worksheet row)
 );
 create table meta_demo_manifest (manifest_json varchar, is_fictional boolean);
 """
@@ -128,6 +129,7 @@ def _build_into(raw_dir: Path, db_path: Path, work_dir: Path, *, allow_unknown: 
         con.execute(DQ_TABLES)
         create_raw_tables(con)
         load_macros(con)
+        load_reference(con)
         constants = method_constants()
         for name, spec in constants.items():
             con.execute(f"set variable {name} = {spec['value']}")
@@ -246,10 +248,10 @@ def _sniff_all(raw_dir: Path, report: BuildReport, problems: list[str], allow_un
 def _log_file(con, file_id: int, raw: RawFile, status: str, rows_read: int, rows_rejected: int,
               seconds: float, note: str) -> None:
     con.execute(
-        "insert into dq_load_log values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "insert into dq_load_log values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [file_id, raw.name, raw.source.name, raw.source.title, status, raw.sha256, raw.size,
          raw.encoding + (" (with BOM)" if raw.has_bom and raw.encoding == "utf-8-sig" else ""), raw.line_ending,
-         rows_read, rows_read - rows_rejected, rows_rejected, round(seconds, 3), note],
+         rows_read, rows_read - rows_rejected, rows_rejected, round(seconds, 3), note, raw.sheet or None],
     )
 
 
@@ -328,18 +330,23 @@ def _check_references(con, recognised: list[RawFile]) -> None:
             })
             con.register("reference_headers", headers)
             con.execute(
-                f"insert into dq_rejected_rows select rows.file_id, headers.file, '{source_name}', rows.line, "
+                "insert into dq_rejected_rows (file_id, file, source, line, \"column\", value, reason) "
+                f"select rows.file_id, headers.file, '{source_name}', rows.line, "
                 f"headers.header, rows.{quote_ident(column)}, "
                 f"'code ' || upper(trim(rows.{quote_ident(column)})) || ' is in neither the ' || ? "
                 f"from {_valid_rows(source_name)} as rows "
                 f"inner join reference_headers as headers using (file_id) "
-                f"anti join ({known}) as known on upper(trim(rows.{quote_ident(column)})) = known.code",
+                f"anti join ({known}) as known on upper(trim(rows.{quote_ident(column)})) = known.code "
+                # an empty code is a rule's business (some sources allow it: a client with no known GP)
+                f"where coalesce(trim(rows.{quote_ident(column)}), '') <> ''",
                 [titles],
             )
             con.unregister("reference_headers")
 
 
 def _refresh_counts(con) -> None:
+    con.execute("update dq_rejected_rows set sheet = log.sheet from dq_load_log as log "
+                "where dq_rejected_rows.file_id = log.file_id and log.sheet is not null")
     con.execute("""
         update dq_load_log set
             rows_rejected = counted.rejected,

@@ -19,6 +19,7 @@ import pandas as pd
 import shapely
 from shapely.geometry import shape
 
+from etl import workbooks
 from etl.errors import SourceError
 from etl.rawfiles import RawFile
 from etl.sources import Rule, load_sources
@@ -62,7 +63,9 @@ class LoadResult:
 
 
 def load_file(con: duckdb.DuckDBPyConnection, raw: RawFile, file_id: int) -> LoadResult:
-    if raw.source.format in {"csv", "headerless_csv"}:
+    if raw.source.format == "table" and raw.sheet:
+        return _load_sheet(con, raw, file_id)
+    if raw.source.format in {"table", "headerless_csv"}:
         return _load_csv(con, raw, file_id)
     if raw.source.format == "geojson":
         return _load_geojson(con, raw, file_id)
@@ -91,8 +94,14 @@ def _load_csv(con: duckdb.DuckDBPyConnection, raw: RawFile, file_id: int) -> Loa
         "auto_detect=false, delim=',', quote='\"', escape='\"', store_rejects=true, "
         f"rejects_table='rejects_{file_id}', rejects_scan='rejects_scan_{file_id}')"
     )
+    if any(field.required for field in source.cover):
+        raise SourceError(raw.name, "is a CSV, but this source states values above its table",
+                          expected="the xlsx workbook as published")
+    constants = workbooks.name_values(source, raw.name)
     selected = ", ".join(
-        f"c{positions[name]}" if name in positions else "null" for name in source.raw_columns
+        f"c{positions[name]}" if name in positions
+        else quote_literal(constants[name]) if name in constants else "null"
+        for name in source.raw_columns
     )
     target = ", ".join(quote_ident(c) for c in source.raw_columns)
     # Lines are numbered as rows arrive (DuckDB keeps file order); a line DuckDB skipped as malformed
@@ -126,22 +135,80 @@ def _load_csv(con: duckdb.DuckDBPyConnection, raw: RawFile, file_id: int) -> Loa
 
     for line, error_type, message, csv_line in structural:
         _reject(con, raw, file_id, line, None, csv_line, f"malformed line: {message}")
-    for column in source.columns:
-        header_name = _written_name(raw, column.name)
-        if column.name not in positions:
+    return LoadResult(rows_read, _apply_rules(con, raw, file_id, set(positions)))
+
+
+def _apply_rules(con, raw: RawFile, file_id: int, present: set[str]) -> int:
+    """Row rules and cross-column checks; returns the number of rejected lines of the file."""
+    for column in raw.source.columns:
+        if column.name not in present:
             continue
+        header_name = _written_name(raw, column.name)
         for rule in column.rules:
             _apply_rule(con, raw, file_id, column.name, header_name, rule)
-    rejected = scalar(con, "select count(distinct line) from dq_rejected_rows where file_id = ?", [file_id])
-    return LoadResult(rows_read, rejected)
+    for check in raw.source.checks:
+        if check.column not in present:
+            continue
+        con.execute(
+            "insert into dq_rejected_rows (file_id, file, source, line, \"column\", value, reason) "
+            f"select ?, ?, ?, line, ?, {quote_ident(check.column)}, ? from raw.{raw.source.name} "
+            f"where file_id = ? and ({check.violation})",
+            [file_id, raw.name, raw.source.name, _written_name(raw, check.column), check.reason, file_id],
+        )
+    return scalar(con, "select count(distinct line) from dq_rejected_rows where file_id = ?", [file_id])
+
+
+def _load_sheet(con: duckdb.DuckDBPyConnection, raw: RawFile, file_id: int) -> LoadResult:
+    """A worksheet table: rows below the header; `line` is the worksheet row users see in Excel."""
+    source, sheet, raw.document = raw.source, raw.document, None
+    header_index = raw.header_row - 1
+    constants = {**workbooks.cover_values(source, sheet, header_index, raw.name),
+                 **workbooks.name_values(source, raw.name)}
+    positions = {name: raw.header.index(written) for name, written in raw.match.mapping.items()}
+    body = [(number, row) for number, row in enumerate(sheet.rows[header_index + 1:], start=raw.header_row + 1)
+            if any(cell.strip() for cell in row)]  # blank formatted rows below a table are not data
+    if not body:
+        raise SourceError(raw.name, f"sheet {sheet.name!r} has a header at row {raw.header_row} but no rows below it",
+                          expected="one row per record below the header")
+    frame = pd.DataFrame({"file_id": file_id, "line": [number for number, _ in body], "_vintage": None})
+    for name in source.raw_columns:
+        if name in positions:
+            at = positions[name]
+            frame[name] = [row[at] if at < len(row) else "" for _, row in body]
+        else:
+            frame[name] = constants.get(name)
+    frame = frame.astype({name: "object" for name in source.raw_columns})
+    con.register("sheet_frame", frame)
+    con.execute(f"insert into raw.{source.name} by name select * from sheet_frame")
+    con.unregister("sheet_frame")
+
+    lines = {number for number, _ in body}
+    for first_row, first_col, last_row, last_col in sheet.merged:
+        # A merged block inside the table hides which column (or row) its value belongs to.
+        span = f"{workbooks.column_letter(first_col)}{first_row + 1}:{workbooks.column_letter(last_col)}{last_row + 1}"
+        for number in range(max(first_row + 1, raw.header_row + 1), last_row + 2):
+            if number in lines:
+                value = sheet.rows[first_row][first_col] if first_col < len(sheet.rows[first_row]) else ""
+                _reject(con, raw, file_id, number, f"column {workbooks.column_letter(first_col)}", value,
+                        f"merged cells {span}: a table cell must not be merged (unmerge and fill each cell)")
+    return LoadResult(len(body), _apply_rules(con, raw, file_id, set(positions)),
+                      note=f"sheet {sheet.name!r}, header at row {raw.header_row}; line = worksheet row")
 
 
 def _written_name(raw: RawFile, column: str) -> str:
     if raw.match and column in raw.match.mapping:
-        return raw.match.mapping[column].replace("\ufeff", "").strip()
+        written = raw.match.mapping[column].replace("\ufeff", "").strip()
+        if raw.sheet:
+            return f"{written} (column {workbooks.column_letter(raw.header.index(raw.match.mapping[column]))})"
+        return written
     if raw.source.positions:
         return f"field {raw.source.positions[column]} ({column})"
     return column
+
+
+def normal_label(text: str) -> str:
+    """The Python twin of the label_key SQL macro: case and runs of spaces do not matter."""
+    return " ".join(text.split()).lower()
 
 
 def rule_violation(rule: Rule, value_sql: str) -> tuple[str, str]:
@@ -164,13 +231,31 @@ def rule_violation(rule: Rule, value_sql: str) -> tuple[str, str]:
         allowed = ", ".join(quote_literal(a) for a in rule.arg)
         shown = ", ".join(a if a else "(empty)" for a in rule.arg)
         return f"coalesce(trim({v}), '') not in ({allowed})", f"expected one of {shown}"
+    if rule.kind == "one_of_any_case":
+        allowed = ", ".join(quote_literal(normal_label(a)) for a in rule.arg)
+        return f"label_key({v}) not in ({allowed})", "expected one of " + ", ".join(rule.arg)
+    if rule.kind == "month":
+        return f"parse_month({v}) is null", "expected a month (e.g. 2025-09, 01/09/2025 or Sep-25)"
+    if rule.kind == "number":
+        return f"parse_number({v}) is null", "expected a number"
+    if rule.kind == "number_or_empty":
+        return f"coalesce(trim({v}), '') <> '' and parse_number({v}) is null", "expected a number or nothing"
+    if rule.kind == "money":
+        return f"parse_money({v}) is null", "expected an amount in pounds (a number; text such as TBC cannot be added up)"
+    if rule.kind == "money_or_empty":
+        return (f"coalesce(trim({v}), '') <> '' and parse_money({v}) is null",
+                "expected an amount in pounds or nothing (text such as TBC cannot be added up)")
+    if rule.kind == "listed":
+        table, column = rule.arg.split(".")
+        return (f"coalesce(trim({v}), '') <> '' and label_key({v}) not in (select label_key({column}) from ref_{table})",
+                f"not in the published list (etl/reference/{table}.csv)")
     raise ValueError(f"unknown rule kind {rule.kind!r} in etl/sources.yml")
 
 
 def _apply_rule(con, raw: RawFile, file_id: int, column: str, header_name: str, rule: Rule) -> None:
     violation, reason = rule_violation(rule, quote_ident(column))
     con.execute(
-        "insert into dq_rejected_rows select ?, ?, ?, line, ?, "
+        "insert into dq_rejected_rows (file_id, file, source, line, \"column\", value, reason) select ?, ?, ?, line, ?, "
         f"{quote_ident(column)}, ? from raw.{raw.source.name} where file_id = ? and ({violation})",
         [file_id, raw.name, raw.source.name, header_name, reason, file_id],
     )
@@ -178,7 +263,7 @@ def _apply_rule(con, raw: RawFile, file_id: int, column: str, header_name: str, 
 
 def _reject(con, raw: RawFile, file_id: int, line: int | None, column: str | None, value: str | None, reason: str) -> None:
     con.execute(
-        "insert into dq_rejected_rows values (?, ?, ?, ?, ?, ?, ?)",
+        "insert into dq_rejected_rows (file_id, file, source, line, \"column\", value, reason) values (?, ?, ?, ?, ?, ?, ?)",
         [file_id, raw.name, raw.source.name, line, column, value, reason],
     )
 
@@ -224,7 +309,8 @@ def _load_geojson(con: duckdb.DuckDBPyConnection, raw: RawFile, file_id: int) ->
     con.unregister("boundaries_frame")
     source = raw.source
     con.execute(
-        "insert into dq_rejected_rows select ?, ?, ?, line, 'LSOA21CD', lsoa21_code, "
+        "insert into dq_rejected_rows (file_id, file, source, line, \"column\", value, reason) "
+        "select ?, ?, ?, line, 'LSOA21CD', lsoa21_code, "
         "'feature ' || line || ': expected an LSOA code like E01012345' "
         "from raw.lsoa_boundaries where file_id = ? and not regexp_full_match(lsoa21_code, '[EW]01[0-9]{6}')",
         [file_id, raw.name, source.name, file_id],

@@ -16,8 +16,12 @@ from graphlib import TopologicalSorter
 from pathlib import Path
 
 import duckdb
+import pandas as pd
+import yaml
 
 MODELS_DIR = Path(__file__).with_name("models")
+REFERENCE_DIR = Path(__file__).with_name("reference")
+INDICATORS_DIR = Path(__file__).with_name("indicators")
 LAYERS = ("staging", "intermediate", "marts")
 VALID_ROWS = re.compile(r"\{\{\s*valid_rows\('(\w+)'\)\s*\}\}")
 
@@ -74,3 +78,40 @@ def run(con: duckdb.DuckDBPyConnection, model: Model) -> None:
 
 def load_macros(con: duckdb.DuckDBPyConnection) -> None:
     con.execute((MODELS_DIR / "macros.sql").read_text())
+
+
+def load_reference(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Curated code lists (etl/reference/*.csv) and indicator definitions (etl/indicators/*.yml).
+
+    They are loaded before any raw file, because row rules check values against them (an unknown BCF
+    scheme type is rejected with its sheet, row and column), and they stay in the warehouse for the
+    dashboard's definitions. Returns the table names.
+    """
+    names = []
+    for path in sorted(REFERENCE_DIR.glob("*.csv")):
+        name = f"ref_{path.stem}"
+        con.execute(f"create or replace table {name} as select * from read_csv(?, header = true, auto_detect = true)",
+                    [str(path)])
+        names.append(name)
+    con.register("indicator_frame", indicator_definitions())
+    con.execute("create or replace table ref_indicators as select * from indicator_frame")
+    con.unregister("indicator_frame")
+    return names + ["ref_indicators"]
+
+
+def indicator_definitions() -> pd.DataFrame:
+    """One row per indicator definition file: what it measures, how, and why it matters."""
+    rows = []
+    for path in sorted(INDICATORS_DIR.glob("*.yml")):
+        spec = yaml.safe_load(path.read_text())
+        scoring = spec.get("scoring") or {}
+        rows.append({
+            "indicator_id": spec["id"], "kind": spec["kind"], "name": spec["name"], "domain": spec.get("domain"),
+            "definition": spec["definition"], "numerator": spec["numerator"], "denominator": spec["denominator"],
+            "unit": spec["unit"], "multiplier": float(spec.get("multiplier") or 1), "polarity": spec["polarity"],
+            "source": spec["source"], "source_labels": list(spec.get("source_labels") or []),
+            "denominator_kind": spec.get("denominator_kind"), "scoring_kind": scoring.get("kind"),
+            "scoring_target": float(scoring["target"]) if "target" in scoring else None,
+            "why_it_matters": " ".join(spec["why_it_matters"].split()), "definition_file": f"etl/indicators/{path.name}",
+        })
+    return pd.DataFrame(rows)

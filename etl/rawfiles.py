@@ -17,10 +17,11 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from etl import workbooks
 from etl.errors import SourceError
 from etl.sources import HeaderMatch, Source, load_sources, recognise_header
 
-DATA_SUFFIXES = {".csv", ".txt", ".geojson", ".json"}
+DATA_SUFFIXES = {".csv", ".txt", ".geojson", ".json", ".xlsx"}
 CHUNK = 16 * 1024 * 1024
 
 
@@ -41,6 +42,8 @@ class RawFile:
     why_unrecognised: str = ""
     readable_path: Path | None = None  # UTF-8 copy for cp1252 files, else the file itself
     document: object = None  # a JSON file's parsed content, kept from recognition until it is loaded
+    sheet: str = ""  # the worksheet holding the table, for xlsx files
+    header_row: int = 0  # 1-based worksheet row of the header, for xlsx files
 
 
 def find_files(raw_dir: Path) -> list[Path]:
@@ -79,12 +82,30 @@ def sniff(path: Path, raw_dir: Path) -> RawFile:
     raw.ends_with_newline = last_byte == b"\n"
     raw.lines = newlines + (0 if raw.ends_with_newline or not raw.size else 1)
     raw.readable_path = path
+    if path.suffix.lower() == ".xlsx":
+        recognise_workbook(raw)
+        return raw
     if b"\x00" in first:
         raw.why_unrecognised = "binary file, not text"
         return raw
     text = first.decode("utf-8-sig" if utf8 else "cp1252", errors="replace")
     _recognise(raw, text)
     return raw
+
+
+def recognise_workbook(raw: RawFile) -> None:
+    """Find the table on some sheet; keep the sheet's rows for loading (workbooks are small)."""
+    raw.encoding, raw.line_ending, raw.ends_with_newline = "xlsx", "n/a", True
+    sheets = workbooks.read_sheets(raw.path, raw.name)
+    sheet, header_index, match = workbooks.find_table(sheets)
+    if sheet is None:
+        raw.why_unrecognised = match
+        return
+    raw.source, raw.match = match.source, match
+    raw.sheet, raw.header_row = sheet.name, header_index + 1
+    raw.header = sheet.rows[header_index]
+    raw.lines = len(sheet.rows)
+    raw.document = sheet
 
 
 def _recognise(raw: RawFile, text: str) -> None:

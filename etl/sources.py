@@ -37,6 +37,34 @@ class Column:
 
 
 @dataclass(frozen=True)
+class CoverField:
+    """A value above a spreadsheet's table: the cell right of a label cell, or a regex group in any cell."""
+
+    name: str
+    label: str = ""  # regex over the normalised label cell; the value is the next filled cell on its right
+    pattern: str = ""  # regex searched in every cover cell's text; group 1 is the value
+    required: bool = True
+    expected: str = ""
+
+
+@dataclass(frozen=True)
+class NameField:
+    """A value only the file name carries (the ASCOF files have no year column)."""
+
+    name: str
+    pattern: str  # regex over the file name; groups joined by "-" are the value
+    kind: str = ""  # financial_year: two consecutive two-digit years, written 2019-20
+    expected: str = ""
+
+
+@dataclass(frozen=True)
+class RowCheck:
+    column: str  # the column the message names
+    violation: str  # SQL, true when the row is wrong
+    reason: str
+
+
+@dataclass(frozen=True)
 class Source:
     name: str
     title: str
@@ -52,13 +80,22 @@ class Source:
     positions: dict = field(default_factory=dict)
     field_count: int = 0
     references: dict = field(default_factory=dict)
+    # Values that sit outside the table: cells above a spreadsheet's header row (`cover`) and
+    # parts of the file name (`from_file_name`). Each becomes a constant raw column.
+    cover: tuple[CoverField, ...] = ()
+    from_file_name: tuple[NameField, ...] = ()
+    checks: tuple[RowCheck, ...] = ()  # rules across columns, as SQL over the raw (text) columns
+
+    @property
+    def constant_columns(self) -> list[str]:
+        return [f.name for f in self.cover] + [f.name for f in self.from_file_name]
 
     @property
     def raw_columns(self) -> list[str]:
         """Canonical column names of the raw table, in declaration order."""
         if self.positions:
             return list(self.positions)
-        return [column.name for column in self.columns]
+        return [column.name for column in self.columns] + self.constant_columns
 
     def column(self, name: str) -> Column | None:
         return next((column for column in self.columns if column.name == name), None)
@@ -104,6 +141,9 @@ def load_sources() -> dict[str, Source]:
             positions=dict(body.get("positions") or {}),
             field_count=int(body.get("field_count") or 0),
             references=dict(body.get("references") or {}),
+            cover=tuple(CoverField(name=n, **spec) for n, spec in (body.get("cover") or {}).items()),
+            from_file_name=tuple(NameField(name=n, **spec) for n, spec in (body.get("from_file_name") or {}).items()),
+            checks=tuple(RowCheck(**check) for check in body.get("checks") or []),
         )
     return sources
 
@@ -119,11 +159,14 @@ class HeaderMatch:
 def match_header(source: Source, header: list[str]) -> HeaderMatch:
     normalised = [normalise_header(name) for name in header]
     mapping: dict[str, str] = {}
+    taken: set[int] = set()
     vintage = None
     for column in source.columns:
         for pattern in column.patterns:
-            hit = next((i for i, name in enumerate(normalised) if re.fullmatch(pattern, name)), None)
+            # A header serves one column: the BCF 2023-25 plan has two "Expenditure for 20yy-yy" columns.
+            hit = next((i for i, name in enumerate(normalised) if i not in taken and re.fullmatch(pattern, name)), None)
             if hit is not None:
+                taken.add(hit)
                 mapping[column.name] = header[hit]
                 year = re.search(r"([0-9]{2})(CD|NM)$", normalised[hit])
                 if year and column.required and vintage is None:
@@ -139,7 +182,7 @@ def recognise_header(header: list[str]) -> tuple[HeaderMatch | None, str]:
     candidates = []
     nearest: HeaderMatch | None = None
     for source in load_sources().values():
-        if source.format != "csv":
+        if source.format != "table":
             continue
         match = match_header(source, header)
         forbidden = any(re.fullmatch(p, name) for p in source.forbidden for name in normalised)

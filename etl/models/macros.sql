@@ -20,3 +20,33 @@ create or replace macro council_tier(code) as
         else 'other'
     end;
 
+
+-- A month from any spelling councils and extracts use: 2025-09, 202509, 01/09/2025, Sep-25, 2025-09-01.
+create or replace macro parse_month(value) as
+    cast(date_trunc('month', case
+        when regexp_full_match(trim(value), '[0-9]{4}-[0-9]{1,2}') then try_strptime(trim(value) || '-01', '%Y-%m-%d')
+        when regexp_full_match(trim(value), '[0-9]{6}') then try_strptime(trim(value) || '01', '%Y%m%d')
+        when regexp_full_match(trim(value), '[0-9]{1,2}/[0-9]{4}') then try_strptime('01/' || trim(value), '%d/%m/%Y')
+        else try_strptime(trim(value), ['%d/%m/%Y', '%b-%y', '%b-%Y', '%b %Y', '%Y-%m-%d', '%d%b%Y', '%d-%b-%y', '%Y%m%d'])
+    end) as date);
+
+-- Numbers as published: '1,234.5' is 1234.5; empty and text are null.
+create or replace macro parse_number(value) as
+    try_cast(replace(trim(value), ',', '') as double);
+
+-- Pounds as typed into templates: '£1,234', ' 1234.50 ' and 1234.5 are all 1234.5.
+create or replace macro parse_money(value) as
+    try_cast(regexp_replace(trim(value), '^£|,|\s', '', 'g') as double);
+
+-- Labels from drop-down lists, compared without regard to case or runs of spaces.
+create or replace macro label_key(value) as
+    lower(trim(regexp_replace(coalesce(value, ''), '\s+', ' ', 'g')));
+
+-- A financial year's first day: '2023-24' -> 2023-04-01.
+create or replace macro financial_year_start(label) as
+    make_date(try_cast(left(trim(label), 4) as integer), 4, 1);
+
+-- The financial year a date falls in: 2024-02-01 -> '2023-24'.
+create or replace macro financial_year_of(day) as
+    (year(day) - case when month(day) < 4 then 1 else 0 end)::varchar || '-'
+    || lpad(((year(day) - case when month(day) < 4 then 1 else 0 end + 1) % 100)::varchar, 2, '0');
