@@ -262,12 +262,15 @@ def _key_expressions(source) -> tuple[list[str], str]:
         spec = source.column(key)
         if key == "_vintage":
             expressions.append("_vintage")
-        elif spec and any(rule.kind == "date" for rule in spec.rules):
-            # 01JAN2023 and 01-Jan-23 are the same release: compare parsed dates
-            expressions.append("dates.parsed")
-            joins += (f" left join (select published, parse_any_date(published) as parsed from "
-                      f"(select distinct {quote_ident(key)} as published from raw.{source.name})) as dates "
-                      f"on rows.{quote_ident(key)} = dates.published")
+        elif spec and any(rule.kind in {"date", "month"} for rule in spec.rules):
+            # 01JAN2023 and 01-Jan-23 are the same release (2025-09 and Sep-25 the same month):
+            # compare parsed dates, parsing each distinct spelling once
+            parse = "parse_month" if any(rule.kind == "month" for rule in spec.rules) else "parse_any_date"
+            alias = f"dates_{len(expressions)}"
+            expressions.append(f"{alias}.parsed")
+            joins += (f" left join (select published, {parse}(published) as parsed from "
+                      f"(select distinct {quote_ident(key)} as published from raw.{source.name})) as {alias} "
+                      f"on rows.{quote_ident(key)} = {alias}.published")
         else:
             expressions.append(f"upper(trim(coalesce(rows.{quote_ident(key)}, '')))")
     return expressions, joins

@@ -122,7 +122,7 @@ ROLE_SHARE = {"nhs_min": 0.55, "ibcf": 0.25, "dfg": 0.08, "winter": 0.03, "la_di
               "icb_discharge": 0.02, "la_add": 0.05, "nhs_add": 0.07}
 # Where each role's money goes (probabilities over AREAS_OF_SPEND): about 45% social care overall.
 ROLE_SPEND = {
-    "nhs_min": (0.25, 0.45, 0.08, 0.05, 0.05, 0.07, 0.05),
+    "nhs_min": (0.2, 0.5, 0.08, 0.05, 0.05, 0.07, 0.05),
     "ibcf": (0.92, 0, 0, 0, 0, 0, 0.08),
     "dfg": (0.6, 0, 0, 0, 0, 0, 0.4),
     "winter": (1.0, 0, 0, 0, 0, 0, 0),

@@ -1,8 +1,9 @@
 """Generate the fictional area: raw files in the real published layouts, plus manifest.json.
 
-Orchestration only: geography -> areas -> practices -> registrations -> files. Each stage draws
-from its own child of one SeedSequence, so a change inside one stage does not reshuffle the
-others. The manifest's planted facts are recomputed from the rows that were written (in the
+Orchestration only: geography -> areas -> practices -> registrations -> files, then the
+practice-side sources (adoption -> SUS activity, Fingertips, council social care extracts, the
+joint-working return). Each stage draws from its own child of one SeedSequence (STREAMS), so a
+change inside one stage does not reshuffle the others. The manifest's planted facts are recomputed from the rows that were written (in the
 generator's 2021-LSOA space, which the 2011 re-coding preserves council by council) and checked
 before returning, so a manifest can never promise something the files do not contain.
 """
@@ -10,13 +11,15 @@ before returning, so a manifest can never promise something the files do not con
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import shapely
 
+from etl.demo import activity, adoption, fingertips, geography, joint_working, social_care, writers
 from etl.demo import fictional as fx
-from etl.demo import geography, writers
+from etl.demo import months as mo
 from etl.demo.areas import Areas, build_areas
 from etl.demo.postcodes import assign_postcodes, pcd7, pcd8
 from etl.demo.practices import CLOSE_DATE, JOIN_DATE, Practices, build_practices
@@ -32,7 +35,14 @@ ONSPD_COLUMNS = ("pcd", "pcd2", "pcds", "dointr", "doterm", "usertype", "oseast1
                  "oa21", "cty", "ced", "laua", "ward", "nhser", "ctry", "rgn", "lsoa21", "msoa21", "lat", "long",
                  "icb", "sicbl")
 
-# manifest["files"] kinds are the ETL's source names (etl/sources.yml)
+# One SeedSequence child per stage, in this order. A new stage appends its name: never reorder or
+# insert, so that the files of the earlier stages keep their bytes.
+STREAMS = ("geography", "areas", "practices", "registrations", "postcodes",
+           "adoption", "activity", "fingertips", "social_care", "joint_working")
+LISTS_FROM = mo.month_number(2019, 4)  # Fingertips' first financial year, 2019/20
+
+# manifest["files"] kinds are the ETL's source names (etl/sources.yml); kinds not listed here are
+# source names already
 FILES = {
     "lsoa": "registrations", "map": "practice_map", "quin": "practice_age", "epraccur": "epraccur",
     "lsoa_lad": "lsoa_lad", "ltla_utla": "lad_upper_tier", "onspd": "postcode_directory",
@@ -49,11 +59,14 @@ PATHS = {
 }
 
 
-def generate(out_dir: Path, seed: int = 42, scale: str = "demo") -> dict:
-    """Write the raw files and manifest.json into out_dir (created if missing); return the manifest."""
+def generate(out_dir: Path, seed: int = 42, scale: str = "demo", effect: bool = True) -> dict:
+    """Write the raw files and manifest.json into out_dir (created if missing); return the manifest.
+
+    effect=False writes the same area and the same joint-working adoption with no planted effect."""
     out_dir = Path(out_dir)
     spec = get_scale(scale)
-    geo_rng, area_rng, prac_rng, reg_rng, post_rng = (np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(5))
+    rngs = {name: np.random.default_rng(s) for name, s in zip(STREAMS, np.random.SeedSequence(seed).spawn(len(STREAMS)))}
+    geo_rng, area_rng, prac_rng, reg_rng, post_rng = (rngs[name] for name in STREAMS[:5])
 
     outline = geography.make_outline(geo_rng, spec)
     plan = geography.plan_settlements(geo_rng, spec, outline)
@@ -68,14 +81,16 @@ def generate(out_dir: Path, seed: int = 42, scale: str = "demo") -> dict:
     files: dict[str, str] = {}
 
     def out(rel: str, kind: str) -> Path:
-        files[rel] = FILES[kind]
+        files[rel] = FILES.get(kind, kind)
         return out_dir / rel
 
     _write_nhs(out, areas, pr, reg, practice_postcode)
     writers.write_epraccur(out(PATHS["epraccur"], "epraccur"), _epraccur_rows(areas, pr))
     _write_ons(out, areas, postcode_rows, cells)
+    practice_side = _practice_sources(out, rngs, areas, pr, reg, effect)
 
     planted = _planted(spec, areas, pr, reg)
+    planted.update(practice_side.planted)
     manifest = {
         "generator": "jointcare demo",
         "fictional": True,
@@ -252,6 +267,84 @@ def _write_ons(out, areas: Areas, postcode_rows, cells) -> None:
     writers.write_local_csv(out(PATHS["localities"], "localities"),
                             ("LSOA21CD", "LOCALITY_CODE", "LOCALITY_NAME", "COUNCIL_CODE", "COUNCIL_NAME"), loc_rows)
     writers.write_geojson(out(PATHS["geojson"], "geojson"), areas.code21, areas.name21, cells, geography.to_lonlat)
+
+
+# ---- practice-side sources (issue 3 §A, B, C, G, H) ------------------------------------------------------
+@dataclass
+class PracticeSources:
+    lists: mo.MonthlyLists  # April 2019 .. September 2025
+    adoption: adoption.Adoption
+    activity: activity.Activity
+    fingertips: fingertips.Fingertips
+    social_care: social_care.SocialCare
+    joint_working: joint_working.JointWorking
+    planted: dict  # manifest["planted"] entries, by source name, plus "joint_working" (the effect)
+
+
+def _practice_sources(out, rngs, areas: Areas, pr: Practices, reg: Registrations, effect: bool) -> PracticeSources:
+    """One family at a time, each from its own stream; adoption first, as three families carry it."""
+    lists = mo.monthly_lists(reg, pr, np.arange(LISTS_FROM, mo.WINDOW[-1] + 1))
+    ad = adoption.draw_adoption(rngs["adoption"], pr, lists, effect)
+    planted = {}
+
+    act = activity.build_activity(rngs["activity"], pr, lists, ad)
+    planted["sus_activity"] = activity.manifest(act, activity.write_sus(out, pr, act))
+
+    ft = fingertips.build_fingertips(rngs["fingertips"], areas, pr, lists,
+                                     act.practice_effect[:, activity.MEASURES.index("A&E attendances")])
+    planted["fingertips"] = fingertips.manifest(pr, ft, fingertips.write_fingertips(out, areas, pr, ft))
+
+    sc = social_care.build_social_care(rngs["social_care"], areas, pr, reg, lists, ad)
+    planted["social_care_events"] = social_care.manifest(sc, social_care.write_social_care(out, areas, pr, sc))
+
+    jw = joint_working.build_joint_working(rngs["joint_working"], pr, lists, ad)
+    planted["joint_working_return"] = joint_working.manifest(pr, jw, joint_working.write_joint_working(out, pr, jw))
+
+    planted["joint_working"] = _effect_planted(pr, ad, act, sc)
+    _check_practice_sources(pr, ad, act, sc, jw)
+    return PracticeSources(lists, ad, act, ft, sc, jw, planted)
+
+
+def _ratio(before: int, after: int) -> float | None:
+    return round(after / before, 4) if before else None
+
+
+def _effect_planted(pr: Practices, ad: adoption.Adoption, act: activity.Activity, sc: social_care.SocialCare) -> dict:
+    out = adoption.manifest(pr, ad)
+    out.update({
+        "secular_trend_pct_per_year": dict(zip(activity.MEASURES, activity.TREND_PCT.tolist())),
+        "seasonality": {f"{m:02d}": float(v) for m, v in zip(range(1, 13), activity.SEASON)},
+        "seasonality_note": "multiplier of the expected SUS counts by calendar month, shared by every practice",
+        "realised": {
+            "ae_bed_days_kept": _ratio(act.treated_before, act.treated_after),
+            "residential_nursing_kept": _ratio(sc.treated_before, sc.treated_after),
+            "note": "share of the adopters' affected events (after adoption) kept by the thinning: expected "
+                    "1 - pct / 100, exactly 1 with no effect",
+        },
+    })
+    return out
+
+
+def _check_practice_sources(pr: Practices, ad, act, sc, jw) -> None:
+    """The promises the manifest makes about these sources, checked on the arrays written."""
+    share = len(ad.adopters) / max(int(ad.eligible.sum()), 1)
+    if not 0.35 <= share <= 0.45:
+        raise RuntimeError(f"{share:.0%} of practices adopt joint working, not about 40%")
+    adopted = ad.adopted(mo.QUARTER_STARTS)
+    jw01 = jw.numerator[..., joint_working.INDICATORS.index("JW01")]
+    if not np.array_equal(jw01[jw.submitted], adopted[jw.submitted]):
+        raise RuntimeError("JW01 does not follow the adoption")
+    if act.counts[~act.open].any():
+        raise RuntimeError("SUS activity for a closed practice")
+    at_home, starts = sc.counts[..., social_care.AT_HOME], sc.counts[..., social_care.STARTS]
+    if (at_home > starts).any():
+        raise RuntimeError("more clients at home 91 days after reablement than reablement starts")
+    for before, after, e in ((act.treated_before, act.treated_after, ad.e_hosp),
+                             (sc.treated_before, sc.treated_after, ad.e_care)):
+        if not ad.effect and before != after:
+            raise RuntimeError("an effect was applied with effect=False")
+        if ad.effect and before >= 1_000 and abs(after / before - (1 - e)) > 0.05:
+            raise RuntimeError(f"the planted effect {e} came out as {1 - after / before:.3f}")
 
 
 # ---- manifest -----------------------------------------------------------------------------------------

@@ -64,9 +64,9 @@ def _plain(*values: str) -> None:
             raise ValueError(f"unquoted CSV field would break: {v!r}")
 
 
-def _write_text(path: Path, text: str, bom: bool = False) -> None:
+def _write_text(path: Path, text: str, bom: bool = False, encoding: str = "utf-8") -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8", newline="") as handle:
+    with path.open("w", encoding=encoding, newline="") as handle:
         if bom:
             handle.write(BOM)
         handle.write(text)
@@ -79,6 +79,42 @@ def _csv_text(header, rows, terminator="\n", quoting=csv.QUOTE_MINIMAL) -> str:
         writer.writerow(header)
     writer.writerows(rows)
     return buf.getvalue()
+
+
+# ---- vectorised CSV building (numpy StringDType: about ten times faster than 'U' arrays) ------------
+STR = np.dtypes.StringDType()
+
+
+def text(values) -> np.ndarray:
+    """Any array (or list) as an array of Python-formatted strings."""
+    return np.asarray(values).astype(STR)
+
+
+def join_fields(*columns, sep: str = ",") -> np.ndarray:
+    """Field-wise concatenation of broadcastable string arrays (or plain strings) into CSV lines."""
+    out = np.asarray(columns[0], dtype=STR)
+    for column in columns[1:]:
+        out = np.strings.add(np.strings.add(out, sep), np.asarray(column, dtype=STR))
+    return out
+
+
+def quote_fields(column) -> np.ndarray:
+    """CSV minimal quoting, vectorised: quote the fields holding a comma, quote or line break."""
+    column = np.asarray(column, dtype=STR)
+    needs = (np.strings.find(column, ",") >= 0) | (np.strings.find(column, '"') >= 0) | (np.strings.find(column, "\n") >= 0)
+    quoted = np.strings.add(np.strings.add('"', np.strings.replace(column, '"', '""')), '"')
+    return np.where(needs, quoted, column)
+
+
+def write_csv(path: Path, header, rows, newline: str = "\n", encoding: str = "utf-8", bom: bool = False) -> None:
+    """Small files through the csv module (minimal quoting), for layouts with free-text fields."""
+    _write_text(path, _csv_text(header, rows, terminator=newline), bom=bom, encoding=encoding)
+
+
+def write_lines(path: Path, header: str, lines, newline: str = "\n", encoding: str = "utf-8", bom: bool = False) -> None:
+    """A header and ready-made CSV lines, each ended by ``newline``."""
+    body = newline.join([header, *np.asarray(lines, dtype=STR).tolist()])
+    _write_text(path, body + newline, bom=bom, encoding=encoding)
 
 
 # ---- NHS England: registrations by LSOA (§1a) -------------------------------------------------------
