@@ -79,9 +79,13 @@ ascof as (
     where geographical_level = 'Council' and disaggregation = 'Total' and is_mapped
 ),
 
+practice_residents as (
+    select practice_code, quarter, sum(residents) as residents from int_practice_council__weights group by all
+),
+
 ascof_weights as (
-    select population.council_code, population.financial_year, weights.practice_code, weights.share_of_council,
-        weights.residents
+    select population.council_code, population.financial_year, weights.practice_code, weights.quarter,
+        weights.share_of_council, weights.residents
     from int_council_year__population as population
     inner join int_practice_council__weights as weights
         on population.council_code = weights.council_code and population.population_release = weights.quarter
@@ -94,12 +98,15 @@ apportioned as (
         'ascof_' || ascof.measure_id as measure_id,
         sum(ascof.numerator * ascof_weights.share_of_council) as numerator,
         sum(ascof.denominator * ascof_weights.share_of_council) as denominator,
-        sum(ascof_weights.residents) filter (where ascof.numerator is not null and ascof.denominator is not null)
-            / sum(ascof_weights.residents) as coverage
+        -- of the practice's patients living in English councils, the share whose council published the measure
+        coalesce(sum(ascof_weights.residents) filter (where ascof.numerator is not null and ascof.denominator is not null), 0)
+            / any_value(practice_residents.residents) as coverage
     from ascof
     inner join ascof_weights
         on ascof.council_code = ascof_weights.council_code and ascof.financial_year = ascof_weights.financial_year
-    group by all
+    inner join practice_residents
+        on ascof_weights.practice_code = practice_residents.practice_code and ascof_weights.quarter = practice_residents.quarter
+    group by ascof_weights.practice_code, ascof.financial_year, ascof.measure_id
 ),
 
 combined as (
