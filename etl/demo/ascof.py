@@ -87,8 +87,8 @@ def _geography(rng, areas: Areas, index: list[int]) -> dict:
     names[used[0]] = DASH_REGION.format(name=names[used[0]])
     cassr = sorted(rng.choice(np.arange(*CASSR_CODES), size=len(councils), replace=False).tolist())
     cassr = [int(c) for c in rng.permutation(cassr)]  # codes are not in ONS-code order
-    return {"councils": councils, "region": region, "regions": used, "region_code": dict(
-        (r, areas.ons_regions[r]) for r in used), "region_name": names, "cassr": cassr}
+    return {"councils": councils, "region": region, "regions": used, "cassr": cassr,
+            "region_code": {r: areas.ons_regions[r] for r in used}, "region_name": names}
 
 
 # ---- counts -----------------------------------------------------------------------------------------

@@ -61,6 +61,7 @@ class Line:
     scheme: int  # Scheme ID
     source: int  # index into the period's FUNDING
     area: str
+    area_other: str  # what 'Other' area of spend means, else ""
     commissioner: str
     pct_nhs: float | None
     provider: str
@@ -242,8 +243,9 @@ def _draw_lines(rng, period: str, roles: list[str], shares: np.ndarray) -> tuple
     for s, m in zip(sources, scheme_of):
         spend = cl.ROLE_SPEND[roles[s]]
         area = cl.AREAS_OF_SPEND[int(rng.choice(len(spend), p=np.array(spend) / sum(spend)))]
+        other = cl.AREA_OTHER_SPECIFY[int(rng.integers(len(cl.AREA_OTHER_SPECIFY)))] if area == "Other" else ""
         commissioner, pct, provider = _commissioning(rng, area, roles[s], nhs_word)
-        lines.append(Line(m + 1, s, area, commissioner, pct, provider, []))
+        lines.append(Line(m + 1, s, area, other, commissioner, pct, provider, []))
     lines.sort(key=lambda line: (line.scheme, line.source))
     # a line's size is its own from year to year (2023-25), give or take 10%
     weight = rng.lognormal(0, 0.9, len(lines))
@@ -258,8 +260,8 @@ def _draw_money(rng, lines: list[Line], by_source: np.ndarray) -> list[int]:
     w = np.array([line.weight for line in lines]) * rng.lognormal(0, 0.1, len(lines))
     for s, total in enumerate(by_source):
         mine = [k for k, line in enumerate(lines) if line.source == s]
-        for k, pounds_ in zip(mine, _split(int(round(total)), w[mine]).tolist()):
-            lines[k].pence.append(pounds_ * 100 + lines[k].pence_part)
+        for k, whole in zip(mine, _split(int(round(total)), w[mine]).tolist()):
+            lines[k].pence.append(whole * 100 + lines[k].pence_part)
     spent = [sum(line.pence[-1] for line in lines if line.source == s) for s in range(len(by_source))]
     spare = np.where(rng.uniform(size=len(spent)) < UNALLOCATED, rng.uniform(0.005, 0.03, len(spent)), 0.0)
     return [p + int(round(p * f / 100)) * 100 for p, f in zip(spent, spare)]
@@ -348,7 +350,7 @@ def _write_expenditure(sheet, fmt, plan: Plan, title: str, name: str) -> None:
         sheet.write_row(r, 1, (scheme.name, scheme.description, scheme.scheme_type, scheme.sub_type, scheme.other))
         if line.outputs is not None:
             sheet.write_number(r, 6, line.outputs)
-        sheet.write_row(r, 7, (scheme.units, line.area, "", line.commissioner))
+        sheet.write_row(r, 7, (scheme.units, line.area, line.area_other, line.commissioner))
         if line.pct_nhs is not None:
             sheet.write_number(r, 11, line.pct_nhs)
             sheet.write_number(r, 12, round(1 - line.pct_nhs, 2))
@@ -408,7 +410,7 @@ def _year_record(plan: Plan, y: int, population: int, actual: list[int] | None) 
         "income_total": sum(plan.income[y]) / 100,
         "actual_total": None if actual is None else sum(actual) / 100,
         "by_source": _by([sources[line.source] for line in plan.lines], pence),
-        "income_by_source": {s: p / 100 for s, p in zip(sources, plan.income[y])},
+        "unallocated_by_source": {s: (p - e) / 100 for s, p, e in zip(sources, plan.income[y], plan.spend(y)) if p > e},
         "by_area_of_spend": _by([line.area for line in plan.lines], pence),
         "lines": len(plan.lines),
         "schemes": len(plan.schemes),
@@ -423,23 +425,22 @@ def _manifest(areas: Areas, pop, names, plans, actuals, quirks) -> dict:
         for period, spec in cl.PLAN_PERIODS.items():
             for y, year in enumerate(spec[0]):
                 years[year] = _year_record(plans[(period, h)], y, pop.all_ages[year][h], actuals.get((year, h)))
-        hwbs[code] = {"name": names[h], "slug": slug(names[h]),
-                      "plan_files": {p: plan_path(p, names[h]) for p in cl.PLAN_PERIODS},
-                      "year_end_files": {y: year_end_path(y, names[h]) for y in cl.YEAR_END_YEARS},
-                      "years": years}
+        hwbs[code] = {"name": names[h], "slug": slug(names[h]), "years": years}
     return {
         "periods": {p: {"years": list(spec[0]), "expenditure_sheet": spec[1], "scheme_type_list": spec[2],
                         "nhs_commissioner": spec[3], "header_row": header_row(p),
                         "funding_sources": [name for name, _ in cl.FUNDING[p]], "columns": list(cl.plan_columns(p))}
                     for p, spec in cl.PLAN_PERIODS.items()},
         "year_end_years": list(cl.YEAR_END_YEARS),
+        "file_patterns": {"bcf_plan": "bcf/plans/BCF_<period>_Planning_Template_<slug>.xlsx",
+                          "bcf_year_end": "bcf/year-end/BCF_<year>_End_of_Year_<slug>.xlsx"},
         "year_end_header_row": 6,
         "hwbs": hwbs,
         "per_head_target": dict(cl.PER_HEAD),
         "population_note": "registered residents of the council (all ages), the July release of the year's "
                            "first calendar year; before 2023 January 2023 scaled back 0.7% a year",
         "totals_note": "pounds; planned_total = sum of the plan's lines for that year = the sum of the block's "
-                       "Expenditure column; Income exceeds Expenditure where a source is partly unallocated; "
+                       "Expenditure column; Income exceeds Expenditure by unallocated_by_source (empty: none); "
                        "actual_total = sum of the year-end Actual Expenditure column (null: no return yet)",
         "scheme_type_quirks": sorted(quirks, key=lambda q: (q["file"], q["scheme_id"])),
         "scheme_type_quirks_note": "every line of the scheme carries the typed-over text, in the plan and in the "

@@ -92,6 +92,7 @@ SUB_TYPES = {
 SCHEME_QUALIFIERS = ("North", "South", "East", "West", "Central", "Hospital", "Community", "Extended",
                      "Enhanced", "Rapid", "Phase 2", "Pilot")
 OTHER_SPECIFY = ("Voluntary sector grants", "Contingency", "Programme management", "Digital inclusion")
+AREA_OTHER_SPECIFY = ("Housing", "Voluntary sector", "Public health", "Cross-cutting programme support")
 
 # ---- BCF: other drop-downs ------------------------------------------------------------------------
 AREAS_OF_SPEND = ("Social Care", "Community Health", "Mental Health", "Continuing Care", "Primary Care", "Acute", "Other")
