@@ -50,3 +50,7 @@ create or replace macro financial_year_start(label) as
 create or replace macro financial_year_of(day) as
     (year(day) - case when month(day) < 4 then 1 else 0 end)::varchar || '-'
     || lpad(((year(day) - case when month(day) < 4 then 1 else 0 end + 1) % 100)::varchar, 2, '0');
+
+-- How a period is shown: months as 2024-01, financial years as 2023-24.
+create or replace macro period_label(period_type, period_start) as
+    case period_type when 'month' then strftime(period_start, '%Y-%m') else financial_year_of(period_start) end;

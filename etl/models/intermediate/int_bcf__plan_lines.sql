@@ -34,8 +34,7 @@ any_version as (
 ),
 
 hwbs as (
-    select label_key(council_name) as name_key, council_code
-    from dim_council where is_social_care_council
+    select * from int_bcf__hwb
 )
 
 select

@@ -1,7 +1,6 @@
 -- End-of-year lines, numbered like the plan lines so that each actual meets its planned line.
 with hwbs as (
-    select label_key(council_name) as name_key, council_code
-    from dim_council where is_social_care_council
+    select * from int_bcf__hwb
 )
 
 select

@@ -123,8 +123,7 @@ select
     indicators.name as measure_name,
     combined.period_type,
     combined.period_start,
-    case combined.period_type when 'month' then strftime(combined.period_start, '%Y-%m')
-         else financial_year_of(combined.period_start) end as period_label,
+    period_label(combined.period_type, combined.period_start) as period_label,
     combined.numerator,
     combined.denominator,
     indicators.multiplier * combined.numerator / nullif(combined.denominator, 0) as rate,
