@@ -29,11 +29,13 @@ def cli() -> None:
 @click.option("--seed", type=int, default=42, show_default=True, help="Random seed; the same seed writes the same bytes.")
 @click.option("--scale", type=click.Choice(["demo", "england"]), default="demo", show_default=True,
               help="demo: one fictional ICB; england: national size, for benchmarks.")
-def demo(out_dir: Path, seed: int, scale: str) -> None:
+@click.option("--no-effect", is_flag=True,
+              help="Plant no joint-working effect: the same area and adopters, effect sizes 0.")
+def demo(out_dir: Path, seed: int, scale: str, no_effect: bool) -> None:
     """Write a fictional area as raw files in the real published layouts."""
     from etl.demo import generate
 
-    manifest = generate(out_dir, seed=seed, scale=scale)
+    manifest = generate(out_dir, seed=seed, scale=scale, effect=not no_effect)
     counts = manifest.get("counts", {})
     shown = ", ".join(f"{counts[key]:,} {key}" for key in ("practices", "pcns", "lsoas", "councils", "quarters")
                       if isinstance(counts.get(key), int))

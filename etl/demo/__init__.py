@@ -7,6 +7,9 @@ Modules: fictional (every invented name and code range), scales (the two sizes),
 (points, outline, Voronoi cells), areas (LSOA -> LAD -> council, NHS areas, localities, 2011 codes),
 practices (practices, PCNs, ODS organisations), registrations (practice x LSOA counts, age bands),
 postcodes, writers (the file layouts and their quirks) and generate (orchestration and manifest).
+The practice-side sources: months (the monthly timeline and lists), adoption (who adopts joint
+working, when, and the planted effect), activity (SUS), fingertips, social_care (council extracts)
+and joint_working (the quarterly return).
 """
 
 from etl.demo.generate import generate

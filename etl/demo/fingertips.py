@@ -18,6 +18,7 @@ Trade-offs:
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -90,10 +91,10 @@ def build_fingertips(rng, areas: Areas, pr: Practices, lists: mo.MonthlyLists, a
     return Fingertips(imd, most_deprived, count, denominator, present, suppressed, names, weight)
 
 
-def byar(count, denominator, z, per: float = 1000.0) -> tuple[np.ndarray, np.ndarray]:
-    o = np.asarray(count, float)
-    lower = np.where(o > 0, o * (1 - 1 / (9 * np.maximum(o, 1)) - z / (3 * np.sqrt(np.maximum(o, 1)))) ** 3, 0.0)
-    upper = (o + 1) * (1 - 1 / (9 * (o + 1)) + z / (3 * np.sqrt(o + 1))) ** 3
+def byar(count: int, denominator: int, z: float, per: float = 1000.0) -> tuple[float, float]:
+    """Byar's approximation to the Poisson limits of a count, as a rate per ``per``."""
+    lower = count * (1 - 1 / (9 * count) - z / (3 * math.sqrt(count))) ** 3 if count > 0 else 0.0
+    upper = (count + 1) * (1 - 1 / (9 * (count + 1)) + z / (3 * math.sqrt(count + 1))) ** 3
     return per * lower / denominator, per * upper / denominator
 
 
@@ -132,7 +133,7 @@ def _ae_stats(count: int, den: int, suppressed: bool = False) -> tuple[list[str]
     lo95, hi95 = byar(count, den, Z95)
     lo998, hi998 = byar(count, den, Z998)
     stats = [_f(value), _f(lo95), _f(hi95), _f(lo998), _f(hi998), str(count), str(den), "", "Cannot be calculated"]
-    return stats, float(lo95), float(hi95)
+    return stats, lo95, hi95
 
 
 def ae_rows(areas: Areas, pr: Practices, ft: Fingertips) -> list[tuple[str, ...]]:

@@ -3,9 +3,9 @@
 Orchestration only: geography -> areas -> practices -> registrations -> files, then the
 practice-side sources (adoption -> SUS activity, Fingertips, council social care extracts, the
 joint-working return). Each stage draws from its own child of one SeedSequence (STREAMS), so a
-change inside one stage does not reshuffle the others. The manifest's planted facts are recomputed from the rows that were written (in the
-generator's 2021-LSOA space, which the 2011 re-coding preserves council by council) and checked
-before returning, so a manifest can never promise something the files do not contain.
+change inside one stage does not reshuffle the others. The manifest's planted facts are
+recomputed from the rows that were written (in the generator's 2021-LSOA space, which the 2011
+re-coding preserves council by council) and checked before returning, so a manifest can never promise something the files do not contain.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import shapely
 
-from etl.demo import activity, adoption, fingertips, geography, joint_working, social_care, writers
+from etl.demo import activity, adoption, ascof, bcf, fingertips, geography, joint_working, social_care, writers
 from etl.demo import fictional as fx
 from etl.demo import months as mo
 from etl.demo.areas import Areas, build_areas
@@ -38,7 +38,7 @@ ONSPD_COLUMNS = ("pcd", "pcd2", "pcds", "dointr", "doterm", "usertype", "oseast1
 # One SeedSequence child per stage, in this order. A new stage appends its name: never reorder or
 # insert, so that the files of the earlier stages keep their bytes.
 STREAMS = ("geography", "areas", "practices", "registrations", "postcodes",
-           "adoption", "activity", "fingertips", "social_care", "joint_working")
+           "adoption", "activity", "fingertips", "social_care", "joint_working", "ascof", "bcf")
 LISTS_FROM = mo.month_number(2019, 4)  # Fingertips' first financial year, 2019/20
 
 # manifest["files"] kinds are the ETL's source names (etl/sources.yml); kinds not listed here are
@@ -65,7 +65,8 @@ def generate(out_dir: Path, seed: int = 42, scale: str = "demo", effect: bool = 
     effect=False writes the same area and the same joint-working adoption with no planted effect."""
     out_dir = Path(out_dir)
     spec = get_scale(scale)
-    rngs = {name: np.random.default_rng(s) for name, s in zip(STREAMS, np.random.SeedSequence(seed).spawn(len(STREAMS)))}
+    seeds = np.random.SeedSequence(seed).spawn(len(STREAMS))
+    rngs = {name: np.random.default_rng(s) for name, s in zip(STREAMS, seeds)}
     geo_rng, area_rng, prac_rng, reg_rng, post_rng = (rngs[name] for name in STREAMS[:5])
 
     outline = geography.make_outline(geo_rng, spec)
@@ -88,9 +89,12 @@ def generate(out_dir: Path, seed: int = 42, scale: str = "demo", effect: bool = 
     writers.write_epraccur(out(PATHS["epraccur"], "epraccur"), _epraccur_rows(areas, pr))
     _write_ons(out, areas, postcode_rows, cells)
     practice_side = _practice_sources(out, rngs, areas, pr, reg, effect)
+    council_side = {"ascof": ascof.write_ascof(out, rngs["ascof"], areas, pr, reg),
+                    "bcf": bcf.write_bcf(out, rngs["bcf"], areas, pr, reg)}
 
     planted = _planted(spec, areas, pr, reg)
     planted.update(practice_side.planted)
+    planted.update(council_side)
     manifest = {
         "generator": "jointcare demo",
         "fictional": True,

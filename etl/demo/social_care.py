@@ -149,13 +149,15 @@ def write_social_care(out, areas: Areas, pr: Practices, sc: SocialCare) -> list[
         cols = np.flatnonzero(sc.pair_council == c)
         cols = cols[np.argsort(codes[sc.pair_practice[cols]].astype(str), kind="stable")]
         pcodes = np.array(codes[sc.pair_practice[cols]].tolist(), dtype=writers.STR)
-        head = f"{quirk['council_code']},{quirk['council_name']}"
-        prefix = writers.join_fields(head, _month_labels(quirk["month_format"])[:, None], pcodes[None, :])
         counts = sc.counts[:, cols, :]
-        lines = writers.join_fields(prefix[:, :, None], np.array(EVENTS, dtype=writers.STR), writers.text(counts))
-        writers.write_lines(out(quirk["file"], "social_care_events"), HEADER, lines[counts > 0],
+        month, pair, event = np.nonzero(counts)  # zeros are not written; C order keeps the rows sorted
+        events = np.array(EVENTS, dtype=writers.STR)
+        lines = writers.join_fields(quirk["council_code"], quirk["council_name"],
+                                    _month_labels(quirk["month_format"])[month], pcodes[pair], events[event],
+                                    writers.text(counts[month, pair, event]))
+        writers.write_lines(out(quirk["file"], "social_care_events"), HEADER, lines,
                             newline=NEWLINES[quirk["line_ending"]], encoding=quirk["encoding"])
-        quirk["rows"] = int((counts > 0).sum())
+        quirk["rows"] = len(lines)
     return quirks
 
 

@@ -8,6 +8,9 @@ Trade-offs:
 * The big NHS files are built as strings with f-strings and written in one go (no csv module):
   ten times faster at a million rows. That is only safe because no fictional name contains a
   comma or a quote, which ``_plain`` asserts.
+* The practice-side files (millions of rows at england scale) are built column-wise with no
+  Python loop over rows (join_fields), as numpy StringDType arrays: five to seven times faster
+  than fixed-width 'U' arrays at two million rows. Free-text columns go through quote_fields.
 * Dates are formatted from our own month table, never strftime, whose %b depends on the locale.
 * Output is byte-stable: sorted rows, fixed float formats, no timestamps.
 """
@@ -81,7 +84,7 @@ def _csv_text(header, rows, terminator="\n", quoting=csv.QUOTE_MINIMAL) -> str:
     return buf.getvalue()
 
 
-# ---- vectorised CSV building (numpy StringDType: about ten times faster than 'U' arrays) ------------
+# ---- vectorised CSV building ----------------------------------------------------------------------
 STR = np.dtypes.StringDType()
 
 
@@ -101,7 +104,9 @@ def join_fields(*columns, sep: str = ",") -> np.ndarray:
 def quote_fields(column) -> np.ndarray:
     """CSV minimal quoting, vectorised: quote the fields holding a comma, quote or line break."""
     column = np.asarray(column, dtype=STR)
-    needs = (np.strings.find(column, ",") >= 0) | (np.strings.find(column, '"') >= 0) | (np.strings.find(column, "\n") >= 0)
+    needs = np.zeros(column.shape, bool)
+    for special in (",", '"', "\n", "\r"):
+        needs |= np.strings.find(column, special) >= 0
     quoted = np.strings.add(np.strings.add('"', np.strings.replace(column, '"', '""')), '"')
     return np.where(needs, quoted, column)
 
@@ -111,7 +116,8 @@ def write_csv(path: Path, header, rows, newline: str = "\n", encoding: str = "ut
     _write_text(path, _csv_text(header, rows, terminator=newline), bom=bom, encoding=encoding)
 
 
-def write_lines(path: Path, header: str, lines, newline: str = "\n", encoding: str = "utf-8", bom: bool = False) -> None:
+def write_lines(path: Path, header: str, lines, newline: str = "\n", encoding: str = "utf-8",
+                bom: bool = False) -> None:
     """A header and ready-made CSV lines, each ended by ``newline``."""
     body = newline.join([header, *np.asarray(lines, dtype=STR).tolist()])
     _write_text(path, body + newline, bom=bom, encoding=encoding)

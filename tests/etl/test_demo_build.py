@@ -133,3 +133,46 @@ def test_localities_not_coterminous_with_pcns(demo):
     for pcn, share in planted.items():
         assert scores[pcn] == pytest.approx(share, abs=5e-5)
     assert sum(score < 0.9 for score in scores.values()) / len(scores) > 0.5
+
+
+ISSUE_3_TABLES = ("fct_practice_activity", "fct_practice_indicator", "fct_social_care_events", "fct_ascof",
+                  "fct_bcf_expenditure", "mart_bcf_summary", "mart_bcf_breakdown", "fct_joint_working",
+                  "mart_joint_working_index", "mart_outcomes_practice", "mart_outcomes_council")
+
+
+def test_every_outcome_table_built_from_the_demo(demo):
+    con, _ = demo
+    for table in ISSUE_3_TABLES:
+        assert con.execute(f"select count(*) from {table}").fetchone()[0] > 0, table
+
+
+def test_bcf_totals_match_the_generator(demo):
+    con, manifest = demo
+    summary = {(code, year): (planned, actual) for code, year, planned, actual in con.execute(
+        "select hwb_code, financial_year, planned_gbp, actual_gbp from mart_bcf_summary").fetchall()}
+    planted = manifest["planted"]["bcf"]["hwbs"]
+    assert len(summary) == sum(len(hwb["years"]) for hwb in planted.values())
+    for code, hwb in planted.items():
+        for year, record in hwb["years"].items():
+            planned, actual = summary[(code, year)]
+            assert planned == pytest.approx(record["planned_total"], abs=0.01), (code, year)
+            if record["actual_total"] is None:
+                assert actual is None, (code, year)
+            else:
+                assert actual == pytest.approx(record["actual_total"], abs=0.01), (code, year)
+            by_area = dict(con.execute("select category, planned_gbp from mart_bcf_breakdown where hwb_code = ? and "
+                                       "financial_year = ? and dimension = 'area of spend'", [code, year]).fetchall())
+            for area, pounds in record["by_area_of_spend"].items():
+                assert by_area[area] == pytest.approx(pounds, abs=0.01), (code, year, area)
+
+
+def test_ascof_planted_suppression_kept(demo):
+    con, manifest = demo
+    tokens = {"[c]": "suppressed", "c": "suppressed", "[x]": "not available", ":": "not available", "": "missing"}
+    for cell in manifest["planted"]["ascof"]["suppressed"]:
+        status_column = {"Numerator": "numerator_status", "Denominator": "denominator_status",
+                         "Outcome": "value_status"}[cell["measure_type"]]
+        rows = con.execute(f"select {status_column} from fct_ascof where financial_year = ? and area_code = ? "
+                           "and published_measure_code = ? and disaggregation = ?",
+                           [cell["year"], cell["ons_code"], cell["measure_code"], cell["disaggregation"]]).fetchall()
+        assert rows == [(tokens[cell["token"]],)], cell

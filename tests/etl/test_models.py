@@ -120,7 +120,8 @@ def test_non_practice_organisations_left_out(tiny):
 
 def test_thresholds_recorded_where_users_can_read_them(tiny):
     method = dict(tiny.execute("select name, value from meta_method").fetchall())
-    assert method == {"boundary_share_threshold": 0.10, "serve_min_share": 0.01, "serve_min_patients": 50}
+    assert method == {"boundary_share_threshold": 0.10, "serve_min_share": 0.01, "serve_min_patients": 50,
+                      "joint_working_domain_weight": 0.25}
 
 
 def test_raw_layer_not_kept(tiny):
