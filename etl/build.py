@@ -30,7 +30,7 @@ import yaml
 from etl import __version__, settings
 from etl.contracts import Contract, check as check_contract, contract_path
 from etl.errors import BuildFailed, SourceError
-from etl.loaders import create_raw_tables, load_file, quote_ident, scalar
+from etl.loaders import SheetRows, apply_rules, create_raw_tables, load_file, quote_ident, scalar
 from etl.models import Model, build_order, discover, load_macros, load_reference, run
 from etl.rawfiles import RawFile, find_files, is_data_file, make_readable, sniff
 from etl.sources import load_sources
@@ -138,11 +138,12 @@ def _build_into(raw_dir: Path, db_path: Path, work_dir: Path, *, allow_unknown: 
         recognised = _sniff_all(raw_dir, report, problems, allow_unknown)
         _timed(report, "recognise files", started)
 
+        sheets = SheetRows()
         for file_id, raw in enumerate(recognised, start=1):
             started = time.perf_counter()
             try:
                 make_readable(raw, work_dir)
-                result = load_file(con, raw, file_id)
+                result = load_file(con, raw, file_id, sheets)
             except SourceError as error:
                 problems.append(str(error))
                 _log_file(con, file_id, raw, "failed", 0, 0, time.perf_counter() - started, str(error))
@@ -150,6 +151,11 @@ def _build_into(raw_dir: Path, db_path: Path, work_dir: Path, *, allow_unknown: 
             _log_file(con, file_id, raw, "loaded", result.rows_read, result.rows_rejected,
                       time.perf_counter() - started, result.note)
             _timed(report, f"load {raw.name}", started, result.rows_read)
+
+        started = time.perf_counter()
+        sheets.flush(con)
+        apply_rules(con, [(file_id, raw) for file_id, raw in enumerate(recognised, start=1) if raw.source])
+        _timed(report, "check row rules", started)
 
         started = time.perf_counter()
         problems += _check_keys(con, recognised)

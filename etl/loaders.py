@@ -62,9 +62,10 @@ class LoadResult:
     note: str = ""
 
 
-def load_file(con: duckdb.DuckDBPyConnection, raw: RawFile, file_id: int) -> LoadResult:
+def load_file(con: duckdb.DuckDBPyConnection, raw: RawFile, file_id: int, sheets: SheetRows) -> LoadResult:
+    """Put one file's rows in its raw table. Row rules run afterwards, once per source (apply_rules)."""
     if raw.source.format == "table" and raw.sheet:
-        return _load_sheet(con, raw, file_id)
+        return _load_sheet(con, raw, file_id, sheets)
     if raw.source.format in {"table", "headerless_csv"}:
         return _load_csv(con, raw, file_id)
     if raw.source.format == "geojson":
@@ -135,30 +136,72 @@ def _load_csv(con: duckdb.DuckDBPyConnection, raw: RawFile, file_id: int) -> Loa
 
     for line, error_type, message, csv_line in structural:
         _reject(con, raw, file_id, line, None, csv_line, f"malformed line: {message}")
-    return LoadResult(rows_read, _apply_rules(con, raw, file_id, set(positions)))
+    return LoadResult(rows_read, len(structural))
 
 
-def _apply_rules(con, raw: RawFile, file_id: int, present: set[str]) -> int:
-    """Row rules and cross-column checks; returns the number of rejected lines of the file."""
-    for column in raw.source.columns:
-        if column.name not in present:
-            continue
-        header_name = _written_name(raw, column.name)
-        for rule in column.rules:
-            _apply_rule(con, raw, file_id, column.name, header_name, rule)
-    for check in raw.source.checks:
-        if check.column not in present:
-            continue
-        con.execute(
-            "insert into dq_rejected_rows (file_id, file, source, line, \"column\", value, reason) "
-            f"select ?, ?, ?, line, ?, {quote_ident(check.column)}, ? from raw.{raw.source.name} "
-            f"where file_id = ? and ({check.violation})",
-            [file_id, raw.name, raw.source.name, _written_name(raw, check.column), check.reason, file_id],
+class SheetRows:
+    """Worksheet rows waiting to be inserted: one insert per source, not one per workbook (the BCF
+    alone is 1,800 small workbooks at national scale)."""
+
+    def __init__(self) -> None:
+        self.frames: dict[str, list[pd.DataFrame]] = {}
+
+    def add(self, source: str, frame: pd.DataFrame) -> None:
+        self.frames.setdefault(source, []).append(frame)
+
+    def flush(self, con: duckdb.DuckDBPyConnection) -> None:
+        for source, frames in self.frames.items():
+            con.register("sheet_rows", pd.concat(frames, ignore_index=True))
+            con.execute(f"insert into raw.{source} by name select * from sheet_rows")
+            con.unregister("sheet_rows")
+        self.frames.clear()
+
+
+def apply_rules(con: duckdb.DuckDBPyConnection, files: list[tuple[int, RawFile]]) -> None:
+    """Every row rule and cross-column check, one statement per rule over all files of a source.
+
+    Messages name each file's own spelling of the column (headers differ between releases), which a
+    small table of (file, column, header as written) supplies to the one statement."""
+    by_source: dict[str, list[tuple[int, RawFile]]] = {}
+    for file_id, raw in files:
+        if raw.source.format in {"table", "headerless_csv"}:
+            by_source.setdefault(raw.source.name, []).append((file_id, raw))
+    for source_name, group in by_source.items():
+        source = group[0][1].source
+        headers = pd.DataFrame(
+            [(file_id, raw.name, column, _written_name(raw, column))
+             for file_id, raw in group for column in _present(raw)],
+            columns=["rule_file_id", "rule_file", "rule_column", "rule_written"],
         )
-    return scalar(con, "select count(distinct line) from dq_rejected_rows where file_id = ?", [file_id])
+        con.register("rule_headers", headers)
+        try:
+            for column in source.columns:
+                for rule in column.rules:
+                    violation, reason = rule_violation(rule, quote_ident(column.name))
+                    _insert_violations(con, source_name, column.name, violation, reason)
+            for check in source.checks:
+                _insert_violations(con, source_name, check.column, check.violation, check.reason)
+        finally:
+            con.unregister("rule_headers")
 
 
-def _load_sheet(con: duckdb.DuckDBPyConnection, raw: RawFile, file_id: int) -> LoadResult:
+def _present(raw: RawFile) -> list[str]:
+    if raw.match:
+        return list(raw.match.mapping)
+    return list(raw.source.positions)
+
+
+def _insert_violations(con, source_name: str, column: str, violation: str, reason: str) -> None:
+    con.execute(
+        "insert into dq_rejected_rows (file_id, file, source, line, \"column\", value, reason) "
+        f"select file_id, rule_file, ?, line, rule_written, {quote_ident(column)}, ? from raw.{source_name} "
+        "inner join rule_headers on file_id = rule_file_id and rule_column = ? "
+        f"where ({violation})",
+        [source_name, reason, column],
+    )
+
+
+def _load_sheet(con: duckdb.DuckDBPyConnection, raw: RawFile, file_id: int, sheets: SheetRows) -> LoadResult:
     """A worksheet table: rows below the header; `line` is the worksheet row users see in Excel."""
     source, sheet, raw.document = raw.source, raw.document, None
     header_index = raw.header_row - 1
@@ -177,10 +220,7 @@ def _load_sheet(con: duckdb.DuckDBPyConnection, raw: RawFile, file_id: int) -> L
             frame[name] = [row[at] if at < len(row) else "" for _, row in body]
         else:
             frame[name] = constants.get(name)
-    frame = frame.astype({name: "object" for name in source.raw_columns})
-    con.register("sheet_frame", frame)
-    con.execute(f"insert into raw.{source.name} by name select * from sheet_frame")
-    con.unregister("sheet_frame")
+    sheets.add(source.name, frame.astype({name: "object" for name in source.raw_columns}))
 
     lines = {number for number, _ in body}
     for first_row, first_col, last_row, last_col in sheet.merged:
@@ -191,7 +231,7 @@ def _load_sheet(con: duckdb.DuckDBPyConnection, raw: RawFile, file_id: int) -> L
                 value = sheet.rows[first_row][first_col] if first_col < len(sheet.rows[first_row]) else ""
                 _reject(con, raw, file_id, number, f"column {workbooks.column_letter(first_col)}", value,
                         f"merged cells {span}: a table cell must not be merged (unmerge and fill each cell)")
-    return LoadResult(len(body), _apply_rules(con, raw, file_id, set(positions)),
+    return LoadResult(len(body), 0,
                       note=f"sheet {sheet.name!r}, header at row {raw.header_row}; line = worksheet row")
 
 
@@ -250,15 +290,6 @@ def rule_violation(rule: Rule, value_sql: str) -> tuple[str, str]:
         return (f"coalesce(trim({v}), '') <> '' and label_key({v}) not in (select label_key({column}) from ref_{table})",
                 f"not in the published list (etl/reference/{table}.csv)")
     raise ValueError(f"unknown rule kind {rule.kind!r} in etl/sources.yml")
-
-
-def _apply_rule(con, raw: RawFile, file_id: int, column: str, header_name: str, rule: Rule) -> None:
-    violation, reason = rule_violation(rule, quote_ident(column))
-    con.execute(
-        "insert into dq_rejected_rows (file_id, file, source, line, \"column\", value, reason) select ?, ?, ?, line, ?, "
-        f"{quote_ident(column)}, ? from raw.{raw.source.name} where file_id = ? and ({violation})",
-        [file_id, raw.name, raw.source.name, header_name, reason, file_id],
-    )
 
 
 def _reject(con, raw: RawFile, file_id: int, line: int | None, column: str | None, value: str | None, reason: str) -> None:

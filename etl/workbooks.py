@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import python_calamine
 
@@ -75,9 +76,11 @@ def find_table(sheets: list[Sheet]) -> tuple[Sheet, int, HeaderMatch] | tuple[No
     for sheet in sheets:
         for index, row in enumerate(sheet.rows[:HEADER_SEARCH_ROWS]):
             cells = _trim(row)
-            if len([c for c in cells if c.strip()]) < 2:
+            filled = [c for c in cells if c.strip()]
+            # a header row is text: titles (one cell) and rows holding numbers (running totals) are not
+            if len(filled) < 2 or any(_is_number(c) for c in filled):
                 continue
-            match, why = recognise_header(cells)
+            match, why = _recognise(tuple(cells))
             if match:
                 return sheet, index, match
             if why.startswith("header looks like") and not nearest:
@@ -85,6 +88,20 @@ def find_table(sheets: list[Sheet]) -> tuple[Sheet, int, HeaderMatch] | tuple[No
     return None, None, nearest or (
         f"no sheet has the header row of a known source in its first {HEADER_SEARCH_ROWS} rows "
         f"(sheets: {', '.join(repr(s.name) for s in sheets) or 'none'})")
+
+
+@lru_cache(maxsize=4096)
+def _recognise(cells: tuple[str, ...]):
+    # Templates repeat the same header and cover rows in every workbook: recognise each once.
+    return recognise_header(list(cells))
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text.replace(",", ""))
+    except ValueError:
+        return False
+    return True
 
 
 def _trim(row: list[str]) -> list[str]:

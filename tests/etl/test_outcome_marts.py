@@ -118,6 +118,13 @@ def test_social_care_events_by_practice_and_council(con):
     assert (numerator, denominator) == (3, 27)
 
 
+def test_council_events_before_the_first_release_use_the_earliest(con):
+    # Countyshire, November 2022 (before January 2023): 2 nursing admissions over its 32 residents aged 65+
+    # (30 x 30/110 + 101 x 22/110 + 20 x 10/50 = 32.38 -> 32)
+    assert one(con, "select numerator, denominator from mart_outcomes_council where council_code = 'E10000901' "
+                    "and measure_id = 'nursing_admissions' and period_label = '2022-11'") == (2, 32)
+
+
 def test_ascof_codes_map_to_one_measure_across_renumbering(con):
     rows = con.execute("select financial_year, published_measure_code from fct_ascof where area_code = 'E06000901' "
                        "and measure_id = 'admissions_65_plus' order by financial_year").fetchall()
@@ -198,9 +205,11 @@ def test_joint_working_index_by_hand(con):
                    "has_attached_social_worker from mart_joint_working_index where practice_code = 'A00001'")
     time_and_space = (200 / 3 + 100 + 0) / 3
     assert row == (round(time_and_space, 2), 50.0, 90.0, 70.0, round((time_and_space + 50 + 90 + 70) / 4, 2), True)
-    # A00002 returned nothing for practical support: three domains, no index
-    assert one(con, "select domains_scored, joint_working_index from mart_joint_working_index "
-                    "where practice_code = 'A00002'") == (3, None)
+    # A00002 returned nothing for practical support: three domains, no index. Its JW10 had no invitations,
+    # so trust is JW01 (0) and JW09 (1 of target 1 = 100) alone: 50
+    assert one(con, "select domains_scored, joint_working_index, trust_and_roles from mart_joint_working_index "
+                    "where practice_code = 'A00002'") == (3, None, 50.0)
+    assert one(con, "select score from fct_joint_working where practice_code = 'A00002' and indicator_id = 'JW10'") == (None,)
 
 
 def test_fingertips_as_published_with_england_beside(con):

@@ -19,10 +19,12 @@ select
     returns.numerator,
     returns.denominator,
     returns.value,
-    round(case indicators.scoring_kind
-        when 'yes_no' then 100 * returns.value
-        when 'percent' then least(returns.value, 100)
-        when 'target' then 100 * least(returns.value / indicators.scoring_target, 1)
+    -- least() skips nulls, so an empty value (JW10 with no invitations) is tested first: it has no score
+    round(case
+        when returns.value is null then null
+        when indicators.scoring_kind = 'yes_no' then 100 * returns.value
+        when indicators.scoring_kind = 'percent' then least(returns.value, 100)
+        when indicators.scoring_kind = 'target' then 100 * least(returns.value / indicators.scoring_target, 1)
     end, 2) as score,
     returns.notes
 from returns

@@ -30,11 +30,18 @@ event_months as (
     group by council_code, event_month
 ),
 
+earliest_population as (
+    select council_code, arg_min(residents_65_plus, quarter) as residents_65_plus
+    from council_population group by council_code
+),
+
 event_population as (
-    select event_months.*, population.residents_65_plus
+    -- the latest release at or before the month; the earliest for months before it
+    select event_months.*, coalesce(population.residents_65_plus, earliest.residents_65_plus) as residents_65_plus
     from event_months
     asof left join council_population as population
         on event_months.council_code = population.council_code and event_months.period_start >= population.quarter
+    left join earliest_population as earliest on event_months.council_code = earliest.council_code
 ),
 
 event_measures as (
