@@ -422,10 +422,10 @@ def joint_working_index(returns: pd.DataFrame, definitions: pd.DataFrame, weight
     frame = frame[frame["indicator_id"].isin(jw.index)]
     kind = frame["indicator_id"].map(jw["scoring_kind"])
     target = frame["indicator_id"].map(jw["scoring_target"])
-    # DuckDB's least() skips nulls, so the model scores an empty value as least(null, cap) = the cap
+    # an empty value (JW10 with no invitations) has no score
     score = np.select([kind == "yes_no", kind == "percent", kind == "target"],
-                      [100 * frame["value"], frame["value"].fillna(100).clip(upper=100),
-                       100 * (frame["value"] / target).fillna(1).clip(upper=1)], default=np.nan)
+                      [100 * frame["value"], frame["value"].clip(upper=100),
+                       100 * (frame["value"] / target).clip(upper=1)], default=np.nan)
     frame = frame.assign(score=sql_round(score, 2), domain=frame["indicator_id"].map(jw["domain"]))
     frame = frame.dropna(subset=["score"])
     domains = frame.groupby(["practice_code", "quarter_label", "domain"])["score"].mean().unstack("domain")
@@ -447,6 +447,10 @@ def council_events(events: pd.DataFrame, population: pd.DataFrame, definitions: 
             .reindex(columns=list(EVENTS.values()), fill_value=0).reset_index())
     wide["care_home"] = wide["residential"] + wide["nursing"]
     merged = latest_at_or_before(wide, population, "council_code", "event_month", "quarter")
+    # months before the first release take the earliest release, as every other denominator does
+    earliest = population.sort_values("quarter").drop_duplicates("council_code").set_index("council_code")
+    missing = merged["residents_65_plus"].isna()
+    merged.loc[missing, "residents_65_plus"] = merged.loc[missing, "council_code"].map(earliest["residents_65_plus"])
     long = [merged[["council_code", "event_month"]].assign(measure_id=measure, numerator=merged[num].astype(float),
                                                             denominator=merged[den].astype(float))
             for measure, (num, den) in EVENT_MEASURES.items()]
