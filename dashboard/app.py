@@ -33,7 +33,7 @@ def _tables_section() -> html.Section:
         html.Tr([
             html.Td(html.Code(row.table_name)),
             html.Td(f"{row.row_count:,}", className="number"),
-            html.Td(row.layer if isinstance(row.layer, str) else "data quality / metadata"),
+            html.Td(row.layer),
             html.Td(row.grain if isinstance(row.grain, str) else ""),
             html.Td(row.note if isinstance(row.note, str) else ""),
         ])
