@@ -27,7 +27,7 @@ from etl.demo.registrations import (
     AGE_BANDS, CLOSE_QUARTER, FIRST_2021_QUARTER, OUT_OF_AREA_SHARE, QUARTERS, Registrations,
     build_registrations,
 )
-from etl.demo.scales import get_scale
+from etl.demo.scales import ScaleSpec, get_scale
 
 BOUNDARY_THRESHOLD = 0.25
 TERMINATED_ON = "202306"  # doterm of the one terminated postcode (ONSPD: YYYYMM)
@@ -59,25 +59,44 @@ PATHS = {
 }
 
 
+@dataclass
+class Base:
+    """The area, its practices and their registrations: what every source is written from."""
+
+    spec: ScaleSpec
+    rngs: dict[str, np.random.Generator]
+    outline: object
+    cells: np.ndarray
+    areas: Areas
+    practices: Practices
+    registrations: Registrations
+
+
+def build_base(seed: int = 42, scale: str = "demo") -> Base:
+    """One random stream per stage (STREAMS), so tests can rebuild the base exactly as generate() does."""
+    spec = get_scale(scale)
+    seeds = np.random.SeedSequence(seed).spawn(len(STREAMS))
+    rngs = {name: np.random.default_rng(s) for name, s in zip(STREAMS, seeds)}
+    outline = geography.make_outline(rngs["geography"], spec)
+    plan = geography.plan_settlements(rngs["geography"], spec, outline)
+    xy, origin = geography.sample_points(rngs["geography"], spec, outline, plan)
+    cells = geography.voronoi_cells(xy, outline)
+    adj = geography.adjacency(cells)
+    areas = build_areas(rngs["areas"], spec, xy, origin, plan, adj)
+    pr = build_practices(rngs["practices"], spec, areas, cells, adj)
+    reg = build_registrations(rngs["registrations"], spec, areas, pr)
+    return Base(spec, rngs, outline, cells, areas, pr, reg)
+
+
 def generate(out_dir: Path, seed: int = 42, scale: str = "demo", effect: bool = True) -> dict:
     """Write the raw files and manifest.json into out_dir (created if missing); return the manifest.
 
     effect=False writes the same area and the same joint-working adoption with no planted effect."""
     out_dir = Path(out_dir)
-    spec = get_scale(scale)
-    seeds = np.random.SeedSequence(seed).spawn(len(STREAMS))
-    rngs = {name: np.random.default_rng(s) for name, s in zip(STREAMS, seeds)}
-    geo_rng, area_rng, prac_rng, reg_rng, post_rng = (rngs[name] for name in STREAMS[:5])
-
-    outline = geography.make_outline(geo_rng, spec)
-    plan = geography.plan_settlements(geo_rng, spec, outline)
-    xy, origin = geography.sample_points(geo_rng, spec, outline, plan)
-    cells = geography.voronoi_cells(xy, outline)
-    adj = geography.adjacency(cells)
-    areas = build_areas(area_rng, spec, xy, origin, plan, adj)
-    pr = build_practices(prac_rng, spec, areas, cells, adj)
-    reg = build_registrations(reg_rng, spec, areas, pr)
-    postcode_rows, practice_postcode = _postcodes(post_rng, spec, areas, pr, cells, outline)
+    base = build_base(seed, scale)
+    spec, rngs, outline, cells = base.spec, base.rngs, base.outline, base.cells
+    areas, pr, reg = base.areas, base.practices, base.registrations
+    postcode_rows, practice_postcode = _postcodes(rngs["postcodes"], spec, areas, pr, cells, outline)
 
     files: dict[str, str] = {}
 

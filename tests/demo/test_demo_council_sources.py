@@ -19,13 +19,10 @@ import openpyxl
 import pytest
 from python_calamine import CalamineWorkbook
 
-from etl.demo import geography
-from etl.demo.areas import build_areas
 from etl.demo.ascof import write_ascof
 from etl.demo.bcf import write_bcf
-from etl.demo.practices import build_practices
-from etl.demo.registrations import QUARTERS, build_registrations
-from etl.demo.scales import get_scale
+from etl.demo.generate import build_base
+from etl.demo.registrations import QUARTERS
 
 ASCOF_FILES = {
     "2018-19": "ascof/meas-from-asc-of-eng-1819-open-data-csv.csv",
@@ -94,17 +91,8 @@ PLAN_OF_YEAR = {"2019-20": ("2019-20", 0), "2020-21": ("2020-21", 0), "2021-22":
 @pytest.fixture(scope="session")
 def stages():
     """areas, practices and registrations of the demo, built as generate.py builds them."""
-    spec = get_scale("demo")
-    geo_rng, area_rng, prac_rng, reg_rng, _ = (np.random.default_rng(s) for s in np.random.SeedSequence(42).spawn(5))
-    outline = geography.make_outline(geo_rng, spec)
-    plan = geography.plan_settlements(geo_rng, spec, outline)
-    xy, origin = geography.sample_points(geo_rng, spec, outline, plan)
-    cells = geography.voronoi_cells(xy, outline)
-    adj = geography.adjacency(cells)
-    areas = build_areas(area_rng, spec, xy, origin, plan, adj)
-    pr = build_practices(prac_rng, spec, areas, cells, adj)
-    reg = build_registrations(reg_rng, spec, areas, pr)
-    return areas, pr, reg
+    base = build_base(42, "demo")
+    return base.areas, base.practices, base.registrations
 
 
 def _write_all(root: Path, stages, seed: int) -> tuple[dict, dict]:
