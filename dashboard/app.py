@@ -1,7 +1,12 @@
-"""The Dash shell. Until the dashboard pages land, one page lists the warehouse's tables.
+"""The Dash shell: header, navigation, the global filter bar, the alert region and the page container.
+
+Each page in dashboard/pages/ owns its layout and callbacks (Dash Pages). The filters live in the URL
+query string: the filter bar writes it, and every page's `layout(**query)` reads it, so a pasted link
+reproduces the view and back and forward work.
 
 `server = app.server` is what gunicorn serves (Procfile: web: gunicorn dashboard.app:server).
-Everything the page needs is served from this machine: Dash's own scripts and assets/.
+Everything the page needs is served from this machine: Dash's own scripts and assets/ (Bootstrap CSS
+from the npm package, no web fonts, no map tiles).
 """
 
 from __future__ import annotations
@@ -9,64 +14,163 @@ from __future__ import annotations
 from pathlib import Path
 
 import dash
-from dash import html
+import dash_bootstrap_components as dbc
+from dash import Input, Output, State, ctx, dcc, html, no_update
 
+from dashboard import errors, filters
 from dashboard.db import run_query, warehouse_path
 from etl import settings
 
-ASSETS = Path(__file__).resolve().parent.parent / "assets"
+ROOT = Path(__file__).resolve().parent.parent
 
 app = dash.Dash(
     __name__,
     title="jointcare",
-    assets_folder=str(ASSETS),
+    use_pages=True,
+    pages_folder=str(Path(__file__).with_name("pages")),
+    assets_folder=str(ROOT / "assets"),
     serve_locally=True,
     update_title=None,
+    suppress_callback_exceptions=True,  # pages add components the shell's layout does not have
+    on_error=errors.on_error,
+    description="Joint working between GP practices and adult social care, by locality.",
+    include_pages_meta=False,
 )
+app.index_string = app.index_string.replace("<html>", '<html lang="en-GB">')
 server = app.server
 
+NAV = (
+    ("Overview", "/"),
+    ("Catchment", "/catchment"),
+    ("Pooled budget", "/pooled-budget"),
+    ("Joint working", "/joint-working"),
+    ("Outcomes", "/outcomes"),
+    ("Downloads", "/downloads"),
+    ("Data and methods", "/data-and-methods"),
+)
+FILTER_PLACEHOLDERS = {
+    "period": "Latest whole year",
+    "council": "All councils",
+    "locality": "All localities",
+    "sub_icb": "All sub-ICBs",
+    "pcn": "All PCNs",
+    "practice": "All practices",
+}
 
-def _tables_section() -> html.Section:
-    tables = run_query("home__tables")
-    header = html.Tr([html.Th(name, scope="col") for name in ("Table", "Rows", "Layer", "Grain", "Note")])
-    rows = [
-        html.Tr([
-            html.Td(html.Code(row.table_name)),
-            html.Td(f"{row.row_count:,}", className="number"),
-            html.Td(row.layer),
-            html.Td(row.grain if isinstance(row.grain, str) else ""),
-            html.Td(row.note if isinstance(row.note, str) else ""),
-        ])
-        for row in tables.itertuples()
-    ]
+
+def _nav() -> html.Nav:
+    links = [dbc.NavItem(dbc.NavLink(label, href=path, id=f"nav-{path.strip('/') or 'overview'}", active="exact"))
+             for label, path in NAV]
+    return html.Nav(dbc.Nav(links, pills=True, className="site-nav"), **{"aria-label": "Pages"})
+
+
+def _filter_bar() -> html.Section:
+    controls = []
+    for key in filters.FILTER_KEYS:
+        control_id = f"filter-{key}"
+        controls.append(html.Div([
+            html.Label(filters.LABELS[key], htmlFor=control_id, id=f"{control_id}-label", className="form-label"),
+            dcc.Dropdown(id=control_id, placeholder=FILTER_PLACEHOLDERS[key], clearable=True, searchable=True,
+                         optionHeight=36, className="filter-dropdown"),
+        ], className="filter"))
     return html.Section([
-        html.H2("Warehouse tables"),
-        html.Table([html.Caption("Tables in the warehouse and their row counts"), html.Thead(header), html.Tbody(rows)],
-                   className="tables"),
-    ])
+        html.H2("Filters", className="visually-hidden"),
+        html.Div(controls, className="filter-row"),
+        html.Div([
+            html.Button("Clear filters", id="filter-clear", className="btn btn-outline-secondary btn-sm", n_clicks=0),
+            html.P("The filters are part of the web address: copy it to share this view.", className="filter-hint"),
+        ], className="filter-actions"),
+        html.Div(id="filter-notes", role="status", **{"aria-live": "polite"}),
+    ], className="filter-bar", **{"aria-label": "Filters"})
+
+
+def _demo_banner() -> list:
+    if not warehouse_path().exists():
+        return []
+    build = run_query("home__build")
+    if build.empty or not bool(build["is_demo"].iloc[0]):
+        return []
+    return [html.P("Fictional demo data: every place, practice and number in this dashboard is made up.",
+                   className="demo-banner", role="note")]
 
 
 def layout() -> html.Div:
     if not warehouse_path().exists():
         return html.Main([html.H1("jointcare"), html.P(
             "No warehouse has been built yet. Run `make run`, or `jointcare build`, then reload this page.",
-            role="alert")])
-    build = run_query("home__build").iloc[0]
-    banner = []
-    if build.is_demo:
-        banner = [html.P("Fictional demo data: every place, practice and number on this page is made up.",
-                         className="demo-banner", role="note")]
-    return html.Main([
-        *banner,
-        html.H1("jointcare"),
-        html.P("Joint working between general practice and adult social care, by locality."),
-        html.P(f"Warehouse built {build.built_at:%d %B %Y %H:%M} UTC from the folder '{build.raw_folder}'."),
-        _tables_section(),
-    ])
+            role="alert")], id="main")
+    return html.Div([
+        dcc.Location(id="url", refresh="callback-nav"),
+        html.A("Skip to main content", href="#main", className="skip-link"),
+        *_demo_banner(),
+        html.Header([
+            html.Div([html.P("jointcare", className="brand"),
+                      html.P("GP practices and adult social care, joined up by place", className="brand-tagline")],
+                     className="brand-block"),
+            _nav(),
+        ], className="site-header"),
+        _filter_bar(),
+        dbc.Alert(id=errors.ALERT_ID, is_open=False, color="danger", dismissable=True),
+        html.Main(dash.page_container, id="main", tabIndex=-1),
+        html.Footer(html.P(["jointcare: numbers from published NHS and council data; see ",
+                            dcc.Link("Data and methods", href="/data-and-methods"), " for sources and definitions."]),
+                    className="site-footer"),
+    ], className="shell")
 
 
 app.layout = layout
-app.config.suppress_callback_exceptions = False
+
+_FILTER_OUTPUTS = [Output(f"filter-{key}", "value") for key in filters.FILTER_KEYS]
+_OPTION_OUTPUTS = [Output(f"filter-{key}", "options") for key in filters.FILTER_KEYS]
+_NAV_OUTPUTS = [Output(f"nav-{path.strip('/') or 'overview'}", "href") for _, path in NAV]
+
+
+@dash.callback(
+    Output("url", "search"),
+    *_FILTER_OUTPUTS,
+    *_OPTION_OUTPUTS,
+    Output("filter-notes", "children"),
+    *_NAV_OUTPUTS,
+    Input("url", "search"),
+    *[Input(f"filter-{key}", "value") for key in filters.FILTER_KEYS],
+    Input("filter-clear", "n_clicks"),
+    State("url", "pathname"),
+)
+def sync_filters(search, *args):
+    """Keep the URL, the dropdowns and their options in step, whichever one the user changed."""
+    values = dict(zip(filters.FILTER_KEYS, args[:len(filters.FILTER_KEYS)]))
+    trigger = ctx.triggered_id
+    query = filters.parse_search(search)
+    extra = {key: value for key, value in query.items() if key not in filters.FILTER_KEYS}
+    if trigger == "filter-clear":
+        selection, notes = filters.Selection(), []
+    elif trigger is None or trigger == "url":
+        selection, notes = filters.parse(query)
+    else:
+        selection, notes = filters.parse({key: value for key, value in values.items() if value})
+        # A new council or sub-ICB clears a locality, PCN or practice that is not inside it.
+        selection = _drop_outside(selection, trigger)
+    new_search = selection.query_string(**extra)
+    options = filters.cascade(selection)
+    search_output = no_update if new_search == (search or "") else new_search
+    notes_output = [html.P(note, className="filter-note") for note in notes]
+    hrefs = [path + selection.query_string() for _, path in NAV]
+    return (search_output, *[getattr(selection, key) for key in filters.FILTER_KEYS],
+            *[options[key] for key in filters.FILTER_KEYS], notes_output, *hrefs)
+
+
+def _drop_outside(selection: filters.Selection, changed: str) -> filters.Selection:
+    opts = filters.options()
+    narrower = {"filter-council": ("locality", "pcn", "practice"), "filter-sub_icb": ("pcn", "practice"),
+                "filter-locality": ("pcn", "practice"), "filter-pcn": ("practice",)}.get(changed, ())
+    for key in narrower:
+        if getattr(selection, key) is None:
+            continue
+        trial = filters.Selection(**{**selection.__dict__})
+        if filters.matching_practices(trial, opts).empty:
+            selection = filters.Selection(**{**selection.__dict__, key: None})
+    return selection
+
 
 if settings.get("JOINTCARE_DEBUG") == "1":  # pragma: no cover - developer convenience only
     app.enable_dev_tools(debug=True)

@@ -3,12 +3,17 @@
 Each gunicorn worker opens its own read-only connection on first use (after the fork), and
 reopens it when a rebuild has swapped a new file into place: the swap is an os.replace, so the
 old connection still reads the old inode until it is closed, and no request ever sees half a build.
+
+Results are cached per warehouse file (keyed by its inode), because board members flip between
+the same few selections; a swapped warehouse starts a fresh cache.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import threading
+from collections import OrderedDict
 from pathlib import Path
 
 import duckdb
@@ -17,31 +22,69 @@ import pandas as pd
 from etl import settings
 
 QUERIES = Path(__file__).with_name("queries")
+CACHE_SIZE = 256
 
 _lock = threading.Lock()
 _state: dict = {"con": None, "inode": None, "pid": None}
+_cache: OrderedDict = OrderedDict()
+
+
+class UnknownQuery(LookupError):
+    """A page asked for a query file that does not exist (a programming error, not a user one)."""
 
 
 def warehouse_path() -> Path:
     return Path(settings.get("JOINTCARE_DB"))
 
 
-def _connection() -> duckdb.DuckDBPyConnection:
+def _connection() -> tuple[duckdb.DuckDBPyConnection, int]:
     path = warehouse_path()
     inode = path.stat().st_ino
-    with _lock:
-        if _state["con"] is None or _state["inode"] != inode or _state["pid"] != os.getpid():
-            if _state["con"] is not None and _state["pid"] == os.getpid():
-                _state["con"].close()
-            con = duckdb.connect(str(path), read_only=True)
-            con.execute(f"set memory_limit = '{settings.get('JOINTCARE_WORKER_MEMORY')}'")
-            _state.update(con=con, inode=inode, pid=os.getpid())
-        return _state["con"]
+    if _state["con"] is None or _state["inode"] != inode or _state["pid"] != os.getpid():
+        if _state["con"] is not None and _state["pid"] == os.getpid():
+            _state["con"].close()
+        con = duckdb.connect(str(path), read_only=True)
+        con.execute(f"set memory_limit = '{settings.get('JOINTCARE_WORKER_MEMORY')}'")
+        con.execute((QUERIES / "_macros.sql").read_text())
+        _state.update(con=con, inode=inode, pid=os.getpid())
+        _cache.clear()
+    return _state["con"], inode
+
+
+def _sql(name: str) -> str:
+    path = QUERIES / f"{name}.sql"
+    if not path.is_file():
+        raise UnknownQuery(f"dashboard/queries/{name}.sql does not exist")
+    return path.read_text()
 
 
 def run_query(name: str, **params) -> pd.DataFrame:
-    """Run dashboard/queries/<name>.sql with $named parameters and return a DataFrame."""
-    sql = (QUERIES / f"{name}.sql").read_text()
-    con = _connection()
+    """Run dashboard/queries/<name>.sql with $named parameters and return a DataFrame (a copy).
+
+    Parameters the file does not use are left out, so a page can pass the whole selection
+    (`run_query(name, **selection.params())`); a parameter the file uses but the caller did not
+    pass is an error naming the file.
+    """
+    sql = _sql(name)
+    used = set(re.findall(r"\$([a-z_][a-z0-9_]*)", sql))
+    missing = used - params.keys()
+    if missing:
+        raise TypeError(f"dashboard/queries/{name}.sql needs ${', $'.join(sorted(missing))}")
+    params = {key: value for key, value in params.items() if key in used}
     with _lock:
-        return con.execute(sql, params).df() if params else con.execute(sql).df()
+        con, inode = _connection()
+        key = (inode, name, tuple(sorted(params.items())))
+        if key in _cache:
+            _cache.move_to_end(key)
+            return _cache[key].copy()
+        frame = con.execute(sql, params).df() if params else con.execute(sql).df()
+        _cache[key] = frame
+        if len(_cache) > CACHE_SIZE:
+            _cache.popitem(last=False)
+        return frame.copy()
+
+
+def warehouse_version() -> int:
+    """Changes whenever a rebuild swaps the warehouse file: a cache key for derived objects."""
+    with _lock:
+        return _connection()[1]

@@ -1,0 +1,45 @@
+"""The chart card every page uses: title, units, chart, the table behind it, source and data date."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+from dash import dcc, html
+
+from dashboard.components.figures import GRAPH_CONFIG
+
+
+def chart_card(card_id: str, *, title: str, units: str, figure: go.Figure, table: html.Div | None,
+               source: str, data_date: str, description: str | None = None) -> html.Section:
+    """A titled chart with its units, a 'Show the data' table toggle, and its source and date.
+
+    `description` is a one-sentence plain-English reading of the chart for screen readers and for
+    anyone skimming; the table is the full alternative to the picture.
+    """
+    heading_id = f"{card_id}-title"
+    parts = [
+        html.H3(title, id=heading_id, className="chart-title"),
+        html.P(units, className="chart-units"),
+    ]
+    if description:
+        parts.append(html.P(description, className="chart-description"))
+    parts.append(dcc.Graph(id=card_id, figure=figure, config=GRAPH_CONFIG, className="chart",
+                           **{"aria-labelledby": heading_id}))
+    if table is not None:
+        parts.append(html.Details([html.Summary("Show the data as a table"), table], className="chart-table"))
+    parts.append(html.P([html.Strong("Source: "), source, f". Data to {data_date}."], className="chart-source"))
+    return html.Section(parts, className="chart-card", **{"aria-labelledby": heading_id})
+
+
+def headline(label: str, value: str, detail: str, *, tone: str = "neutral", symbol: str = "") -> html.Div:
+    """A big number with what it means. tone: neutral, better, worse; symbol repeats it in shape."""
+    return html.Div([
+        html.P(label, className="headline-label"),
+        html.P([html.Span(symbol + " " if symbol else "", **{"aria-hidden": "true"}), value],
+               className=f"headline-value tone-{tone}"),
+        html.P(detail, className="headline-detail"),
+    ], className="headline")
+
+
+def no_data(message: str) -> html.Div:
+    """Plain words where a page or section has nothing to show (a source not loaded, an empty selection)."""
+    return html.Div(html.P(message), className="alert alert-secondary no-data", role="status")

@@ -1,0 +1,83 @@
+"""Figure styling shared by every chart: NHS identity colours, colour-blind-safe order, and shapes.
+
+Colours follow the NHS identity palette, ordered so neighbouring series stay distinguishable with the
+common colour-vision deficiencies (blue, orange, dark grey, light blue, yellow, purple, aqua green,
+pink). Wherever colour carries meaning, a marker symbol or dash pattern carries it too.
+"""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+
+NHS_BLUE = "#005EB8"
+NHS_DARK_BLUE = "#003087"
+NHS_ORANGE = "#ED8B00"
+NHS_DARK_GREY = "#425563"
+NHS_LIGHT_BLUE = "#41B6E6"
+NHS_WARM_YELLOW = "#FFB81C"
+NHS_PURPLE = "#330072"
+NHS_AQUA_GREEN = "#00A499"
+NHS_PINK = "#AE2573"
+NHS_PALE_GREY = "#E8EDEE"
+
+SERIES_COLOURS = (NHS_BLUE, NHS_ORANGE, NHS_DARK_GREY, NHS_LIGHT_BLUE, NHS_WARM_YELLOW, NHS_PURPLE,
+                  NHS_AQUA_GREEN, NHS_PINK)
+SERIES_SYMBOLS = ("circle", "square", "diamond", "triangle-up", "x", "star", "cross", "pentagon")
+SERIES_DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot", "solid", "dash")
+# Sequential scale for maps and heat maps: pale grey to NHS dark blue (monotonic in lightness).
+SEQUENTIAL = [[0.0, "#F0F4F5"], [0.25, "#A6D3EE"], [0.5, NHS_LIGHT_BLUE], [0.75, NHS_BLUE], [1.0, NHS_DARK_BLUE]]
+
+GRAPH_CONFIG = {"displaylogo": False, "responsive": True,
+                "modeBarButtonsToRemove": ["sendDataToCloud", "select2d", "lasso2d"],
+                "toImageButtonOptions": {"format": "png", "scale": 2}}
+
+
+def series_style(index: int) -> dict:
+    """Colour, marker symbol and line dash of the index-th series: colour never stands alone."""
+    return {
+        "color": SERIES_COLOURS[index % len(SERIES_COLOURS)],
+        "symbol": SERIES_SYMBOLS[index % len(SERIES_SYMBOLS)],
+        "dash": SERIES_DASHES[index % len(SERIES_DASHES)],
+    }
+
+
+def styled(fig: go.Figure, *, x_title: str | None = None, y_title: str | None = None,
+           height: int = 360, legend: bool = True) -> go.Figure:
+    """The house style: white background, system font, axis titles with units, legend on top."""
+    fig.update_layout(
+        template="plotly_white",
+        font={"family": "Arial, Helvetica, sans-serif", "size": 13, "color": "#231f20"},
+        height=height,
+        margin={"l": 64, "r": 24, "t": 24, "b": 56},
+        hoverlabel={"font": {"family": "Arial, Helvetica, sans-serif", "size": 13}, "bgcolor": "white"},
+        showlegend=legend,
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "xanchor": "left", "x": 0, "title": None},
+        colorway=list(SERIES_COLOURS),
+        separators=".,",
+    )
+    if x_title is not None:
+        fig.update_xaxes(title_text=x_title)
+    if y_title is not None:
+        fig.update_yaxes(title_text=y_title)
+    return fig
+
+
+def empty(message: str, height: int = 240) -> go.Figure:
+    """A figure that says why there is nothing to draw, in words, not a blank axis."""
+    fig = go.Figure()
+    fig.add_annotation(text=message, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper",
+                       font={"size": 15, "color": NHS_DARK_GREY})
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return styled(fig, height=height, legend=False)
+
+
+def line_series(fig: go.Figure, x, y, name: str, index: int, hovertemplate: str, customdata=None) -> None:
+    """A time series line with markers in the index-th house style."""
+    style = series_style(index)
+    fig.add_trace(go.Scatter(
+        x=x, y=y, name=name, mode="lines+markers", customdata=customdata,
+        line={"color": style["color"], "dash": style["dash"], "width": 2},
+        marker={"symbol": style["symbol"], "size": 7, "color": style["color"]},
+        hovertemplate=hovertemplate + "<extra></extra>",
+    ))

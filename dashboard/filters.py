@@ -1,0 +1,207 @@
+"""The global filters: period, council, locality, sub-ICB, PCN and practice, kept in the URL.
+
+A `Selection` is parsed from the query string of any page, so a pasted link reproduces the view and
+back and forward work. Unknown or malformed values are dropped with a plain-English note, never an
+error: the notes are shown above the page by the shell.
+
+Queries take the selection as $named parameters through `Selection.params()`; a null parameter means
+"any", and the table macros in queries/_macros.sql turn the parameters into practices and councils.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, fields, replace
+from urllib.parse import parse_qsl, urlencode
+
+import pandas as pd
+
+from dashboard.db import run_query
+
+FILTER_KEYS = ("period", "council", "locality", "sub_icb", "pcn", "practice")
+LABELS = {
+    "period": "Financial year",
+    "council": "Council",
+    "locality": "Locality",
+    "sub_icb": "Sub-ICB",
+    "pcn": "PCN",
+    "practice": "Practice",
+}
+PERIOD_PATTERN = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+@dataclass(frozen=True)
+class Selection:
+    period: str | None = None
+    council: str | None = None
+    locality: str | None = None
+    sub_icb: str | None = None
+    pcn: str | None = None
+    practice: str | None = None
+
+    def params(self) -> dict[str, str | None]:
+        """The selection as query parameters, with the default period filled in."""
+        values = asdict(self)
+        values["period"] = self.period or default_period()
+        return values
+
+    def area_params(self) -> dict[str, str | None]:
+        """The selection without its period, for queries over every period."""
+        return {key: value for key, value in asdict(self).items() if key != "period"}
+
+    def query_string(self, **extra: str | None) -> str:
+        """`?period=...&council=...` with the set values only ('' when nothing is set)."""
+        values = {key: value for key, value in asdict(self).items() if value}
+        values.update({key: value for key, value in extra.items() if value})
+        return "?" + urlencode(values) if values else ""
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(getattr(self, field.name) for field in fields(self) if field.name != "period")
+
+
+@dataclass(frozen=True)
+class Options:
+    periods: pd.DataFrame
+    councils: pd.DataFrame
+    localities: pd.DataFrame
+    sub_icbs: pd.DataFrame
+    pcns: pd.DataFrame
+    practices: pd.DataFrame
+
+
+def options() -> Options:
+    return Options(
+        periods=run_query("filters__periods"),
+        councils=run_query("filters__councils"),
+        localities=run_query("filters__localities"),
+        sub_icbs=run_query("filters__sub_icbs"),
+        pcns=run_query("filters__pcns"),
+        practices=run_query("filters__practices"),
+    )
+
+
+def default_period() -> str | None:
+    """The latest financial year with twelve months of outcomes (else the latest with any data).
+
+    Board papers compare whole years; a part year is one click away in the period filter.
+    """
+    periods = run_query("filters__periods")
+    if periods.empty:
+        return None
+    whole_years = periods[periods["outcome_months"] >= 12]
+    return str((whole_years if not whole_years.empty else periods)["period"].iloc[0])
+
+
+def parse_search(search: str | None) -> dict[str, str]:
+    """A location.search string ('?a=1&b=2') as a dict of its first values."""
+    pairs = parse_qsl((search or "").lstrip("?"), keep_blank_values=False)
+    values: dict[str, str] = {}
+    for key, value in pairs:
+        values.setdefault(key, value)
+    return values
+
+
+def parse(query: dict[str, object]) -> tuple[Selection, list[str]]:
+    """The selection a query string asks for, and a note for each value that had to be dropped."""
+    opts = options()
+    notes: list[str] = []
+    values: dict[str, str | None] = {}
+    known = {
+        "council": dict(zip(opts.councils["council_code"], opts.councils["council_name"])),
+        "locality": dict(zip(opts.localities["locality_code"], opts.localities["locality_name"])),
+        "sub_icb": dict(zip(opts.sub_icbs["sub_icb_code"], opts.sub_icbs["sub_icb_name"])),
+        "pcn": dict(zip(opts.pcns["pcn_code"], opts.pcns["pcn_name"])),
+        "practice": dict(zip(opts.practices["practice_code"], opts.practices["practice_name"])),
+    }
+    for key in FILTER_KEYS:
+        raw = query.get(key)
+        if raw is None or (isinstance(raw, str) and not raw.strip()):
+            continue
+        value = str(raw).strip()
+        if key == "period":
+            match = PERIOD_PATTERN.match(value)
+            available = set(opts.periods["period"])
+            if not match or (int(match.group(1)) + 1) % 100 != int(match.group(2)):
+                notes.append(f"'{value}' is not a financial year (write it like 2024-25), so the latest year is shown.")
+                continue
+            if value not in available:
+                newest = default_period()
+                notes.append(f"There are no data for {value}, so {newest} is shown.")
+                continue
+            values[key] = value
+            continue
+        code = value.upper()
+        if code not in known[key]:
+            notes.append(f"No {LABELS[key].lower()} has the code '{value}', so that filter is not applied.")
+            continue
+        values[key] = code
+    selection = Selection(**values)
+    if not selection.is_empty and matching_practices(selection, opts).empty and not _council_only(selection):
+        notes.append("No practice matches every filter chosen: clear one of them to see data.")
+    return selection, notes
+
+
+def _council_only(selection: Selection) -> bool:
+    return selection.council is not None and not any((selection.locality, selection.sub_icb, selection.pcn,
+                                                      selection.practice))
+
+
+def matching_practices(selection: Selection, opts: Options | None = None) -> pd.DataFrame:
+    """Practices in the selection (the same rule as the selected_practices macro, for the filter bar)."""
+    practices = (opts or options()).practices
+    mask = pd.Series(True, index=practices.index)
+    for key in ("council", "locality", "sub_icb", "pcn", "practice"):
+        value = getattr(selection, key)
+        if value:
+            column = "practice_code" if key == "practice" else f"{key}_code"
+            mask &= practices[column] == value
+    return practices[mask]
+
+
+def cascade(selection: Selection, opts: Options | None = None) -> dict[str, list[dict]]:
+    """Dropdown options narrowed by the other filters (a PCN list within the chosen sub-ICB, ...)."""
+    opts = opts or options()
+    localities = opts.localities
+    if selection.council:
+        localities = localities[localities["council_code"] == selection.council]
+    pcns = opts.pcns
+    if selection.sub_icb:
+        pcns = pcns[pcns["sub_icb_code"] == selection.sub_icb]
+    narrowing = replace(selection, practice=None)
+    practices = matching_practices(narrowing, opts)
+    if selection.council or selection.locality:
+        pcns = pcns[pcns["pcn_code"].isin(practices["pcn_code"])]
+    return {
+        "period": [{"label": period, "value": period} for period in opts.periods["period"]],
+        "council": _labelled(opts.councils, "council_code", "council_name"),
+        "locality": _labelled(localities, "locality_code", "locality_name"),
+        "sub_icb": _labelled(opts.sub_icbs, "sub_icb_code", "sub_icb_name"),
+        "pcn": _labelled(pcns, "pcn_code", "pcn_name"),
+        "practice": _labelled(practices, "practice_code", "practice_name"),
+    }
+
+
+def _labelled(frame: pd.DataFrame, code: str, name: str) -> list[dict]:
+    return [{"label": f"{row_name} ({row_code})", "value": row_code}
+            for row_code, row_name in zip(frame[code], frame[name])]
+
+
+def describe(selection: Selection) -> str:
+    """The selection in words, for headings: 'Wyvernford, 2024-25'."""
+    opts = options()
+    parts = []
+    lookups = (
+        ("practice", opts.practices, "practice_code", "practice_name"),
+        ("pcn", opts.pcns, "pcn_code", "pcn_name"),
+        ("locality", opts.localities, "locality_code", "locality_name"),
+        ("sub_icb", opts.sub_icbs, "sub_icb_code", "sub_icb_name"),
+        ("council", opts.councils, "council_code", "council_name"),
+    )
+    for key, frame, code, name in lookups:
+        value = getattr(selection, key)
+        if value:
+            names = frame.loc[frame[code] == value, name]
+            parts.append(str(names.iloc[0]) if not names.empty else value)
+    area = ", ".join(parts) if parts else "the whole area"
+    return f"{area}, {selection.period or default_period()}"
