@@ -11,6 +11,7 @@ from the npm package, no web fonts, no map tiles).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import dash
@@ -139,7 +140,11 @@ _NAV_OUTPUTS = [Output(f"nav-{path.strip('/') or 'overview'}", "href") for _, pa
 def sync_filters(search, *args):
     """Keep the URL, the dropdowns and their options in step, whichever one the user changed."""
     values = dict(zip(filters.FILTER_KEYS, args[:len(filters.FILTER_KEYS)]))
-    trigger = ctx.triggered_id
+    return filter_state(search, values, ctx.triggered_id)
+
+
+def filter_state(search: str | None, values: dict, trigger: str | None) -> tuple:
+    """The callback's work as a plain function: (search, six values, six option lists, notes, nav hrefs)."""
     query = filters.parse_search(search)
     extra = {key: value for key, value in query.items() if key not in filters.FILTER_KEYS}
     if trigger == "filter-clear":
@@ -164,11 +169,8 @@ def _drop_outside(selection: filters.Selection, changed: str) -> filters.Selecti
     narrower = {"filter-council": ("locality", "pcn", "practice"), "filter-sub_icb": ("pcn", "practice"),
                 "filter-locality": ("pcn", "practice"), "filter-pcn": ("practice",)}.get(changed, ())
     for key in narrower:
-        if getattr(selection, key) is None:
-            continue
-        trial = filters.Selection(**{**selection.__dict__})
-        if filters.matching_practices(trial, opts).empty:
-            selection = filters.Selection(**{**selection.__dict__, key: None})
+        if getattr(selection, key) is not None and filters.matching_practices(selection, opts).empty:
+            selection = replace(selection, **{key: None})
     return selection
 
 

@@ -22,8 +22,9 @@ def chart_card(card_id: str, *, title: str, units: str, figure: go.Figure, table
     ]
     if description:
         parts.append(html.P(description, className="chart-description"))
-    parts.append(dcc.Graph(id=card_id, figure=figure, config=GRAPH_CONFIG, className="chart",
-                           **{"aria-labelledby": heading_id}))
+    # dcc.Graph takes no ARIA attributes: the wrapper names the chart by its heading.
+    parts.append(html.Div(dcc.Graph(id=card_id, figure=figure, config=GRAPH_CONFIG, className="chart"),
+                          role="figure", **{"aria-labelledby": heading_id}))
     if table is not None:
         parts.append(html.Details([html.Summary("Show the data as a table"), table], className="chart-table"))
     parts.append(html.P([html.Strong("Source: "), source, f". Data to {data_date}."], className="chart-source"))

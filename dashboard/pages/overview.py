@@ -1,13 +1,193 @@
-"""Overview, for board members: the headline measures for the selected area. (Being built.)"""
+"""Overview, for board members: the handful of headline measures for the selected area, in plain words.
+
+A council chosen on its own is read as "the council's residents" (council figures); any NHS filter,
+a locality or a practice is read as "the patients of the selected practices". The headline status
+compares the year with the same months a year before; the SPC status of the statistics issue will
+replace that comparison when it lands.
+"""
+
+from __future__ import annotations
 
 import dash
-from dash import html
+import pandas as pd
+import plotly.graph_objects as go
+from dash import dcc, html
+from plotly.subplots import make_subplots
 
 from dashboard import filters
+from dashboard.components import figures
+from dashboard.components.cards import chart_card, headline, no_data
+from dashboard.components.sources import is_loaded, month_label, source_title
+from dashboard.components.tables import column, data_grid
+from dashboard.components.terms import term
+from dashboard.db import run_query
 
-dash.register_page(__name__, path="/", title="Overview - jointcare", name="Overview")
+dash.register_page(__name__, path="/", title="Overview - jointcare", name="Overview", order=0)
+
+# A change smaller than this, either way, reads as "about the same" (a plain comparison, not a test).
+SAME_WITHIN = 0.02
 
 
 def layout(**query):
     selection, _notes = filters.parse(query)
-    return html.Div([html.H1("Overview"), html.P(filters.describe(selection))])
+    params = selection.params()
+    residents_view = _is_council_view(selection)
+    return html.Div([
+        html.H1(f"Overview: {filters.describe(selection)}"),
+        html.P("The headline numbers for the area chosen in the filters above: how patients and residents "
+               "are doing, where they are registered, what the pooled budget is spent on, and how closely "
+               "practices work with social care.", className="lead"),
+        html.Section([
+            html.H2("At a glance"),
+            html.Div([_catchment_headline(params), _bcf_headline(params), _joint_working_headline(params)],
+                     className="headlines"),
+        ], **{"aria-label": "At a glance"}),
+        _measures_section(params, residents_view),
+    ])
+
+
+def _is_council_view(selection: filters.Selection) -> bool:
+    return bool(selection.council) and not any((selection.locality, selection.sub_icb, selection.pcn,
+                                                selection.practice))
+
+
+def _percent(value: float) -> str:
+    return f"{value:.0%}" if value >= 0.1 else f"{value:.1%}"
+
+
+def _catchment_headline(params: dict) -> html.Div:
+    row = run_query("overview__catchment", **params).iloc[0]
+    if not row["councils"] or pd.isna(row["residents_registered"]):
+        return headline("Registered elsewhere", "No data", "No registration release covers the selected councils.")
+    names = row["council_names"] if row["councils"] <= 2 else f"the {row['councils']} selected councils"
+    return headline(
+        [term("Registered elsewhere", "catchment")],
+        _percent(row["share_elsewhere"]),
+        f"of {names}'s {row['residents_registered']:,.0f} residents registered with a GP are with practices "
+        f"based in another council ({month_label(row['quarter'])} release).")
+
+
+def _bcf_headline(params: dict) -> html.Div:
+    if not is_loaded("bcf_plan"):
+        return headline([term("BCF"), " spend against plan"], "Not loaded", "No Better Care Fund plan was loaded.")
+    row = run_query("overview__bcf", **params).iloc[0]
+    if not row["plans"]:
+        return headline([term("BCF"), " spend against plan"], "No plan",
+                        f"No Better Care Fund plan for the selected councils in {params['period']}.")
+    planned = f"£{row['planned_gbp'] / 1e6:,.1f}m planned"
+    if row["plans_with_actual"] < row["plans"]:
+        return headline([term("BCF"), " spend against plan"], planned,
+                        f"{params['period']}: the year-end return with actual spend is not in yet. "
+                        f"{_percent(row['share_social_care'])} of the plan is for social care.")
+    share = row["actual_gbp"] / row["planned_gbp"]
+    return headline([term("BCF"), " spend against plan"], f"{share:.0%} spent",
+                    f"£{row['actual_gbp'] / 1e6:,.1f}m spent of {planned} in {params['period']}; "
+                    f"{_percent(row['share_social_care'])} of the plan is for social care.")
+
+
+def _joint_working_headline(params: dict) -> html.Div:
+    if not is_loaded("joint_working_return"):
+        return headline("Joint working", "Not loaded", "No joint-working return was loaded.")
+    row = run_query("overview__joint_working", **params).iloc[0]
+    if pd.isna(row["quarter_start"]) or not row["practices_returning"]:
+        return headline("Joint working", "No returns", f"No joint-working returns in {params['period']}.")
+    return headline(
+        "Attached social worker",
+        f"{row['practices_with_social_worker']:,} of {row['practices_returning']:,} practices",
+        [f"returning in {row['quarter_label']} have a named or attached social worker; mean ",
+         term("joint-working index"), f" {row['mean_index']:.0f} out of 100."])
+
+
+def _status(measure: pd.Series) -> tuple[str, str, str]:
+    """(words, tone, symbol) for this year's rate against the same months last year."""
+    if pd.isna(measure["rate"]) or pd.isna(measure["previous_rate"]) or not measure["previous_rate"]:
+        return "no earlier year to compare", "neutral", ""
+    change = measure["rate"] / measure["previous_rate"] - 1
+    if abs(change) < SAME_WITHIN:
+        return f"about the same as a year before ({change:+.0%})", "neutral", "●"
+    better = (change < 0) == (measure["polarity"] == "lower_is_better")
+    direction = "lower" if change < 0 else "higher"
+    judgement = "better" if better else "worse"
+    return f"{abs(change):.0%} {direction} than a year before: {judgement}", "better" if better else "worse", (
+        "▼" if change < 0 else "▲")
+
+
+def _year_rates(monthly: pd.DataFrame, period: str) -> pd.DataFrame:
+    """Each measure's rate over the year's months and over the same months a year earlier."""
+    rows = []
+    for measure_id, series in monthly.groupby("measure_id", sort=False):
+        this_year = series[series["in_period"]]
+        months = set(this_year["period_start"])
+        earlier = series[series["period_start"].isin({month - pd.DateOffset(years=1) for month in months})]
+        factor = float(series["multiplier"].iloc[0])
+
+        def rate(frame: pd.DataFrame) -> float:
+            denominator = frame["denominator"].sum()
+            return frame["numerator"].sum() / denominator * factor if denominator else float("nan")
+
+        rows.append({"measure_id": measure_id, "name": series["name"].iloc[0], "unit": series["unit"].iloc[0],
+                     "polarity": series["polarity"].iloc[0], "rate": rate(this_year),
+                     "previous_rate": rate(earlier) if len(earlier) == len(months) else float("nan"),
+                     "months": len(months), "last_month": max(months) if months else None})
+    return pd.DataFrame(rows)
+
+
+def _measures_section(params: dict, residents_view: bool) -> html.Section:
+    heading = html.H2("Headline measures")
+    query = "overview__measures_councils" if residents_view else "overview__measures_practices"
+    monthly = run_query(query, **params)
+    if monthly.empty or not monthly["in_period"].any():
+        return html.Section([heading, no_data(
+            f"No outcome data for the selection in {params['period']}. Choose another year or clear a filter.")])
+    who = "residents of the selected council" if residents_view else "patients of the selected practices"
+    years = _year_rates(monthly, params["period"])
+    cards = []
+    for measure in years.itertuples():
+        words, tone, symbol = _status(pd.Series(measure._asdict()))
+        cards.append(headline(measure.name, f"{measure.rate:,.1f}",
+                              f"{measure.unit}{'' if measure.unit == '%' else ' a month'}, {params['period']}"
+                              f"{' to ' + month_label(measure.last_month) if measure.months < 12 else ''}; "
+                              f"{words}.", tone=tone, symbol=symbol))
+    last = monthly["period_start"].max()
+    return html.Section([
+        heading,
+        html.P(f"Monthly rates for the {who}. Status compares the year with the same months a year before; "
+               "'better' follows each measure's direction (fewer admissions is better, more people at home "
+               "after reablement is better)."),
+        html.Div(cards, className="headlines"),
+        chart_card(
+            "overview-trends",
+            title=f"Headline measures by month for the {who}",
+            units="Each panel has its own unit, shown in its title; the shaded months are the selected year.",
+            figure=_trend_panels(monthly, params["period"]),
+            table=data_grid("overview-trends", monthly.assign(month=monthly["period_start"].dt.strftime("%Y-%m")),
+                            [column("name", "Measure"), column("month", "Month"), column("rate", "Rate", "rate"),
+                             column("numerator", "Count", "number"), column("denominator", "Denominator", "count"),
+                             column("unit", "Unit")],
+                            caption="Headline measures by month"),
+            source=source_title("sus_activity", "social_care_events", "registrations"),
+            data_date=month_label(last),
+            description="One panel per measure: the line is the monthly rate, to the end of the selected year.",
+        ),
+        dcc.Markdown("Definitions of every measure are on [Data and methods](/data-and-methods).",
+                     className="small"),
+    ])
+
+
+def _trend_panels(monthly: pd.DataFrame, period: str) -> go.Figure:
+    measures = list(dict.fromkeys(monthly["measure_id"]))
+    names = {row.measure_id: f"{row.name} ({row.unit})" for row in monthly.drop_duplicates("measure_id").itertuples()}
+    fig = make_subplots(rows=len(measures), cols=1, shared_xaxes=True, vertical_spacing=0.06,
+                        subplot_titles=[names[measure] for measure in measures])
+    start = pd.Timestamp(f"{period[:4]}-04-01")
+    for row, measure in enumerate(measures, start=1):
+        series = monthly[monthly["measure_id"] == measure]
+        style = figures.series_style(0)
+        fig.add_trace(go.Scatter(
+            x=series["period_start"], y=series["rate"], mode="lines+markers", name=names[measure], showlegend=False,
+            line={"color": style["color"], "width": 2}, marker={"symbol": style["symbol"], "size": 5},
+            hovertemplate="%{x|%B %Y}: %{y:,.2f} " + series["unit"].iloc[0] + "<extra></extra>"), row=row, col=1)
+        fig.add_vrect(x0=start, x1=min(start + pd.DateOffset(years=1), series["period_start"].max() + pd.DateOffset(days=15)),
+                      fillcolor=figures.NHS_PALE_GREY, opacity=0.6, line_width=0, layer="below", row=row, col=1)
+    fig.update_annotations(font={"size": 13})
+    return figures.styled(fig, height=170 * len(measures) + 60, legend=False)

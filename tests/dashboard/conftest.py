@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+import dashboard.app  # noqa: F401  (Dash refuses register_page before the app exists: import it first)
 from etl.build import build
 from tests.factory import write_tiny_area
 from tests.factory_outcomes import write_tiny_outcomes
@@ -28,6 +29,4 @@ def tiny_outcomes_warehouse(tmp_path_factory) -> Path:
 def dashboard_db(tiny_outcomes_warehouse, monkeypatch) -> Path:
     """Point the dashboard at the tiny warehouse for one test (and import the app)."""
     monkeypatch.setenv("JOINTCARE_DB", str(tiny_outcomes_warehouse))
-    import dashboard.app  # noqa: F401  (registers the pages)
-
     return tiny_outcomes_warehouse

@@ -1,0 +1,73 @@
+"""The global filters: parsed from the URL, checked against the warehouse, kept in step with the URL.
+
+Tiny area (tests/factory.py): councils Unitown E06000901 and Countyshire E10000901; practices A00001 and
+A00002 in PCN U00001, A00003 in PCN U00002, all in sub-ICB 00A; A00001 and A00003 are based in Unitown,
+A00002 in Countyshire (its postcode is in Dale).
+"""
+
+from __future__ import annotations
+
+from dashboard import filters
+
+
+def test_known_codes_are_kept_and_upper_cased(dashboard_db):
+    selection, notes = filters.parse({"council": "e06000901", "period": "2022-23", "pcn": "U00001"})
+    assert selection == filters.Selection(period="2022-23", council="E06000901", pcn="U00001")
+    assert notes == []
+
+
+def test_unknown_and_malformed_values_are_dropped_with_a_plain_note(dashboard_db):
+    selection, notes = filters.parse({"council": "E99999999", "period": "2024", "practice": "<script>"})
+    assert selection == filters.Selection()
+    assert "'2024' is not a financial year (write it like 2024-25)" in notes[0]
+    assert "No council has the code 'E99999999'" in notes[1]
+    assert "No practice has the code '<script>'" in notes[2]
+
+
+def test_a_year_with_no_data_falls_back_to_the_default(dashboard_db):
+    selection, notes = filters.parse({"period": "2030-31"})
+    assert selection.period is None
+    assert notes == [f"There are no data for 2030-31, so {filters.default_period()} is shown."]
+
+
+def test_filters_that_match_no_practice_say_so(dashboard_db):
+    # A00002 is based in Countyshire, so "Unitown and A00002" selects nobody.
+    selection, notes = filters.parse({"council": "E06000901", "practice": "A00002"})
+    assert selection.practice == "A00002"
+    assert any("No practice matches every filter" in note for note in notes)
+
+
+def test_options_narrow_to_the_other_filters(dashboard_db):
+    options = filters.cascade(filters.Selection(pcn="U00002"))
+    assert [option["value"] for option in options["practice"]] == ["A00003"]
+    unitown = filters.cascade(filters.Selection(council="E06000901"))
+    assert sorted(option["value"] for option in unitown["practice"]) == ["A00001", "A00003"]
+    assert sorted(option["value"] for option in unitown["pcn"]) == ["U00001", "U00002"]
+
+
+def test_query_string_round_trip_keeps_page_keys():
+    selection = filters.Selection(period="2023-24", practice="A00001")
+    assert selection.query_string(measure="ae_attendances") == "?period=2023-24&practice=A00001&measure=ae_attendances"
+    assert filters.parse_search("?practice=A00001&practice=A00002&measure=x") == {"practice": "A00001", "measure": "x"}
+
+
+def test_the_filter_bar_follows_a_pasted_url_and_rewrites_bad_values(dashboard_db):
+    from dashboard.app import NAV, filter_state
+
+    keys = filters.FILTER_KEYS
+    output = filter_state("?council=E06000901&practice=nope&measure=ae_attendances", dict.fromkeys(keys), "url")
+    search, values, notes, hrefs = output[0], output[1:7], output[13], output[14:]
+    assert search == "?council=E06000901&measure=ae_attendances"  # the bad practice is dropped from the URL
+    assert dict(zip(keys, values)) == {**dict.fromkeys(keys), "council": "E06000901"}
+    assert "No practice has the code 'nope'" in notes[0].children
+    assert dict(zip((path for _, path in NAV), hrefs))["/outcomes"] == "/outcomes?council=E06000901"
+
+
+def test_choosing_a_council_clears_a_practice_outside_it(dashboard_db):
+    from dashboard.app import filter_state
+
+    values = {**dict.fromkeys(filters.FILTER_KEYS), "council": "E10000901", "practice": "A00001"}
+    output = filter_state("?practice=A00001", values, "filter-council")
+    assert output[0] == "?council=E10000901"
+    practice_options = output[12]
+    assert [option["value"] for option in practice_options] == ["A00002"]
