@@ -37,7 +37,10 @@ app = dash.Dash(
     description="Joint working between GP practices and adult social care, by locality.",
     include_pages_meta=False,
 )
-app.index_string = app.index_string.replace("<html>", '<html lang="en-GB">')
+# English pages; and Dash's scripts sit in a plain div, because its default <footer> would be a second
+# "contentinfo" landmark beside the page's own footer (axe: landmark-no-duplicate-contentinfo).
+app.index_string = (app.index_string.replace("<html>", '<html lang="en-GB">')
+                    .replace("<footer>", '<div class="dash-scripts">').replace("</footer>", "</div>"))
 server = app.server
 
 NAV = (
@@ -49,6 +52,8 @@ NAV = (
     ("Downloads", "/downloads"),
     ("Data and methods", "/data-and-methods"),
 )
+# Native <select>s: fully keyboard- and screen-reader-accessible (Dash 4's dcc.Dropdown leaves a focusable
+# aria-hidden input, which axe reports as serious). The first option, value "", means "no filter".
 FILTER_PLACEHOLDERS = {
     "period": "Latest whole year",
     "council": "All councils",
@@ -71,8 +76,8 @@ def _filter_bar() -> html.Section:
         control_id = f"filter-{key}"
         controls.append(html.Div([
             html.Label(filters.LABELS[key], htmlFor=control_id, id=f"{control_id}-label", className="form-label"),
-            dcc.Dropdown(id=control_id, placeholder=FILTER_PLACEHOLDERS[key], clearable=True, searchable=True,
-                         optionHeight=36, className="filter-dropdown"),
+            dbc.Select(id=control_id, options=[{"label": FILTER_PLACEHOLDERS[key], "value": ""}], value="",
+                       className="filter-select", size="sm"),
         ], className="filter"))
     return html.Section([
         html.H2("Filters", className="visually-hidden"),
@@ -103,8 +108,8 @@ def layout() -> html.Div:
     return html.Div([
         dcc.Location(id="url", refresh="callback-nav"),
         html.A("Skip to main content", href="#main", className="skip-link"),
-        *_demo_banner(),
         html.Header([
+            *_demo_banner(),
             html.Div([html.P("jointcare", className="brand"),
                       html.P("GP practices and adult social care, joined up by place", className="brand-tagline")],
                      className="brand-block"),
@@ -160,8 +165,10 @@ def filter_state(search: str | None, values: dict, trigger: str | None) -> tuple
     search_output = no_update if new_search == (search or "") else new_search
     notes_output = [html.P(note, className="filter-note") for note in notes]
     hrefs = [path + selection.query_string() for _, path in NAV]
-    return (search_output, *[getattr(selection, key) for key in filters.FILTER_KEYS],
-            *[options[key] for key in filters.FILTER_KEYS], notes_output, *hrefs)
+    everything = {key: [{"label": FILTER_PLACEHOLDERS[key], "value": ""}] for key in filters.FILTER_KEYS}
+    everything["period"][0]["label"] += f" ({filters.default_period()})"
+    return (search_output, *[getattr(selection, key) or "" for key in filters.FILTER_KEYS],
+            *[everything[key] + options[key] for key in filters.FILTER_KEYS], notes_output, *hrefs)
 
 
 def _drop_outside(selection: filters.Selection, changed: str) -> filters.Selection:

@@ -108,3 +108,22 @@ def server(served_warehouse: Path):
     running = Server(served_warehouse)
     yield running
     running.stop()
+
+
+@pytest.fixture(scope="session")
+def demo_warehouse(tmp_path_factory) -> Path:
+    """The fictional demo area (one ICB, three councils), built the way `make run` builds it."""
+    from etl.demo import generate
+
+    base = tmp_path_factory.mktemp("demo")
+    generate(base / "raw", seed=42, scale="demo", effect=True)
+    db = base / "warehouse.duckdb"
+    build(base / "raw", db, echo=lambda _: None)
+    return db
+
+
+@pytest.fixture(scope="session")
+def demo_server(demo_warehouse: Path):
+    running = Server(demo_warehouse)
+    yield running
+    running.stop()
