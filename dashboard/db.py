@@ -22,11 +22,11 @@ import pandas as pd
 from etl import settings
 
 QUERIES = Path(__file__).with_name("queries")
-CACHE_SIZE = 256
 
 _lock = threading.Lock()
 _state: dict = {"con": None, "inode": None, "pid": None}
 _cache: OrderedDict = OrderedDict()
+_reference: dict = {}
 
 
 class UnknownQuery(LookupError):
@@ -48,6 +48,7 @@ def _connection() -> tuple[duckdb.DuckDBPyConnection, int]:
         con.execute((QUERIES / "_macros.sql").read_text())
         _state.update(con=con, inode=inode, pid=os.getpid())
         _cache.clear()
+        _reference.clear()
     return _state["con"], inode
 
 
@@ -79,9 +80,20 @@ def run_query(name: str, **params) -> pd.DataFrame:
             return _cache[key].copy()
         frame = con.execute(sql, params).df() if params else con.execute(sql).df()
         _cache[key] = frame
-        if len(_cache) > CACHE_SIZE:
+        while len(_cache) > settings.get_int("JOINTCARE_QUERY_CACHE"):
             _cache.popitem(last=False)
         return frame.copy()
+
+
+def reference_query(name: str) -> pd.DataFrame:
+    """A query without parameters whose answer only changes with the warehouse (filter options, the
+    list of sources): kept for the life of the warehouse file whatever JOINTCARE_QUERY_CACHE says."""
+    sql = _sql(name)
+    with _lock:
+        con, inode = _connection()
+        if name not in _reference:
+            _reference[name] = con.execute(sql).df()
+        return _reference[name].copy()
 
 
 def warehouse_version() -> int:

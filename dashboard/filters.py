@@ -16,7 +16,7 @@ from urllib.parse import parse_qsl, urlencode
 
 import pandas as pd
 
-from dashboard.db import run_query
+from dashboard.db import reference_query
 
 FILTER_KEYS = ("period", "council", "locality", "sub_icb", "pcn", "practice")
 LABELS = {
@@ -72,12 +72,12 @@ class Options:
 
 def options() -> Options:
     return Options(
-        periods=run_query("filters__periods"),
-        councils=run_query("filters__councils"),
-        localities=run_query("filters__localities"),
-        sub_icbs=run_query("filters__sub_icbs"),
-        pcns=run_query("filters__pcns"),
-        practices=run_query("filters__practices"),
+        periods=reference_query("filters__periods"),
+        councils=reference_query("filters__councils"),
+        localities=reference_query("filters__localities"),
+        sub_icbs=reference_query("filters__sub_icbs"),
+        pcns=reference_query("filters__pcns"),
+        practices=reference_query("filters__practices"),
     )
 
 
@@ -86,7 +86,7 @@ def default_period() -> str | None:
 
     Board papers compare whole years; a part year is one click away in the period filter.
     """
-    periods = run_query("filters__periods")
+    periods = reference_query("filters__periods")
     if periods.empty:
         return None
     whole_years = periods[periods["outcome_months"] >= 12]

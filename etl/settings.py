@@ -26,6 +26,7 @@ SETTINGS = (
     Setting("PORT", "8050", "Port the dashboard listens on (127.0.0.1)."),
     Setting("WEB_CONCURRENCY", "2", "Number of gunicorn worker processes."),
     Setting("JOINTCARE_WORKER_MEMORY", "512MB", "DuckDB memory limit for each dashboard worker."),
+    Setting("JOINTCARE_QUERY_CACHE", "256", "Query results each dashboard worker keeps (0 turns the cache off, as the benchmark does)."),
     Setting("JOINTCARE_BUILD_MEMORY", "1500MB", "DuckDB memory limit for the build (spills to disk beyond it)."),
     Setting("JOINTCARE_THREADS", "2", "DuckDB threads for the build."),
     Setting("JOINTCARE_DEBUG", "0", "1 turns on the Dash debug tools; never in production."),

@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 
-from dashboard.db import run_query
+from dashboard.db import reference_query
 
 
 def source_title(*keys: str) -> str:
     """'Practice activity from SUS (monthly extract); ...' for the given etl/sources.yml keys."""
-    sources = run_query("common__sources").set_index("source")
+    sources = reference_query("common__sources").set_index("source")
     titles = [str(sources.at[key, "title"]) if key in sources.index else key for key in keys]
     return "; ".join(titles)
 
 
 def is_loaded(key: str) -> bool:
     """Whether any file of the source was loaded into this warehouse."""
-    sources = run_query("common__sources").set_index("source")
+    sources = reference_query("common__sources").set_index("source")
     return key in sources.index and int(sources.at[key, "rows_loaded"]) > 0
 
 

@@ -180,14 +180,20 @@ def _trend_panels(monthly: pd.DataFrame, period: str) -> go.Figure:
     fig = make_subplots(rows=len(measures), cols=1, shared_xaxes=True, vertical_spacing=0.06,
                         subplot_titles=[names[measure] for measure in measures])
     start = pd.Timestamp(f"{period[:4]}-04-01")
+    end = min(start + pd.DateOffset(years=1), monthly["period_start"].max() + pd.DateOffset(days=15))
+    style = figures.series_style(0)
+    shading = []
     for row, measure in enumerate(measures, start=1):
         series = monthly[monthly["measure_id"] == measure]
-        style = figures.series_style(0)
         fig.add_trace(go.Scatter(
             x=series["period_start"], y=series["rate"], mode="lines+markers", name=names[measure], showlegend=False,
             line={"color": style["color"], "width": 2}, marker={"symbol": style["symbol"], "size": 5},
             hovertemplate="%{x|%B %Y}: %{y:,.2f} " + series["unit"].iloc[0] + "<extra></extra>"), row=row, col=1)
-        fig.add_vrect(x0=start, x1=min(start + pd.DateOffset(years=1), series["period_start"].max() + pd.DateOffset(days=15)),
-                      fillcolor=figures.NHS_PALE_GREY, opacity=0.6, line_width=0, layer="below", row=row, col=1)
+        # the selected year, shaded behind the line (one shape per panel, added in one go below)
+        axis = "" if row == 1 else str(row)
+        shading.append({"type": "rect", "xref": f"x{axis}", "yref": f"y{axis} domain", "x0": start, "x1": end,
+                        "y0": 0, "y1": 1, "fillcolor": figures.NHS_PALE_GREY, "opacity": 0.6, "line": {"width": 0},
+                        "layer": "below"})
+    fig.update_layout(shapes=shading)
     fig.update_annotations(font={"size": 13})
     return figures.styled(fig, height=170 * len(measures) + 60, legend=False)
