@@ -1,0 +1,323 @@
+"""Data and methods: where every number comes from, what the build rejected, and how each measure is defined.
+
+The indicator definitions are generated from ref_indicators (the build's copy of etl/indicators/*.yml),
+so this page cannot drift from the definitions the marts were built with. Each indicator has an anchor
+(`/data-and-methods#<indicator_id>`) that other pages link to.
+
+Nothing here depends on the filters: sources, rejections and definitions are the same for every area.
+"""
+
+from __future__ import annotations
+
+import dash
+import pandas as pd
+from dash import Input, Output, clientside_callback, html
+
+from dashboard.components.cards import no_data
+from dashboard.components.tables import column, data_grid
+from dashboard.components.terms import term
+from dashboard.db import run_query
+
+dash.register_page(__name__, path="/data-and-methods", title="Data and methods - jointcare", name="Data and methods")
+
+PREFIX = "data-and-methods"
+POLARITY = {
+    "higher_is_better": "Higher is better.",
+    "lower_is_better": "Lower is better.",
+}
+DOMAIN_NAMES = {
+    "time and space": "Time and space",
+    "trust and awareness of roles": "Trust in and awareness of each other's roles",
+    "shared priorities and outcomes": "Shared priorities and outcomes",
+    "practical support": "Practical support",
+}
+# Long text wraps inside its cell at normal line spacing (AG Grid's rows are otherwise one line high).
+# Every cell top-aligned at normal line spacing, so wrapped text lines up with the numbers beside it.
+CELL = {"cellStyle": {"lineHeight": "1.45", "paddingTop": "7px", "paddingBottom": "7px", "wordBreak": "normal"}}
+WRAP = {"wrapText": True, "autoHeight": True}
+# Numeric headers wrap rather than truncate ("Rows lo...").
+NUMBER_HEADER = {"wrapHeaderText": True, "autoHeaderHeight": True, "minWidth": 100}
+
+
+def col(field: str, header: str, kind: str = "text", **extra) -> dict:
+    return column(field, header, kind, **{**CELL, **extra})
+
+
+SECTIONS = (
+    ("sources", "Where the data come from"),
+    ("rejected", "Rows the build rejected"),
+    ("joint-working", "How each joint-working indicator is defined"),
+    ("outcomes", "How each outcome measure is defined"),
+    ("methods", "Methods, thresholds and the warehouse"),
+)
+
+
+def layout(**_query):
+    return html.Div([
+        html.H1("Data and methods"),
+        html.P("Where every number in this dashboard comes from, how complete each source is, which rows "
+               "could not be used and why, and exactly how each indicator is worked out."),
+        _build_note(),
+        html.Nav(html.Ul([html.Li(html.A(title, href=f"#{PREFIX}-{key}")) for key, title in SECTIONS]),
+                 **{"aria-label": "Sections of this page"}),
+        _sources_section(),
+        _rejected_section(),
+        *_indicator_sections(),
+        _methods_section(),
+        # Dash renders the page after the browser has looked for the #anchor: scroll to it once drawn.
+        html.Div(id=f"{PREFIX}-scroll", hidden=True),
+    ])
+
+
+clientside_callback(
+    """function(hash) {
+        if (hash && hash.length > 1) {
+            setTimeout(function() {
+                var target = document.getElementById(decodeURIComponent(hash.slice(1)));
+                if (target) { target.scrollIntoView(); }
+            }, 50);
+        }
+        return window.dash_clientside.no_update;
+    }""",
+    Output(f"{PREFIX}-scroll", "title"),
+    Input("url", "hash"),
+    Input(f"{PREFIX}-scroll", "id"),
+)
+
+
+def _build_note() -> html.P:
+    build = run_query("home__build")
+    if build.empty:
+        return html.P("The warehouse does not record when it was built.")
+    row = build.iloc[0]
+    built = pd.Timestamp(row["built_at"])
+    text = (f"This warehouse was built on {built:%d %B %Y} at {built:%H:%M} (UTC) from the folder "
+            f"'{row['raw_folder']}' by jointcare {row['jointcare_version']}.")
+    if bool(row["is_demo"]):
+        text += " Its data are fictional: they follow the real published layouts but describe a made-up area."
+    return html.P(text)
+
+
+# --- sources -------------------------------------------------------------------------------------------
+
+def _covers(row) -> str:
+    """'January 2023 to October 2025 (12 quarterly releases)', or why there is no period."""
+    if pd.isna(row.last_period):
+        return "Not dated (a lookup, boundary or reference file)" if row.files else "Nothing loaded"
+    if pd.isna(row.first_period):
+        return f"{row.period_kind.capitalize()}: {row.last_period}"
+    if row.first_period == row.last_period:
+        return f"{row.last_period} ({row.period_kind.rstrip('s')} only)"
+    return f"{row.first_period} to {row.last_period} ({int(row.periods)} {row.period_kind})"
+
+
+def _sources_section() -> html.Section:
+    sources = run_query("data_and_methods__sources")
+    files = run_query("data_and_methods__files")
+    sources["covers"] = [_covers(row) for row in sources.itertuples()]
+    sources["loaded"] = ["Yes" if n else "No" for n in sources["files"]]
+    loaded = int((sources["files"] > 0).sum())
+    summary = data_grid(f"{PREFIX}-sources", sources, [
+        col("title", "Source", minWidth=260, **WRAP, flex=3),
+        col("publisher", "Publisher", **WRAP, flex=2),
+        col("loaded", "Loaded"),
+        col("files", "Files", "count", **NUMBER_HEADER),
+        col("rows_loaded", "Rows loaded", "count", **NUMBER_HEADER),
+        col("rows_rejected", "Rows rejected", "count", **NUMBER_HEADER),
+        col("covers", "Data cover", **WRAP, flex=2),
+    ], caption="Every source the dashboard can use, and what this warehouse holds from each",
+        file_name="jointcare-sources", page_size=25)
+    return html.Section([
+        html.H2(SECTIONS[0][1], id=f"{PREFIX}-sources"),
+        html.P(f"{loaded} of the {len(sources)} sources jointcare knows were found in the raw folder, "
+               f"{len(files):,} files in all. Each file is recognised by its header, checked row by row, "
+               "and counted: rows read, rows loaded, and rows rejected (listed in the next section). "
+               "A source that was not found leaves the pages that need it saying so."),
+        summary,
+        *[_source_detail(row, files[files["source"] == row.source]) for row in sources.itertuples()],
+    ])
+
+
+def _field(label: str, value, missing: str = "None") -> list:
+    shown = "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
+    return [html.Dt(label, className="col-sm-3"), html.Dd(shown or missing, className="col-sm-9")]
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count:,} {word}{'' if count == 1 else 's'}"
+
+
+def _source_detail(row, files: pd.DataFrame) -> html.Section:
+    heading_id = f"source-{row.source}-title"
+    details = html.Dl([
+        *_field("Publisher", row.publisher),
+        # The address is shown as text, not a live link: the dashboard is used offline.
+        *_field("Where to get it", row.url, "Not published online: a local file"),
+        *_field("Published", row.schedule),
+        *_field("Typical file", row.file_pattern),
+        *_field("Data cover", row.covers),
+        *_field("Notes", row.notes),
+    ], className="row source-fields")
+    if files.empty:
+        body = no_data(f"No file of this source was found when the warehouse was built. Add the published "
+                       f"file to the raw folder and rebuild to use it.")
+    else:
+        body = html.Details([
+            html.Summary(f"The {_plural(len(files), 'file')} loaded: "
+                         f"{_plural(int(files['rows_loaded'].sum()), 'row')} loaded, "
+                         f"{int(files['rows_rejected'].sum()):,} rejected"),
+            data_grid(f"{PREFIX}-files-{row.source}", files, [
+                col("file", "File", minWidth=280, **WRAP, flex=3),
+                col("sheet", "Worksheet"),
+                col("encoding", "Encoding"),
+                col("line_endings", "Line endings"),
+                col("rows_read", "Rows read", "count", **NUMBER_HEADER),
+                col("rows_loaded", "Rows loaded", "count", **NUMBER_HEADER),
+                col("rows_rejected", "Rows rejected", "count", **NUMBER_HEADER),
+                col("note", "How it was read", **WRAP, flex=2),
+            ], caption=f"Files loaded from {row.title}", file_name=f"jointcare-files-{row.source}"),
+        ], className="mb-2")
+    return html.Section([html.H3(row.title, id=heading_id), details, body], id=f"source-{row.source}",
+                        className="source-detail mt-4", **{"aria-labelledby": heading_id})
+
+
+# --- rejected rows -------------------------------------------------------------------------------------
+
+def _rejected_section() -> html.Section:
+    summary = run_query("data_and_methods__rejected_summary")
+    heading = html.H2(SECTIONS[1][1], id=f"{PREFIX}-rejected")
+    explain = html.P("A row is rejected when a value cannot be used as published: a count that is not a "
+                     "whole number, a practice code no list knows, a line with the wrong number of fields. "
+                     "Rejected rows are left out of every table and chart, and listed here so nothing is "
+                     "dropped silently.")
+    if summary.empty:
+        return html.Section([heading, explain, html.P(
+            "No rows were rejected: every row of every file loaded was used.",
+            id=f"{PREFIX}-none-rejected", className="alert alert-success", role="status")])
+    rows = run_query("data_and_methods__rejected_rows")
+    total = int(summary["rows_rejected"].sum())
+    shown = (f"All {total:,} are listed below." if len(rows) >= total
+             else f"The first {len(rows):,} of {total:,} are listed below, by file and line.")
+    return html.Section([
+        heading, explain,
+        html.P(f"{total:,} row{'s were' if total != 1 else ' was'} rejected. {shown}",
+               id=f"{PREFIX}-rejected-total"),
+        html.H3("Rejected rows by source and reason"),
+        data_grid(f"{PREFIX}-rejected-reasons", summary, [
+            col("source_title", "Source", minWidth=260, **WRAP, flex=2),
+            col("reason", "Reason", minWidth=260, **WRAP, flex=3),
+            col("rows_rejected", "Rows", "count", **NUMBER_HEADER),
+            col("files", "Files", "count", **NUMBER_HEADER),
+        ], caption="Rejected rows counted by source and reason", file_name="jointcare-rejected-by-reason"),
+        html.H3("Every rejected row"),
+        data_grid(f"{PREFIX}-rejected-rows", rows, [
+            col("file", "File", minWidth=240, **WRAP, flex=2),
+            col("sheet", "Worksheet"),
+            col("line", "Line", "count", **NUMBER_HEADER),
+            col("column_name", "Column"),
+            col("value", "Value as published"),
+            col("reason", "Reason", minWidth=240, **WRAP, flex=3),
+        ], caption="Rejected rows with their file, line, column, value and reason",
+            file_name="jointcare-rejected-rows"),
+    ])
+
+
+# --- indicator definitions -----------------------------------------------------------------------------
+
+def _number(value: float) -> str:
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
+
+
+def _scoring(row) -> str:
+    if row.scoring_kind == "yes_no":
+        return "100 for yes, 0 for no."
+    if row.scoring_kind == "percent":
+        return "Its percentage, at most 100."
+    if row.scoring_kind == "target" and not pd.isna(row.scoring_target):
+        return (f"100 × value ÷ {_number(row.scoring_target)} (the target, {row.unit}), "
+                "at most 100.")
+    return "Not scored."
+
+
+def _indicator(row) -> html.Section:
+    fields = [
+        *_field("Definition", row.definition),
+        *_field("Numerator", row.numerator),
+        *_field("Denominator", "None: a count or yes/no" if row.denominator == "none" else row.denominator),
+        *_field("Unit", row.unit),
+        *_field("Which way is better", POLARITY.get(row.polarity, "Neither direction is better in itself.")),
+    ]
+    if row.kind == "joint_working":
+        fields += [*_field("Success factor (domain)", DOMAIN_NAMES.get(row.domain, row.domain)),
+                   *_field("Score in the index (0 to 100)", _scoring(row))]
+    elif row.source_labels:
+        fields += _field("Counted from", row.source_labels)
+    fields += [
+        *_field("Source", row.source_title),
+        *_field("Why it matters", row.why_it_matters),
+        *_field("Definition file", row.definition_file),
+    ]
+    heading_id = f"{row.indicator_id}-title"
+    return html.Section([
+        html.H3([row.name, html.Span(f" ({row.indicator_id})", className="text-muted")], id=heading_id),
+        html.Dl(fields, className="row indicator-fields"),
+    ], id=row.indicator_id, className="indicator-definition mt-4", **{"aria-labelledby": heading_id})
+
+
+def _indicator_sections() -> list[html.Section]:
+    indicators = run_query("data_and_methods__indicators")
+    joint = indicators[indicators["kind"] == "joint_working"]
+    outcomes = indicators[indicators["kind"] != "joint_working"]
+    joint_intro = html.P([
+        f"{len(joint)} indicators from the quarterly joint-working return, grouped by the four success "
+        "factors for joint working between GPs and social workers. Each is scored 0 to 100; the ",
+        term("joint-working index"), " is the equally weighted mean of the four domain scores (see Methods).",
+    ])
+    outcome_intro = html.P(
+        f"{len(outcomes)} outcome measures for practices and councils. Practice measures are shared out to "
+        "councils, and council measures to practices, by where each practice's patients live (see Methods).")
+    sections = []
+    for (key, title), frame, intro in ((SECTIONS[2], joint, joint_intro), (SECTIONS[3], outcomes, outcome_intro)):
+        body = ([intro, *[_indicator(row) for row in frame.itertuples()]] if not frame.empty
+                else [no_data("No definitions of this kind were loaded: check etl/indicators/ and rebuild.")])
+        sections.append(html.Section([html.H2(title, id=f"{PREFIX}-{key}"), *body]))
+    return sections
+
+
+# --- methods and tables --------------------------------------------------------------------------------
+
+def _methods_section() -> html.Section:
+    method = run_query("data_and_methods__method")
+    tables = run_query("home__tables")
+    method["name"] = method["name"].str.replace("_", " ").str.capitalize()
+    method["method_group"] = method["method_group"].str.replace("_", " ").str.capitalize()
+    return html.Section([
+        html.H2(SECTIONS[4][1], id=f"{PREFIX}-methods"),
+        html.H3("How patients link practices to councils", className="mt-4"),
+        html.P(["Every quarter NHS England publishes how many of each practice's patients live in each ",
+                term("LSOA"), ". Each LSOA lies in one district and so in one ", term("social care council"),
+                ". Adding up a practice's patients by council gives the share of its list each council is "
+                "responsible for; the same shares ", term("apportioned", "apportioned"),
+                " practice counts to councils and council figures to practices."]),
+        html.P(["Periods: the filters choose a ", term("financial year"), ". Quarterly data (registrations, "
+                "the joint-working return) use the latest quarter in that year, or the latest before its end. "
+                "Monthly outcomes add up the year's months: a rate over the year is the sum of its numerators "
+                "over the sum of its denominators. The BCF and ASCOF are reported per financial year."]),
+        html.H3("Thresholds and weights", className="mt-4"),
+        data_grid(f"{PREFIX}-method", method, [
+            col("method_group", "Used for"),
+            col("name", "Setting", minWidth=200, **WRAP),
+            col("value", "Value", "rate"),
+            col("meaning", "What it means", minWidth=400, **WRAP, flex=4),
+        ], caption="Method settings the build used (etl/method.yml)", file_name="jointcare-method"),
+        html.H3("Tables in the warehouse", className="mt-4"),
+        html.P("Every table the build wrote, with its row count: the marts the pages read, the intermediate "
+               "steps, reference lists, and the build's own records of what it loaded."),
+        data_grid(f"{PREFIX}-tables", tables, [
+            col("table_name", "Table", minWidth=280),
+            col("row_count", "Rows", "count", **NUMBER_HEADER),
+            col("layer", "Layer"),
+            col("grain", "Grain", minWidth=240, **WRAP, flex=2),
+            col("note", "Note", **WRAP, flex=2),
+        ], caption="Tables in the warehouse and their row counts", file_name="jointcare-tables", page_size=60),
+    ])

@@ -1,0 +1,246 @@
+"""Downloads: what can be downloaded today, and the key tables for the current selection as CSV.
+
+The councillor summaries (a PDF one-pager and an Excel workbook) are not built yet; this page says so
+and, meanwhile, offers the tables a councillor or analyst most often asks for, each with the shared
+"Download these rows (CSV)" button. A selection of the whole of England would be too large for one
+page, so above MAX_PRACTICES the page asks for a narrower area rather than sending megabytes.
+"""
+
+from __future__ import annotations
+
+import dash
+from dash import dcc, html
+
+from dashboard import filters
+from dashboard.components.cards import no_data
+from dashboard.components.sources import is_loaded, source_title
+from dashboard.components.tables import column, data_grid
+from dashboard.components.terms import term
+from dashboard.db import run_query
+
+dash.register_page(__name__, path="/downloads", title="Downloads - jointcare", name="Downloads")
+
+PREFIX = "downloads"
+# About 1 MB of grid rows across the four tables at this size (practice rows ~250 bytes, three
+# catchment rows per practice ~150 bytes each): the 1.5 MB response budget with room to spare.
+MAX_PRACTICES = 800
+# Every cell top-aligned at normal line spacing, so a wrapped name lines up with the numbers beside it.
+CELL = {"cellStyle": {"lineHeight": "1.45", "paddingTop": "7px", "paddingBottom": "7px", "wordBreak": "normal"}}
+WRAP = {"wrapText": True, "autoHeight": True}
+NUMBER_HEADER = {"wrapHeaderText": True, "autoHeaderHeight": True, "minWidth": 105}
+
+
+def col(field: str, header: str, kind: str = "text", **extra) -> dict:
+    return column(field, header, kind, **{**CELL, **extra})
+
+# What each page offers as tables (each chart's "Show the data as a table", plus the page's own tables).
+PAGE_TABLES = (
+    ("Overview", "/", "the headline measures for the selection and the data behind each headline chart."),
+    ("Catchment", "/catchment", "how each practice's patients split across councils, boundary practices, "
+     "the patients behind the map by small area, and how well PCNs and sub-ICBs fit councils and localities."),
+    ("Pooled budget", "/pooled-budget", "Better Care Fund spend by funding source, scheme type and provider, "
+     "planned against actual, per head, and over the years."),
+    ("Joint working", "/joint-working", "the joint-working indicators and index by practice (league tables), "
+     "domain scores and how they changed quarter by quarter."),
+    ("Outcomes", "/outcomes", "each outcome measure by practice and council, month by month and over the year, "
+     "with the figures behind the control charts and funnel plots."),
+    ("Practice profiles", None, "everything about one practice: its age profile, where its patients live, "
+     "its joint working over time, its outcomes against its PCN, council and ICB, and the Better Care Fund of "
+     "its councils. Its address is /practice/ followed by the practice code."),
+    ("Data and methods", "/data-and-methods", "every source and file loaded, every rejected row with its reason, "
+     "the method settings and the warehouse's tables."),
+)
+
+
+def layout(**query):
+    selection, _ = filters.parse(query)
+    area = filters.describe(selection)
+    return html.Div([
+        html.H1("Downloads"),
+        html.P(f"Download the figures for {area} to use in your own papers and spreadsheets."),
+        _coming_section(),
+        _pages_section(selection),
+        _tables_section(selection, area),
+    ])
+
+
+def _coming_section() -> html.Section:
+    return html.Section([
+        html.H2("Councillor summaries are on their way"),
+        html.Div([
+            html.P("A one-click summary of the area you have chosen is being built for councillors: a one-page "
+                   "PDF with the headline measures explained in plain English, and an Excel workbook with the "
+                   "tables behind it. Small numbers of people will be suppressed so that the summaries are safe "
+                   "to share.", className="mb-2"),
+            html.P(["Until then, every table on every page has a ", html.Strong("Download these rows (CSV)"),
+                    " button. It saves the rows as you see them, after any sorting or filtering you have done "
+                    "in the table, as a file that opens in Excel."], className="mb-0"),
+        ], className="alert alert-info", role="note"),
+    ])
+
+
+def _pages_section(selection: filters.Selection) -> html.Section:
+    items = []
+    for name, path, tables in PAGE_TABLES:
+        label = (dcc.Link(name, href=path + selection.query_string()) if path else html.Strong(name))
+        items.append(html.Li([label, ": ", tables]))
+    return html.Section([
+        html.H2("What each page lets you download"),
+        html.P("Open a chart's 'Show the data as a table' to see, and download, exactly what it plots. "
+               "The tables follow the filters at the top of the page."),
+        html.Ul(items),
+    ])
+
+
+def _tables_section(selection: filters.Selection, area: str) -> html.Section:
+    heading = html.H2(f"The key tables for {area}")
+    params = selection.params()
+    practices = run_query("downloads__practices", **params)
+    if practices.empty:
+        return html.Section([heading, no_data(
+            "No practice matches this selection, so there are no tables to download. "
+            "Clear one of the filters at the top of the page.")])
+    if len(practices) > MAX_PRACTICES:
+        return html.Section([heading, no_data(
+            f"This selection has {len(practices):,} practices: too many to list on one page. Choose a council, "
+            "sub-ICB or PCN in the filters at the top of the page to download its tables.")])
+    return html.Section([
+        heading,
+        html.P("Each table below follows the filters at the top of the page. Quarterly data are from the latest "
+               "quarter in the chosen financial year."),
+        *_practices(practices, params["period"], filters.Selection(period=selection.period).query_string()),
+        *_catchment(params),
+        *_joint_working(params),
+        *_bcf(params),
+    ])
+
+
+def _source_line(keys: tuple[str, ...], date_text: str) -> html.P:
+    return html.P([html.Strong("Source: "), source_title(*keys), f". {date_text}."], className="chart-source")
+
+
+def _release_text(frame, period: str) -> str:
+    """'January 2025 release', saying so when the earliest release stands in for an earlier year."""
+    release = frame["release"].dropna()
+    if release.empty:
+        return "No registrations release is loaded"
+    text = f"Patients from the {release.iloc[0]} release"
+    if bool(frame["release_after_period"].dropna().any()):
+        text += f" (the earliest loaded: there is none in or before {period})"
+    return text
+
+
+def _practices(practices, period: str, query: str) -> list:
+    """The practices grid; query ('?period=...' when one was chosen) carries the year to the profile link."""
+    release_text = _release_text(practices, period)
+    first = practices.iloc[0]
+    return [
+        html.H3("Practices in the selection", className="mt-4"),
+        html.P(["Each practice with its ", term("PCN"), ", ", term("sub-ICB"), " and home council (the council of "
+                "its address), its registered patients, and the share of them living under another ",
+                term("social care council"), ". A ", term("boundary practice"), " has more than 10% of its patients "
+                "under another council."]),
+        data_grid(f"{PREFIX}-practices", practices, [
+            col("practice_code", "Code", minWidth=90),
+            col("practice_name", "Practice", minWidth=200, **WRAP, flex=2),
+            col("pcn_name", "PCN", minWidth=140, **WRAP),
+            col("sub_icb_name", "Sub-ICB", minWidth=140, **WRAP),
+            col("home_council_name", "Home council", **WRAP, **{**NUMBER_HEADER, "minWidth": 110}),
+            col("status", "Status", minWidth=80),
+            col("patients", "Patients", "count", **NUMBER_HEADER),
+            col("share_other_council", "Under another council", "percent", **{**NUMBER_HEADER, "minWidth": 120}),
+            col("councils_served", "Councils served", "count", **NUMBER_HEADER),
+            col("boundary_practice", "Boundary practice", **{**NUMBER_HEADER, "minWidth": 120}),
+        ], caption="Practices in the selection with their list size and home council",
+            file_name="jointcare-practices"),
+        _source_line(("registrations", "practice_map", "epraccur"), release_text),
+        html.P(["Each practice has a profile page with everything about it: for example ",
+                dcc.Link(f"{first['practice_name']} ({first['practice_code']})",
+                         href=f"/practice/{first['practice_code']}{query}"), "."]),
+    ]
+
+
+def _catchment(params: dict) -> list:
+    heading = html.H3("Where each practice's patients live", className="mt-4")
+    catchment = run_query("downloads__catchment", **params)
+    if catchment.empty:
+        return [heading, no_data("No registrations by small area are loaded, so where patients live is not known. "
+                                 "Add the quarterly GP registrations by LSOA and rebuild.")]
+    catchment["area_kind"] = catchment["area_kind"].str.capitalize()
+    return [
+        heading,
+        html.P("One row for each practice and council its patients live in (and for patients living outside "
+               "England or at an unknown address): the patients and their share of the practice's list. "
+               "NHS England publishes these counts without suppression, so none is needed here."),
+        data_grid(f"{PREFIX}-catchment", catchment, [
+            col("practice_code", "Code", minWidth=100),
+            col("practice_name", "Practice", minWidth=220, **WRAP, flex=2),
+            col("area_name", "Lives in", minWidth=160),
+            col("area_code", "Council code", minWidth=120),
+            col("area_kind", "Kind of area", minWidth=130),
+            col("patients", "Patients", "count", **NUMBER_HEADER),
+            col("share", "Share of the practice's list", "percent", **NUMBER_HEADER),
+        ], caption="Catchment by practice: patients by the council they live in", file_name="jointcare-catchment"),
+        _source_line(("registrations",), _release_text(catchment, params["period"])),
+    ]
+
+
+def _joint_working(params: dict) -> list:
+    heading = html.H3("Joint-working index, latest quarter", className="mt-4")
+    if not is_loaded("joint_working_return"):
+        return [heading, no_data("No joint-working return is loaded, so there is no index to download. "
+                                 "Add the practices' quarterly returns and rebuild.")]
+    jw = run_query("downloads__joint_working", **params)
+    if jw.empty:
+        return [heading, no_data(f"No practice in this selection made a joint-working return in or before "
+                                 f"{params['period']}. Choose a later year or another area.")]
+    quarter = jw["quarter_label"].iloc[0]
+    return [
+        heading,
+        html.P(["The ", term("joint-working index"), " (0 to 100) of each practice that made a return in ", quarter,
+                ", with its four domain scores. ",
+                dcc.Link("How the index is worked out", href="/data-and-methods#data-and-methods-joint-working"),
+                "."]),
+        data_grid(f"{PREFIX}-joint-working", jw, [
+            col("practice_code", "Code", minWidth=100),
+            col("practice_name", "Practice", minWidth=220, **WRAP, flex=2),
+            col("quarter_label", "Quarter", minWidth=110),
+            col("joint_working_index", "Index (0-100)", "index", **NUMBER_HEADER),
+            col("time_and_space", "Time and space", "index", **NUMBER_HEADER),
+            col("trust_and_roles", "Trust and roles", "index", **NUMBER_HEADER),
+            col("shared_priorities", "Shared priorities", "index", **NUMBER_HEADER),
+            col("practical_support", "Practical support", "index", **NUMBER_HEADER),
+            col("indicators_scored", "Indicators scored", "count", **NUMBER_HEADER),
+            col("attached_social_worker", "Attached social worker", **NUMBER_HEADER),
+        ], caption=f"Joint-working index by practice, {quarter}", file_name="jointcare-joint-working-index"),
+        _source_line(("joint_working_return",), f"Quarter {quarter}"),
+    ]
+
+
+def _bcf(params: dict) -> list:
+    heading = html.H3(f"Better Care Fund, {params['period']}", className="mt-4")
+    if not is_loaded("bcf_plan"):
+        return [heading, no_data("No Better Care Fund plans are loaded. Add the planning templates and rebuild.")]
+    bcf = run_query("downloads__bcf", **params)
+    if bcf.empty:
+        return [heading, no_data(f"No Better Care Fund plan for {params['period']} is loaded for the councils in "
+                                 "this selection. Choose another year.")]
+    return [
+        heading,
+        html.P(["The ", term("BCF"), " of each council in the selection (each ", term("HWB"), " area): planned and "
+                "actual spend, the NHS and council contributions, the share spent on social care, and spend ",
+                term("per head"), "."]),
+        data_grid(f"{PREFIX}-bcf", bcf, [
+            col("hwb_name", "Council (HWB)", minWidth=150),
+            col("financial_year", "Year"),
+            col("schemes", "Schemes", "count", **NUMBER_HEADER),
+            col("planned_gbp", "Planned", "gbp", **NUMBER_HEADER),
+            col("actual_gbp", "Actual", "gbp", **NUMBER_HEADER),
+            col("actual_to_planned", "Actual as share of plan", "percent", **NUMBER_HEADER),
+            col("planned_nhs_gbp", "Planned NHS", "gbp", **NUMBER_HEADER),
+            col("planned_la_gbp", "Planned council", "gbp", **NUMBER_HEADER),
+            col("share_social_care", "Share on social care", "percent", **NUMBER_HEADER),
+            col("planned_per_head_gbp", "Planned per head", "gbp", **NUMBER_HEADER),
+        ], caption=f"Better Care Fund summary, {params['period']}", file_name="jointcare-bcf-summary"),
+        _source_line(("bcf_plan", "bcf_year_end"), f"Financial year {params['period']}"),
+    ]
