@@ -62,7 +62,9 @@ def data_grid(grid_id: str, frame: pd.DataFrame, columns: list[dict], *, caption
             "domLayout": "autoHeight", "suppressMenuHide": True, "enableCellTextSelection": True,
             "ensureDomOrder": True,
         },
-        csvExportParams={"fileName": f"{file_name or _slug(caption)}.csv"},
+        csvExportParams={"fileName": f"{file_name or _slug(caption)}.csv",
+                         # assets/dashAgGridFunctions.js: formula text made inert
+                         "processCellCallback": {"function": "neutraliseFormulas(params)"}},
         className="ag-theme-alpine",
         style={"width": "100%"},
     )

@@ -131,4 +131,12 @@ def test_a_table_exports_its_visible_rows_as_csv(page, demo_server, console_mess
     lines = path.read_text(encoding="utf-8-sig").splitlines()
     assert lines[0].startswith('"Measure","Month","Rate"')
     assert len(lines) > 10
+    # A hostile name put into the same grid comes out as inert text; negative numbers stay numbers.
+    page.evaluate("""() => dash_ag_grid.getApi('{"grid":"overview-trends","type":"data-grid"}').applyTransaction(
+        {add: [{name: '=HYPERLINK("http://x","y")', month: '-2', rate: -1.5}], addIndex: 0})""")
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Download these rows (CSV)").first.click()
+    download_info.value.save_as(path)
+    first_row = path.read_text(encoding="utf-8-sig").splitlines()[1]
+    assert first_row.startswith('"\'=HYPERLINK(""http://x"",""y"")","\'-2","-1.5"')
     assert [str(message) for message in console_messages] == []
