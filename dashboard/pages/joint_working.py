@@ -1,0 +1,398 @@
+"""Joint working: how closely the selected GP practices work with adult social care.
+
+Everything comes from the quarterly joint-working return (practice x quarter x indicator JW01-JW10)
+and the index built from it (mart_joint_working_index; method in etl/method.yml). The page shows one
+quarter, the latest return at or before the end of the selected financial year, and the quarters up
+to it for adoption over time.
+
+Trade-off: a labelled mark per practice reads well for a PCN or a council, not for 6,300 practices;
+above LABELLED_MAX practices the chart shows how the index is spread (aggregated in SQL) and the
+league table carries the detail.
+"""
+
+from __future__ import annotations
+
+import html as html_text
+
+import dash
+import pandas as pd
+import plotly.graph_objects as go
+from dash import html
+
+from dashboard import filters
+from dashboard.components import sources
+from dashboard.components.cards import chart_card, headline, no_data
+from dashboard.components.figures import line_series, series_style, styled
+from dashboard.components.tables import column, data_grid
+from dashboard.components.terms import term
+from dashboard.db import run_query
+
+dash.register_page(__name__, path="/joint-working", title="Joint working - jointcare", name="Joint working")
+
+PREFIX = "joint-working"
+SOURCE = "joint_working_return"
+LABELLED_MAX = 40
+DOMAINS = (  # (league column, label), in the order the return's template lists them
+    ("tas", "Time and space"),
+    ("tar", "Trust and awareness of roles"),
+    ("spo", "Shared priorities and outcomes"),
+    ("pso", "Practical support"),
+)
+DOMAIN_SHORT = {  # group labels on the indicator chart's axis
+    "time and space": "Time and space",
+    "trust and awareness of roles": "Trust and roles",
+    "shared priorities and outcomes": "Shared priorities",
+    "practical support": "Practical support",
+}
+QUARTER_MONTHS = {4: ("April", "June"), 7: ("July", "September"), 10: ("October", "December"),
+                  1: ("January", "March")}
+
+
+def layout(**query):
+    selection, _notes = filters.parse(query)
+    params = selection.params()
+    where = filters.describe(selection).rsplit(", ", 1)[0]
+    top = [
+        html.H1("Joint working between practices and social care"),
+        html.P(["How closely GP practices in ", html.Strong(where), " work with adult social care, from the "
+                "quarterly joint-working return: ten indicators in four domains, combined into a ",
+                term("joint-working index"), " from 0 to 100."]),
+    ]
+    if not sources.is_loaded(SOURCE):
+        return html.Div([*top, no_data(
+            "No joint-working return has been loaded, so there is nothing to show here. Add the practices' "
+            "returns to the raw data folder and rebuild the warehouse.")])
+    quarter = run_query("joint_working__quarter", **params).iloc[0]
+    if pd.isna(quarter["quarter_start"]):
+        first = quarter_words(quarter["first_quarter"])
+        return html.Div([*top, no_data(
+            f"No joint-working return covers {params['period']} or earlier: the first return is for {first}. "
+            "Choose a later financial year.")])
+    quarter_start = pd.Timestamp(quarter["quarter_start"]).date().isoformat()
+    label = str(quarter["quarter_label"])
+    context = {"selection": selection, "params": params, "quarter": quarter_start, "label": label, "where": where}
+    note = (f"The latest return in {params['period']} is for {label} ({quarter_words(quarter['quarter_start'])})."
+            if quarter["is_inside_period"] else
+            f"No returns fall inside {params['period']}, so the latest before it is shown: {label} "
+            f"({quarter_words(quarter['quarter_start'])}).")
+    return html.Div([
+        *top,
+        html.P(note),
+        _headlines(context),
+        _practices_section(context),
+        _adoption_section(context),
+        _indicators_section(context),
+    ])
+
+
+def quarter_words(day) -> str:
+    """'January to March 2025' for the quarter starting on day."""
+    if day is None or pd.isna(day):
+        return "no quarter"
+    stamp = pd.Timestamp(day)
+    first, last = QUARTER_MONTHS[stamp.month]
+    return f"{first} to {last} {stamp.year}"
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count:,} {word}" + ("" if count == 1 else "s")
+
+
+def _source() -> str:
+    return sources.source_title(SOURCE)
+
+
+# 1. Headlines ---------------------------------------------------------------------------------------
+
+def _headlines(ctx: dict) -> html.Section:
+    row = run_query("joint_working__headline", quarter=ctx["quarter"], **ctx["params"]).iloc[0]
+    open_, returned = int(row["practices_open"]), int(row["practices_returned"])
+    with_sw, with_index = int(row["practices_with_social_worker"]), int(row["practices_with_index"])
+    share = f" ({with_sw / returned:.0%})" if returned else ""
+    mean = "no index" if pd.isna(row["mean_index"]) else f"{row['mean_index']:.1f}"
+    cards = [
+        headline("Practices with an attached social worker", f"{with_sw:,} of {returned:,}",
+                 f"practices that returned {ctx['label']}{share}"),
+        headline("Mean joint-working index", mean,
+                 f"out of 100; the mean of the {plural(with_index, 'practice')} with all four domains scored"
+                 if with_index else "no practice had all four domains scored this quarter"),
+        headline(f"Practices that returned {ctx['label']}", f"{returned:,} of {open_:,}",
+                 "practices open in the selection that quarter"),
+    ]
+    return html.Section([
+        html.H2(f"Headlines for {ctx['label']}"),
+        html.Div(cards, className="headlines"),
+    ], **{"aria-label": "Headlines"})
+
+
+# 2. Index per practice and the league table ---------------------------------------------------------
+
+def _practices_section(ctx: dict) -> html.Section:
+    league = run_query("joint_working__league", quarter=ctx["quarter"], **ctx["params"])
+    heading = html.H2(f"How each practice scores in {ctx['label']}")
+    if league.empty:
+        return html.Section([heading, no_data("No open practice matches the filters: clear one of them to see "
+                                              "practices.")])
+    scored = league[league["jwi"].notna()]
+    if scored.empty:
+        chart = no_data(f"No practice in {ctx['where']} had all four domains scored in {ctx['label']}, so no "
+                        "index can be drawn; the scores they did return are in the table below.")
+    elif len(scored) <= LABELLED_MAX:
+        chart = _dot_plot_card(scored, ctx)
+    else:
+        chart = _distribution_card(ctx, len(scored))
+    return html.Section([heading, chart, _league_table(league, ctx)])
+
+
+def _hover_domains() -> str:
+    lines = [f"{label}: %{{customdata[{i}]:.1f}}" for i, (_, label) in enumerate(DOMAINS)]
+    return "<br>".join(lines)
+
+
+def _dot_plot_card(scored: pd.DataFrame, ctx: dict) -> html.Section:
+    scored = scored.sort_values(["jwi", "name"], ascending=[True, False])
+    scored = scored.assign(label=scored["name"].str.title() + " (" + scored["code"] + ")")
+    fig = go.Figure()
+    for index, (flag, name) in enumerate((("Yes", "Attached social worker"), ("No", "No attached social worker"))):
+        rows = scored[scored["sw"] == flag]
+        if rows.empty:
+            continue
+        style = series_style(index)
+        fig.add_trace(go.Scatter(
+            x=rows["jwi"], y=rows["label"], name=name, mode="markers",
+            marker={"symbol": style["symbol"], "size": 11, "color": style["color"]},
+            customdata=rows[[column_ for column_, _ in DOMAINS]].to_numpy(),
+            hovertemplate=("<b>%{y}</b><br>Joint-working index: %{x:.1f} out of 100<br>" + _hover_domains()
+                           + f"<br>{html_text.escape(name)}<extra></extra>"),
+        ))
+    styled(fig, x_title="Joint-working index (0 to 100)", height=140 + 26 * len(scored))
+    fig.update_xaxes(range=[0, 100.5], dtick=10)
+    fig.update_yaxes(type="category", categoryorder="array", categoryarray=list(scored["label"]), automargin=True)
+    best = scored.iloc[-1]
+    table = data_grid(f"{PREFIX}-index-table", scored.iloc[::-1], wrapped([
+        column("name", "Practice", minWidth=200, tooltipField="name"), column("code", "Code"),
+        column("jwi", "Index", "number"), *[column(field, label, "number") for field, label in DOMAINS],
+        column("sw", "Attached social worker"),
+    ]), caption=f"Joint-working index by practice, {ctx['label']}")
+    return chart_card(
+        f"{PREFIX}-index", title=f"Joint-working index of each practice, {ctx['label']}",
+        units="Index from 0 (none of the measured joint working) to 100; higher is more joint working.",
+        description=(f"{plural(len(scored), 'practice')} had all four domains scored; the highest was "
+                     f"{best['label']} at {best['jwi']:.1f}. Circles mark practices with an attached social "
+                     "worker, squares those without."),
+        figure=fig, table=table, source=_source(), data_date=ctx["label"])
+
+
+def _distribution_card(ctx: dict, scored_count: int) -> html.Section:
+    bands = run_query("joint_working__distribution", quarter=ctx["quarter"], **ctx["params"])
+    fig = go.Figure()
+    for index, (field, name) in enumerate((("with_social_worker", "Attached social worker"),
+                                           ("without_social_worker", "No attached social worker"))):
+        style = series_style(index)
+        # the second group is hatched as well as coloured, so colour never carries the meaning alone
+        fig.add_trace(go.Bar(
+            x=bands["band"], y=bands[field], name=name,
+            marker={"color": style["color"], "pattern": {"shape": "" if index == 0 else "/", "fillmode": "overlay",
+                                                         "fgcolor": "#231f20", "fgopacity": 0.45, "size": 8}},
+            hovertemplate=f"Index %{{x}}: %{{y:,}} practices, {html_text.escape(name.lower())}<extra></extra>",
+        ))
+    styled(fig, x_title="Joint-working index (0 to 100)", y_title="Practices", height=380)
+    fig.update_layout(barmode="stack", legend={"traceorder": "normal"})
+    fig.update_xaxes(type="category")
+    table = data_grid(f"{PREFIX}-distribution-table", bands, wrapped([
+        column("band", "Index band"), column("with_social_worker", "Practices with an attached social worker", "count"),
+        column("without_social_worker", "Practices without", "count"),
+    ]), caption=f"Practices by joint-working index band, {ctx['label']}")
+    return chart_card(
+        f"{PREFIX}-index", title=f"How the joint-working index is spread across practices, {ctx['label']}",
+        units="Number of practices in each 10-point band of the index (0 to 100).",
+        description=(f"{plural(scored_count, 'practice')} had all four domains scored. Solid bars are practices "
+                     "with an attached social worker, hatched bars those without. Every practice is in the league "
+                     "table below."),
+        figure=fig, table=table, source=_source(), data_date=ctx["label"])
+
+
+def wrapped(columns: list[dict]) -> list[dict]:
+    """Column headers wrap instead of being cut off ('Trust and awareness of roles')."""
+    return [{**definition, "wrapHeaderText": True, "autoHeaderHeight": True} for definition in columns]
+
+
+def _practice_link_column(selection: filters.Selection) -> dict:
+    """Practice codes as links to their profiles; the CSV keeps the plain code (useValueFormatterForExport)."""
+    suffix = f"?period={selection.period}" if selection.period else ""
+    definition = column("code", "Practice code")
+    definition.update(
+        cellRenderer="markdown",
+        valueGetter={"function": f"'[' + params.data.code + '](/practice/' + params.data.code + '{suffix})'"},
+        valueFormatter={"function": "params.data.code"},
+        minWidth=120,
+    )
+    return definition
+
+
+def _league_table(league: pd.DataFrame, ctx: dict) -> html.Section:
+    not_returned = int((league["sw"] == "No return").sum())
+    heading_id = f"{PREFIX}-league-title"
+    return html.Section([
+        html.H3("League table: every practice's index and domain scores", id=heading_id, className="chart-title"),
+        html.P(["Sorted by the index, highest first; click a column heading to sort by it. Each domain score is "
+                "the mean of its indicators' 0 to 100 scores; the index is empty when a domain had nothing "
+                "scored. ",
+                f"{plural(not_returned, 'practice')} sent no return for {ctx['label']}." if not_returned else "",
+                " Practice codes link to each practice's profile."], className="chart-description"),
+        data_grid(f"{PREFIX}-league", league, wrapped([
+            _practice_link_column(ctx["selection"]), column("name", "Practice", minWidth=200, tooltipField="name"),
+            column("pcn", "PCN", tooltipField="pcn"),
+            column("jwi", "Index", "number"),
+            *[column(field, DOMAIN_SHORT[label.lower()], "number", minWidth=105, headerTooltip=label)
+              for field, label in DOMAINS],
+            column("sw", "Attached social worker"), column("scored", "Indicators scored", "count"),
+        ]), caption=f"Joint-working league table, {ctx['where']}, {ctx['label']}", page_size=20),
+        html.P([html.Strong("Source: "), _source(), f". Data to {ctx['label']}."], className="chart-source"),
+    ], className="chart-card", **{"aria-labelledby": heading_id})
+
+
+# 3. Adoption over time -------------------------------------------------------------------------------
+
+def _adoption_section(ctx: dict) -> html.Section:
+    adoption = run_query("joint_working__adoption", **ctx["params"])
+    heading = html.H2("How joint working has spread over time")
+    if adoption.empty:
+        return html.Section([heading, no_data(f"No practice in {ctx['where']} has returned the joint-working "
+                                              f"return up to {ctx['label']}.")])
+    fig = go.Figure()
+    custom = adoption[["practices_with_social_worker", "practices_returned"]].to_numpy()
+    line_series(fig, adoption["quarter_label"], adoption["percent_with_social_worker"],
+                "Practices with an attached social worker (%)", 0,
+                "%{x}: %{y:.0f}% of returning practices had an attached social worker "
+                "(%{customdata[0]:,} of %{customdata[1]:,})", custom)
+    line_series(fig, adoption["quarter_label"], adoption["mean_index"], "Mean joint-working index", 1,
+                "%{x}: mean joint-working index %{y:.1f} out of 100")
+    styled(fig, x_title="Quarter", y_title="Per cent, or index out of 100", height=380)
+    fig.update_yaxes(range=[0, 100])
+    fig.update_xaxes(type="category")
+    first, last = adoption.iloc[0], adoption.iloc[-1]
+    table = data_grid(f"{PREFIX}-adoption-table", adoption, wrapped([
+        column("quarter_label", "Quarter"), column("practices_returned", "Practices returning", "count"),
+        column("practices_with_social_worker", "With an attached social worker", "count"),
+        column("percent_with_social_worker", "Share with an attached social worker (%)", "number"),
+        column("mean_index", "Mean joint-working index", "number"),
+    ]), caption=f"Joint working by quarter, {ctx['where']}")
+    mean_text = "" if pd.isna(last["mean_index"]) else f", and the mean index was {last['mean_index']:.1f}"
+    return html.Section([heading, chart_card(
+        f"{PREFIX}-adoption", title="Share of practices with an attached social worker, and the mean index, by quarter",
+        units="Per cent of the practices returning that quarter; index from 0 to 100.",
+        description=(f"In {first['quarter_label']} {first['percent_with_social_worker']:.0f}% of returning "
+                     f"practices had an attached social worker; by {last['quarter_label']} "
+                     f"{last['percent_with_social_worker']:.0f}% did{mean_text}."),
+        figure=fig, table=table, source=_source(), data_date=str(last["quarter_label"]))])
+
+
+# 4. The indicators, with their definitions ------------------------------------------------------------
+
+def _number(value: float) -> str:
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+
+
+def selection_value(row: pd.Series) -> str:
+    """The selection's value of one indicator in words: share answering yes, or the median practice."""
+    if int(row["practices_returning"]) == 0:
+        return "no returns"
+    if row["scoring_kind"] == "yes_no":
+        return f"{row['percent_yes']:.0f}% yes ({int(row['practices_yes'])} of {int(row['practices_returning'])})"
+    unit = str(row["unit"])
+    value = _number(row["median_value"])
+    return f"median {value}%" if unit == "%" else f"median {value} ({unit})"
+
+
+def scoring_words(row: pd.Series) -> str:
+    if row["scoring_kind"] == "yes_no":
+        return "Yes scores 100, no scores 0."
+    if row["scoring_kind"] == "percent":
+        return "Scores its percentage (at most 100)."
+    return (f"Scores 100 x value / target of {_number(row['scoring_target'])} {row['unit']}, at most 100.")
+
+
+def _indicators_section(ctx: dict) -> html.Section:
+    indicators = run_query("joint_working__indicators", quarter=ctx["quarter"], **ctx["params"])
+    heading = html.H2(f"The ten indicators in {ctx['label']}")
+    if indicators.empty:
+        return html.Section([heading, no_data("The indicator definitions are missing from this warehouse: rebuild "
+                                              "it from etl/indicators.")])
+    domain_rank = {domain.lower(): i for i, (_, domain) in enumerate(DOMAINS)}
+    indicators = indicators.assign(
+        label=indicators["indicator_id"] + " " + indicators["name"],
+        value_text=indicators.apply(selection_value, axis=1),
+        domain_label=indicators["domain"].str.capitalize(),
+        domain_short=indicators["domain"].map(DOMAIN_SHORT).fillna(indicators["domain"]),
+        domain_rank=indicators["domain"].str.lower().map(domain_rank).fillna(len(domain_rank)),
+    )
+    # plotted bottom to top, so the first domain ends up at the top
+    indicators = indicators.sort_values(["domain_rank", "indicator_id"], ascending=[False, False])
+    fig = go.Figure(go.Bar(
+        x=indicators["mean_score"], y=[indicators["domain_short"], indicators["label"]], orientation="h",
+        text=indicators["value_text"],
+        textposition="outside", cliponaxis=False, marker={"color": series_style(0)["color"]},
+        customdata=indicators[["domain_label", "value_text"]].to_numpy(),
+        hovertemplate="<b>%{y}</b><br>%{customdata[0]}<br>Mean score %{x:.0f} out of 100<br>%{customdata[1]}"
+                      "<extra></extra>",
+    ))
+    styled(fig, x_title="Mean score of returning practices (0 to 100)", height=480, legend=False)
+    fig.update_xaxes(range=[0, 145], tickvals=list(range(0, 101, 20)))
+    fig.update_yaxes(type="multicategory", automargin=True)
+    table_rows = indicators.sort_values("indicator_id")
+    table = data_grid(f"{PREFIX}-indicators-table", table_rows, wrapped([
+        column("indicator_id", "Code"), column("name", "Indicator", minWidth=220), column("domain_label", "Domain"),
+        column("practices_returning", "Practices returning", "count"), column("value_text", "Selection's value"),
+        column("mean_score", "Mean score", "number"),
+    ]), caption=f"Joint-working indicators, {ctx['where']}, {ctx['label']}")
+    if indicators["practices_returning"].sum() == 0:
+        chart = no_data(f"No practice in {ctx['where']} returned any indicator for {ctx['label']}.")
+    else:
+        chart = chart_card(
+            f"{PREFIX}-indicators", title=f"Mean score of each indicator, {ctx['label']}",
+            units="Mean 0 to 100 score of the practices that returned the indicator; beside each bar, the "
+                  "share answering yes or the median practice's value.",
+            description="Indicators are grouped by domain: time and space; trust and awareness of roles; shared "
+                        "priorities and outcomes; practical support.",
+            figure=fig, table=table, source=_source(), data_date=ctx["label"])
+    return html.Section([heading, chart, _definitions(table_rows, ctx), _method()])
+
+
+def _definitions(indicators: pd.DataFrame, ctx: dict) -> html.Section:
+    """Every indicator's definition from its definition file, with the selection's value beside it."""
+    header = html.Tr([html.Th(text, scope="col") for text in
+                      ("Indicator", "What it counts", "Numerator / denominator (unit)", "How it scores",
+                       "Why it matters", f"This selection, {ctx['label']}")])
+    rows = []
+    for _, row in indicators.iterrows():
+        denominator = row["denominator"] if row["denominator"] and row["denominator"] != "none" else "none"
+        rows.append(html.Tr([
+            html.Th([html.A(row["indicator_id"], href=f"/data-and-methods#{row['indicator_id']}"), " ", row["name"],
+                     html.Br(), html.Span(row["domain_label"], style={"fontWeight": "normal"})],
+                    scope="row"),
+            html.Td(row["definition"]),
+            html.Td(f"{row['numerator']} / {denominator} ({row['unit']})"),
+            html.Td(scoring_words(row)),
+            html.Td(row["why_it_matters"]),
+            html.Td(row["value_text"]),
+        ]))
+    return html.Section([
+        html.H3("What each indicator measures", id=f"{PREFIX}-definitions-title"),
+        html.Table([html.Caption("The joint-working indicators, from their definition files"),
+                    html.Thead(header), html.Tbody(rows)], className="tables"),
+    ], **{"aria-labelledby": f"{PREFIX}-definitions-title"})
+
+
+def _method() -> html.Section:
+    method = run_query("joint_working__method")
+    weight = method.loc[method["name"] == "joint_working_domain_weight"]
+    words = (f"{weight['meaning'].iloc[0]} The weight is {weight['value'].iloc[0]:g}." if not weight.empty else
+             "The index is the mean of the four domain scores; each domain score is the mean of its indicators' "
+             "scores.")
+    return html.Section([
+        html.H3("How the index is worked out", id=f"{PREFIX}-method-title"),
+        html.P(words),
+        html.P(["Full definitions of every indicator are on ",
+                html.A("Data and methods", href="/data-and-methods#data-and-methods-joint-working"), "."]),
+    ], **{"aria-labelledby": f"{PREFIX}-method-title"})

@@ -1,0 +1,310 @@
+"""Outcomes: hospital use and adult social care outcomes for the selection, over time and by practice.
+
+One measure at a time (chosen on the page, shareable as `?measure=`): a trend of the selection against
+its comparators (practice, PCN, council, ICB, or every council against all councils together), and a
+table of the selected practices' rates for the financial year. Group rates are pooled in SQL
+(sum of numerators / sum of denominators x the measure's multiplier), never a mean of rates.
+
+The measure chooser is a page callback (the filters are not: they re-run layout through the URL).
+Statistics (SPC, funnels, confidence intervals) are still to come; the trend is drawn by
+components/trends.py so they can be added there.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+import dash
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import Input, Output, State, dcc, html
+
+from dashboard import filters
+from dashboard.components import sources
+from dashboard.components.cards import chart_card, no_data
+from dashboard.components.tables import column, data_grid
+from dashboard.components.terms import term
+from dashboard.components.trends import financial_year_label, trend_figure
+from dashboard.db import run_query
+
+dash.register_page(__name__, path="/outcomes", title="Outcomes - jointcare", name="Outcomes")
+
+PREFIX = "outcomes"
+DEFAULT_MEASURE = "emergency_admissions"
+# The measures the case studies name come first; any others follow by name.
+MEASURE_ORDER = ("emergency_admissions", "ae_attendances", "emergency_bed_days", "care_home_admissions",
+                 "residential_admissions", "nursing_admissions", "reablement_starts", "reablement_at_home_91",
+                 "ascof_admissions_65_plus", "ascof_admissions_18_64", "ascof_reablement_91_days",
+                 "acsc_admissions", "falls_admissions_65")
+POLARITY = {"lower_is_better": "Lower is better.", "higher_is_better": "Higher is better."}
+# Beyond this many councils (England has 150) one line each is unreadable and heavy: the whole-area
+# trend shows the median council and the middle half of councils instead.
+MANY_COUNCILS = 7
+SPREAD_SERIES = "Median council"
+
+
+def layout(**query):
+    selection, _notes = filters.parse(query)
+    measures = _measures()
+    measure, note = choose_measure(query.get("measure"), measures)
+    where = filters.describe(selection)
+    return html.Div([
+        html.H1("Outcomes: hospital use and adult social care"),
+        html.P(["How often patients in ", html.Strong(where.rsplit(", ", 1)[0]), " are admitted to hospital in an "
+                "emergency, attend A&E or move permanently into a care home, and how ", term("reablement"),
+                " works for them, over time and against their neighbours. Council figures from ",
+                term("ASCOF"), " are shared out to practices by where their patients live (",
+                term("apportioned"), "). Choose a measure below."]),
+        dcc.Store(id=f"{PREFIX}-selection", data=asdict(selection)),
+        html.Div([
+            html.Label("Measure", htmlFor=f"{PREFIX}-measure", className="form-label"),
+            # a native <select>, as in the shell's filter bar: Dash 4's dcc.Dropdown leaves a focusable
+            # aria-hidden input that axe reports as a serious failure
+            dbc.Select(id=f"{PREFIX}-measure", options=measure_options(measures), value=measure),
+            *([html.P(note, className="filter-note", role="status")] if note else []),
+        ], className="measure-chooser", style={"marginBottom": "1.25rem", "maxWidth": "40rem"}),
+        html.Div(render(selection, measure, measures), id=f"{PREFIX}-charts"),
+    ])
+
+
+@dash.callback(
+    Output(f"{PREFIX}-charts", "children"),
+    Input(f"{PREFIX}-measure", "value"),
+    State(f"{PREFIX}-selection", "data"),
+    prevent_initial_call=True,
+)
+def update_measure(measure, selection_data):
+    """Re-draw the charts for the chosen measure (the selection is the one the layout was drawn for)."""
+    # only the known keys: the store is in the browser, so treat its contents as user input
+    selection = filters.Selection(**{key: value for key, value in (selection_data or {}).items()
+                                     if key in filters.FILTER_KEYS and isinstance(value, str)})
+    measures = _measures()
+    measure, _note = choose_measure(measure, measures)
+    return render(selection, measure, measures)
+
+
+def _measures() -> pd.DataFrame:
+    measures = run_query("outcomes__measures")
+    rank = {measure_id: i for i, measure_id in enumerate(MEASURE_ORDER)}
+    measures["rank"] = measures["measure_id"].map(lambda m: rank.get(m, len(rank)))
+    return measures.sort_values(["rank", "name"]).set_index("measure_id")
+
+
+def measure_options(measures: pd.DataFrame) -> list[dict]:
+    options = []
+    for measure_id, row in measures.iterrows():
+        yearly = " (yearly)" if row["period_type"] == "financial year" else ""
+        label = f"{row['name']}{yearly}" + ("" if row["has_data"] else " (no data loaded)")
+        options.append({"label": label, "value": measure_id, "disabled": not bool(row["has_data"])})
+    return options
+
+
+def choose_measure(asked, measures: pd.DataFrame) -> tuple[str | None, str]:
+    """The measure to show: the one asked for if it has data, else the default, else the first with data."""
+    available = [m for m, has in measures["has_data"].items() if has]
+    if asked in available:
+        return asked, ""
+    fallback = DEFAULT_MEASURE if DEFAULT_MEASURE in available else (available[0] if available else None)
+    if not asked or fallback is None:
+        return fallback, ""
+    name = measures.at[fallback, "name"]
+    if asked in measures.index:
+        return fallback, f"There are no data for '{measures.at[asked, 'name']}' in this warehouse, so {name} is shown."
+    return fallback, f"There is no measure called '{asked}', so {name} is shown."
+
+
+def render(selection: filters.Selection, measure: str | None, measures: pd.DataFrame | None = None) -> list:
+    """The measure's trend and practice table for the selection (the callback's output)."""
+    measures = _measures() if measures is None else measures
+    if measure is None or measure not in measures.index:
+        return [no_data("No outcome measure has any data in this warehouse. Add the activity extract, the councils' "
+                        "social care extracts or ASCOF to the raw data folder and rebuild.")]
+    info = measures.loc[measure]
+    if not sources.is_loaded(str(info["source"])):
+        return [no_data(f"{info['name']} come from {sources.source_title(str(info['source']))}, which is not loaded "
+                        "in this warehouse. Add those files and rebuild, or choose another measure.")]
+    params = {**selection.params(), "measure": measure}
+    context = {"selection": selection, "params": params, "info": info, "measure": measure,
+               "where": filters.describe(selection).rsplit(", ", 1)[0],
+               "yearly": info["period_type"] == "financial year",
+               "source": sources.source_title(str(info["source"]), "registrations")}
+    return [_trend_section(context), _year_section(context),
+            html.P(html.A("Link to this measure for this selection",
+                          href="/outcomes" + selection.query_string(measure=measure)), className="share-link")]
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count:,} {word}" + ("" if count == 1 else "s")
+
+
+def join_words(words: list[str]) -> str:
+    """'a, b and c'."""
+    return " and ".join(filter(None, [", ".join(words[:-1]), words[-1]])) if words else ""
+
+
+def units(info: pd.Series, yearly: bool) -> tuple[str, str]:
+    """(axis title, hover unit) in words: 'Per 1,000 registered patients, in the month'."""
+    unit = str(info["unit"])
+    if unit == "%":
+        return "Per cent", "%"
+    when = "in the year" if yearly else "in the month"
+    return f"{unit[0].upper()}{unit[1:]}, {when}", f"{unit} {when}"
+
+
+def _period_words(day, yearly: bool) -> str:
+    return financial_year_label(day) if yearly else sources.month_label(day)
+
+
+def _value_words(value: float, hover_unit: str) -> str:
+    return f"{value:,.1f}%" if hover_unit == "%" else f"{value:,.1f}"
+
+
+# The trend -------------------------------------------------------------------------------------------
+
+def _trend_section(ctx: dict) -> html.Section:
+    info, yearly = ctx["info"], ctx["yearly"]
+    trend = _trend_frame(ctx)
+    heading = html.H2(f"Over time: {info['name']}")
+    if trend.empty or trend["rate"].notna().sum() == 0:
+        return html.Section([heading, no_data(
+            f"There are no figures for {info['name']} in {ctx['where']} up to the end of "
+            f"{ctx['params']['period']}. Choose a later year or another measure.")])
+    y_title, hover_unit = units(info, yearly)
+    fig = trend_figure(trend, y_title=y_title, hover_unit=hover_unit,
+                       period_type="financial year" if yearly else "month", band_label="Middle half of councils")
+    latest = trend["period_start"].max()
+    return html.Section([heading, chart_card(
+        f"{PREFIX}-trend",
+        title=_trend_title(ctx, trend),
+        units=f"{y_title}. {POLARITY.get(str(info['polarity']), '')}",
+        description=_trend_description(trend, latest, yearly, hover_unit),
+        figure=fig, table=_trend_table(trend, yearly, info), source=ctx["source"],
+        data_date=_period_words(latest, yearly))])
+
+
+def _trend_frame(ctx: dict) -> pd.DataFrame:
+    """The lines to draw; with many councils and nothing selected, their spread instead of one line each."""
+    trend = run_query("outcomes__trend", max_councils=MANY_COUNCILS, **ctx["params"])
+    # the query leaves the council lines out when there are more than MANY_COUNCILS of them
+    if not ctx["selection"].is_empty or (trend["series_kind"] == "council").any():
+        return trend
+    spread = run_query("outcomes__council_spread", **ctx["params"])
+    if spread.empty:
+        return trend
+    spread = spread.assign(series=SPREAD_SERIES, series_kind="council spread", series_order=200)
+    return pd.concat([trend, spread], ignore_index=True).sort_values("series_order", kind="stable")
+
+
+def _trend_title(ctx: dict, trend: pd.DataFrame) -> str:
+    every = "year by year" if ctx["yearly"] else "month by month"
+    kinds = set(trend["series_kind"])
+    if "council spread" in kinds:
+        return (f"{ctx['info']['name']} in all councils together and in the median council (middle half of "
+                f"councils shaded), {every}")
+    if ctx["selection"].is_empty:
+        return f"{ctx['info']['name']} in each council and in all councils together, {every}"
+    compared = [label for kind, label in (("pcn", "its PCN"), ("council", "its council"), ("icb", "its ICB"),
+                                          ("all councils", "all councils together")) if kind in kinds]
+    if not kinds & {"practice", "pcn", "group"} and "its council" in compared:
+        compared.remove("its council")  # a council on its own is the selection, not a comparator
+    if trend.loc[trend["series_kind"] == "council", "series"].nunique() > 1:
+        compared = [label.replace("its council", "its councils") for label in compared]
+    return f"{ctx['info']['name']} in {ctx['where']} against {join_words(compared) or 'no comparator'}, {every}"
+
+
+def _trend_description(trend: pd.DataFrame, latest, yearly: bool, hover_unit: str) -> str:
+    at_latest = trend[(trend["period_start"] == latest) & trend["rate"].notna()]
+    parts = [f"{row.series} {_value_words(row.rate, hover_unit)}" for row in at_latest.itertuples()]
+    if not parts:
+        return "Each line is one area; hover over a point for its value."
+    unit = "" if hover_unit == "%" else f" ({hover_unit})"
+    return f"In {_period_words(latest, yearly)}{unit}: " + "; ".join(parts) + "."
+
+
+def _trend_table(trend: pd.DataFrame, yearly: bool, info: pd.Series) -> html.Div:
+    """One row per period and one column per line: exactly the rates drawn."""
+    order = list(dict.fromkeys(trend["series"]))
+    fields = {series: f"s{i}" for i, series in enumerate(order)}
+    long = trend.assign(field=trend["series"].map(fields))
+    parts = [long.pivot_table(index="period_start", columns="field", values="rate", aggfunc="first")]
+    columns = [column("period", "Financial year" if yearly else "Month")]
+    columns += [column(field, series, "number") for series, field in fields.items()]
+    if {"low", "high"} <= set(trend.columns):  # the shaded band is part of what is drawn
+        banded = long[long["low"].notna()]
+        for bound, words in (("low", "lower quartile"), ("high", "upper quartile")):
+            parts.append(banded.assign(field=banded["field"] + "_" + bound)
+                         .pivot_table(index="period_start", columns="field", values=bound, aggfunc="first"))
+            columns += [column(f"{fields[series]}_{bound}", f"Councils' {words}", "number")
+                        for series in dict.fromkeys(banded["series"])]
+    wide = pd.concat(parts, axis=1).reset_index().sort_values("period_start")
+    wide["period"] = [_period_key(day, yearly) for day in wide["period_start"]]
+    for definition in columns:
+        if definition["field"] not in wide.columns:
+            wide[definition["field"]] = None
+    return data_grid(f"{PREFIX}-trend-table", wide, columns, caption=f"{info['name']}: the rates drawn, {info['unit']}")
+
+
+def _period_key(day, yearly: bool) -> str:
+    # '2025-09' sorts correctly as text; the chart shows 'September 2025'
+    return financial_year_label(day) if yearly else pd.Timestamp(day).strftime("%Y-%m")
+
+
+# The year's table of practices -----------------------------------------------------------------------
+
+def wrapped(columns: list[dict]) -> list[dict]:
+    """Column headers wrap instead of being cut off."""
+    return [{**definition, "wrapHeaderText": True, "autoHeaderHeight": True} for definition in columns]
+
+
+def _practice_link_column(selection: filters.Selection) -> dict:
+    """Practice codes as links to their profiles; the CSV keeps the plain code (useValueFormatterForExport)."""
+    suffix = f"?period={selection.period}" if selection.period else ""
+    definition = column("code", "Practice code")
+    definition.update(
+        cellRenderer="markdown",
+        valueGetter={"function": f"'[' + params.data.code + '](/practice/' + params.data.code + '{suffix})'"},
+        valueFormatter={"function": "params.data.code"},
+        minWidth=120,
+    )
+    return definition
+
+
+def _year_section(ctx: dict) -> html.Section:
+    info, yearly, period, selection = ctx["info"], ctx["yearly"], ctx["params"]["period"], ctx["selection"]
+    year = run_query("outcomes__year", **ctx["params"])
+    heading_id = f"{PREFIX}-year-title"
+    heading = html.H2(f"By practice in {period}: {info['name']}", id=heading_id)
+    if year.empty:
+        return html.Section([heading, no_data(
+            f"There are no figures for {info['name']} in {period} for the practices in {ctx['where']}. Choose "
+            "another year or measure.")], **{"aria-labelledby": heading_id})
+    selection_rate = float(year["selection_rate"].iloc[0])
+    _, hover_unit = units(info, yearly)
+    unit = str(info["unit"])
+    rate_words = _value_words(selection_rate, hover_unit) + ("" if hover_unit == "%" else f" {unit}")
+    # one practice alone has nothing to be compared with: list its PCN (the query does the same)
+    group = (f"The {plural(len(year), 'practice')} in {year['pcn'].iloc[0]}, {ctx['where']}'s PCN"
+             if selection.practice and year["pcn"].notna().any() else f"The {plural(len(year), 'practice')} listed")
+    how = ("Each rate is the practice's share of its councils' published figures, apportioned by where its "
+           "patients live; coverage is the share of its patients whose council published one." if yearly else
+           "Each rate pools the year's months: the year's numerator over the sum of the monthly denominators, so "
+           "it is a rate a month, averaged over the year. Coverage is the share of the practice's patients "
+           "whose data are included.")
+    vs = column("vs", "Against the selection", "percent")
+    vs["valueFormatter"] = {"function": "params.value == null ? '' : d3.format('+.1%')(params.value)"}
+    counts = "number" if yearly else "count"  # apportioned yearly figures are fractions; monthly ones are counts
+    grid = data_grid(f"{PREFIX}-year", year, wrapped([
+        _practice_link_column(selection), column("name", "Practice", minWidth=200, tooltipField="name"),
+        column("pcn", "PCN", tooltipField="pcn"), column("rate", f"Rate ({unit})", "number"), vs,
+        column("num", "Numerator", counts), column("den", "Denominator", counts),
+        column("cov", "Coverage", "percent"),
+        column("periods", "Years with data" if yearly else "Months with data", "count"),
+    ]), caption=f"{info['name']} by practice, {ctx['where']}, {period}", page_size=20)
+    return html.Section([
+        heading,
+        html.P([f"{group}, together: ", html.Strong(rate_words),
+                f" in {period}. 'Against the selection' is how far each practice's rate is above (+) or below (-) "
+                "that. ", how, " Practice codes link to each practice's profile."], className="chart-description"),
+        grid,
+        html.P([html.Strong("Source: "), ctx["source"], f". Data for {period}."], className="chart-source"),
+    ], className="chart-card", **{"aria-labelledby": heading_id})

@@ -1,0 +1,486 @@
+"""Practice profile (/practice/<code>): everything about one practice, against its PCN, council and ICB.
+
+Who the practice is; who its patients are (list size, age profile); where they live (council split and
+map), which decides whose social care rules apply to them; how closely it works with social care;
+how its outcomes compare; and the Better Care Fund of the councils its patients live in.
+
+The code in the address is matched without regard to case. An unknown or malformed code gets a
+friendly page with the nearest practices by code or name (difflib), never an error. The financial year
+comes from the global filter (`?period=`); the area filters do not apply here: the address names
+the practice.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from urllib.parse import unquote
+
+import dash
+import dash_bootstrap_components as dbc
+import pandas as pd
+import plotly.graph_objects as go
+from dash import Input, Output, State, dcc, html
+from dash.exceptions import PreventUpdate
+
+from dashboard import filters
+from dashboard.components import figures
+from dashboard.components.cards import chart_card, headline, no_data
+from dashboard.components.maps import lsoa_choropleth, with_map_config
+from dashboard.components.sources import is_loaded, month_label, source_title
+from dashboard.components.tables import column, data_grid
+from dashboard.components.terms import term
+from dashboard.components.trends import trend_figure
+from dashboard.db import run_query
+
+PREFIX = "practice"
+
+
+def _title(code: str | None = None, **_query) -> str:
+    shown = unquote(code or "").strip().upper()[:20]
+    return f"Practice {shown} - jointcare" if shown else "Practice profile - jointcare"
+
+
+dash.register_page(__name__, path_template="/practice/<code>", title=_title, name="Practice profile")
+
+CELL = {"cellStyle": {"lineHeight": "1.45", "paddingTop": "7px", "paddingBottom": "7px", "wordBreak": "normal"}}
+WRAP = {"wrapText": True, "autoHeight": True}
+NUMBER_HEADER = {"wrapHeaderText": True, "autoHeaderHeight": True, "minWidth": 105}
+# The key outcome measures the profile draws, in this order (ids of etl/indicators/*.yml).
+KEY_MEASURES = ("emergency_admissions", "ae_attendances", "emergency_bed_days", "care_home_admissions")
+HOME_RULES = {"postcode": "the council of its postcode",
+              "largest share of patients": "the council where most of its patients live (its postcode is not known)"}
+DOMAINS = (("joint_working_index", "Joint-working index"), ("time_and_space", "Time and space"),
+           ("trust_and_roles", "Trust and roles"), ("shared_priorities", "Shared priorities"),
+           ("practical_support", "Practical support"))
+MAX_SUGGESTIONS = 5
+# The map is fitted to the LSOAs holding at least this share of the list (as on the Catchment page), so
+# a few patients far away do not shrink the practice's own area to a speck.
+FOCUS_SHARE = 0.005
+
+
+def col(field: str, header: str, kind: str = "text", **extra) -> dict:
+    return column(field, header, kind, **{**CELL, **extra})
+
+
+def layout(code: str | None = None, **query):
+    selection, _ = filters.parse(query)
+    period = selection.params()["period"]
+    wanted = unquote(code or "").strip().upper()
+    profile = run_query("practice__profile", code=wanted) if wanted else pd.DataFrame()
+    if profile.empty:
+        return _not_found(unquote(code or "").strip(), selection)
+    practice = profile.iloc[0]
+    params = {"code": practice["practice_code"], "period": period}
+    return html.Div([
+        html.H1(practice["practice_name"]),
+        html.P(f"Practice {practice['practice_code']}: its patients, joint working with social care, outcomes and "
+               f"the pooled budget where its patients live, for {period}. Change the financial year in the filters "
+               "above.", className="lead-in"),
+        _about(practice, selection),
+        _patients_section(params),
+        _joint_working_section(params),
+        _outcomes_section(practice, params, query.get("measure")),
+        _bcf_section(params),
+    ])
+
+
+# --- not found -----------------------------------------------------------------------------------------
+
+def _not_found(raw: str, selection: filters.Selection) -> html.Div:
+    shown = raw[:40]
+    suggestions = _suggestions(raw, run_query("practice__directory"))
+    query = selection.query_string()
+    if suggestions.empty:
+        offer = html.P(f"No practice code or name is close to '{shown}'." if shown else "")
+    else:
+        offer = html.Div([
+            html.P("Did you mean one of these?"),
+            html.Ul([html.Li(dcc.Link(f"{row.practice_name} ({row.practice_code})",
+                                      href=f"/practice/{row.practice_code}{query}"))
+                     for row in suggestions.itertuples()], id=f"{PREFIX}-suggestions"),
+        ])
+    return html.Div([
+        html.H1("Practice not found"),
+        html.P(f"No practice has the code {shown}." if shown else "The address does not name a practice.",
+               id=f"{PREFIX}-not-found"),
+        html.P("Practice codes are six characters, a letter and five digits, like A81001: check the address."),
+        offer,
+        html.P([dcc.Link("Go to the overview", href=f"/{query}"), " or ",
+                dcc.Link("see every practice's catchment", href=f"/catchment{query}"), "."]),
+    ])
+
+
+def _suggestions(raw: str, directory: pd.DataFrame) -> pd.DataFrame:
+    """Up to five practices whose code or name is close to what was typed: codes first, then names."""
+    text = re.sub(r"\s+", " ", raw).strip().upper()
+    if not text or directory.empty:
+        return directory.head(0)
+    codes = list(directory["practice_code"])
+    names = {str(name).upper(): code for code, name in zip(directory["practice_code"], directory["practice_name"])}
+    # a code cut short ('Y9006') matches its own start before anything difflib finds equally close
+    chosen = [code for code in codes if len(text) >= 3 and code.startswith(text)][:MAX_SUGGESTIONS]
+    chosen += difflib.get_close_matches(text, codes, n=MAX_SUGGESTIONS, cutoff=0.6)
+    chosen += [names[name] for name in difflib.get_close_matches(text, list(names), n=MAX_SUGGESTIONS, cutoff=0.6)]
+    if len(text) >= 3:  # part of a name: 'church' finds CHURCH ROAD SURGERY
+        chosen += [code for name, code in names.items() if text in name]
+    ordered = list(dict.fromkeys(chosen))[:MAX_SUGGESTIONS]
+    return directory.set_index("practice_code").loc[ordered].reset_index()
+
+
+# --- about ---------------------------------------------------------------------------------------------
+
+def _dl(pairs: list[tuple[str, object]]) -> html.Dl:
+    items = []
+    for label, value in pairs:
+        items += [html.Dt(label, className="col-sm-3"), html.Dd(value, className="col-sm-9")]
+    return html.Dl(items, className="row")
+
+
+def _about(practice, selection: filters.Selection) -> html.Section:
+    status = str(practice["status"] or "unknown")
+    if pd.notna(practice["close_date"]):
+        status += f" (closed {pd.Timestamp(practice['close_date']):%d %B %Y})"
+    home = practice["home_council_name"] if pd.notna(practice["home_council_name"]) else "not known"
+    rule = HOME_RULES.get(practice["home_council_rule"], practice["home_council_rule"])
+    locality = ("not known" if pd.isna(practice["main_locality_name"]) else
+                f"{practice['main_locality_name']} ({practice['share_in_main_locality']:.0%} of its patients)")
+    query = filters.Selection(period=selection.period, practice=practice["practice_code"]).query_string()
+    return html.Section([
+        html.H2("About the practice", className="mt-5"),
+        _dl([
+            ("Practice code", practice["practice_code"]),
+            ("Status", status.capitalize()),
+            ("Postcode", practice["postcode"] if pd.notna(practice["postcode"]) else "not known"),
+            (term("PCN"), f"{practice['pcn_name']} ({practice['pcn_code']})"),
+            (term("sub-ICB"), f"{practice['sub_icb_name']} ({practice['sub_icb_code']})"),
+            (term("ICB"), practice["icb_name"]),
+            ("Home council", f"{home}: {rule}" if rule else home),
+            ("Main council locality", locality),
+        ]),
+        html.P(["See it beside other practices on the ",
+                dcc.Link("Catchment", href=f"/catchment{query}"), ", ",
+                dcc.Link("Joint working", href=f"/joint-working{query}"), " and ",
+                dcc.Link("Outcomes", href=f"/outcomes{query}"), " pages."]),
+    ])
+
+
+# --- patients: list size, age, where they live ---------------------------------------------------------
+
+def _band_label(band: str) -> str:
+    if band.endswith("+"):
+        return f"{band[:-1]} and over"
+    return band.replace("_", " to ")
+
+
+def _patients_section(params: dict) -> html.Section:
+    age = run_query("practice__age", **params)
+    split = run_query("practice__council_split", **params)
+    return html.Section([
+        html.H2("Who its patients are and where they live", className="mt-5"),
+        _headlines(age, split),
+        _age_card(age, params["period"]),
+        _split_card(split, params["period"]),
+        _map_card(params),
+    ])
+
+
+def _release_note(frame: pd.DataFrame, period: str) -> str:
+    if frame.empty:
+        return ""
+    note = month_label(frame["release"].iloc[0])
+    if bool(frame["release_after_period"].iloc[0]):
+        note += f" (the earliest release loaded: none is from {period} or before)"
+    return note
+
+
+def _headlines(age: pd.DataFrame, split: pd.DataFrame) -> html.Div:
+    cards = []
+    if not age.empty:
+        size, older = int(age["list_size"].iloc[0]), int(age["patients_65_plus"].iloc[0])
+        cards.append(headline("Registered patients", f"{size:,}", f"{month_label(age['release'].iloc[0])} release"))
+        cards.append(headline("Aged 65 and over", f"{older / size:.1%}" if size else "none",
+                              f"{older:,} patients"))
+    if not split.empty:
+        elsewhere = int(split.loc[(split["area_kind"] != "unknown residence") & ~split["is_home_council"].astype(bool),
+                                  "patients"].sum())
+        known = int(split.loc[split["area_kind"] != "unknown residence", "patients"].sum())
+        councils = int((split["area_kind"] == "council").sum())
+        cards.append(headline("Living under another council", f"{elsewhere / known:.1%}" if known else "not known",
+                              f"{elsewhere:,} of {known:,} patients whose address is known; "
+                              f"{councils} council{'s' if councils != 1 else ''} in all"))
+    if not cards:
+        return no_data("Neither the age-band file nor the registrations by area include this practice, so its "
+                       "list size is not known.")
+    return html.Div(cards, id=f"{PREFIX}-headlines", className="headlines")
+
+
+def _age_card(age: pd.DataFrame, period: str) -> html.Section | html.Div:
+    if age.empty:
+        return no_data("No age-band release includes this practice: add the 'patients registered by 5-year age "
+                       "band' file and rebuild to see its age profile.")
+    age = age.assign(band=[_band_label(band) for band in age["age_band"]],
+                     share=age["patients"] / age["list_size"].where(age["list_size"] > 0))
+    older = age["age_lower"] >= 65
+    fig = go.Figure()
+    for index, (mask, name, pattern) in enumerate(((~older, "Under 65", ""), (older, "65 and over", "/"))):
+        rows = age[mask]
+        style = figures.series_style(index)
+        fig.add_trace(go.Bar(
+            y=rows["band"], x=rows["patients"], orientation="h", name=name, customdata=rows["share"],
+            marker={"color": style["color"], "pattern": {"shape": pattern, "fgcolor": "white"}},
+            hovertemplate="Aged %{y}: %{x:,} patients (%{customdata:.1%} of the list)<extra></extra>",
+        ))
+    figures.styled(fig, x_title="Registered patients", y_title="Age band (years)", height=520)
+    fig.update_yaxes(categoryorder="array", categoryarray=list(age["band"]))
+    size, over = int(age["list_size"].iloc[0]), int(age["patients_65_plus"].iloc[0])
+    table = data_grid(f"{PREFIX}-age", age, [
+        col("band", "Age band (years)"), col("patients", "Patients", "count"),
+        col("share", "Share of the list", "percent"),
+    ], caption="Registered patients by age band", file_name="practice-age-profile")
+    return chart_card(
+        f"{PREFIX}-age-chart", title="Its patients by age", units="Registered patients in each 5-year age band",
+        figure=fig, table=table, source=source_title("practice_age"), data_date=_release_note(age, period),
+        description=(f"{over:,} of its {size:,} patients ({over / size:.1%}) are aged 65 or over, the age group "
+                     "most social care serves." if size else None),
+    )
+
+
+def _area_label(row) -> str:
+    if row.area_kind == "outside England":
+        return f"{row.area_name} (outside England)"
+    if row.area_kind != "council":
+        return str(row.area_name)  # says why: 'Recorded as CLOSED (no current address)'
+    return f"{row.area_name} (home council)" if row.is_home_council else str(row.area_name)
+
+
+def _split_card(split: pd.DataFrame, period: str) -> html.Section | html.Div:
+    if split.empty:
+        return no_data("No registrations by small area include this practice, so where its patients live is not "
+                       "known. Add the quarterly GP registrations by LSOA and rebuild.")
+    split = split.assign(label=[_area_label(row) for row in split.itertuples()])
+    fig = go.Figure(go.Bar(
+        y=split["label"], x=split["share"], orientation="h", customdata=split["patients"],
+        marker={"color": figures.NHS_BLUE}, text=[f"{share:.1%}" for share in split["share"]], textposition="auto",
+        hovertemplate="%{y}: %{x:.1%} of the list (%{customdata:,} patients)<extra></extra>",
+    ))
+    figures.styled(fig, x_title="Share of the practice's registered patients", height=120 + 48 * len(split),
+                   legend=False)
+    fig.update_xaxes(tickformat=".0%", rangemode="tozero")
+    fig.update_yaxes(autorange="reversed")
+    top = split.iloc[0]
+    table = data_grid(f"{PREFIX}-council-split", split, [
+        col("label", "Lives in", minWidth=200), col("area_code", "Code"),
+        col("patients", "Patients", "count"), col("share", "Share of the list", "percent"),
+    ], caption="Patients by the council they live in", file_name="practice-council-split")
+    return chart_card(
+        f"{PREFIX}-split-chart", title="Which councils its patients live in",
+        units="Share of the practice's registered patients, by the social care council of their home",
+        figure=fig, table=table, source=source_title("registrations"), data_date=_release_note(split, period),
+        description=(f"{top['share']:.0%} of its patients live in {top['area_name']}. Each council's eligibility "
+                     "rules and pooled budget apply to the patients who live in it."),
+    )
+
+
+def _map_card(params: dict) -> html.Section | html.Div:
+    patients = run_query("practice__lsoa_patients", **params)
+    if patients.empty:
+        return no_data("There are no registrations by small area for this practice to map.")
+    if not is_loaded("lsoa_boundaries"):
+        return no_data("No LSOA boundaries are loaded, so the map cannot be drawn. Add the ONS LSOA (2021) "
+                       "boundaries and rebuild.")
+    release = run_query("practice__council_split", **params)["release"]
+    frame = patients.rename(columns={"patients": "value"})[["lsoa_code", "lsoa_name", "value", "share",
+                                                             "council_name"]]
+    focus = patients.loc[patients["share"] >= FOCUS_SHARE, "lsoa_code"]
+    fig = lsoa_choropleth(
+        frame, colour_title="Patients", focus=focus,
+        hovertemplate=("%{customdata[0]} (%{customdata[2]}): %{z:,.0f} patients, "
+                       "%{customdata[1]:.1%} of the list<extra></extra>"))
+    table = data_grid(f"{PREFIX}-lsoas", patients, [
+        col("lsoa_code", "LSOA code"), col("lsoa_name", "LSOA", minWidth=160),
+        col("council_name", "Council"), col("patients", "Patients", "count"),
+        col("share", "Share of the list", "percent"),
+    ], caption="Patients by the small area (LSOA) they live in", file_name="practice-patients-by-lsoa")
+    centred = (f" The map is centred on the {len(focus):,} areas with at least {FOCUS_SHARE:.1%} of its patients; "
+               "drag or scroll to see the rest." if 0 < len(focus) < len(patients) else "")
+    return with_map_config(chart_card(
+        f"{PREFIX}-map", title="Where its patients live", units=["Registered patients in each ", term("LSOA")],
+        figure=fig, table=table, source=source_title("registrations", "lsoa_boundaries"),
+        data_date=month_label(release.iloc[0]) if not release.empty else "",
+        description=(f"Its patients live in {len(patients):,} small areas; the darker the area, the more of "
+                     f"them.{centred}"),
+    ))
+
+
+# --- joint working -------------------------------------------------------------------------------------
+
+def _joint_working_section(params: dict) -> html.Section:
+    heading = html.H2("How closely it works with social care", className="mt-5")
+    if not is_loaded("joint_working_return"):
+        return html.Section([heading, no_data("No joint-working return is loaded. Add the practices' quarterly "
+                                              "returns and rebuild.")])
+    trend = run_query("practice__joint_working_trend", **params)
+    if trend.empty:
+        return html.Section([heading, no_data(f"This practice made no joint-working return in or before "
+                                              f"{params['period']}.")])
+    latest = run_query("practice__joint_working_latest", **params)
+    last = trend.iloc[-1]
+    fig = go.Figure()
+    for index, (field, name) in enumerate(DOMAINS):
+        figures.line_series(fig, trend["quarter_start"].dt.strftime("%Y-%m-%d"), trend[field], name, index,
+                            f"<b>{name}</b><br>%{{customdata}}: %{{y:.0f}} out of 100",
+                            customdata=trend["quarter_label"])
+    figures.styled(fig, x_title="Quarter (first day)", y_title="Score (0 to 100)", height=400)
+    fig.update_yaxes(range=[0, 102])
+    fig.update_xaxes(type="date", tickformat="%b %Y")
+    index_text = ("no index (a domain had nothing scored)" if pd.isna(last["joint_working_index"])
+                  else f"an index of {last['joint_working_index']:.0f} out of 100")
+    table = data_grid(f"{PREFIX}-jw-trend", trend, [
+        col("quarter_label", "Quarter"), *[col(field, name, "index", **NUMBER_HEADER) for field, name in DOMAINS],
+    ], caption="Joint-working index and domain scores by quarter", file_name="practice-joint-working-trend")
+    card = chart_card(
+        f"{PREFIX}-jw-chart", title="Its joint-working index and domain scores over time",
+        units=["Score out of 100; the ", term("joint-working index"), " is the mean of the four domains"],
+        figure=fig, table=table, source=source_title("joint_working_return"), data_date=last["quarter_label"],
+        description=f"In {last['quarter_label']} the practice had {index_text}.")
+    return html.Section([
+        heading, card,
+        html.H3(f"Its joint-working indicators in {last['quarter_label']}", className="mt-4"),
+        html.P(["What the practice returned, and the 0 to 100 score each answer earns in the index. ",
+                dcc.Link("How each indicator is defined", href="/data-and-methods#data-and-methods-joint-working"),
+                "."]),
+        data_grid(f"{PREFIX}-jw-latest", latest, [
+            col("indicator_id", "Code", minWidth=80), col("indicator_name", "Indicator", minWidth=220, **WRAP, flex=2),
+            col("domain", "Domain", minWidth=160, **WRAP), col("value_text", "Returned", minWidth=150, **WRAP),
+            col("score", "Score (0-100)", "index", **NUMBER_HEADER), col("notes", "Notes", **WRAP),
+        ], caption=f"Joint-working indicators returned for {last['quarter_label']}",
+            file_name="practice-joint-working-indicators"),
+    ])
+
+
+# --- outcomes ------------------------------------------------------------------------------------------
+
+def _outcomes_section(practice, params: dict, measure: str | None) -> html.Section:
+    trends = run_query("practice__outcome_trends", **params)
+    council = practice["home_council_name"] if pd.notna(practice["home_council_name"]) else "its council"
+    heading = html.H2(f"Its outcomes against its PCN, {council} and the ICB", className="mt-5")
+    if trends.empty:
+        return html.Section([heading, no_data(
+            f"There are no monthly outcome figures for this practice up to {params['period']}: the hospital "
+            "activity extract and the councils' social care extracts are not loaded, or do not include it.")])
+    names = trends.drop_duplicates("measure_id").set_index("measure_id")["measure_name"]
+    available = [key for key in KEY_MEASURES if key in names.index]
+    chosen = measure.strip().lower() if isinstance(measure, str) and measure.strip().lower() in available \
+        else available[0]
+    return html.Section([
+        heading,
+        html.P("Rates for the practice beside its PCN and all practices in its ICB (their patients added up), and "
+               "its home council (shared out from practices by where patients live). Small practices move more "
+               "from month to month by chance alone."),
+        html.H3(f"Over the year {params['period']}", className="mt-3"),
+        _year_grid(trends, params["period"]),
+        html.Div([
+            html.Label("Show month by month", htmlFor=f"{PREFIX}-measure", className="form-label fw-bold"),
+            # a native select, as in the filter bar: Dash 4's drop-down keeps a focusable aria-hidden input
+            dbc.Select(id=f"{PREFIX}-measure", options=[{"label": names[key], "value": key} for key in available],
+                       value=chosen),
+        ], className="mt-4 mb-2", style={"maxWidth": "420px"}),
+        html.Div(_outcome_card(chosen, trends[trends["measure_id"] == chosen], params["period"]),
+                 id=f"{PREFIX}-outcome", **{"aria-live": "polite"}),
+        dcc.Store(id=f"{PREFIX}-outcome-params", data=params),
+    ])
+
+
+def _year_grid(trends: pd.DataFrame, period: str) -> html.Div:
+    """One row per measure: the year's rate for the practice, its PCN, home council and ICB."""
+    year = trends.drop_duplicates(["measure_id", "series_order"])
+    wide = year.pivot(index="measure_id", columns="series_order", values="year_rate")
+    wide = wide.reindex(columns=[1, 2, 3, 4]).rename(columns=lambda order: f"series_{order}")
+    details = year.drop_duplicates("measure_id").set_index("measure_id")[["measure_name", "unit"]]
+    frame = details.join(wide).reindex([key for key in KEY_MEASURES if key in details.index]).reset_index()
+    headers = {1: "This practice", 2: "Its PCN", 3: "Its home council", 4: "All practices in the ICB"}
+    headers.update(year.drop_duplicates("series_order").set_index("series_order")["series"].to_dict())
+    return data_grid(f"{PREFIX}-outcome-year", frame, [
+        col("measure_name", "Measure", minWidth=200, **WRAP, flex=2), col("unit", "Unit", minWidth=160, **WRAP),
+        *[col(f"series_{order}", str(headers[order]), "rate", **NUMBER_HEADER) for order in (1, 2, 3, 4)],
+    ], caption=f"Average monthly rate over {period}: the practice against its PCN, council and ICB",
+        file_name="practice-outcomes-year")
+
+
+@dash.callback(
+    Output(f"{PREFIX}-outcome", "children"),
+    Input(f"{PREFIX}-measure", "value"),
+    State(f"{PREFIX}-outcome-params", "data"),
+    prevent_initial_call=True,
+)
+def show_measure(measure, params):
+    """Redraw the month-by-month chart for the measure chosen (the queries are cached per practice)."""
+    if measure not in KEY_MEASURES or not params:
+        raise PreventUpdate
+    trends = run_query("practice__outcome_trends", **params)
+    return _outcome_card(measure, trends[trends["measure_id"] == measure], params["period"])
+
+
+def _outcome_card(measure: str, rows: pd.DataFrame, period: str):
+    if rows.empty or rows["rate"].notna().sum() == 0:
+        return no_data(f"There are no monthly figures of this measure for this practice up to {period}.")
+    name, unit, source = rows["measure_name"].iloc[0], rows["unit"].iloc[0], rows["source"].iloc[0]
+    year = rows.groupby("series", sort=False)["year_rate"].first()
+    fig = trend_figure(rows[["period_start", "series", "rate"]], y_title=unit, hover_unit=unit)
+    table = data_grid(f"{PREFIX}-outcome-months", rows.assign(month=rows["period_start"].dt.strftime("%Y-%m")), [
+        col("month", "Month"), col("series", "Series", minWidth=200), col("rate", f"Rate ({unit})", "rate"),
+    ], caption=f"{name}: monthly rates", file_name=f"practice-{measure}")
+    description = None
+    if pd.notna(year.get("This practice")):
+        others = [f"{value:,.1f} for {'all' + series[3:] if series.startswith('All ') else series}"
+                  for series, value in year.items() if series != "This practice" and pd.notna(value)]
+        description = (f"Over {period} the practice had {year['This practice']:,.1f} {unit} a month on average"
+                       + (f", against {', '.join(others)}." if others else "."))
+    return chart_card(
+        f"{PREFIX}-outcome-chart", title=f"{name}, month by month", units=unit.capitalize(),
+        figure=fig, table=table, source=source_title(source), data_date=month_label(rows["period_start"].max()),
+        description=description)
+
+
+# --- Better Care Fund ----------------------------------------------------------------------------------
+
+def _pounds(amount: float) -> str:
+    return f"£{amount / 1e6:,.1f} million" if amount >= 1e6 else f"£{amount:,.0f}"
+
+
+def _bcf_section(params: dict) -> html.Section:
+    heading = html.H2("The Better Care Fund where its patients live", className="mt-5")
+    intro = html.P(["Each council pools NHS and council money in its ", term("BCF"), ". These are the funds of "
+                    "the councils this practice's patients live in, with the share of its patients in each."])
+    if not is_loaded("bcf_plan"):
+        return html.Section([heading, no_data("No Better Care Fund plans are loaded. Add the planning templates "
+                                              "and rebuild.")])
+    bcf = run_query("practice__bcf", **params)
+    if bcf.empty:
+        return html.Section([heading, no_data("Where this practice's patients live is not known, so neither are "
+                                              "the councils whose fund serves them.")])
+    parts = [heading, intro]
+    if bcf["planned_gbp"].isna().all():
+        parts.append(no_data(f"No Better Care Fund plan for {params['period']} is loaded for these councils."))
+    else:
+        top = bcf.iloc[0]
+        if pd.notna(top["planned_gbp"]):
+            parts.append(html.P(f"{top['share']:.0%} of its patients live in {top['council_name']}, whose fund "
+                                f"planned {_pounds(top['planned_gbp'])} for {params['period']} "
+                                f"(£{top['planned_per_head_gbp']:,.0f} per resident)."))
+    parts += [
+        data_grid(f"{PREFIX}-bcf", bcf, [
+            col("council_name", "Council", minWidth=140),
+            col("patients", "Its patients there", "count", **NUMBER_HEADER),
+            col("share", "Share of its list", "percent", **NUMBER_HEADER),
+            col("planned_gbp", "Planned", "gbp", **NUMBER_HEADER), col("actual_gbp", "Actual", "gbp", **NUMBER_HEADER),
+            col("planned_per_head_gbp", "Planned per head", "gbp", **NUMBER_HEADER),
+            col("share_social_care", "Share on social care", "percent", **NUMBER_HEADER),
+        ], caption=f"Better Care Fund {params['period']} of the councils its patients live in",
+            file_name="practice-bcf"),
+        html.P([html.Strong("Source: "), source_title("bcf_plan", "bcf_year_end"),
+                f". Financial year {params['period']}; actual spend is empty until the year-end return is loaded."],
+               className="chart-source"),
+    ]
+    return html.Section(parts)
