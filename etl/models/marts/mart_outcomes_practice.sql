@@ -133,3 +133,5 @@ select
     indicators.source
 from combined
 inner join indicators on combined.measure_id = indicators.indicator_id
+-- stored by measure: the dashboard reads one measure at a time, and DuckDB skips the row groups of the others
+order by combined.measure_id, combined.period_type, combined.practice_code, combined.period_start
