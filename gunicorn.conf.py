@@ -17,3 +17,13 @@ threads = 4
 # checkout) would collide, and nothing here uses it.
 control_socket_disable = True
 accesslog = "-"
+
+
+def post_worker_init(worker):
+    """Serve one request inside the worker before it takes real ones.
+
+    Dash finishes setting itself up (scripts, callbacks) on its first request, and marks that done
+    before it is: with threads, a second request arriving meanwhile got a 500 ('dash is not a
+    registered library') and a blank page. One request here, on one thread, finishes the set-up.
+    """
+    worker.wsgi.test_client().get("/")

@@ -3,9 +3,15 @@ var dagfuncs = (window.dashAgGridFunctions = window.dashAgGridFunctions || {});
 
 // CSV export: text a spreadsheet would run as a formula (=, +, -, @, tab, carriage return) gets a
 // leading apostrophe, so a practice or scheme named =HYPERLINK(...) stays inert text. Numbers are
-// exported raw (unformatted), so they stay numbers.
+// exported raw (unformatted), so they stay numbers. A markdown column with a formatter (a practice
+// link, tables.practice_link_column) exports its formatted text, the plain code, not the markdown:
+// with this callback set, AG Grid no longer applies formatters to the export by itself.
 dagfuncs.neutraliseFormulas = function (params) {
     var value = params.value;
+    var colDef = params.column ? params.column.getColDef() : {};
+    if (colDef.cellRenderer === "markdown" && colDef.valueFormatter && params.formatValue) {
+        value = params.formatValue(value);
+    }
     if (typeof value === "string" && /^[=+\-@\t\r]/.test(value)) {
         return "'" + value;
     }

@@ -72,13 +72,17 @@ class Server:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {**os.environ, "WEB_CONCURRENCY": "2", "JOINTCARE_DEBUG": "0"}
+        # The server's log goes to a file beside the warehouse, never to a pipe nobody reads: gunicorn
+        # writes a line per request, and a full pipe would block every worker mid-request.
+        self.log = db.with_suffix(".server.log")
+        self._log_file = self.log.open("w")
         self.process = subprocess.Popen(
             [str(Path(sys.executable).parent / "jointcare"), "serve", "--db", str(db), "--port", str(self.port)],
-            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            env=env, stdout=self._log_file, stderr=subprocess.STDOUT, text=True)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError("gunicorn died:\n" + self.process.stdout.read())
+                raise RuntimeError("gunicorn died:\n" + self.log.read_text())
             try:
                 requests.get(self.url, timeout=5)
                 return
@@ -90,11 +94,12 @@ class Server:
     def stop(self) -> str:
         self.process.terminate()
         try:
-            output, _ = self.process.communicate(timeout=10)
+            self.process.wait(timeout=10)
         except Exception:
             self.process.kill()
-            output, _ = self.process.communicate()
-        return output
+            self.process.wait()
+        self._log_file.close()
+        return self.log.read_text()
 
 
 @pytest.fixture(scope="session")

@@ -21,12 +21,18 @@ FORMATS = {
     "percent": "d3.format('.1%')(params.value)",
     "gbp": "'£' + d3.format(',.0f')(params.value)",
     "index": "d3.format('.0f')(params.value)",
+    "pence": "'£' + d3.format(',.2f')(params.value)",
 }
+# Long text wraps inside its cell and the row grows to fit (AG Grid's rows are otherwise one line high).
+WRAP = {"wrapText": True, "autoHeight": True}
 
 
-def column(field: str, header: str, kind: str = "text", **extra) -> dict:
-    """One AG Grid column definition: numbers right-aligned and formatted, text filterable."""
-    definition = {"field": field, "headerName": header, **extra}
+def column(field: str, header: str, kind: str = "text", *, wrap: bool = False, **extra) -> dict:
+    """One AG Grid column definition: numbers right-aligned and formatted, text filterable.
+
+    wrap=True lets long text run onto more lines instead of being cut off ("RUSKANTON & WENN...").
+    """
+    definition = {"field": field, "headerName": header, **(WRAP if wrap else {}), **extra}
     if kind in FORMATS:
         definition.update(
             type="numericColumn", filter="agNumberColumnFilter",
@@ -36,6 +42,23 @@ def column(field: str, header: str, kind: str = "text", **extra) -> dict:
         definition.update(filter="agDateColumnFilter")
     else:
         definition.update(filter="agTextColumnFilter")
+    return definition
+
+
+def practice_link_column(field: str = "code", header: str = "Practice code", query: str = "") -> dict:
+    """Practice codes as links to their profiles (/practice/<code><query>).
+
+    The link is built in the browser from the row's code, so rowData keeps the plain code, and the
+    CSV export writes the plain code too (AG Grid exports the valueFormatter's text).
+    """
+    suffix = query.replace("\\", "\\\\").replace("'", "\\'")  # inside a JS string literal
+    definition = column(field, header)
+    definition.update(
+        cellRenderer="markdown",
+        valueGetter={"function": f"'[' + params.data.{field} + '](/practice/' + params.data.{field} + '{suffix})'"},
+        valueFormatter={"function": f"params.data.{field}"},
+        minWidth=120,
+    )
     return definition
 
 
@@ -56,7 +79,9 @@ def data_grid(grid_id: str, frame: pd.DataFrame, columns: list[dict], *, caption
         id={"type": "data-grid", "grid": grid_id},
         rowData=rows,
         columnDefs=columns,
-        defaultColDef={"sortable": True, "resizable": True, "floatingFilter": False, "minWidth": 90, "flex": 1},
+        # Headers wrap rather than truncate ("Rows lo..."); the cells' spacing is in assets/style.css.
+        defaultColDef={"sortable": True, "resizable": True, "floatingFilter": False, "minWidth": 90, "flex": 1,
+                       "wrapHeaderText": True, "autoHeaderHeight": True},
         dashGridOptions={
             "pagination": paginate, "paginationPageSize": page_size, "paginationPageSizeSelector": False,
             "domLayout": "autoHeight", "suppressMenuHide": True, "enableCellTextSelection": True,

@@ -24,6 +24,7 @@ GLOSSARY = {
     "apportioned": "Shared out by where patients live: a council's figure goes to practices by the share of its residents each one serves.",
     "per head": "Divided by the number of residents (mid-year registered population).",
     "financial year": "April to March, written 2024-25.",
+    "MDT": "Multidisciplinary team meeting: GPs, nurses and social workers planning care for patients together.",
     "social care council": "The upper-tier council responsible for adult social care: a county, unitary, metropolitan district or London borough.",
 }
 

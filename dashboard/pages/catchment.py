@@ -361,21 +361,17 @@ def _boundary_section(ctx: _Context) -> html.Section:
     link_query = ctx.selection.query_string()
     frame = frame.assign(practice_link=[f"[{_markdown_text(name)}](/practice/{code}{link_query})"
                                         for name, code in zip(frame["practice_name"], frame["practice_code"])])
-    wrap = {"wrapHeaderText": True, "autoHeaderHeight": True}
-    # Long names wrap onto a second line at text line height instead of being cut off.
-    wrapped = {"wrapText": True, "autoHeight": True,
-               "cellStyle": {"lineHeight": "1.4", "paddingTop": "0.45rem", "paddingBottom": "0.45rem"}}
     grid = data_grid("catchment-boundary", frame, [
         column("practice_link", "Practice (opens its profile)", cellRenderer="markdown", minWidth=240, flex=2,
-               **wrapped, **wrap),
-        column("practice_code", "Code", minWidth=95, **wrap),
-        column("pcn_name", "PCN", minWidth=150, **wrapped, **wrap),
-        column("home_council_name", "Home council", minWidth=120, **wrap),
-        column("patients_total", "Patients", "count", minWidth=100, **wrap),
-        column("share_other_council", "Share under another council", "percent", minWidth=120, **wrap),
-        column("councils_served", "Councils served", "count", minWidth=100, **wrap),
-        column("largest_other_council_name", "Largest other council", minWidth=120, **wrap),
-        column("largest_other_council_share", "Its share of the list", "percent", minWidth=110, **wrap),
+               wrap=True),
+        column("practice_code", "Code", minWidth=95),
+        column("pcn_name", "PCN", minWidth=150, wrap=True),
+        column("home_council_name", "Home council", minWidth=120),
+        column("patients_total", "Patients", "count", minWidth=100),
+        column("share_other_council", "Share under another council", "percent", minWidth=120),
+        column("councils_served", "Councils served", "count", minWidth=100),
+        column("largest_other_council_name", "Largest other council", minWidth=120),
+        column("largest_other_council_share", "Its share of the list", "percent", minWidth=110),
     ], caption=f"Boundary practices, {ctx.month}: {len(frame)}, most patients under another council first")
     parts.append(html.Div([
         grid,

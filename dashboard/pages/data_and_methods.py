@@ -31,16 +31,6 @@ DOMAIN_NAMES = {
     "shared priorities and outcomes": "Shared priorities and outcomes",
     "practical support": "Practical support",
 }
-# Long text wraps inside its cell at normal line spacing (AG Grid's rows are otherwise one line high).
-# Every cell top-aligned at normal line spacing, so wrapped text lines up with the numbers beside it.
-CELL = {"cellStyle": {"lineHeight": "1.45", "paddingTop": "7px", "paddingBottom": "7px", "wordBreak": "normal"}}
-WRAP = {"wrapText": True, "autoHeight": True}
-# Numeric headers wrap rather than truncate ("Rows lo...").
-NUMBER_HEADER = {"wrapHeaderText": True, "autoHeaderHeight": True, "minWidth": 100}
-
-
-def col(field: str, header: str, kind: str = "text", **extra) -> dict:
-    return column(field, header, kind, **{**CELL, **extra})
 
 
 SECTIONS = (
@@ -118,13 +108,13 @@ def _sources_section() -> html.Section:
     sources["loaded"] = ["Yes" if n else "No" for n in sources["files"]]
     loaded = int((sources["files"] > 0).sum())
     summary = data_grid(f"{PREFIX}-sources", sources, [
-        col("title", "Source", minWidth=260, **WRAP, flex=3),
-        col("publisher", "Publisher", **WRAP, flex=2),
-        col("loaded", "Loaded"),
-        col("files", "Files", "count", **NUMBER_HEADER),
-        col("rows_loaded", "Rows loaded", "count", **NUMBER_HEADER),
-        col("rows_rejected", "Rows rejected", "count", **NUMBER_HEADER),
-        col("covers", "Data cover", **WRAP, flex=2),
+        column("title", "Source", minWidth=260, wrap=True, flex=3),
+        column("publisher", "Publisher", wrap=True, flex=2),
+        column("loaded", "Loaded"),
+        column("files", "Files", "count", minWidth=100),
+        column("rows_loaded", "Rows loaded", "count", minWidth=100),
+        column("rows_rejected", "Rows rejected", "count", minWidth=100),
+        column("covers", "Data cover", wrap=True, flex=2),
     ], caption="Every source the dashboard can use, and what this warehouse holds from each",
         file_name="jointcare-sources", page_size=25)
     return html.Section([
@@ -167,14 +157,14 @@ def _source_detail(row, files: pd.DataFrame) -> html.Section:
                          f"{_plural(int(files['rows_loaded'].sum()), 'row')} loaded, "
                          f"{int(files['rows_rejected'].sum()):,} rejected"),
             data_grid(f"{PREFIX}-files-{row.source}", files, [
-                col("file", "File", minWidth=280, **WRAP, flex=3),
-                col("sheet", "Worksheet"),
-                col("encoding", "Encoding"),
-                col("line_endings", "Line endings"),
-                col("rows_read", "Rows read", "count", **NUMBER_HEADER),
-                col("rows_loaded", "Rows loaded", "count", **NUMBER_HEADER),
-                col("rows_rejected", "Rows rejected", "count", **NUMBER_HEADER),
-                col("note", "How it was read", **WRAP, flex=2),
+                column("file", "File", minWidth=280, wrap=True, flex=3),
+                column("sheet", "Worksheet", minWidth=120),
+                column("encoding", "Encoding"),
+                column("line_endings", "Line endings"),
+                column("rows_read", "Rows read", "count", minWidth=100),
+                column("rows_loaded", "Rows loaded", "count", minWidth=100),
+                column("rows_rejected", "Rows rejected", "count", minWidth=100),
+                column("note", "How it was read", wrap=True, flex=2),
             ], caption=f"Files loaded from {row.title}", file_name=f"jointcare-files-{row.source}"),
         ], className="mb-2")
     return html.Section([html.H3(row.title, id=heading_id), details, body], id=f"source-{row.source}",
@@ -204,19 +194,19 @@ def _rejected_section() -> html.Section:
                id=f"{PREFIX}-rejected-total"),
         html.H3("Rejected rows by source and reason"),
         data_grid(f"{PREFIX}-rejected-reasons", summary, [
-            col("source_title", "Source", minWidth=260, **WRAP, flex=2),
-            col("reason", "Reason", minWidth=260, **WRAP, flex=3),
-            col("rows_rejected", "Rows", "count", **NUMBER_HEADER),
-            col("files", "Files", "count", **NUMBER_HEADER),
+            column("source_title", "Source", minWidth=260, wrap=True, flex=2),
+            column("reason", "Reason", minWidth=260, wrap=True, flex=3),
+            column("rows_rejected", "Rows", "count", minWidth=100),
+            column("files", "Files", "count", minWidth=100),
         ], caption="Rejected rows counted by source and reason", file_name="jointcare-rejected-by-reason"),
         html.H3("Every rejected row"),
         data_grid(f"{PREFIX}-rejected-rows", rows, [
-            col("file", "File", minWidth=240, **WRAP, flex=2),
-            col("sheet", "Worksheet"),
-            col("line", "Line", "count", **NUMBER_HEADER),
-            col("column_name", "Column"),
-            col("value", "Value as published"),
-            col("reason", "Reason", minWidth=240, **WRAP, flex=3),
+            column("file", "File", minWidth=240, wrap=True, flex=2),
+            column("sheet", "Worksheet", minWidth=120),
+            column("line", "Line", "count", minWidth=100),
+            column("column_name", "Column"),
+            column("value", "Value as published"),
+            column("reason", "Reason", minWidth=240, wrap=True, flex=3),
         ], caption="Rejected rows with their file, line, column, value and reason",
             file_name="jointcare-rejected-rows"),
     ])
@@ -305,19 +295,19 @@ def _methods_section() -> html.Section:
                 "over the sum of its denominators. The BCF and ASCOF are reported per financial year."]),
         html.H3("Thresholds and weights", className="mt-4"),
         data_grid(f"{PREFIX}-method", method, [
-            col("method_group", "Used for"),
-            col("name", "Setting", minWidth=200, **WRAP),
-            col("value", "Value", "rate"),
-            col("meaning", "What it means", minWidth=400, **WRAP, flex=4),
+            column("method_group", "Used for"),
+            column("name", "Setting", minWidth=200, wrap=True),
+            column("value", "Value", "rate"),
+            column("meaning", "What it means", minWidth=400, wrap=True, flex=4),
         ], caption="Method settings the build used (etl/method.yml)", file_name="jointcare-method"),
         html.H3("Tables in the warehouse", className="mt-4"),
         html.P("Every table the build wrote, with its row count: the marts the pages read, the intermediate "
                "steps, reference lists, and the build's own records of what it loaded."),
         data_grid(f"{PREFIX}-tables", tables, [
-            col("table_name", "Table", minWidth=280),
-            col("row_count", "Rows", "count", **NUMBER_HEADER),
-            col("layer", "Layer"),
-            col("grain", "Grain", minWidth=240, **WRAP, flex=2),
-            col("note", "Note", **WRAP, flex=2),
+            column("table_name", "Table", minWidth=280),
+            column("row_count", "Rows", "count", minWidth=100),
+            column("layer", "Layer"),
+            column("grain", "Grain", minWidth=240, wrap=True, flex=2),
+            column("note", "Note", wrap=True, flex=2),
         ], caption="Tables in the warehouse and their row counts", file_name="jointcare-tables", page_size=60),
     ])

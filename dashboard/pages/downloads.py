@@ -24,14 +24,6 @@ PREFIX = "downloads"
 # About 1 MB of grid rows across the four tables at this size (practice rows ~250 bytes, three
 # catchment rows per practice ~150 bytes each): the 1.5 MB response budget with room to spare.
 MAX_PRACTICES = 800
-# Every cell top-aligned at normal line spacing, so a wrapped name lines up with the numbers beside it.
-CELL = {"cellStyle": {"lineHeight": "1.45", "paddingTop": "7px", "paddingBottom": "7px", "wordBreak": "normal"}}
-WRAP = {"wrapText": True, "autoHeight": True}
-NUMBER_HEADER = {"wrapHeaderText": True, "autoHeaderHeight": True, "minWidth": 105}
-
-
-def col(field: str, header: str, kind: str = "text", **extra) -> dict:
-    return column(field, header, kind, **{**CELL, **extra})
 
 # What each page offers as tables (each chart's "Show the data as a table", plus the page's own tables).
 PAGE_TABLES = (
@@ -141,16 +133,16 @@ def _practices(practices, period: str, query: str) -> list:
                 term("social care council"), ". A ", term("boundary practice"), " has more than 10% of its patients "
                 "under another council."]),
         data_grid(f"{PREFIX}-practices", practices, [
-            col("practice_code", "Code", minWidth=90),
-            col("practice_name", "Practice", minWidth=200, **WRAP, flex=2),
-            col("pcn_name", "PCN", minWidth=140, **WRAP),
-            col("sub_icb_name", "Sub-ICB", minWidth=140, **WRAP),
-            col("home_council_name", "Home council", **WRAP, **{**NUMBER_HEADER, "minWidth": 110}),
-            col("status", "Status", minWidth=80),
-            col("patients", "Patients", "count", **NUMBER_HEADER),
-            col("share_other_council", "Under another council", "percent", **{**NUMBER_HEADER, "minWidth": 120}),
-            col("councils_served", "Councils served", "count", **NUMBER_HEADER),
-            col("boundary_practice", "Boundary practice", **{**NUMBER_HEADER, "minWidth": 120}),
+            column("practice_code", "Code", minWidth=90),
+            column("practice_name", "Practice", minWidth=200, wrap=True, flex=2),
+            column("pcn_name", "PCN", minWidth=140, wrap=True),
+            column("sub_icb_name", "Sub-ICB", minWidth=140, wrap=True),
+            column("home_council_name", "Home council", wrap=True, minWidth=110),
+            column("status", "Status", minWidth=80),
+            column("patients", "Patients", "count", minWidth=105),
+            column("share_other_council", "Under another council", "percent", minWidth=120),
+            column("councils_served", "Councils served", "count", minWidth=105),
+            column("boundary_practice", "Boundary practice", minWidth=120),
         ], caption="Practices in the selection with their list size and home council",
             file_name="jointcare-practices"),
         _source_line(("registrations", "practice_map", "epraccur"), release_text),
@@ -173,13 +165,13 @@ def _catchment(params: dict) -> list:
                "England or at an unknown address): the patients and their share of the practice's list. "
                "NHS England publishes these counts without suppression, so none is needed here."),
         data_grid(f"{PREFIX}-catchment", catchment, [
-            col("practice_code", "Code", minWidth=100),
-            col("practice_name", "Practice", minWidth=220, **WRAP, flex=2),
-            col("area_name", "Lives in", minWidth=160),
-            col("area_code", "Council code", minWidth=120),
-            col("area_kind", "Kind of area", minWidth=130),
-            col("patients", "Patients", "count", **NUMBER_HEADER),
-            col("share", "Share of the practice's list", "percent", **NUMBER_HEADER),
+            column("practice_code", "Code", minWidth=100),
+            column("practice_name", "Practice", minWidth=220, wrap=True, flex=2),
+            column("area_name", "Lives in", minWidth=160),
+            column("area_code", "Council code", minWidth=120),
+            column("area_kind", "Kind of area", minWidth=130),
+            column("patients", "Patients", "count", minWidth=105),
+            column("share", "Share of the practice's list", "percent", minWidth=105),
         ], caption="Catchment by practice: patients by the council they live in", file_name="jointcare-catchment"),
         _source_line(("registrations",), _release_text(catchment, params["period"])),
     ]
@@ -202,16 +194,16 @@ def _joint_working(params: dict) -> list:
                 dcc.Link("How the index is worked out", href="/data-and-methods#data-and-methods-joint-working"),
                 "."]),
         data_grid(f"{PREFIX}-joint-working", jw, [
-            col("practice_code", "Code", minWidth=100),
-            col("practice_name", "Practice", minWidth=220, **WRAP, flex=2),
-            col("quarter_label", "Quarter", minWidth=110),
-            col("joint_working_index", "Index (0-100)", "index", **NUMBER_HEADER),
-            col("time_and_space", "Time and space", "index", **NUMBER_HEADER),
-            col("trust_and_roles", "Trust and roles", "index", **NUMBER_HEADER),
-            col("shared_priorities", "Shared priorities", "index", **NUMBER_HEADER),
-            col("practical_support", "Practical support", "index", **NUMBER_HEADER),
-            col("indicators_scored", "Indicators scored", "count", **NUMBER_HEADER),
-            col("attached_social_worker", "Attached social worker", **NUMBER_HEADER),
+            column("practice_code", "Code", minWidth=100),
+            column("practice_name", "Practice", minWidth=220, wrap=True, flex=2),
+            column("quarter_label", "Quarter", minWidth=110),
+            column("joint_working_index", "Index (0-100)", "index", minWidth=105),
+            column("time_and_space", "Time and space", "index", minWidth=105),
+            column("trust_and_roles", "Trust and roles", "index", minWidth=105),
+            column("shared_priorities", "Shared priorities", "index", minWidth=105),
+            column("practical_support", "Practical support", "index", minWidth=105),
+            column("indicators_scored", "Indicators scored", "count", minWidth=105),
+            column("attached_social_worker", "Attached social worker", minWidth=105),
         ], caption=f"Joint-working index by practice, {quarter}", file_name="jointcare-joint-working-index"),
         _source_line(("joint_working_return",), f"Quarter {quarter}"),
     ]
@@ -231,16 +223,16 @@ def _bcf(params: dict) -> list:
                 "actual spend, the NHS and council contributions, the share spent on social care, and spend ",
                 term("per head"), "."]),
         data_grid(f"{PREFIX}-bcf", bcf, [
-            col("hwb_name", "Council (HWB)", minWidth=150),
-            col("financial_year", "Year"),
-            col("schemes", "Schemes", "count", **NUMBER_HEADER),
-            col("planned_gbp", "Planned", "gbp", **NUMBER_HEADER),
-            col("actual_gbp", "Actual", "gbp", **NUMBER_HEADER),
-            col("actual_to_planned", "Actual as share of plan", "percent", **NUMBER_HEADER),
-            col("planned_nhs_gbp", "Planned NHS", "gbp", **NUMBER_HEADER),
-            col("planned_la_gbp", "Planned council", "gbp", **NUMBER_HEADER),
-            col("share_social_care", "Share on social care", "percent", **NUMBER_HEADER),
-            col("planned_per_head_gbp", "Planned per head", "gbp", **NUMBER_HEADER),
+            column("hwb_name", "Council (HWB)", minWidth=150),
+            column("financial_year", "Year"),
+            column("schemes", "Schemes", "count", minWidth=105),
+            column("planned_gbp", "Planned", "gbp", minWidth=105),
+            column("actual_gbp", "Actual", "gbp", minWidth=105),
+            column("actual_to_planned", "Actual as share of plan", "percent", minWidth=105),
+            column("planned_nhs_gbp", "Planned NHS", "gbp", minWidth=105),
+            column("planned_la_gbp", "Planned council", "gbp", minWidth=105),
+            column("share_social_care", "Share on social care", "percent", minWidth=105),
+            column("planned_per_head_gbp", "Planned per head", "gbp", minWidth=105),
         ], caption=f"Better Care Fund summary, {params['period']}", file_name="jointcare-bcf-summary"),
         _source_line(("bcf_plan", "bcf_year_end"), f"Financial year {params['period']}"),
     ]

@@ -13,6 +13,7 @@ league table carries the detail.
 from __future__ import annotations
 
 import html as html_text
+import re
 
 import dash
 import pandas as pd
@@ -23,7 +24,7 @@ from dashboard import filters
 from dashboard.components import sources
 from dashboard.components.cards import chart_card, headline, no_data
 from dashboard.components.figures import line_series, series_style, styled
-from dashboard.components.tables import column, data_grid
+from dashboard.components.tables import column, data_grid, practice_link_column
 from dashboard.components.terms import term
 from dashboard.db import run_query
 
@@ -169,11 +170,11 @@ def _dot_plot_card(scored: pd.DataFrame, ctx: dict) -> html.Section:
     fig.update_xaxes(range=[0, 100.5], dtick=10)
     fig.update_yaxes(type="category", categoryorder="array", categoryarray=list(scored["label"]), automargin=True)
     best = scored.iloc[-1]
-    table = data_grid(f"{PREFIX}-index-table", scored.iloc[::-1], wrapped([
+    table = data_grid(f"{PREFIX}-index-table", scored.iloc[::-1], [
         column("name", "Practice", minWidth=200, tooltipField="name"), column("code", "Code"),
         column("jwi", "Index", "number"), *[column(field, label, "number") for field, label in DOMAINS],
         column("sw", "Attached social worker"),
-    ]), caption=f"Joint-working index by practice, {ctx['label']}")
+    ], caption=f"Joint-working index by practice, {ctx['label']}")
     return chart_card(
         f"{PREFIX}-index", title=f"Joint-working index of each practice, {ctx['label']}",
         units="Index from 0 (none of the measured joint working) to 100; higher is more joint working.",
@@ -199,10 +200,10 @@ def _distribution_card(ctx: dict, scored_count: int) -> html.Section:
     styled(fig, x_title="Joint-working index (0 to 100)", y_title="Practices", height=380)
     fig.update_layout(barmode="stack", legend={"traceorder": "normal"})
     fig.update_xaxes(type="category")
-    table = data_grid(f"{PREFIX}-distribution-table", bands, wrapped([
+    table = data_grid(f"{PREFIX}-distribution-table", bands, [
         column("band", "Index band"), column("with_social_worker", "Practices with an attached social worker", "count"),
         column("without_social_worker", "Practices without", "count"),
-    ]), caption=f"Practices by joint-working index band, {ctx['label']}")
+    ], caption=f"Practices by joint-working index band, {ctx['label']}")
     return chart_card(
         f"{PREFIX}-index", title=f"How the joint-working index is spread across practices, {ctx['label']}",
         units="Number of practices in each 10-point band of the index (0 to 100).",
@@ -210,24 +211,6 @@ def _distribution_card(ctx: dict, scored_count: int) -> html.Section:
                      "with an attached social worker, hatched bars those without. Every practice is in the league "
                      "table below."),
         figure=fig, table=table, source=_source(), data_date=ctx["label"])
-
-
-def wrapped(columns: list[dict]) -> list[dict]:
-    """Column headers wrap instead of being cut off ('Trust and awareness of roles')."""
-    return [{**definition, "wrapHeaderText": True, "autoHeaderHeight": True} for definition in columns]
-
-
-def _practice_link_column(selection: filters.Selection) -> dict:
-    """Practice codes as links to their profiles; the CSV keeps the plain code (useValueFormatterForExport)."""
-    suffix = f"?period={selection.period}" if selection.period else ""
-    definition = column("code", "Practice code")
-    definition.update(
-        cellRenderer="markdown",
-        valueGetter={"function": f"'[' + params.data.code + '](/practice/' + params.data.code + '{suffix})'"},
-        valueFormatter={"function": "params.data.code"},
-        minWidth=120,
-    )
-    return definition
 
 
 def _league_table(league: pd.DataFrame, ctx: dict) -> html.Section:
@@ -240,14 +223,16 @@ def _league_table(league: pd.DataFrame, ctx: dict) -> html.Section:
                 "scored. ",
                 f"{plural(not_returned, 'practice')} sent no return for {ctx['label']}." if not_returned else "",
                 " Practice codes link to each practice's profile."], className="chart-description"),
-        data_grid(f"{PREFIX}-league", league, wrapped([
-            _practice_link_column(ctx["selection"]), column("name", "Practice", minWidth=200, tooltipField="name"),
+        data_grid(f"{PREFIX}-league", league, [
+            # the profile link keeps the year; the area filters do not apply to one practice
+            practice_link_column(query=filters.Selection(period=ctx["selection"].period).query_string()),
+            column("name", "Practice", minWidth=200, tooltipField="name"),
             column("pcn", "PCN", tooltipField="pcn"),
             column("jwi", "Index", "number"),
             *[column(field, DOMAIN_SHORT[label.lower()], "number", minWidth=105, headerTooltip=label)
               for field, label in DOMAINS],
             column("sw", "Attached social worker"), column("scored", "Indicators scored", "count"),
-        ]), caption=f"Joint-working league table, {ctx['where']}, {ctx['label']}", page_size=20),
+        ], caption=f"Joint-working league table, {ctx['where']}, {ctx['label']}", page_size=20),
         html.P([html.Strong("Source: "), _source(), f". Data to {ctx['label']}."], className="chart-source"),
     ], className="chart-card", **{"aria-labelledby": heading_id})
 
@@ -272,12 +257,12 @@ def _adoption_section(ctx: dict) -> html.Section:
     fig.update_yaxes(range=[0, 100])
     fig.update_xaxes(type="category")
     first, last = adoption.iloc[0], adoption.iloc[-1]
-    table = data_grid(f"{PREFIX}-adoption-table", adoption, wrapped([
+    table = data_grid(f"{PREFIX}-adoption-table", adoption, [
         column("quarter_label", "Quarter"), column("practices_returned", "Practices returning", "count"),
         column("practices_with_social_worker", "With an attached social worker", "count"),
         column("percent_with_social_worker", "Share with an attached social worker (%)", "number"),
         column("mean_index", "Mean joint-working index", "number"),
-    ]), caption=f"Joint working by quarter, {ctx['where']}")
+    ], caption=f"Joint working by quarter, {ctx['where']}")
     mean_text = "" if pd.isna(last["mean_index"]) else f", and the mean index was {last['mean_index']:.1f}"
     return html.Section([heading, chart_card(
         f"{PREFIX}-adoption", title="Share of practices with an attached social worker, and the mean index, by quarter",
@@ -341,11 +326,11 @@ def _indicators_section(ctx: dict) -> html.Section:
     fig.update_xaxes(range=[0, 145], tickvals=list(range(0, 101, 20)))
     fig.update_yaxes(type="multicategory", automargin=True)
     table_rows = indicators.sort_values("indicator_id")
-    table = data_grid(f"{PREFIX}-indicators-table", table_rows, wrapped([
+    table = data_grid(f"{PREFIX}-indicators-table", table_rows, [
         column("indicator_id", "Code"), column("name", "Indicator", minWidth=220), column("domain_label", "Domain"),
         column("practices_returning", "Practices returning", "count"), column("value_text", "Selection's value"),
         column("mean_score", "Mean score", "number"),
-    ]), caption=f"Joint-working indicators, {ctx['where']}, {ctx['label']}")
+    ], caption=f"Joint-working indicators, {ctx['where']}, {ctx['label']}")
     if indicators["practices_returning"].sum() == 0:
         chart = no_data(f"No practice in {ctx['where']} returned any indicator for {ctx['label']}.")
     else:
@@ -368,7 +353,8 @@ def _definitions(indicators: pd.DataFrame, ctx: dict) -> html.Section:
     for _, row in indicators.iterrows():
         denominator = row["denominator"] if row["denominator"] and row["denominator"] != "none" else "none"
         rows.append(html.Tr([
-            html.Th([html.A(row["indicator_id"], href=f"/data-and-methods#{row['indicator_id']}"), " ", row["name"],
+            html.Th([html.A(row["indicator_id"], href=f"/data-and-methods#{row['indicator_id']}"), " ",
+                     *_with_terms(row["name"]),
                      html.Br(), html.Span(row["domain_label"], style={"fontWeight": "normal"})],
                     scope="row"),
             html.Td(row["definition"]),
@@ -382,6 +368,12 @@ def _definitions(indicators: pd.DataFrame, ctx: dict) -> html.Section:
         html.Table([html.Caption("The joint-working indicators, from their definition files"),
                     html.Thead(header), html.Tbody(rows)], className="tables"),
     ], **{"aria-labelledby": f"{PREFIX}-definitions-title"})
+
+
+def _with_terms(text: str) -> list:
+    """The text with each "MDT" a defined term: the names come from the definition files, unexplained."""
+    parts = re.split(r"\b(MDT)(?=s?\b)", str(text))
+    return [term(part) if part == "MDT" else part for part in parts if part]
 
 
 def _method() -> html.Section:

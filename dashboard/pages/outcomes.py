@@ -22,7 +22,7 @@ from dash import Input, Output, State, dcc, html
 from dashboard import filters
 from dashboard.components import sources
 from dashboard.components.cards import chart_card, no_data
-from dashboard.components.tables import column, data_grid
+from dashboard.components.tables import column, data_grid, practice_link_column
 from dashboard.components.terms import term
 from dashboard.components.trends import financial_year_label, trend_figure
 from dashboard.db import run_query
@@ -251,24 +251,6 @@ def _period_key(day, yearly: bool) -> str:
 
 # The year's table of practices -----------------------------------------------------------------------
 
-def wrapped(columns: list[dict]) -> list[dict]:
-    """Column headers wrap instead of being cut off."""
-    return [{**definition, "wrapHeaderText": True, "autoHeaderHeight": True} for definition in columns]
-
-
-def _practice_link_column(selection: filters.Selection) -> dict:
-    """Practice codes as links to their profiles; the CSV keeps the plain code (useValueFormatterForExport)."""
-    suffix = f"?period={selection.period}" if selection.period else ""
-    definition = column("code", "Practice code")
-    definition.update(
-        cellRenderer="markdown",
-        valueGetter={"function": f"'[' + params.data.code + '](/practice/' + params.data.code + '{suffix})'"},
-        valueFormatter={"function": "params.data.code"},
-        minWidth=120,
-    )
-    return definition
-
-
 def _year_section(ctx: dict) -> html.Section:
     info, yearly, period, selection = ctx["info"], ctx["yearly"], ctx["params"]["period"], ctx["selection"]
     year = run_query("outcomes__year", **ctx["params"])
@@ -293,13 +275,15 @@ def _year_section(ctx: dict) -> html.Section:
     vs = column("vs", "Against the selection", "percent")
     vs["valueFormatter"] = {"function": "params.value == null ? '' : d3.format('+.1%')(params.value)"}
     counts = "number" if yearly else "count"  # apportioned yearly figures are fractions; monthly ones are counts
-    grid = data_grid(f"{PREFIX}-year", year, wrapped([
-        _practice_link_column(selection), column("name", "Practice", minWidth=200, tooltipField="name"),
+    grid = data_grid(f"{PREFIX}-year", year, [
+        # the profile link keeps the year; the area filters do not apply to one practice
+        practice_link_column(query=filters.Selection(period=selection.period).query_string()),
+        column("name", "Practice", minWidth=200, tooltipField="name"),
         column("pcn", "PCN", tooltipField="pcn"), column("rate", f"Rate ({unit})", "number"), vs,
         column("num", "Numerator", counts), column("den", "Denominator", counts),
         column("cov", "Coverage", "percent"),
         column("periods", "Years with data" if yearly else "Months with data", "count"),
-    ]), caption=f"{info['name']} by practice, {ctx['where']}, {period}", page_size=20)
+    ], caption=f"{info['name']} by practice, {ctx['where']}, {period}", page_size=20)
     return html.Section([
         heading,
         html.P([f"{group}, together: ", html.Strong(rate_words),

@@ -134,8 +134,7 @@ def _year_rates(monthly: pd.DataFrame, period: str) -> pd.DataFrame:
 
 def _measures_section(params: dict, residents_view: bool) -> html.Section:
     heading = html.H2("Headline measures")
-    query = "overview__measures_councils" if residents_view else "overview__measures_practices"
-    monthly = run_query(query, **params)
+    monthly = run_query("overview__measures", residents=residents_view, **params)
     if monthly.empty or not monthly["in_period"].any():
         return html.Section([heading, no_data(
             f"No outcome data for the selection in {params['period']}. Choose another year or clear a filter.")])

@@ -323,18 +323,6 @@ def _hwb_comparison(hwbs: pd.DataFrame, period: str) -> tuple[go.Figure, str]:
 
 # --- cards ------------------------------------------------------------------------------------------
 
-PENCE = "params.value == null ? '' : '£' + d3.format(',.2f')(params.value)"
-
-
-def _col(field: str, header: str, kind: str = "text", **extra) -> dict:
-    """A grid column whose long header wraps; kind 'pence' is pounds and pence (per-head figures)."""
-    definition = column(field, header, "rate" if kind == "pence" else kind, wrapHeaderText=True,
-                        autoHeaderHeight=True, **extra)
-    if kind == "pence":
-        definition["valueFormatter"] = {"function": PENCE}
-    return definition
-
-
 def _source(*extra: str) -> str:
     return sources.source_title(*SOURCES, *extra)
 
@@ -361,9 +349,9 @@ def _flows_card(selection: filters.Selection, params: dict, period: str, total) 
             step=flows["stage"].map({1: f"Source of funding to {level}", 2: f"{level.capitalize()} to provider"}),
             share=flows["planned_gbp"] / total if total else None)
         table = data_grid(f"{PAGE}-flows", table_frame, [
-            _col("step", "Step"), _col("source_label", "From", minWidth=220, flex=2),
-            _col("target_label", "To", minWidth=220, flex=2),
-            _col("planned_gbp", "Planned (£)", "gbp"), _col("share", "Share of the year's plan", "percent"),
+            column("step", "Step"), column("source_label", "From", minWidth=220, flex=2),
+            column("target_label", "To", minWidth=220, flex=2),
+            column("planned_gbp", "Planned (£)", "gbp"), column("share", "Share of the year's plan", "percent"),
         ], caption=f"Planned BCF spend by source of funding, {level} and provider, {filters.describe(selection)}")
     grouped = " (grouped, because the plan has more than 10 scheme types)" if level == "scheme type group" else ""
     return chart_card(
@@ -381,21 +369,21 @@ def _years_cards(selection: filters.Selection, years: pd.DataFrame, period: str)
         return [no_data(message)]
     date = _data_date(period, years)
     planned_actual_table = data_grid(f"{PAGE}-planned-actual", years, [
-        _col("financial_year", "Financial year"), _col("planned_gbp", "Planned (£)", "gbp"),
-        _col("actual_gbp", "Actual (£)", "gbp"), _col("actual_to_planned", "Actual as % of plan", "percent"),
-        _col("hwbs_with_plan", "HWB areas with a plan", "count"),
-        _col("hwbs_with_return", "HWB areas with a year-end return", "count"),
+        column("financial_year", "Financial year"), column("planned_gbp", "Planned (£)", "gbp"),
+        column("actual_gbp", "Actual (£)", "gbp"), column("actual_to_planned", "Actual as % of plan", "percent"),
+        column("hwbs_with_plan", "HWB areas with a plan", "count"),
+        column("hwbs_with_return", "HWB areas with a year-end return", "count"),
     ], caption=f"Planned and actual BCF spend by year, {where}")
     per_head_table = data_grid(f"{PAGE}-per-head", years, [
-        _col("financial_year", "Financial year"), _col("residents", "Registered residents", "count"),
-        _col("planned_per_head_gbp", "Planned per resident (£)", "pence"),
-        _col("actual_per_head_gbp", "Actual per resident (£)", "pence"),
-        _col("residents_65_plus", "Registered residents aged 65+", "count"),
-        _col("planned_per_head_65_plus_gbp", "Planned per resident aged 65+ (£)", "pence"),
-        _col("actual_per_head_65_plus_gbp", "Actual per resident aged 65+ (£)", "pence"),
+        column("financial_year", "Financial year"), column("residents", "Registered residents", "count"),
+        column("planned_per_head_gbp", "Planned per resident (£)", "pence"),
+        column("actual_per_head_gbp", "Actual per resident (£)", "pence"),
+        column("residents_65_plus", "Registered residents aged 65+", "count"),
+        column("planned_per_head_65_plus_gbp", "Planned per resident aged 65+ (£)", "pence"),
+        column("actual_per_head_65_plus_gbp", "Actual per resident aged 65+ (£)", "pence"),
     ], caption=f"BCF spend per registered resident by year, {where}")
     share_table = data_grid(f"{PAGE}-social-care", years, [
-        _col("financial_year", "Financial year"), _col("share_social_care", "Planned for social care", "percent"),
+        column("financial_year", "Financial year"), column("share_social_care", "Planned for social care", "percent"),
     ], caption=f"Share of planned BCF spend on social care by year, {where}")
     missing = years.loc[years["hwbs_with_return"] == 0, "financial_year"].tolist()
     gap_words = ""
@@ -430,13 +418,13 @@ def _hwbs_card(params: dict, period: str) -> html.Section:
     figure, note = _hwb_comparison(hwbs, period)
     table_frame = hwbs.assign(selected=hwbs["is_selected"].map({True: "Yes", False: ""}))
     table = data_grid(f"{PAGE}-hwbs", table_frame, [
-        _col("per_head_rank", "Rank", "count"), _col("hwb_name", "HWB area", minWidth=160),
-        _col("selected", "In the selection"),
-        _col("planned_per_head_gbp", "Planned per resident (£)", "pence"),
-        _col("planned_per_head_65_plus_gbp", "Planned per resident aged 65+ (£)", "pence"),
-        _col("share_social_care", "Planned for social care", "percent"),
-        _col("planned_gbp", "Planned (£)", "gbp"), _col("residents", "Registered residents", "count"),
-        _col("actual_to_planned", "Actual as % of plan", "percent"),
+        column("per_head_rank", "Rank", "count"), column("hwb_name", "HWB area", minWidth=160),
+        column("selected", "In the selection"),
+        column("planned_per_head_gbp", "Planned per resident (£)", "pence"),
+        column("planned_per_head_65_plus_gbp", "Planned per resident aged 65+ (£)", "pence"),
+        column("share_social_care", "Planned for social care", "percent"),
+        column("planned_gbp", "Planned (£)", "gbp"), column("residents", "Registered residents", "count"),
+        column("actual_to_planned", "Actual as % of plan", "percent"),
     ], caption=f"BCF planned spend per registered resident, every HWB area, {period}")
     selected = hwbs.loc[hwbs["is_selected"], "hwb_name"].tolist()
     marked = (f"The selected HWB area{'s are' if len(selected) > 1 else ' is'} in blue and marked ◀ selected. "
@@ -454,12 +442,12 @@ def _scheme_types_section(selection: filters.Selection, params: dict, period: st
     if schemes.empty:
         return html.Section([heading, no_data(f"No scheme lines for {period} in the selection.")])
     grid = data_grid(f"{PAGE}-scheme-types", schemes, [
-        _col("scheme_type_group", "Scheme type group", minWidth=200, flex=2),
-        _col("scheme_type", "Scheme type", minWidth=240, flex=2, wrapText=True, autoHeight=True),
-        _col("scheme_lines", "Scheme lines", "count"), _col("planned_gbp", "Planned (£)", "gbp"),
-        _col("actual_gbp", "Actual (£)", "gbp"), _col("actual_to_planned", "Actual as % of plan", "percent"),
-        _col("planned_not_in_return_gbp", "Planned but not in the year-end return (£)", "gbp"),
-        _col("actual_not_in_plan_gbp", "Spent on lines not in the plan (£)", "gbp"),
+        column("scheme_type_group", "Scheme type group", minWidth=200, flex=2),
+        column("scheme_type", "Scheme type", minWidth=240, flex=2, wrap=True),
+        column("scheme_lines", "Scheme lines", "count"), column("planned_gbp", "Planned (£)", "gbp"),
+        column("actual_gbp", "Actual (£)", "gbp"), column("actual_to_planned", "Actual as % of plan", "percent"),
+        column("planned_not_in_return_gbp", "Planned but not in the year-end return (£)", "gbp"),
+        column("actual_not_in_plan_gbp", "Spent on lines not in the plan (£)", "gbp"),
     ], caption=f"BCF spend by scheme type, {filters.describe(selection)}", page_size=25)
     return html.Section([
         heading,

@@ -43,9 +43,6 @@ def _title(code: str | None = None, **_query) -> str:
 
 dash.register_page(__name__, path_template="/practice/<code>", title=_title, name="Practice profile")
 
-CELL = {"cellStyle": {"lineHeight": "1.45", "paddingTop": "7px", "paddingBottom": "7px", "wordBreak": "normal"}}
-WRAP = {"wrapText": True, "autoHeight": True}
-NUMBER_HEADER = {"wrapHeaderText": True, "autoHeaderHeight": True, "minWidth": 105}
 # The key outcome measures the profile draws, in this order (ids of etl/indicators/*.yml).
 KEY_MEASURES = ("emergency_admissions", "ae_attendances", "emergency_bed_days", "care_home_admissions")
 HOME_RULES = {"postcode": "the council of its postcode",
@@ -57,10 +54,6 @@ MAX_SUGGESTIONS = 5
 # The map is fitted to the LSOAs holding at least this share of the list (as on the Catchment page), so
 # a few patients far away do not shrink the practice's own area to a speck.
 FOCUS_SHARE = 0.005
-
-
-def col(field: str, header: str, kind: str = "text", **extra) -> dict:
-    return column(field, header, kind, **{**CELL, **extra})
 
 
 def layout(code: str | None = None, **query):
@@ -235,8 +228,8 @@ def _age_card(age: pd.DataFrame, period: str) -> html.Section | html.Div:
     fig.update_yaxes(categoryorder="array", categoryarray=list(age["band"]))
     size, over = int(age["list_size"].iloc[0]), int(age["patients_65_plus"].iloc[0])
     table = data_grid(f"{PREFIX}-age", age, [
-        col("band", "Age band (years)"), col("patients", "Patients", "count"),
-        col("share", "Share of the list", "percent"),
+        column("band", "Age band (years)"), column("patients", "Patients", "count"),
+        column("share", "Share of the list", "percent"),
     ], caption="Registered patients by age band", file_name="practice-age-profile")
     return chart_card(
         f"{PREFIX}-age-chart", title="Its patients by age", units="Registered patients in each 5-year age band",
@@ -270,8 +263,8 @@ def _split_card(split: pd.DataFrame, period: str) -> html.Section | html.Div:
     fig.update_yaxes(autorange="reversed")
     top = split.iloc[0]
     table = data_grid(f"{PREFIX}-council-split", split, [
-        col("label", "Lives in", minWidth=200), col("area_code", "Code"),
-        col("patients", "Patients", "count"), col("share", "Share of the list", "percent"),
+        column("label", "Lives in", minWidth=200), column("area_code", "Code"),
+        column("patients", "Patients", "count"), column("share", "Share of the list", "percent"),
     ], caption="Patients by the council they live in", file_name="practice-council-split")
     return chart_card(
         f"{PREFIX}-split-chart", title="Which councils its patients live in",
@@ -298,9 +291,9 @@ def _map_card(params: dict) -> html.Section | html.Div:
         hovertemplate=("%{customdata[0]} (%{customdata[2]}): %{z:,.0f} patients, "
                        "%{customdata[1]:.1%} of the list<extra></extra>"))
     table = data_grid(f"{PREFIX}-lsoas", patients, [
-        col("lsoa_code", "LSOA code"), col("lsoa_name", "LSOA", minWidth=160),
-        col("council_name", "Council"), col("patients", "Patients", "count"),
-        col("share", "Share of the list", "percent"),
+        column("lsoa_code", "LSOA code"), column("lsoa_name", "LSOA", minWidth=160),
+        column("council_name", "Council"), column("patients", "Patients", "count"),
+        column("share", "Share of the list", "percent"),
     ], caption="Patients by the small area (LSOA) they live in", file_name="practice-patients-by-lsoa")
     centred = (f" The map is centred on the {len(focus):,} areas with at least {FOCUS_SHARE:.1%} of its patients; "
                "drag or scroll to see the rest." if 0 < len(focus) < len(patients) else "")
@@ -337,7 +330,7 @@ def _joint_working_section(params: dict) -> html.Section:
     index_text = ("no index (a domain had nothing scored)" if pd.isna(last["joint_working_index"])
                   else f"an index of {last['joint_working_index']:.0f} out of 100")
     table = data_grid(f"{PREFIX}-jw-trend", trend, [
-        col("quarter_label", "Quarter"), *[col(field, name, "index", **NUMBER_HEADER) for field, name in DOMAINS],
+        column("quarter_label", "Quarter"), *[column(field, name, "index", minWidth=105) for field, name in DOMAINS],
     ], caption="Joint-working index and domain scores by quarter", file_name="practice-joint-working-trend")
     card = chart_card(
         f"{PREFIX}-jw-chart", title="Its joint-working index and domain scores over time",
@@ -351,9 +344,11 @@ def _joint_working_section(params: dict) -> html.Section:
                 dcc.Link("How each indicator is defined", href="/data-and-methods#data-and-methods-joint-working"),
                 "."]),
         data_grid(f"{PREFIX}-jw-latest", latest, [
-            col("indicator_id", "Code", minWidth=80), col("indicator_name", "Indicator", minWidth=220, **WRAP, flex=2),
-            col("domain", "Domain", minWidth=160, **WRAP), col("value_text", "Returned", minWidth=150, **WRAP),
-            col("score", "Score (0-100)", "index", **NUMBER_HEADER), col("notes", "Notes", **WRAP),
+            column("indicator_id", "Code", minWidth=80),
+            column("indicator_name", "Indicator", minWidth=220, wrap=True, flex=2),
+            column("domain", "Domain", minWidth=160, wrap=True),
+            column("value_text", "Returned", minWidth=150, wrap=True),
+            column("score", "Score (0-100)", "index", minWidth=105), column("notes", "Notes", wrap=True),
         ], caption=f"Joint-working indicators returned for {last['quarter_label']}",
             file_name="practice-joint-working-indicators"),
     ])
@@ -402,8 +397,9 @@ def _year_grid(trends: pd.DataFrame, period: str) -> html.Div:
     headers = {1: "This practice", 2: "Its PCN", 3: "Its home council", 4: "All practices in the ICB"}
     headers.update(year.drop_duplicates("series_order").set_index("series_order")["series"].to_dict())
     return data_grid(f"{PREFIX}-outcome-year", frame, [
-        col("measure_name", "Measure", minWidth=200, **WRAP, flex=2), col("unit", "Unit", minWidth=160, **WRAP),
-        *[col(f"series_{order}", str(headers[order]), "rate", **NUMBER_HEADER) for order in (1, 2, 3, 4)],
+        column("measure_name", "Measure", minWidth=200, wrap=True, flex=2),
+        column("unit", "Unit", minWidth=160, wrap=True),
+        *[column(f"series_{order}", str(headers[order]), "rate", minWidth=105) for order in (1, 2, 3, 4)],
     ], caption=f"Average monthly rate over {period}: the practice against its PCN, council and ICB",
         file_name="practice-outcomes-year")
 
@@ -429,7 +425,7 @@ def _outcome_card(measure: str, rows: pd.DataFrame, period: str):
     year = rows.groupby("series", sort=False)["year_rate"].first()
     fig = trend_figure(rows[["period_start", "series", "rate"]], y_title=unit, hover_unit=unit)
     table = data_grid(f"{PREFIX}-outcome-months", rows.assign(month=rows["period_start"].dt.strftime("%Y-%m")), [
-        col("month", "Month"), col("series", "Series", minWidth=200), col("rate", f"Rate ({unit})", "rate"),
+        column("month", "Month"), column("series", "Series", minWidth=200), column("rate", f"Rate ({unit})", "rate"),
     ], caption=f"{name}: monthly rates", file_name=f"practice-{measure}")
     description = None
     if pd.notna(year.get("This practice")):
@@ -471,12 +467,12 @@ def _bcf_section(params: dict) -> html.Section:
                                 f"(£{top['planned_per_head_gbp']:,.0f} per resident)."))
     parts += [
         data_grid(f"{PREFIX}-bcf", bcf, [
-            col("council_name", "Council", minWidth=140),
-            col("patients", "Its patients there", "count", **NUMBER_HEADER),
-            col("share", "Share of its list", "percent", **NUMBER_HEADER),
-            col("planned_gbp", "Planned", "gbp", **NUMBER_HEADER), col("actual_gbp", "Actual", "gbp", **NUMBER_HEADER),
-            col("planned_per_head_gbp", "Planned per head", "gbp", **NUMBER_HEADER),
-            col("share_social_care", "Share on social care", "percent", **NUMBER_HEADER),
+            column("council_name", "Council", minWidth=140),
+            column("patients", "Its patients there", "count", minWidth=105),
+            column("share", "Share of its list", "percent", minWidth=105),
+            column("planned_gbp", "Planned", "gbp", minWidth=105), column("actual_gbp", "Actual", "gbp", minWidth=105),
+            column("planned_per_head_gbp", "Planned per head", "gbp", minWidth=105),
+            column("share_social_care", "Share on social care", "percent", minWidth=105),
         ], caption=f"Better Care Fund {params['period']} of the councils its patients live in",
             file_name="practice-bcf"),
         html.P([html.Strong("Source: "), source_title("bcf_plan", "bcf_year_end"),

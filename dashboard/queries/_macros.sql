@@ -13,6 +13,17 @@ create or replace temp macro selected_practices(council, locality, sub_icb, pcn,
         and (pcn is null or practices.pcn_code = pcn)
         and (practice is null or practices.practice_code = practice);
 
+-- The selected practices open at some point in the quarter that starts on quarter_day: one closed
+-- before it or opened after it cannot have returned anything for it; one with no registered patients
+-- in any release is left out.
+create or replace temp macro open_practices(council, locality, sub_icb, pcn, practice, quarter_day) as table
+    select practices.practice_code
+    from selected_practices(council, locality, sub_icb, pcn, practice) as chosen
+    inner join dim_practice as practices using (practice_code)
+    where practices.last_registration_quarter is not null
+        and (practices.close_date is null or practices.close_date >= quarter_day)
+        and (practices.open_date is null or practices.open_date < quarter_day + interval 3 month);
+
 -- The social care councils in the selection: the chosen council, the council of the chosen
 -- locality, or else the home councils of the selected practices.
 create or replace temp macro selected_councils(council, locality, sub_icb, pcn, practice) as table

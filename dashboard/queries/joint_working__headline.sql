@@ -2,13 +2,8 @@
 -- returned, how many have an attached social worker, and the mean joint-working index of those with
 -- all four domains scored (a practice's index is empty otherwise). One row.
 with practices as (
-    -- practices open at some point in the quarter: a practice closed before it cannot return
-    select practices.practice_code
-    from selected_practices($council, $locality, $sub_icb, $pcn, $practice) as chosen
-    inner join dim_practice as practices using (practice_code)
-    where practices.last_registration_quarter is not null
-        and (practices.close_date is null or practices.close_date >= $quarter::date)
-        and (practices.open_date is null or practices.open_date < $quarter::date + interval 3 month)
+    -- the same practices as the league table's rows
+    select practice_code from open_practices($council, $locality, $sub_icb, $pcn, $practice, $quarter::date)
 ),
 
 returns as (

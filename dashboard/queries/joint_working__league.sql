@@ -4,11 +4,8 @@
 -- column names keep the response small at England scale (6,300 rows).
 with practices as (
     select practices.practice_code, practices.practice_name, practices.pcn_name
-    from selected_practices($council, $locality, $sub_icb, $pcn, $practice) as chosen
+    from open_practices($council, $locality, $sub_icb, $pcn, $practice, $quarter::date)
     inner join dim_practice as practices using (practice_code)
-    where practices.last_registration_quarter is not null
-        and (practices.close_date is null or practices.close_date >= $quarter::date)
-        and (practices.open_date is null or practices.open_date < $quarter::date + interval 3 month)
 ),
 
 returns as (

@@ -144,3 +144,14 @@ def test_practice_that_returned_without_an_index(page):
     assert "no practice had all four domains scored this quarter" in text
     assert "joint-working-index" not in figures(page_)
     assert [row["code"] for row in grids(page_)["joint-working-league"]] == ["A00002"]
+
+
+def test_mdt_in_the_indicator_definitions_is_a_defined_term(page):
+    from dashboard.components.terms import GLOSSARY
+    from tests.dashboard.helpers import walk
+
+    # JW02's name in its definition file is "MDT meetings with social care"
+    terms = [node for node in walk(page.layout()) if getattr(node, "className", None) == "term"]
+    mdt = [node for node in terms if node.children[0] == "MDT"]
+    assert mdt and GLOSSARY["MDT"] in str(mdt[0].children[1].children)
+    assert "JW02 MDT" in " ".join(text_of(page.layout()).split())

@@ -1,0 +1,36 @@
+"""The shared grid columns: wrapping, the pence format and practice links."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from dashboard.components.tables import column, data_grid, practice_link_column
+from tests.dashboard.helpers import walk
+
+
+def test_wrap_lets_long_text_run_onto_more_lines():
+    assert column("name", "Name", wrap=True)["wrapText"] is True
+    assert column("name", "Name", wrap=True)["autoHeight"] is True
+    assert "wrapText" not in column("name", "Name")
+
+
+def test_pence_are_right_aligned_pounds_with_two_decimals():
+    pence = column("per_head", "Per head (£)", "pence")
+    assert pence["type"] == "numericColumn"
+    assert "'£' + d3.format(',.2f')" in pence["valueFormatter"]["function"]
+
+
+def test_every_grid_wraps_its_headers():
+    grid = next(node for node in walk(data_grid("t", pd.DataFrame({"a": [1]}), [column("a", "A")], caption="T"))
+                if getattr(node, "_type", None) == "AgGrid")
+    assert grid.defaultColDef["wrapHeaderText"] and grid.defaultColDef["autoHeaderHeight"]
+
+
+def test_practice_link_goes_to_the_profile_with_the_query_and_exports_the_code():
+    link = practice_link_column("practice_code", "Code", "?period=2024-25")
+    assert link["headerName"] == "Code" and link["cellRenderer"] == "markdown"
+    assert link["valueGetter"]["function"] == (
+        "'[' + params.data.practice_code + '](/practice/' + params.data.practice_code + '?period=2024-25)'")
+    assert link["valueFormatter"]["function"] == "params.data.practice_code"  # the CSV keeps the plain code
+    # a quote in the query cannot end the JavaScript string early
+    assert "?x=\\'" in practice_link_column(query="?x='")["valueGetter"]["function"]
