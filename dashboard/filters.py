@@ -10,13 +10,14 @@ Queries take the selection as $named parameters through `Selection.params()`; a 
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import asdict, dataclass, fields, replace
 from urllib.parse import parse_qsl, urlencode
 
 import pandas as pd
 
-from dashboard.db import reference_query
+from dashboard.db import reference_query, warehouse_version
 
 FILTER_KEYS = ("period", "council", "locality", "sub_icb", "pcn", "practice")
 LABELS = {
@@ -107,13 +108,7 @@ def parse(query: dict[str, object]) -> tuple[Selection, list[str]]:
     opts = options()
     notes: list[str] = []
     values: dict[str, str | None] = {}
-    known = {
-        "council": dict(zip(opts.councils["council_code"], opts.councils["council_name"])),
-        "locality": dict(zip(opts.localities["locality_code"], opts.localities["locality_name"])),
-        "sub_icb": dict(zip(opts.sub_icbs["sub_icb_code"], opts.sub_icbs["sub_icb_name"])),
-        "pcn": dict(zip(opts.pcns["pcn_code"], opts.pcns["pcn_name"])),
-        "practice": dict(zip(opts.practices["practice_code"], opts.practices["practice_name"])),
-    }
+    known = _known_codes(warehouse_version())
     for key in FILTER_KEYS:
         raw = query.get(key)
         if raw is None or (isinstance(raw, str) and not raw.strip()):
@@ -140,6 +135,19 @@ def parse(query: dict[str, object]) -> tuple[Selection, list[str]]:
     if not selection.is_empty and matching_practices(selection, opts).empty and not _council_only(selection):
         notes.append("No practice matches every filter chosen: clear one of them to see data.")
     return selection, notes
+
+
+@functools.lru_cache(maxsize=4)
+def _known_codes(_version: int) -> dict[str, frozenset]:
+    """Every code each filter accepts, built once per warehouse file (England has 6,300 practices)."""
+    opts = options()
+    return {
+        "council": frozenset(opts.councils["council_code"]),
+        "locality": frozenset(opts.localities["locality_code"]),
+        "sub_icb": frozenset(opts.sub_icbs["sub_icb_code"]),
+        "pcn": frozenset(opts.pcns["pcn_code"]),
+        "practice": frozenset(opts.practices["practice_code"]),
+    }
 
 
 def _council_only(selection: Selection) -> bool:

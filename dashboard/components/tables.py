@@ -7,6 +7,7 @@ sorted rows, so the server does no work.
 
 from __future__ import annotations
 
+import json
 import re
 
 import dash_ag_grid as dag
@@ -73,7 +74,9 @@ def data_grid(grid_id: str, frame: pd.DataFrame, columns: list[dict], *, caption
     The caption labels the grid for screen readers and names the exported file.
     """
     fields = [definition["field"] for definition in columns]
-    rows = frame[fields].astype(object).where(frame[fields].notna(), None).to_dict("records")
+    # pandas' JSON writer turns NaN/NaT into null and dates into ISO text, and is far faster than
+    # converting cell by cell in Python (it matters for the 6,000-row grids at England scale)
+    rows = json.loads(frame[fields].to_json(orient="records", date_format="iso", date_unit="s"))
     paginate = len(rows) > page_size
     grid = dag.AgGrid(
         id={"type": "data-grid", "grid": grid_id},

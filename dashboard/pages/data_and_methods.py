@@ -16,7 +16,7 @@ from dash import Input, Output, clientside_callback, html
 from dashboard.components.cards import no_data
 from dashboard.components.tables import column, data_grid
 from dashboard.components.terms import term
-from dashboard.db import run_query
+from dashboard.db import reference_query
 
 dash.register_page(__name__, path="/data-and-methods", title="Data and methods - jointcare", name="Data and methods")
 
@@ -76,7 +76,7 @@ clientside_callback(
 
 
 def _build_note() -> html.P:
-    build = run_query("home__build")
+    build = reference_query("home__build")
     if build.empty:
         return html.P("The warehouse does not record when it was built.")
     row = build.iloc[0]
@@ -102,8 +102,8 @@ def _covers(row) -> str:
 
 
 def _sources_section() -> html.Section:
-    sources = run_query("data_and_methods__sources")
-    files = run_query("data_and_methods__files")
+    sources = reference_query("data_and_methods__sources")
+    files = reference_query("data_and_methods__files")
     sources["covers"] = [_covers(row) for row in sources.itertuples()]
     sources["loaded"] = ["Yes" if n else "No" for n in sources["files"]]
     loaded = int((sources["files"] > 0).sum())
@@ -174,7 +174,7 @@ def _source_detail(row, files: pd.DataFrame) -> html.Section:
 # --- rejected rows -------------------------------------------------------------------------------------
 
 def _rejected_section() -> html.Section:
-    summary = run_query("data_and_methods__rejected_summary")
+    summary = reference_query("data_and_methods__rejected_summary")
     heading = html.H2(SECTIONS[1][1], id=f"{PREFIX}-rejected")
     explain = html.P("A row is rejected when a value cannot be used as published: a count that is not a "
                      "whole number, a practice code no list knows, a line with the wrong number of fields. "
@@ -184,7 +184,7 @@ def _rejected_section() -> html.Section:
         return html.Section([heading, explain, html.P(
             "No rows were rejected: every row of every file loaded was used.",
             id=f"{PREFIX}-none-rejected", className="alert alert-success", role="status")])
-    rows = run_query("data_and_methods__rejected_rows")
+    rows = reference_query("data_and_methods__rejected_rows")
     total = int(summary["rows_rejected"].sum())
     shown = (f"All {total:,} are listed below." if len(rows) >= total
              else f"The first {len(rows):,} of {total:,} are listed below, by file and line.")
@@ -255,7 +255,7 @@ def _indicator(row) -> html.Section:
 
 
 def _indicator_sections() -> list[html.Section]:
-    indicators = run_query("data_and_methods__indicators")
+    indicators = reference_query("data_and_methods__indicators")
     joint = indicators[indicators["kind"] == "joint_working"]
     outcomes = indicators[indicators["kind"] != "joint_working"]
     joint_intro = html.P([
@@ -277,8 +277,8 @@ def _indicator_sections() -> list[html.Section]:
 # --- methods and tables --------------------------------------------------------------------------------
 
 def _methods_section() -> html.Section:
-    method = run_query("data_and_methods__method")
-    tables = run_query("home__tables")
+    method = reference_query("data_and_methods__method")
+    tables = reference_query("home__tables")
     method["name"] = method["name"].str.replace("_", " ").str.capitalize()
     method["method_group"] = method["method_group"].str.replace("_", " ").str.capitalize()
     return html.Section([
