@@ -53,7 +53,9 @@ NAV = (
     ("Data and methods", "/data-and-methods"),
 )
 # Native <select>s: fully keyboard- and screen-reader-accessible (Dash 4's dcc.Dropdown leaves a focusable
-# aria-hidden input, which axe reports as serious). The first option, value "", means "no filter".
+# aria-hidden input, which axe reports as serious). The first option, value ANY, means "no filter"
+# (not "": dbc.Select keeps a hidden blank placeholder option of its own with that value).
+ANY = "any"
 FILTER_PLACEHOLDERS = {
     "period": "Latest whole year",
     "council": "All councils",
@@ -76,7 +78,7 @@ def _filter_bar() -> html.Section:
         control_id = f"filter-{key}"
         controls.append(html.Div([
             html.Label(filters.LABELS[key], htmlFor=control_id, id=f"{control_id}-label", className="form-label"),
-            dbc.Select(id=control_id, options=[{"label": FILTER_PLACEHOLDERS[key], "value": ""}], value="",
+            dbc.Select(id=control_id, options=[{"label": FILTER_PLACEHOLDERS[key], "value": ANY}], value=ANY,
                        className="filter-select", size="sm"),
         ], className="filter"))
     return html.Section([
@@ -157,17 +159,19 @@ def filter_state(search: str | None, values: dict, trigger: str | None) -> tuple
     elif trigger is None or trigger == "url":
         selection, notes = filters.parse(query)
     else:
-        selection, notes = filters.parse({key: value for key, value in values.items() if value})
+        selection, notes = filters.parse({key: value for key, value in values.items() if value and value != ANY})
         # A new council or sub-ICB clears a locality, PCN or practice that is not inside it.
         selection = _drop_outside(selection, trigger)
     new_search = selection.query_string(**extra)
     options = filters.cascade(selection)
-    search_output = no_update if new_search == (search or "") else new_search
+    # Rewrite the address only when its meaning changes (not for the order of its keys): each rewrite
+    # renders the page again.
+    search_output = no_update if filters.parse_search(new_search) == query else new_search
     notes_output = [html.P(note, className="filter-note") for note in notes]
     hrefs = [path + selection.query_string() for _, path in NAV]
-    everything = {key: [{"label": FILTER_PLACEHOLDERS[key], "value": ""}] for key in filters.FILTER_KEYS}
+    everything = {key: [{"label": FILTER_PLACEHOLDERS[key], "value": ANY}] for key in filters.FILTER_KEYS}
     everything["period"][0]["label"] += f" ({filters.default_period()})"
-    return (search_output, *[getattr(selection, key) or "" for key in filters.FILTER_KEYS],
+    return (search_output, *[getattr(selection, key) or ANY for key in filters.FILTER_KEYS],
             *[everything[key] + options[key] for key in filters.FILTER_KEYS], notes_output, *hrefs)
 
 

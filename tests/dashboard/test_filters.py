@@ -58,7 +58,7 @@ def test_the_filter_bar_follows_a_pasted_url_and_rewrites_bad_values(dashboard_d
     output = filter_state("?council=E06000901&practice=nope&measure=ae_attendances", dict.fromkeys(keys), "url")
     search, values, notes, hrefs = output[0], output[1:7], output[13], output[14:]
     assert search == "?council=E06000901&measure=ae_attendances"  # the bad practice is dropped from the URL
-    assert dict(zip(keys, values)) == {**dict.fromkeys(keys, ""), "council": "E06000901"}
+    assert dict(zip(keys, values)) == {**dict.fromkeys(keys, "any"), "council": "E06000901"}
     assert "No practice has the code 'nope'" in notes[0].children
     assert dict(zip((path for _, path in NAV), hrefs))["/outcomes"] == "/outcomes?council=E06000901"
 
@@ -70,4 +70,4 @@ def test_choosing_a_council_clears_a_practice_outside_it(dashboard_db):
     output = filter_state("?practice=A00001", values, "filter-council")
     assert output[0] == "?council=E10000901"
     practice_options = output[12]
-    assert [option["value"] for option in practice_options] == ["", "A00002"]  # "" = all practices
+    assert [option["value"] for option in practice_options] == ["any", "A00002"]  # "any": all practices
