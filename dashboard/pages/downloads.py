@@ -35,7 +35,7 @@ PAGE_TABLES = (
     ("Joint working", "/joint-working", "the joint-working indicators and index by practice (league tables), "
      "domain scores and how they changed quarter by quarter."),
     ("Outcomes", "/outcomes", "each outcome measure by practice and council, month by month and over the year, "
-     "with the figures behind the control charts and funnel plots."),
+     "against the PCN, council and ICB."),
     ("Practice profiles", None, "everything about one practice: its age profile, where its patients live, "
      "its joint working over time, its outcomes against its PCN, council and ICB, and the Better Care Fund of "
      "its councils. Its address is /practice/ followed by the practice code."),
