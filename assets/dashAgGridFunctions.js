@@ -17,3 +17,11 @@ dagfuncs.neutraliseFormulas = function (params) {
     }
     return value;
 };
+
+// A practice as a markdown link to its profile; the label is escaped so a name with brackets or
+// asterisks cannot break the link (tables.practice_link_column).
+dagfuncs.practiceLink = function (params, codeField, labelField, query) {
+    var code = String(params.data[codeField]);
+    var label = String(params.data[labelField]).replace(/[\[\]()*_`\\]/g, "\\$&");
+    return "[" + label + "](/practice/" + encodeURIComponent(code) + query + ")";
+};

@@ -46,20 +46,23 @@ def column(field: str, header: str, kind: str = "text", *, wrap: bool = False, *
     return definition
 
 
-def practice_link_column(field: str = "code", header: str = "Practice code", query: str = "") -> dict:
-    """Practice codes as links to their profiles (/practice/<code><query>).
+def practice_link_column(field: str = "code", header: str = "Practice code", query: str = "",
+                         label_field: str | None = None, **extra) -> dict:
+    """Practices as links to their profiles (/practice/<code><query>), labelled by their code or by
+    label_field (e.g. the practice's name).
 
-    The link is built in the browser from the row's code, so rowData keeps the plain code, and the
-    CSV export writes the plain code too (AG Grid exports the valueFormatter's text).
+    The link is built in the browser (practiceLink in assets/dashAgGridFunctions.js), so rowData keeps
+    plain values; the CSV export and the column's text filter use the plain label, not the markdown.
     """
-    suffix = query.replace("\\", "\\\\").replace("'", "\\'")  # inside a JS string literal
-    definition = column(field, header)
+    label = label_field or field
+    definition = column(label, header, **extra)
     definition.update(
         cellRenderer="markdown",
-        valueGetter={"function": f"'[' + params.data.{field} + '](/practice/' + params.data.{field} + '{suffix})'"},
-        valueFormatter={"function": f"params.data.{field}"},
-        minWidth=120,
+        valueGetter={"function": f"practiceLink(params, {json.dumps(field)}, {json.dumps(label)}, {json.dumps(query)})"},
+        valueFormatter={"function": f"params.data[{json.dumps(label)}]"},
+        filterValueGetter={"function": f"params.data[{json.dumps(label)}]"},
     )
+    definition.setdefault("minWidth", 120)
     return definition
 
 

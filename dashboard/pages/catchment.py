@@ -21,7 +21,7 @@ from dash import html
 from dashboard import filters
 from dashboard.components import figures, maps, sources
 from dashboard.components.cards import chart_card, headline, no_data
-from dashboard.components.tables import column, data_grid
+from dashboard.components.tables import column, data_grid, practice_link_column
 from dashboard.components.terms import term
 from dashboard.db import reference_query, run_query
 
@@ -358,12 +358,9 @@ def _boundary_section(ctx: _Context) -> html.Section:
     if frame.empty:
         parts.append(no_data(f"None of the selected practices is a boundary practice in {ctx.month}."))
         return html.Section(parts, **{"aria-label": "Boundary practices"})
-    link_query = ctx.selection.query_string()
-    frame = frame.assign(practice_link=[f"[{_markdown_text(name)}](/practice/{code}{link_query})"
-                                        for name, code in zip(frame["practice_name"], frame["practice_code"])])
     grid = data_grid("catchment-boundary", frame, [
-        column("practice_link", "Practice (opens its profile)", cellRenderer="markdown", minWidth=240, flex=2,
-               wrap=True),
+        practice_link_column("practice_code", "Practice (opens its profile)", ctx.selection.query_string(),
+                             label_field="practice_name", minWidth=240, flex=2, wrap=True),
         column("practice_code", "Code", minWidth=95),
         column("pcn_name", "PCN", minWidth=150, wrap=True),
         column("home_council_name", "Home council", minWidth=120),
@@ -379,11 +376,6 @@ def _boundary_section(ctx: _Context) -> html.Section:
                 f". Data to {ctx.month}."], className="chart-source"),
     ], className="chart-card"))
     return html.Section(parts, **{"aria-label": "Boundary practices"})
-
-
-def _markdown_text(text: str) -> str:
-    """Text safe inside a markdown link label (a name with brackets would break the link)."""
-    return "".join("\\" + char if char in "[]()*_`\\" else char for char in str(text))
 
 
 # ---- coterminosity ------------------------------------------------------------------------------------

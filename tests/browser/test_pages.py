@@ -141,3 +141,21 @@ def test_a_table_exports_its_visible_rows_as_csv(page, demo_server, console_mess
     first_row = path.read_text(encoding="utf-8-sig").splitlines()[1]
     assert first_row.startswith('"\'=HYPERLINK(""http://x"",""y"")","\'-2","-1.5"')
     assert [str(message) for message in console_messages] == []
+
+
+def test_practice_names_and_codes_link_to_profiles(page, demo_server, console_messages):
+    page.goto(demo_server.url + "/joint-working?period=2023-24")
+    settle(page)
+    page.get_by_text("Show the data as a table").first.wait_for()
+    link = page.locator(".data-grid a[href^='/practice/']").first
+    link.wait_for()
+    code = link.inner_text()
+    assert link.get_attribute("href") == f"/practice/{code}?period=2023-24"
+    page.goto(demo_server.url + "/catchment")
+    settle(page)
+    boundary = page.locator(".data-grid a[href^='/practice/']").first
+    boundary.wait_for()
+    name = boundary.inner_text()
+    boundary.click()
+    page.get_by_role("heading", level=1, name=name).wait_for()
+    assert [str(message) for message in console_messages] == []

@@ -17,7 +17,7 @@ import plotly
 import pytest
 import shapely
 
-from tests.dashboard.helpers import figures, grids, text_of, values, walk
+from tests.dashboard.helpers import by_id, figures, grids, text_of, values, walk
 
 UNITOWN, COUNTYSHIRE = "E06000901", "E10000901"
 
@@ -131,7 +131,11 @@ def test_boundary_practice_table(dashboard_db):
     assert a00003["home_council_name"] == "Unitown" and a00003["largest_other_council_name"] == "Countyshire"
     assert a00001["share_other_council"] == pytest.approx(1 / 3) and a00001["councils_served"] == 2
     assert a00001["largest_other_council_share"] == pytest.approx(30 / 110)
-    assert a00001["practice_link"] == "[UNITOWN SURGERY](/practice/A00001?period=2022-23)"
+    assert a00001["practice_name"] == "UNITOWN SURGERY"
+    # the name links to the profile, keeping the filters (the link is built in the browser)
+    link = by_id(tree, {"type": "data-grid", "grid": "catchment-boundary"}).columnDefs[0]
+    assert link["field"] == "practice_name" and link["cellRenderer"] == "markdown"
+    assert link["valueGetter"]["function"] == 'practiceLink(params, "practice_code", "practice_name", "?period=2022-23")'
 
 
 def test_coterminosity_of_pcns_and_the_sub_icb(dashboard_db):

@@ -58,8 +58,8 @@ def test_practice_codes_link_to_profiles_and_export_plain(page):
                 if getattr(node, "id", None) == {"type": "data-grid", "grid": "joint-working-league"})
     code = grid.columnDefs[0]
     assert code["field"] == "code" and code["cellRenderer"] == "markdown"
-    assert "/practice/' + params.data.code + '?period=2024-25)" in code["valueGetter"]["function"]
-    assert code["valueFormatter"]["function"] == "params.data.code"  # the CSV keeps the code
+    assert code["valueGetter"]["function"] == 'practiceLink(params, "code", "code", "?period=2024-25")'
+    assert code["valueFormatter"]["function"] == 'params.data["code"]'  # the CSV keeps the code
 
 
 def test_index_chart_plots_practices_with_an_index_only(page):
