@@ -9,6 +9,8 @@ Nothing here depends on the filters: sources, rejections and definitions are the
 
 from __future__ import annotations
 
+import functools
+
 import dash
 import pandas as pd
 from dash import Input, Output, clientside_callback, html
@@ -16,7 +18,7 @@ from dash import Input, Output, clientside_callback, html
 from dashboard.components.cards import no_data
 from dashboard.components.tables import column, data_grid
 from dashboard.components.terms import term
-from dashboard.db import reference_query
+from dashboard.db import reference_query, warehouse_version
 
 dash.register_page(__name__, path="/data-and-methods", title="Data and methods - jointcare", name="Data and methods")
 
@@ -43,6 +45,12 @@ SECTIONS = (
 
 
 def layout(**_query):
+    # The page depends on the warehouse alone, never on the filters: drawn once per warehouse file.
+    return _page(warehouse_version())
+
+
+@functools.lru_cache(maxsize=2)
+def _page(_version: int) -> html.Div:
     return html.Div([
         html.H1("Data and methods"),
         html.P("Where every number in this dashboard comes from, how complete each source is, which rows "
