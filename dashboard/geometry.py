@@ -64,6 +64,28 @@ def simplify_geojson(geometry_geojson: str, tolerance: float = LEVELS[0]) -> str
     return shapely.to_geojson(rounded)
 
 
+def simplify_many(texts: list[str], tolerance: float) -> list[str | None]:
+    """`simplify_geojson` for many boundaries at once: shapely's array functions run in C, about 3x
+    faster than a loop (a council's first map is the dashboard's slowest request). Anything unusual
+    (unreadable, invalid, not a polygon, collapsed by the rounding) takes the one-at-a-time path."""
+    geometries = shapely.from_geojson(np.array(texts, dtype=object), on_invalid="ignore")
+    kinds = shapely.get_type_id(geometries)  # 3 Polygon, 6 MultiPolygon, -1 missing
+    plain = np.isin(kinds, (3, 6)) & shapely.is_valid(geometries)
+    results: list[str | None] = [None] * len(texts)
+    if plain.any():
+        snapped = shapely.set_precision(
+            shapely.simplify(geometries[plain], tolerance, preserve_topology=True), 10.0 ** -DECIMALS)
+        kept = np.isin(shapely.get_type_id(snapped), (3, 6)) & ~shapely.is_empty(snapped)
+        rounded = shapely.transform(snapped[kept], lambda coords: np.round(coords, DECIMALS))
+        indexes = np.flatnonzero(plain)
+        for index, text in zip(indexes[kept], shapely.to_geojson(rounded)):
+            results[index] = text
+        plain[indexes[~kept]] = False
+    for index in np.flatnonzero(~plain):
+        results[index] = simplify_geojson(texts[index], tolerance)
+    return results
+
+
 def _state() -> dict:
     """The cache of the current warehouse, emptied when a rebuild has swapped the file."""
     version = db.warehouse_version()
@@ -104,8 +126,7 @@ def lsoa_geometry(codes: Iterable[str], tolerance: float | None = None) -> dict[
         missing = [code for code in wanted if code not in cache]
     if missing:
         frame = db.run_query("catchment__lsoa_geometry", codes=tuple(missing))
-        loaded = {code: simplify_geojson(text, level)
-                  for code, text in zip(frame["lsoa_code"], frame["geometry_geojson"])}
+        loaded = dict(zip(frame["lsoa_code"], simplify_many(list(frame["geometry_geojson"]), level)))
         with _lock:
             for code in missing:
                 cache[code] = loaded.get(code)  # None: no boundary, remembered so it is not asked again
