@@ -52,9 +52,12 @@ def simplify_geojson(geometry_geojson: str, tolerance: float = LEVELS[0]) -> str
     if not geometry.is_valid:
         geometry = shapely.make_valid(geometry)
     simplified = shapely.simplify(geometry, tolerance, preserve_topology=True)
-    # Snapping to the rounding grid keeps the polygon valid (set_precision repairs what plain
-    # rounding would break); a sliver smaller than the grid keeps its unsimplified shape instead.
-    snapped = shapely.set_precision(simplified, 10.0 ** -DECIMALS)
+    # Snap to the rounding grid point by point (fast, and almost always still valid); where that
+    # breaks the polygon, snap with repair instead; a sliver smaller than the grid keeps its
+    # unsimplified shape.
+    snapped = shapely.set_precision(simplified, 10.0 ** -DECIMALS, mode="pointwise")
+    if snapped.is_empty or not snapped.is_valid or snapped.geom_type not in ("Polygon", "MultiPolygon"):
+        snapped = shapely.set_precision(simplified, 10.0 ** -DECIMALS)
     if snapped.is_empty or snapped.geom_type not in ("Polygon", "MultiPolygon"):
         snapped = shapely.set_precision(geometry, 10.0 ** -DECIMALS)
         if snapped.is_empty:
@@ -65,17 +68,21 @@ def simplify_geojson(geometry_geojson: str, tolerance: float = LEVELS[0]) -> str
 
 
 def simplify_many(texts: list[str], tolerance: float) -> list[str | None]:
-    """`simplify_geojson` for many boundaries at once: shapely's array functions run in C, about 3x
-    faster than a loop (a council's first map is the dashboard's slowest request). Anything unusual
-    (unreadable, invalid, not a polygon, collapsed by the rounding) takes the one-at-a-time path."""
+    """`simplify_geojson` for many boundaries at once: shapely's array functions run in C, several
+    times faster than a loop (a council's first map is the dashboard's slowest request). Anything
+    unusual (unreadable, invalid, not a polygon, broken or collapsed by the rounding) takes the
+    one-at-a-time path, so every boundary returned is a valid polygon on the same 1 m grid."""
     geometries = shapely.from_geojson(np.array(texts, dtype=object), on_invalid="ignore")
     kinds = shapely.get_type_id(geometries)  # 3 Polygon, 6 MultiPolygon, -1 missing
     plain = np.isin(kinds, (3, 6)) & shapely.is_valid(geometries)
     results: list[str | None] = [None] * len(texts)
     if plain.any():
+        # Pointwise snapping is ten times faster than the repairing kind and leaves almost every
+        # boundary valid; the few it would break take the repairing path below.
         snapped = shapely.set_precision(
-            shapely.simplify(geometries[plain], tolerance, preserve_topology=True), 10.0 ** -DECIMALS)
-        kept = np.isin(shapely.get_type_id(snapped), (3, 6)) & ~shapely.is_empty(snapped)
+            shapely.simplify(geometries[plain], tolerance, preserve_topology=True), 10.0 ** -DECIMALS,
+            mode="pointwise")
+        kept = np.isin(shapely.get_type_id(snapped), (3, 6)) & ~shapely.is_empty(snapped) & shapely.is_valid(snapped)
         rounded = shapely.transform(snapped[kept], lambda coords: np.round(coords, DECIMALS))
         indexes = np.flatnonzero(plain)
         for index, text in zip(indexes[kept], shapely.to_geojson(rounded)):
