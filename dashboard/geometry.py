@@ -153,4 +153,14 @@ def feature_collection(codes: Iterable[str], max_bytes: int = MAX_BYTES) -> dict
             break
     features = ",".join(f'{{"type":"Feature","id":{json.dumps(code)},"properties":{{}},"geometry":{text}}}'
                         for code, text in geometries.items())
-    return json.loads(f'{{"type":"FeatureCollection","features":[{features}]}}')
+    collection = json.loads(f'{{"type":"FeatureCollection","features":[{features}]}}')
+    # Each ring as a numpy array: Dash serialises a layout by walking every Python list in it, which
+    # took ~200 ms for a sub-ICB's boundaries; numpy arrays pass through untouched to orjson, which
+    # writes them as the same nested lists.
+    for feature in collection["features"]:
+        geometry = feature["geometry"]
+        if geometry["type"] == "Polygon":
+            geometry["coordinates"] = [np.asarray(ring) for ring in geometry["coordinates"]]
+        else:
+            geometry["coordinates"] = [[np.asarray(ring) for ring in polygon] for polygon in geometry["coordinates"]]
+    return collection

@@ -26,7 +26,7 @@ from urllib.parse import quote
 
 import pandas as pd
 import plotly.graph_objects as go
-import shapely
+import numpy as np
 from dash import dcc
 from dash.development.base_component import Component
 
@@ -96,14 +96,22 @@ def lsoa_choropleth(frame: pd.DataFrame, *, colour_title: str, hovertemplate: st
     return fig
 
 
+def _rings(geometry: dict) -> list:
+    """Every ring of a GeoJSON Polygon or MultiPolygon (lists or numpy arrays of [lon, lat])."""
+    if geometry["type"] == "Polygon":
+        return list(geometry["coordinates"])
+    return [ring for polygon in geometry["coordinates"] for ring in polygon]
+
+
 def _view(collection: dict, focus: Iterable[str] | None) -> dict:
     """Fit to every drawn LSOA, or to the bounding box of the focus LSOAs (with a margin)."""
     focus = set(focus) if focus is not None else set()
-    shapes = [shapely.from_geojson(json.dumps(feature["geometry"]))
-              for feature in collection["features"] if feature["id"] in focus]
-    if not shapes:
+    rings = [np.asarray(ring, dtype=float) for feature in collection["features"] if feature["id"] in focus
+             for ring in _rings(feature["geometry"])]
+    if not rings:
         return {"fitbounds": "locations"}
-    west, south, east, north = shapely.total_bounds(shapes)
+    points = np.vstack(rings)
+    (west, south), (east, north) = points.min(axis=0), points.max(axis=0)
     pad = max(east - west, north - south, 0.005) * 0.08
     return {"fitbounds": False, "lonaxis_range": [west - pad, east + pad], "lataxis_range": [south - pad, north + pad]}
 
