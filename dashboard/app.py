@@ -18,11 +18,12 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, ctx, dcc, html, no_update
 
-from dashboard import errors, filters
+from dashboard import errors, filters, serialise
 from dashboard.db import run_query, warehouse_path
 from etl import settings
 
 ROOT = Path(__file__).resolve().parent.parent
+serialise.install()
 
 app = dash.Dash(
     __name__,
