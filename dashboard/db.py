@@ -10,6 +10,7 @@ the same few selections; a swapped warehouse starts a fresh cache.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import threading
@@ -52,11 +53,14 @@ def _connection() -> tuple[duckdb.DuckDBPyConnection, int]:
     return _state["con"], inode
 
 
-def _sql(name: str) -> str:
+@functools.lru_cache(maxsize=None)
+def _sql(name: str) -> tuple[str, frozenset[str]]:
+    """The query's text and the $parameters it uses: read once per worker (the files ship with the code)."""
     path = QUERIES / f"{name}.sql"
     if not path.is_file():
         raise UnknownQuery(f"dashboard/queries/{name}.sql does not exist")
-    return path.read_text()
+    sql = path.read_text()
+    return sql, frozenset(re.findall(r"\$([a-z_][a-z0-9_]*)", sql))
 
 
 def run_query(name: str, **params) -> pd.DataFrame:
@@ -66,8 +70,7 @@ def run_query(name: str, **params) -> pd.DataFrame:
     (`run_query(name, **selection.params())`); a parameter the file uses but the caller did not
     pass is an error naming the file.
     """
-    sql = _sql(name)
-    used = set(re.findall(r"\$([a-z_][a-z0-9_]*)", sql))
+    sql, used = _sql(name)
     missing = used - params.keys()
     if missing:
         raise TypeError(f"dashboard/queries/{name}.sql needs ${', $'.join(sorted(missing))}")
@@ -79,8 +82,11 @@ def run_query(name: str, **params) -> pd.DataFrame:
             _cache.move_to_end(key)
             return _cache[key].copy()
         frame = con.execute(sql, params).df() if params else con.execute(sql).df()
+        keep = settings.get_int("JOINTCARE_QUERY_CACHE")
+        if not keep:
+            return frame  # nothing kept, so nothing to protect with a copy
         _cache[key] = frame
-        while len(_cache) > settings.get_int("JOINTCARE_QUERY_CACHE"):
+        while len(_cache) > keep:
             _cache.popitem(last=False)
         return frame.copy()
 
@@ -88,7 +94,7 @@ def run_query(name: str, **params) -> pd.DataFrame:
 def reference_query(name: str) -> pd.DataFrame:
     """A query without parameters whose answer only changes with the warehouse (filter options, the
     list of sources): kept for the life of the warehouse file whatever JOINTCARE_QUERY_CACHE says."""
-    sql = _sql(name)
+    sql, _ = _sql(name)
     with _lock:
         con, inode = _connection()
         if name not in _reference:

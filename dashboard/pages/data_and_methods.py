@@ -18,6 +18,7 @@ from dash import Input, Output, clientside_callback, html
 from dashboard.components.cards import no_data
 from dashboard.components.tables import column, data_grid
 from dashboard.components.terms import term
+from dashboard.components.words import plural
 from dashboard.db import reference_query, warehouse_version
 
 dash.register_page(__name__, path="/data-and-methods", title="Data and methods - jointcare", name="Data and methods")
@@ -141,9 +142,6 @@ def _field(label: str, value, missing: str = "None") -> list:
     return [html.Dt(label, className="col-sm-3"), html.Dd(shown or missing, className="col-sm-9")]
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count:,} {word}{'' if count == 1 else 's'}"
-
 
 def _source_detail(row, files: pd.DataFrame) -> html.Section:
     heading_id = f"source-{row.source}-title"
@@ -161,8 +159,8 @@ def _source_detail(row, files: pd.DataFrame) -> html.Section:
                        f"file to the raw folder and rebuild to use it.")
     else:
         body = html.Details([
-            html.Summary(f"The {_plural(len(files), 'file')} loaded: "
-                         f"{_plural(int(files['rows_loaded'].sum()), 'row')} loaded, "
+            html.Summary(f"The {plural(len(files), 'file')} loaded: "
+                         f"{plural(int(files['rows_loaded'].sum()), 'row')} loaded, "
                          f"{int(files['rows_rejected'].sum()):,} rejected"),
             data_grid(f"{PREFIX}-files-{row.source}", files, [
                 column("file", "File", minWidth=280, wrap=True, flex=3),

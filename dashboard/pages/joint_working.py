@@ -26,6 +26,7 @@ from dashboard.components.cards import chart_card, headline, no_data
 from dashboard.components.figures import line_series, series_style, styled
 from dashboard.components.tables import column, data_grid, practice_link_column
 from dashboard.components.terms import term
+from dashboard.components.words import plural
 from dashboard.db import run_query
 
 dash.register_page(__name__, path="/joint-working", title="Joint working - jointcare", name="Joint working")
@@ -94,9 +95,6 @@ def quarter_words(day) -> str:
     first, last = QUARTER_MONTHS[stamp.month]
     return f"{first} to {last} {stamp.year}"
 
-
-def plural(count: int, word: str) -> str:
-    return f"{count:,} {word}" + ("" if count == 1 else "s")
 
 
 def _source() -> str:

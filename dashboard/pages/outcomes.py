@@ -25,6 +25,7 @@ from dashboard.components.cards import chart_card, no_data
 from dashboard.components.tables import column, data_grid, practice_link_column
 from dashboard.components.terms import term
 from dashboard.components.trends import financial_year_label, trend_figure
+from dashboard.components.words import plural
 from dashboard.db import run_query
 
 dash.register_page(__name__, path="/outcomes", title="Outcomes - jointcare", name="Outcomes")
@@ -132,9 +133,6 @@ def render(selection: filters.Selection, measure: str | None, measures: pd.DataF
             html.P(html.A("Link to this measure for this selection",
                           href="/outcomes" + selection.query_string(measure=measure)), className="share-link")]
 
-
-def plural(count: int, word: str) -> str:
-    return f"{count:,} {word}" + ("" if count == 1 else "s")
 
 
 def join_words(words: list[str]) -> str:

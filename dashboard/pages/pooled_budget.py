@@ -24,6 +24,7 @@ from dashboard.components.figures import (NHS_AQUA_GREEN, NHS_BLUE, NHS_DARK_BLU
                                           NHS_ORANGE, NHS_PINK, NHS_PURPLE, NHS_WARM_YELLOW, series_style, styled)
 from dashboard.components.tables import column, data_grid
 from dashboard.components.terms import term
+from dashboard.components.words import plural
 from dashboard.db import run_query
 
 dash.register_page(__name__, path="/pooled-budget", title="Pooled budget - jointcare", name="Pooled budget")
@@ -75,9 +76,6 @@ def _count(value) -> int:
     return 0 if _missing(value) else int(value)
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count:,} {word}" + ("" if count == 1 else "s")
-
 
 # --- headlines --------------------------------------------------------------------------------------
 
@@ -94,10 +92,10 @@ def _return_note(row: pd.Series, period: str) -> html.P | None:
                      "actual spend is compared with the plans of those that sent one.")
     if int(row["lines_not_in_return"]):
         parts.append(f"{gbp(row['planned_not_in_return_gbp'])} of planned spend "
-                     f"({_plural(int(row['lines_not_in_return']), 'scheme line')}) is not in the year-end return.")
+                     f"({plural(int(row['lines_not_in_return']), 'scheme line')}) is not in the year-end return.")
     if int(row["lines_not_in_plan"]):
         parts.append(f"{gbp(row['actual_not_in_plan_gbp'])} was reported as spent on "
-                     f"{_plural(int(row['lines_not_in_plan']), 'line')} that the plan does not have.")
+                     f"{plural(int(row['lines_not_in_plan']), 'line')} that the plan does not have.")
     if not parts:
         return None
     return html.P(" ".join(parts), className="alert alert-secondary", role="status", id=f"{PAGE}-return-note")
@@ -105,10 +103,10 @@ def _return_note(row: pd.Series, period: str) -> html.P | None:
 
 def _headlines(row: pd.Series, period: str) -> list:
     has_return = int(row["hwbs_with_return"]) > 0
-    areas = _plural(int(row["hwbs_with_plan"]), "HWB area")
+    areas = plural(int(row["hwbs_with_plan"]), "HWB area")
     tiles = [
         headline("Planned", gbp_short(row["planned_gbp"]),
-                 f"{gbp(row['planned_gbp'])} in {_plural(_count(row['scheme_lines']), 'scheme line')}, {areas}"),
+                 f"{gbp(row['planned_gbp'])} in {plural(_count(row['scheme_lines']), 'scheme line')}, {areas}"),
         headline("Spent", gbp_short(row["actual_gbp"]) if has_return else "Not in yet",
                  f"{gbp(row['actual_gbp'])} in the year-end return" if has_return
                  else f"No year-end return for {period} has been loaded yet"),

@@ -1,0 +1,8 @@
+"""Numbers in words the pages share."""
+
+from __future__ import annotations
+
+
+def plural(count: int, word: str) -> str:
+    """'1 practice', '2 practices', '6,300 practices'."""
+    return f"{count:,} {word}" + ("" if count == 1 else "s")
