@@ -61,6 +61,13 @@ ASSURANCE_LABELS = {
     "hit_and_miss": "Hit and miss: the target lies within the process limits",
 }
 _ICON_STEM = {IMPROVEMENT: "improvement", CONCERN: "concern", NEUTRAL_CAUSE: "neutral"}
+# An indicator definition's polarity (etl/indicators/*.yml) as an improvement direction.
+_POLARITY = {"higher_is_better": INCREASE, "lower_is_better": DECREASE}
+
+
+def improvement_for(polarity: str | None) -> str:
+    """The improvement direction for an indicator's polarity: anything else has no better direction."""
+    return _POLARITY.get(str(polarity), NEUTRAL)
 
 
 @dataclass(frozen=True)
