@@ -173,8 +173,9 @@ def _build_into(raw_dir: Path, db_path: Path, work_dir: Path, *, allow_unknown: 
             started = time.perf_counter()
             try:
                 run(con, model)
-            except duckdb.Error as error:
-                model_errors.append(f"model {model.name} ({model.path.name}) failed: {error}")
+            except (duckdb.Error, ValueError, ArithmeticError, KeyError) as error:
+                # a Python model's data errors arrive as Python exceptions, not DuckDB's
+                model_errors.append(f"model {model.name} ({model.path.name}) failed: {error!r}")
                 break
             _timed(report, f"model {model.name}", started, scalar(con, f"select count(*) from {model.name}"))
             if not model.kept and ordered[index + 1].kept:

@@ -6,10 +6,15 @@ by several models and by its contract, and parsing 14 million raw rows once beat
 every read. Staging tables and the raw layer are dropped when the build ends. A model's dependencies are the other models its SQL names, so there is no
 separate DAG to keep in step. `{{ valid_rows('source') }}` is the one template: the raw rows of a
 source that no rule rejected, so the rejection rule is written once.
+
+A model that SQL cannot express (a statistical fit) is a Python file in the same folders, named like
+the table it makes, with `build(con) -> pandas.DataFrame` and `READS`, the tables it reads: its
+dependencies, declared because prose in a Python file would be mistaken for table names.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import re
 from dataclasses import dataclass, field
 from graphlib import TopologicalSorter
@@ -31,8 +36,12 @@ class Model:
     name: str
     layer: str
     path: Path
-    sql: str
+    sql: str  # the SQL, or a Python model's source
     depends_on: set[str] = field(default_factory=set)
+
+    @property
+    def is_python(self) -> bool:
+        return self.path.suffix == ".py"
 
     @property
     def kept(self) -> bool:
@@ -53,12 +62,16 @@ class Model:
 def discover() -> dict[str, Model]:
     models = {}
     for layer in LAYERS:
-        for path in sorted((MODELS_DIR / layer).glob("*.sql")):
-            sql = path.read_text()
-            models[path.stem] = Model(path.stem, layer, path, sql)
+        for path in sorted([*(MODELS_DIR / layer).glob("*.sql"), *(MODELS_DIR / layer).glob("*.py")]):
+            if path.stem in models:
+                raise ValueError(f"two models are called {path.stem}: {models[path.stem].path.name} and {path.name}")
+            models[path.stem] = Model(path.stem, layer, path, path.read_text())
     names = set(models)
     for model in models.values():
-        words = set(re.findall(r"\b[a-z_][a-z0-9_]*\b", _strip_comments(model.sql)))
+        if model.is_python:
+            words = set(_python_model(model).READS)
+        else:
+            words = set(re.findall(r"\b[a-z_][a-z0-9_]*\b", _strip_comments(model.sql)))
         model.depends_on = (words & names) - {model.name}
     return models
 
@@ -73,7 +86,22 @@ def build_order(models: dict[str, Model]) -> list[Model]:
 
 
 def run(con: duckdb.DuckDBPyConnection, model: Model) -> None:
+    if model.is_python:
+        frame = _python_model(model).build(con)
+        con.register("python_model_frame", frame)
+        try:
+            con.execute(f"create or replace table {model.name} as select * from python_model_frame")
+        finally:
+            con.unregister("python_model_frame")
+        return
     con.execute(f"create or replace table {model.name} as\n{model.compiled_sql()}")
+
+
+def _python_model(model: Model):
+    spec = importlib.util.spec_from_file_location(f"etl_model_{model.name}", model.path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def load_macros(con: duckdb.DuckDBPyConnection) -> None:

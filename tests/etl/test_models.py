@@ -6,6 +6,8 @@ import datetime as dt
 
 import pytest
 
+from etl.models import build_order, discover
+
 Q1 = dt.date(2023, 1, 1)
 Q2 = dt.date(2024, 4, 1)
 
@@ -121,7 +123,18 @@ def test_non_practice_organisations_left_out(tiny):
 def test_thresholds_recorded_where_users_can_read_them(tiny):
     method = dict(tiny.execute("select name, value from meta_method").fetchall())
     assert method == {"boundary_share_threshold": 0.10, "serve_min_share": 0.01, "serve_min_patients": 50,
-                      "joint_working_domain_weight": 0.25}
+                      "joint_working_domain_weight": 0.25, "impact_min_practices": 5, "impact_bootstrap_reps": 999,
+                      "impact_bootstrap_seed": 2026, "impact_placebo_lead_months": 12}
+
+
+def test_python_models_declare_what_they_read():
+    models = discover()
+    impact = models["mart_joint_working_impact"]
+    assert impact.is_python and impact.kept
+    assert impact.depends_on == {"int_joint_working__impact_panel", "ref_unit_costs", "ref_indicators"} & set(models)
+    assert "mart_joint_working_impact" not in models["mart_joint_working_pretrends"].depends_on
+    order = [model.name for model in build_order(models)]
+    assert order.index("int_joint_working__impact_panel") < order.index("mart_joint_working_impact")
 
 
 def test_raw_layer_not_kept(tiny):

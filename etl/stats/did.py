@@ -1,0 +1,254 @@
+"""Staggered difference-in-differences for counts: the imputation estimator with a Poisson model.
+
+Practices join joint working at different times. Comparing every adopter after adoption with every
+practice not (yet) adopted, in one two-way fixed-effects regression, is biased when the effect varies
+by cohort or grows with time (Goodman-Bacon 2021): already-treated practices end up as controls. The
+imputation estimator (Borusyak, Jaravel and Spiess 2024) avoids that:
+
+1. Fit the untreated outcome model on untreated cells only: every month of the never-adopters and
+   the months of adopters before they adopted (the not-yet adopters):
+       events[i, t] ~ Poisson(exposure[i, t] * exp(a[i] + g[t]))
+   a practice effect a (its own level) and a period effect g (seasons, trends, shocks shared by all).
+   The Poisson maximum likelihood with only these two sets of effects has closed-form updates for
+   each set given the other, so it is fitted by alternating them to convergence (iterative
+   proportional fitting), with no optimiser and no matrix inversion, vectorised over practices.
+2. Impute each treated cell's counterfactual: expected[i, t] = exposure * exp(a[i] + g[t]).
+3. The effect is the ratio of all treated events to their counterfactual, minus one: a percentage
+   change, which is an exposure-weighted average of every treated cell's effect. An adopter needs
+   untreated months (to know its own level) and a month needs untreated practices (to know the
+   month's effect); treated cells without both are left out, and counted.
+
+Uncertainty: a cluster bootstrap over practices (resampling whole practices with replacement, within
+adopters and within never-adopters, so each replicate keeps the design), refitting step 1 in each
+replicate. Resampling whole practices keeps each practice's months together, so the interval allows
+for correlation within a practice over time (the reason standard errors are clustered by practice),
+for the Poisson noise and for the between-practice spread. The interval is log(ratio) ± t × the
+bootstrap standard error of log(ratio), with t from Student's t on G - 1 degrees of freedom, G the
+smaller of the adopting and never-adopting practice counts: the usual few-clusters correction
+(Cameron and Miller 2015). In simulations of demo-sized panels (36 adopters, 54 never-adopters) the
+plain percentile interval covered the true effect 93-94.5% of the time, this one 94-96%
+(tests/stats/test_did.py checks the coverage).
+
+Assumptions (stated on the dashboard): parallel trends (without joint working, adopters' rates would
+have moved like the comparators'), no anticipation (no change before the adoption quarter), adoption
+is absorbing (a practice stays treated once it has joined), no spill-over to comparators. The placebo
+check moves every adoption date earlier by `lead` periods and estimates the "effect" in those
+untreated periods, using only pre-adoption data: parallel pre-trends predict a placebo near zero.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.stats import t as student_t
+
+METHOD = ("Staggered difference-in-differences (imputation estimator, Borusyak, Jaravel and Spiess 2024) with a "
+          "Poisson model of monthly counts: practice and month effects fitted on never-adopters and not-yet "
+          "adopters, adopters' counterfactual imputed; 95% CI from a cluster bootstrap over practices")
+NEVER = -1
+_TOLERANCE = 1e-10
+_MAX_ITERATIONS = 1000
+
+
+@dataclass(frozen=True)
+class Panel:
+    """Counts per practice (rows) and period (columns), NaN where a practice has no data that period.
+
+    adoption: per practice, the index of its first treated period, or NEVER; an adoption after the last
+    period means not yet adopted within the panel, which is the same as never here.
+    """
+
+    events: np.ndarray
+    exposure: np.ndarray
+    adoption: np.ndarray
+
+    def __post_init__(self):
+        if self.events.shape != self.exposure.shape or self.events.ndim != 2:
+            raise ValueError("events and exposure must be (practices, periods) arrays of the same shape")
+        if self.adoption.shape != (self.events.shape[0],):
+            raise ValueError("adoption needs one entry per practice")
+
+    @property
+    def observed(self) -> np.ndarray:
+        return ~np.isnan(self.events) & ~np.isnan(self.exposure) & (np.nan_to_num(self.exposure) > 0)
+
+    @property
+    def treated(self) -> np.ndarray:
+        periods = np.arange(self.events.shape[1])[None, :]
+        adopter = (self.adoption >= 0)[:, None]
+        return self.observed & adopter & (periods >= self.adoption[:, None])
+
+    @property
+    def adopters(self) -> np.ndarray:
+        return self.treated.any(axis=1)
+
+
+@dataclass(frozen=True)
+class Estimate:
+    ratio: float  # treated events / their counterfactual; NaN when nothing is identified
+    ci_low: float
+    ci_high: float
+    observed: float  # treated events used
+    expected: float  # their counterfactual
+    adopters: int  # adopting practices contributing treated cells
+    comparators: int  # never-adopters contributing untreated cells
+    treated_cells: int
+    dropped_cells: int  # treated cells without a counterfactual (no untreated months, or none that month)
+    fitted: np.ndarray  # per cell: the untreated model's fit before adoption, the counterfactual after
+    used: np.ndarray  # the treated cells in the estimate
+    reps: int
+
+    @property
+    def effect_pct(self) -> float:
+        return 100.0 * (self.ratio - 1.0)
+
+    @property
+    def ci_pct(self) -> tuple[float, float]:
+        return 100.0 * (self.ci_low - 1.0), 100.0 * (self.ci_high - 1.0)
+
+
+def fit_untreated(events, exposure, untreated, weights=None, start=None):
+    """Poisson two-way fixed effects on the untreated cells, by alternating closed-form updates.
+
+    events, exposure: (P, T), zero where not untreated. weights: (B, P) practice weights for B fits
+    at once (bootstrap replicates); None for one fit with weight 1. Returns (a, g) as (B, P) and
+    (B, T) log-effects; a is -inf for a practice with no untreated events, g is NaN for a period with
+    no untreated exposure and -inf for one with exposure but no events.
+    """
+    y = np.where(untreated, events, 0.0)
+    n = np.where(untreated, exposure, 0.0)
+    w = np.ones((1, y.shape[0])) if weights is None else np.asarray(weights, dtype=float)
+    practice_events = y.sum(axis=1)  # a practice's weight cancels in its own effect
+    period_events = w @ y  # (B, T)
+    g = np.zeros((w.shape[0], y.shape[1])) if start is None else start.copy()
+    rows = np.arange(w.shape[0])
+    for _ in range(_MAX_ITERATIONS):
+        a = _practice_effects(practice_events, g, n)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            new_g = np.log(period_events) - np.log((w * np.exp(np.where(np.isfinite(a), a, -np.inf))) @ n)
+        # Only a + g is identified: pin each fit's first period with events at 0, so the two sets of
+        # effects cannot drift apart by a constant from one round to the next.
+        reference = np.argmax(np.isfinite(new_g), axis=1)
+        new_g = new_g - new_g[rows, reference][:, None]
+        change = np.abs(np.where(np.isfinite(new_g), new_g, 0.0) - np.where(np.isfinite(g), g, 0.0)).max()
+        g = new_g
+        if change < _TOLERANCE:
+            break
+    else:
+        raise RuntimeError("the untreated model did not converge")
+    return _practice_effects(practice_events, g, n), g
+
+
+def _practice_effects(practice_events, g, n):
+    """Each practice's log-level given the period effects: log(its events / its expected at level 1)."""
+    month_effect = np.exp(np.where(np.isnan(g), -np.inf, g))  # a period with no data weighs nothing
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.log(practice_events[None, :]) - np.log(month_effect @ n.T)
+
+
+def impute(panel: Panel, reps: int = 999, seed: int = 0, confidence: float = 0.95) -> Estimate:
+    """The imputation estimate of the treated events' ratio to their counterfactual, with a bootstrap CI."""
+    observed, treated = panel.observed, panel.treated
+    untreated = observed & ~treated
+    events = np.where(observed, panel.events, 0.0)
+    exposure = np.where(observed, panel.exposure, 0.0)
+    a, g = fit_untreated(events, exposure, untreated)
+    with np.errstate(invalid="ignore", over="ignore"):
+        fitted = np.where(observed, exposure * np.exp(a[0][:, None] + g[0][None, :]), np.nan)
+    fitted = np.where(np.isfinite(fitted), fitted, np.nan)
+    # A practice whose untreated months hold no events has an estimated rate of zero: its treated
+    # events would have no counterfactual to be compared with, so its cells are left out too.
+    used = treated & np.isfinite(fitted) & (np.nan_to_num(fitted) > 0)
+    adopters = used.any(axis=1)
+    never = panel.adoption < 0
+    comparators = int((never & untreated.any(axis=1) & (events.sum(axis=1) > 0)).sum())
+    obs_total, exp_total = float(events[used].sum()), float(fitted[used].sum())
+    ratio = obs_total / exp_total if exp_total > 0 else np.nan
+    low = high = np.nan
+    if np.isfinite(ratio) and reps > 0:
+        weights = _cluster_weights(np.random.default_rng(seed), adopters, never & ~adopters, reps)
+        ratios = _replicate_ratios(events, exposure, untreated, used, weights, start=np.repeat(g, reps, axis=0))
+        low, high = _interval(ratio, ratios, clusters=min(int(adopters.sum()), comparators), confidence=confidence)
+    return Estimate(ratio=ratio, ci_low=low, ci_high=high, observed=obs_total, expected=exp_total,
+                    adopters=int(adopters.sum()), comparators=comparators, treated_cells=int(used.sum()),
+                    dropped_cells=int((treated & ~used).sum()), fitted=fitted, used=used, reps=reps)
+
+
+def _interval(ratio: float, replicates: np.ndarray, clusters: int, confidence: float) -> tuple[float, float]:
+    """exp(log ratio ± t(clusters - 1) × the replicates' standard deviation of log ratio)."""
+    logs = np.log(replicates[np.isfinite(replicates) & (replicates > 0)])
+    if logs.size < 2 or clusters < 2:
+        return np.nan, np.nan
+    half = student_t.ppf(1 - (1 - confidence) / 2, clusters - 1) * logs.std(ddof=1)
+    return float(ratio * np.exp(-half)), float(ratio * np.exp(half))
+
+
+def _replicate_ratios(events, exposure, untreated, used, weights, start) -> np.ndarray:
+    """Each bootstrap replicate's ratio, without a (replicates, practices, periods) array: the
+    counterfactual sum factorises as sum_i w_i exp(a_i) sum_t used_it n_it exp(g_t)."""
+    a, g = fit_untreated(events, exposure, untreated, weights, start=start)
+    # A replicate can leave a month with no untreated practice: its cells count in neither sum.
+    month_ok = np.isfinite(g)  # as in the point estimate, a month with no untreated events imputes nothing
+    level = np.where(np.isfinite(a), np.exp(a), 0.0)  # (B, P)
+    treated_exposure = np.where(used, exposure, 0.0)
+    treated_events = np.where(used, events, 0.0)
+    month_effect = np.exp(np.where(month_ok, g, -np.inf))  # (B, T)
+    expected = (weights * level * (month_effect @ treated_exposure.T)).sum(axis=1)
+    observed = ((weights @ treated_events) * month_ok).sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return observed / expected
+
+
+def _cluster_weights(rng, adopters: np.ndarray, never: np.ndarray, reps: int) -> np.ndarray:
+    """(reps, P) practice weights: how often each practice is drawn when adopters are resampled from
+    adopters and never-adopters from never-adopters, with replacement. Adopters whose treated cells
+    could not be used still inform the month effects through their early months: resampled with the
+    never-adopters' stratum would change the design, so they keep weight 1 in every replicate."""
+    weights = np.zeros((reps, adopters.size))
+    for stratum in (adopters, never):
+        members = np.flatnonzero(stratum)
+        if members.size:
+            draws = rng.integers(0, members.size, size=(reps, members.size))
+            weights[:, members] = np.apply_along_axis(np.bincount, 1, draws, minlength=members.size)
+    fixed = ~(adopters | never)
+    weights[:, fixed] = 1.0
+    return weights
+
+
+def placebo(panel: Panel, lead: int, reps: int = 999, seed: int = 0, confidence: float = 0.95) -> Estimate:
+    """The estimate with every adoption `lead` periods earlier, on pre-adoption data only.
+
+    The true treated cells are removed, so the placebo "effect" is measured in periods when no
+    practice had joined: parallel pre-trends (and no anticipation) predict a ratio near 1.
+    """
+    keep = ~panel.treated
+    events = np.where(keep, panel.events, np.nan)
+    early = np.where(panel.adoption >= 0, np.maximum(panel.adoption - lead, 0), NEVER)
+    # An adopter with no months before its placebo date cannot show a placebo effect: it stays untreated.
+    early = np.where((panel.adoption >= 0) & (panel.adoption - lead <= 0), NEVER, early)
+    return impute(Panel(events, panel.exposure, early), reps=reps, seed=seed, confidence=confidence)
+
+
+def event_time(panel: Panel, expected: np.ndarray, periods_per_bin: int, bins: range):
+    """Observed and counterfactual events and exposure of adopters by time from adoption.
+
+    Returns a dict of arrays over `bins` (bin k holds periods k*periods_per_bin .. from adoption, so
+    k = -1 is the last bin before adoption): observed events, counterfactual events (NaN before adoption,
+    where there is none), exposure and adopting practices. Before adoption the fitted untreated model
+    gives `expected` from the same practice and period effects, which is what a pre-trend check reads.
+    """
+    periods = np.arange(panel.events.shape[1])[None, :]
+    adopter = panel.adoption >= 0
+    relative = np.where(adopter[:, None], periods - panel.adoption[:, None], np.iinfo(np.int64).min)
+    k = np.floor_divide(relative, periods_per_bin)
+    out = {name: np.full(len(bins), np.nan) for name in ("observed", "expected", "exposure", "practices")}
+    obs = panel.observed
+    for j, b in enumerate(bins):
+        cells = obs & adopter[:, None] & (k == b) & np.isfinite(expected)
+        if cells.any():
+            out["observed"][j] = np.nansum(panel.events[cells])
+            out["expected"][j] = np.nansum(expected[cells])
+            out["exposure"][j] = np.nansum(panel.exposure[cells])
+            out["practices"][j] = cells.any(axis=1).sum()
+    return out
