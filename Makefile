@@ -41,11 +41,13 @@ run: $(VENV)/.installed $(DB)
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest
 
-# The build (and pandas) at England scale, then the dashboard over the warehouse it leaves behind;
-# the dashboard part drives Debian's chromium, so bench needs the test tools too.
+# The build (and pandas) at England scale, then the dashboard, the statistics and the downloads over
+# the warehouse it leaves behind; the dashboard part drives Debian's chromium, so bench needs the test tools.
 bench: $(VENV)/.installed-test
 	$(BIN)/python -m bench.catchment
 	$(BIN)/python -m bench.dashboard
+	$(BIN)/python -m bench.statistics
+	$(BIN)/python -m bench.downloads
 
 clean:
 	rm -rf $(VENV) data/demo $(DB) bench/out

@@ -47,8 +47,8 @@ METHOD = ("Staggered difference-in-differences (imputation estimator, Borusyak, 
           "Poisson model of monthly counts: practice and month effects fitted on never-adopters and not-yet "
           "adopters, adopters' counterfactual imputed; 95% CI from a cluster bootstrap over practices")
 NEVER = -1
-_TOLERANCE = 1e-10
-_MAX_ITERATIONS = 1000
+_TOLERANCE = 1e-10  # on the log scale: ratios are exact to about 1e-9
+_MAX_ITERATIONS = 20_000
 
 
 @dataclass(frozen=True)
@@ -115,36 +115,49 @@ def fit_untreated(events, exposure, untreated, weights=None, start=None):
     at once (bootstrap replicates); None for one fit with weight 1. Returns (a, g) as (B, P) and
     (B, T) log-effects; a is -inf for a practice with no untreated events, g is NaN for a period with
     no untreated exposure and -inf for one with exposure but no events.
+
+    The updates run on the multiplicative scale (level = exp(a), month = exp(g)), where each is one
+    matrix product and one division: with a thousand bootstrap replicates at once, the element-wise
+    work on (replicates x months) arrays is what costs, so it is kept to a few operations a round.
     """
     y = np.where(untreated, events, 0.0)
     n = np.where(untreated, exposure, 0.0)
     w = np.ones((1, y.shape[0])) if weights is None else np.asarray(weights, dtype=float)
-    practice_events = y.sum(axis=1)  # a practice's weight cancels in its own effect
+    practice_events = y.sum(axis=1)  # a practice's weight cancels in its own level
     period_events = w @ y  # (B, T)
-    g = np.zeros((w.shape[0], y.shape[1])) if start is None else start.copy()
-    rows = np.arange(w.shape[0])
+    period_exposure = w @ n
+    identified = period_exposure > 0  # a period with no untreated exposure has no effect to estimate
+    month = np.ones_like(period_events) if start is None else np.exp(np.where(np.isfinite(start), start, 0.0))
+    month = np.where(identified, month, 0.0)
+    # Replicates converge at different speeds: only those still moving are updated each round.
+    active = np.arange(w.shape[0])
     for _ in range(_MAX_ITERATIONS):
-        a = _practice_effects(practice_events, g, n)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            new_g = np.log(period_events) - np.log((w * np.exp(np.where(np.isfinite(a), a, -np.inf))) @ n)
-        # Only a + g is identified: pin each fit's first period with events at 0, so the two sets of
-        # effects cannot drift apart by a constant from one round to the next.
-        reference = np.argmax(np.isfinite(new_g), axis=1)
-        new_g = new_g - new_g[rows, reference][:, None]
-        change = np.abs(np.where(np.isfinite(new_g), new_g, 0.0) - np.where(np.isfinite(g), g, 0.0)).max()
-        g = new_g
-        if change < _TOLERANCE:
+        current = month[active]
+        level = _levels(practice_events, current, n)
+        expected = (w[active] * level) @ n
+        new = np.divide(period_events[active], expected, out=np.zeros_like(expected), where=expected > 0)
+        # Only level x month is identified: scale each fit so its first period with events is 1, so
+        # the two sets of effects cannot drift apart by a constant factor from one round to the next.
+        reference = new[np.arange(len(active)), np.argmax(new > 0, axis=1)]
+        new /= np.where(reference > 0, reference, 1.0)[:, None]
+        change = np.abs(new - current).max(axis=1)  # months near 1 after scaling: about the log change
+        month[active] = new
+        active = active[change >= _TOLERANCE]
+        if active.size == 0:
             break
     else:
         raise RuntimeError("the untreated model did not converge")
-    return _practice_effects(practice_events, g, n), g
+    with np.errstate(divide="ignore"):
+        g = np.where(identified, np.log(month), np.nan)
+        a = np.log(_levels(practice_events, month, n, unknown=np.nan))
+    return a, g
 
 
-def _practice_effects(practice_events, g, n):
-    """Each practice's log-level given the period effects: log(its events / its expected at level 1)."""
-    month_effect = np.exp(np.where(np.isnan(g), -np.inf, g))  # a period with no data weighs nothing
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.log(practice_events[None, :]) - np.log(month_effect @ n.T)
+def _levels(practice_events, month, n, unknown: float = 0.0):
+    """Each practice's level given the month effects: its events over its expected events at level 1
+    (`unknown` for a practice with no untreated exposure)."""
+    expected = month @ n.T  # (B, P)
+    return np.divide(practice_events[None, :], expected, out=np.full_like(expected, unknown), where=expected > 0)
 
 
 def impute(panel: Panel, reps: int = 999, seed: int = 0, confidence: float = 0.95) -> Estimate:
