@@ -20,6 +20,7 @@ from dash import Input, Output, State, ctx, dcc, html, no_update
 
 from dashboard import errors, filters, serialise
 from dashboard.db import run_query, warehouse_path
+from dashboard.exports import routes as download_routes
 from etl import settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,6 +44,7 @@ app = dash.Dash(
 app.index_string = (app.index_string.replace("<html>", '<html lang="en-GB">')
                     .replace("<footer>", '<div class="dash-scripts">').replace("</footer>", "</div>"))
 server = app.server
+download_routes.install(server)  # /download/summary.pdf, /download/summary.xlsx, /download/<table>.csv, ...
 
 NAV = (
     ("Overview", "/"),
@@ -87,10 +89,33 @@ def _filter_bar() -> html.Section:
         html.Div(controls, className="filter-row"),
         html.Div([
             html.Button("Clear filters", id="filter-clear", className="btn btn-outline-secondary btn-sm", n_clicks=0),
+            _download_menu(),
             html.P("The filters are part of the web address: copy it to share this view.", className="filter-hint"),
         ], className="filter-actions"),
         html.Div(id="filter-notes", role="status", **{"aria-live": "polite"}),
     ], className="filter-bar", **{"aria-label": "Filters"})
+
+
+# The Download menu: the same three downloads on every page, following the filters (download_links).
+DOWNLOADS = (
+    ("download-pdf", "PDF summary (A4, one page)", "/download/summary.pdf", True),
+    ("download-xlsx", "Excel workbook (every table)", "/download/summary.xlsx", True),
+    ("download-csv", "CSV tables and the practice pack", "/downloads", False),
+)
+
+
+def _download_menu() -> dbc.DropdownMenu:
+    return dbc.DropdownMenu(
+        [dbc.DropdownMenuItem(label, id=item_id, href=path, external_link=external)
+         for item_id, label, path, external in DOWNLOADS],
+        id="download-menu", label="Download", size="sm", color="primary", class_name="download-menu")
+
+
+@dash.callback([Output(item_id, "href") for item_id, *_ in DOWNLOADS], Input("url", "search"))
+def download_links(search):
+    """Each download's address with the current filters (values the filters would drop are left out)."""
+    selection, _ = filters.parse(filters.parse_search(search))
+    return [path + selection.query_string() for _, _, path, _ in DOWNLOADS]
 
 
 def _demo_banner() -> list:

@@ -26,6 +26,14 @@ GLOSSARY = {
     "financial year": "April to March, written 2024-25.",
     "MDT": "Multidisciplinary team meeting: GPs, nurses and social workers planning care for patients together.",
     "social care council": "The upper-tier council responsible for adult social care: a county, unitary, metropolitan district or London borough.",
+    "SPC": "Statistical process control: a chart that separates the month-to-month variation expected by chance from changes worth acting on.",
+    "special cause": "Special cause variation: a point or pattern unlikely to be chance alone (outside the process limits, or a long run on one side of the mean or rising or falling).",
+    "common cause": "Common cause variation: the ups and downs a stable process shows by chance; no single month needs explaining.",
+    "process limits": "The lines on an SPC chart three standard deviations either side of the mean (mean ± 2.66 × the average moving range): nearly every point falls between them by chance alone.",
+    "funnel plot": "A chart of each practice's rate against its size, with limits that narrow as practices get larger: a practice outside them differs from the rest by more than chance.",
+    "confidence interval": "The range the true value probably lies in, given the play of chance: a 95% confidence interval misses it 1 time in 20.",
+    "difference-in-differences": "A comparison of how much practices changed after joining joint working with how much similar practices that had not joined changed over the same months.",
+    "parallel trends": "The assumption that, without joint working, joining practices would have changed in step with the practices they are compared with.",
 }
 
 _counter = itertools.count()

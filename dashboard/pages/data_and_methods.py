@@ -15,11 +15,14 @@ import dash
 import pandas as pd
 from dash import Input, Output, clientside_callback, html
 
+from dashboard.components import impact
 from dashboard.components.cards import no_data
+from dashboard.components.spc import MIN_POINTS
 from dashboard.components.tables import column, data_grid
 from dashboard.components.terms import term
 from dashboard.components.words import plural
-from dashboard.db import reference_query, warehouse_version
+from dashboard.db import reference_query, run_query, warehouse_version
+from etl.stats import funnels, intervals, spc
 
 dash.register_page(__name__, path="/data-and-methods", title="Data and methods - jointcare", name="Data and methods")
 
@@ -43,6 +46,8 @@ SECTIONS = (
     ("outcomes", "How each outcome measure is defined"),
     ("methods", "Methods, thresholds and the warehouse"),
 )
+# Sections other pages link to by a fixed anchor ("How this was worked out").
+STATISTICS_SECTIONS = (("spc-method", "SPC charts and funnel plots"), ("impact-method", "Impact of joint working"))
 
 
 def layout(**_query):
@@ -57,12 +62,15 @@ def _page(_version: int) -> html.Div:
         html.P("Where every number in this dashboard comes from, how complete each source is, which rows "
                "could not be used and why, and exactly how each indicator is worked out."),
         _build_note(),
-        html.Nav(html.Ul([html.Li(html.A(title, href=f"#{PREFIX}-{key}")) for key, title in SECTIONS]),
+        html.Nav(html.Ul([html.Li(html.A(title, href=f"#{PREFIX}-{key}")) for key, title in SECTIONS]
+                         + [html.Li(html.A(title, href=f"#{key}")) for key, title in STATISTICS_SECTIONS]),
                  **{"aria-label": "Sections of this page"}),
         _sources_section(),
         _rejected_section(),
         *_indicator_sections(),
         _methods_section(),
+        _spc_method_section(),
+        _impact_method_section(),
         # Dash renders the page after the browser has looked for the #anchor: scroll to it once drawn.
         html.Div(id=f"{PREFIX}-scroll", hidden=True),
     ])
@@ -317,3 +325,83 @@ def _methods_section() -> html.Section:
             column("note", "Note", wrap=True, flex=2),
         ], caption="Tables in the warehouse and their row counts", file_name="jointcare-tables", page_size=60),
     ])
+
+
+# --- statistics: SPC, funnels, impact -------------------------------------------------------------------
+
+def _spc_method_section() -> html.Section:
+    return html.Section([
+        html.H2(STATISTICS_SECTIONS[0][1], id="spc-method"),
+        html.H3("SPC (XmR) charts, in the NHS Making Data Count style", className="mt-4"),
+        html.P(["An ", term("SPC"), " chart plots a measure month by month (or quarter by quarter) around its mean. "
+                "The ", term("process limits", "process limits"), f" are the mean ± {spc.LIMIT} × the mean moving "
+                "range (the average difference between neighbouring points): about three standard deviations. "
+                f"A chart needs at least {MIN_POINTS} points; with fewer the page says 'Too few months for an SPC chart'. "
+                "The mean and limits come from the whole series shown, or, where there is a stated change point "
+                "(a practice's first quarter with an attached social worker, on its profile), separately from "
+                "each part."]),
+        html.P(["A point is ", term("special cause", "special cause"), " when any of these rules flags it (else it is ",
+                term("common cause", "common cause"), "):"]),
+        html.Ul([
+            html.Li("it lies outside the process limits;"),
+            html.Li(f"it is in a run of {spc.RUN} or more points on the same side of the mean;"),
+            html.Li(f"it is in a run of {spc.RUN} or more points each higher (or each lower) than the one before;"),
+            html.Li("two of three neighbouring points on the same side of the mean lie beyond two thirds of the "
+                    "way to a limit (only those near points are flagged)."),
+        ]),
+        html.P("Whether a special cause point is improving or concerning follows the measure's direction (fewer "
+               "admissions is better). Points are marked by colour and shape everywhere: grey circle common "
+               "cause, blue diamond improving, orange square concerning, purple hexagon where neither direction "
+               "is better. The variation icon reads the latest point; the assurance icon, for a measure with a "
+               "target, says whether the limits lie wholly on the passing side (consistently passing), wholly "
+               "on the failing side (consistently failing) or around it (hit and miss). Where a limit works out "
+               "below zero (or above 100%), it is drawn at zero (or 100%). The rules follow NHSRplotthedots "
+               "(NHS-R Community) and the Making Data Count Excel tool."),
+        html.H3("Funnel plots and confidence intervals", className="mt-4"),
+        html.P(["A ", term("funnel plot"), " shows each practice's value against its size. The comparator is the "
+                "pooled value of the practices shown (all their events over all their denominators). The limits "
+                "are drawn at 95% and 99.8% by the Public Health England (OHID Fingertips) method: exact Poisson "
+                "limits for counts and rates, and Wilson score limits for proportions. A practice's significance "
+                "compares its own 95% and 99.8% ", term("confidence interval"), " with the comparator, as "
+                f"Fingertips does: {intervals.WILSON} intervals for proportions; for rates {intervals.BYAR}'s "
+                f"method from {intervals.BYAR_FROM} events and the {intervals.EXACT_POISSON} interval below that. "
+                "Significance is shown by shape as well as colour: triangles point up above the limits and down "
+                "below them, filled beyond the 99.8% limits, open between 95% and 99.8%; an open circle is within "
+                "the limits."]),
+        html.P("Outcome funnels compare the practices of the selected council (or the council of the selected "
+               "practice, PCN or locality; the ICB of a sub-ICB; every practice with nothing selected) over the "
+               "selected year. Yearly ASCOF figures are shared out from councils, not counted at practices, so "
+               "they have no funnel. The joint-working funnel uses JW04, care plans reviewed, whose return gives "
+               f"both a numerator and a denominator. Levels drawn: {', '.join(f'{level:.1%}' for level in funnels.LEVELS)}."),
+    ], className="mt-4")
+
+
+def _impact_method_section() -> html.Section:
+    method_sentence = ""
+    if impact.available():
+        method = run_query("joint_working__impact_method")
+        if not method.empty:
+            row = method.iloc[0]
+            method_sentence = (f"{row['method']}, with {int(row['bootstrap_reps']):,} bootstrap samples. Panel: "
+                               f"{int(row['periods'])} months.")
+    return html.Section([
+        html.H2(STATISTICS_SECTIONS[1][1], id="impact-method"),
+        html.P(["Has joint working (a practice with an attached social worker) changed hospital and care home "
+                "use? The estimate is a staggered ", term("difference-in-differences"), ": practices joined in "
+                "different quarters, so each adopting practice's months after joining are compared with what the "
+                "model predicts for them from practices that had not joined yet and practices that never joined "
+                "(practice and month effects fitted on those months only), then added up as a % change with a 95% ",
+                term("confidence interval"), " from a bootstrap that resamples whole practices."]),
+        html.P(method_sentence) if method_sentence else html.P(
+            "This warehouse has no impact estimate: it needs the joint-working return and the practice activity or "
+            "social care extracts."),
+        html.P("The implied change a year applies the % change to what the adopting practices would have had "
+               "without joint working over the latest 12 months; the cost multiplies that by a published unit "
+               "cost, whose source and price year are stated beside it. A council selection reads its council's "
+               "estimate; any NHS filter or a locality reads the ICB containing it; no selection reads every "
+               "practice. Areas with too few adopting or never-adopting practices have no estimate, and the "
+               "pages say so. When the 95% interval includes zero the pages say 'no clear change'."),
+        html.H3("Assumptions and how they are checked", className="mt-4"),
+        html.Ul([html.Li([html.Strong(name + ": "), assumption, " ", check])
+                 for name, assumption, check in impact.ASSUMPTIONS]),
+    ], className="mt-4")

@@ -1,9 +1,10 @@
-"""Downloads: what can be downloaded today, and the key tables for the current selection as CSV.
+"""Downloads: the councillor summary (PDF and Excel), its tables as CSV, the council practice pack, and the
+key tables for the current selection.
 
-The councillor summaries (a PDF one-pager and an Excel workbook) are not built yet; this page says so
-and, meanwhile, offers the tables a councillor or analyst most often asks for, each with the shared
-"Download these rows (CSV)" button. A selection of the whole of England would be too large for one
-page, so above MAX_PRACTICES the page asks for a narrower area rather than sending megabytes.
+Every link is an address on the server (dashboard/exports/routes.py) with the current filters in its
+query string, so it downloads exactly the selection on screen, and the same address works from a script.
+The grids below keep the shared "Download these rows (CSV)" button. A selection of the whole of England
+would be too large for one page of grids, so above MAX_PRACTICES the page asks for a narrower area.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from dashboard.components.sources import is_loaded, source_title
 from dashboard.components.tables import column, data_grid
 from dashboard.components.terms import term
 from dashboard.db import run_query
+from dashboard.exports import gather, suppression
 
 dash.register_page(__name__, path="/downloads", title="Downloads - jointcare", name="Downloads")
 
@@ -50,25 +52,65 @@ def layout(**query):
     return html.Div([
         html.H1("Downloads"),
         html.P(f"Download the figures for {area} to use in your own papers and spreadsheets."),
-        _coming_section(),
+        _summary_section(selection, area),
+        _pack_section(selection),
         _pages_section(selection),
         _tables_section(selection, area),
     ])
 
 
-def _coming_section() -> html.Section:
+def _link_button(label: str, href: str, link_id: str, primary: bool = True) -> html.A:
+    return html.A(label, href=href, id=link_id,
+                  className=f"btn {'btn-primary' if primary else 'btn-outline-primary'} btn-sm me-2 mb-2")
+
+
+def _summary_section(selection: filters.Selection, area: str) -> html.Section:
+    query = selection.query_string()
+    tables = [entry for entry in gather.CATALOGUE if entry[0] != "joint_working_impact" or gather.has_impact()]
+    items = [html.Li([html.Strong(title), f": {what}. ",
+                      html.A("CSV", href=f"/download/{name}.csv{query}", id=f"{PREFIX}-csv-{name}",
+                             **{"aria-label": f"{title} (CSV)"}), " · ",
+                      html.A("data dictionary", href=f"/download/{name}-dictionary.csv{query}",
+                             **{"aria-label": f"{title}: data dictionary (CSV)"})])
+             for name, title, what in tables]
     return html.Section([
-        html.H2("Councillor summaries are on their way"),
+        html.H2(f"Councillor summary for {area}"),
+        html.P("One click for the area chosen in the filters at the top of the page: change a filter and these "
+               "links follow it."),
         html.Div([
-            html.P("A one-click summary of the area you have chosen is being built for councillors: a one-page "
-                   "PDF with the headline measures explained in plain English, and an Excel workbook with the "
-                   "tables behind it. Small numbers of people will be suppressed so that the summaries are safe "
-                   "to share.", className="mb-2"),
-            html.P(["Until then, every table on every page has a ", html.Strong("Download these rows (CSV)"),
-                    " button. It saves the rows as you see them, after any sorting or filtering you have done "
-                    "in the table, as a file that opens in Excel."], className="mb-0"),
-        ], className="alert alert-info", role="note"),
+            _link_button("PDF summary", f"/download/summary.pdf{query}", f"{PREFIX}-pdf"),
+            _link_button("Excel workbook", f"/download/summary.xlsx{query}", f"{PREFIX}-xlsx"),
+        ], className="mb-2"),
+        html.Ul([
+            html.Li(["The ", html.Strong("PDF summary"), " is a one-page PDF (two at most) to print for a meeting: "
+                     "the headline measures with their ", term("SPC"), " status and 95% confidence intervals, where "
+                     "residents are registered, Better Care Fund spend against plan, joint-working coverage and "
+                     "a short plain-English account of what is improving, what is getting worse and what stands "
+                     "out against similar areas."]),
+            html.Li(["The ", html.Strong("Excel workbook"), " has a Summary sheet with charts, one sheet for "
+                     "each table below, the Definitions of every measure and the Sources with their dates."]),
+        ]),
+        html.H3("The tables as CSV", className="mt-3"),
+        html.P("Tidy files (one row per observation, a header row, UTF-8) that open in Excel, each with a data "
+               "dictionary saying what every column means."),
+        html.Ul(items),
+        html.P([html.Strong("Safe to share: "), suppression.RULE], className="alert alert-info", role="note"),
     ])
+
+
+def _pack_section(selection: filters.Selection) -> html.Section:
+    heading = html.H2("Practice pack for a council")
+    what = html.P("One PDF with a page for every GP practice serving the council's residents: the practice, its "
+                  "list size, where its patients live, its headline outcomes with their SPC status and its joint "
+                  "working. A large council's pack can take up to a minute to make.")
+    if not selection.council:
+        return html.Section([heading, what, html.P(
+            "Choose a council in the filters at the top of the page to download its practice pack.",
+            id=f"{PREFIX}-pack-hint")])
+    council = filters.describe(filters.Selection(council=selection.council, period=selection.period))
+    href = "/download/pack.pdf" + filters.Selection(council=selection.council, period=selection.period).query_string()
+    return html.Section([heading, what, _link_button(f"Practice pack: {council.rsplit(', ', 1)[0]}", href,
+                                                     f"{PREFIX}-pack")])
 
 
 def _pages_section(selection: filters.Selection) -> html.Section:

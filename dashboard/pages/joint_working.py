@@ -5,6 +5,10 @@ and the index built from it (mart_joint_working_index; method in etl/method.yml)
 quarter, the latest return at or before the end of the selected financial year, and the quarters up
 to it for adoption over time.
 
+Statistics: the Impact panel (components/impact.py: has joint working changed hospital and care home use,
+with the parallel-trends check), an XmR (SPC) chart of the selection's mean index by quarter, and a funnel
+plot of JW04 "Care plans reviewed" (a true proportion: its return carries numerator and denominator).
+
 Trade-off: a labelled mark per practice reads well for a PCN or a council, not for 6,300 practices;
 above LABELLED_MAX practices the chart shows how the index is spread (aggregated in SQL) and the
 league table carries the detail.
@@ -18,16 +22,21 @@ import re
 import dash
 import pandas as pd
 import plotly.graph_objects as go
-from dash import html
+from dash import Input, Output, State, html
+from dash.exceptions import PreventUpdate
 
 from dashboard import filters
 from dashboard.components import sources
 from dashboard.components.cards import chart_card, headline, no_data
 from dashboard.components.figures import line_series, series_style, styled
+from dashboard.components.funnel import funnel_card, rows_on_request
+from dashboard.components.impact import impact_panel, pretrends_card
+from dashboard.components.spc import xmr_card
 from dashboard.components.tables import column, data_grid, practice_link_column
 from dashboard.components.terms import term
 from dashboard.components.words import plural
 from dashboard.db import run_query
+from etl.stats.spc import INCREASE
 
 dash.register_page(__name__, path="/joint-working", title="Joint working - jointcare", name="Joint working")
 
@@ -81,8 +90,11 @@ def layout(**query):
         *top,
         html.P(note),
         _headlines(context),
+        _impact_section(context),
         _practices_section(context),
         _adoption_section(context),
+        _spc_section(context),
+        _funnel_section(context),
         _indicators_section(context),
     ])
 
@@ -386,3 +398,81 @@ def _method() -> html.Section:
         html.P(["Full definitions of every indicator are on ",
                 html.A("Data and methods", href="/data-and-methods#data-and-methods-joint-working"), "."]),
     ], **{"aria-labelledby": f"{PREFIX}-method-title"})
+
+
+# 5. Impact, SPC and the care plan funnel ----------------------------------------------------------------
+
+def _impact_section(ctx: dict) -> html.Div:
+    """The Impact panel, with the parallel-trends chart under it."""
+    panel = impact_panel(ctx["selection"], PREFIX)
+    return html.Div([panel, pretrends_card(ctx["selection"], PREFIX, sources.source_title(
+        SOURCE, "sus_activity", "social_care_events"))], className="impact")
+
+
+def _spc_section(ctx: dict) -> html.Section:
+    heading_id = f"{PREFIX}-spc-heading"
+    heading = html.H2(["Is joint working changing? ", term("SPC"), " chart of the mean index"], id=heading_id)
+    adoption = run_query("joint_working__adoption", **ctx["params"])
+    series = adoption[adoption["mean_index"].notna()]
+    if series.empty:
+        return html.Section([heading, no_data(f"No practice in {ctx['where']} had an index in any quarter up to "
+                                              f"{ctx['label']}.")], **{"aria-labelledby": heading_id})
+    gaps = len(adoption) - len(series)
+    gap_words = (f" {plural(gaps, 'quarter')} with no index {'is' if gaps == 1 else 'are'} left out." if gaps else "")
+    card = xmr_card(
+        f"{PREFIX}-spc", list(series["quarter_label"]), series["mean_index"].to_numpy(), improvement=INCREASE,
+        title=(f"Joint-working index of {ctx['where']}" if ctx["selection"].practice else
+               f"Mean joint-working index of the practices in {ctx['where']}") + ", quarter by quarter, with its "
+              "process limits",
+        units=["Index from 0 to 100; higher is more joint working. There is no target. Points marked by shape and "
+               "colour are ", term("special cause", "special cause"), "; dashed lines are the ",
+               term("process limits", "process limits"), "."],
+        y_title="Mean joint-working index", hover_unit="out of 100", source=_source(),
+        data_date=str(series["quarter_label"].iloc[-1]),
+        description=f"The mean and limits come from all {len(series)} quarters shown.{gap_words}",
+        value_header="Mean index", dates=False, ceiling=100.0, unit_words="quarters")
+    return html.Section([heading, card, html.P(html.A("How SPC charts are read and drawn",
+                                                      href="/data-and-methods#spc-method"))],
+                        **{"aria-labelledby": heading_id})
+
+
+def _funnel_section(ctx: dict) -> html.Section:
+    heading_id = f"{PREFIX}-funnel-heading"
+    heading = html.H2(["Care plans reviewed: which practices differ by more than chance? A ", term("funnel plot")],
+                      id=heading_id)
+    frame = run_query("joint_working__funnel", quarter=ctx["quarter"], **ctx["params"])
+    if frame.empty:
+        return html.Section([heading, no_data(f"No practice near {ctx['where']} returned care plans reviewed (JW04) "
+                                              f"with a numerator and denominator for {ctx['label']}.")],
+                            **{"aria-labelledby": heading_id})
+    scope = str(frame["scope_name"].iloc[0])
+    card = funnel_card(
+        f"{PREFIX}-funnel", frame, kind="proportion", scale=100.0, polarity="higher_is_better",
+        title=f"Care plans reviewed (JW04) by practice in {scope}, {ctx['label']}, against the practices' pooled "
+              "share",
+        units=("Per cent of complex-needs patients whose care plan was reviewed, against the number of such "
+               "patients. Dashed lines: 95% limits; dotted: 99.8% limits. Triangles point up above the limits and "
+               "down below them; filled triangles are outside the 99.8% limits."),
+        x_title="Complex-needs patients (the denominator)", x_hover="Complex-needs patients",
+        y_title="Care plans reviewed (%)", hover_unit="%", value_header="Care plans reviewed (%)",
+        count_header="Plans reviewed", denominator_header="Complex-needs patients", source=_source(),
+        data_date=ctx["label"], scope=scope, table_request={**ctx["params"], "quarter": ctx["quarter"]})
+    return html.Section([heading, card], **{"aria-labelledby": heading_id})
+
+
+@dash.callback(
+    Output({"type": "data-grid", "grid": f"{PREFIX}-funnel-table"}, "rowData"),
+    Input(f"{PREFIX}-funnel-load-table", "n_clicks"),
+    State(f"{PREFIX}-funnel-table-request", "data"),
+    prevent_initial_call=True,
+)
+def load_funnel_table(clicks, request):
+    """The care plan funnel's table rows, sent only when asked for (England scale: 6,300 practices)."""
+    request = request or {}
+    selection = filters.Selection(**{key: value for key, value in request.items()
+                                     if key in filters.FILTER_KEYS and isinstance(value, str)})
+    quarter = request.get("quarter")
+    if not clicks or not isinstance(quarter, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", quarter):
+        raise PreventUpdate
+    frame = run_query("joint_working__funnel", quarter=quarter, **selection.params())
+    return rows_on_request(frame, kind="proportion", scale=100.0, polarity="higher_is_better")

@@ -6,8 +6,10 @@ table of the selected practices' rates for the financial year. Group rates are p
 (sum of numerators / sum of denominators x the measure's multiplier), never a mean of rates.
 
 The measure chooser is a page callback (the filters are not: they re-run layout through the URL).
-Statistics (SPC, funnels, confidence intervals) are still to come; the trend is drawn by
-components/trends.py so they can be added there.
+Statistics: an XmR (SPC) chart of the selection's own monthly rate in the Making Data Count style
+(components/spc.py), and a funnel plot of the practices around the selection for the year with 95% and
+99.8% limits and each practice's 95% confidence interval (components/funnel.py). The numbers come from
+etl/stats; this page only chooses the series and the practices.
 """
 
 from __future__ import annotations
@@ -22,11 +24,14 @@ from dash import Input, Output, State, dcc, html
 from dashboard import filters
 from dashboard.components import sources
 from dashboard.components.cards import chart_card, no_data
+from dashboard.components.funnel import funnel_card, rows_on_request
+from dashboard.components.spc import xmr_card
 from dashboard.components.tables import column, data_grid, practice_link_column
 from dashboard.components.terms import term
 from dashboard.components.trends import financial_year_label, trend_figure
 from dashboard.components.words import plural
 from dashboard.db import run_query
+from etl.stats.spc import improvement_for
 
 dash.register_page(__name__, path="/outcomes", title="Outcomes - jointcare", name="Outcomes")
 
@@ -129,7 +134,8 @@ def render(selection: filters.Selection, measure: str | None, measures: pd.DataF
                "where": filters.describe(selection).rsplit(", ", 1)[0],
                "yearly": info["period_type"] == "financial year",
                "source": sources.source_title(str(info["source"]), "registrations")}
-    return [_trend_section(context), _year_section(context),
+    context["trend"] = _trend_frame(context)
+    return [_trend_section(context), _spc_section(context), _funnel_section(context), _year_section(context),
             html.P(html.A("Link to this measure for this selection",
                           href="/outcomes" + selection.query_string(measure=measure)), className="share-link")]
 
@@ -161,7 +167,7 @@ def _value_words(value: float, hover_unit: str) -> str:
 
 def _trend_section(ctx: dict) -> html.Section:
     info, yearly = ctx["info"], ctx["yearly"]
-    trend = _trend_frame(ctx)
+    trend = ctx["trend"]
     heading = html.H2(f"Over time: {info['name']}")
     if trend.empty or trend["rate"].notna().sum() == 0:
         return html.Section([heading, no_data(
@@ -290,3 +296,114 @@ def _year_section(ctx: dict) -> html.Section:
         grid,
         html.P([html.Strong("Source: "), ctx["source"], f". Data for {period}."], className="chart-source"),
     ], className="chart-card", **{"aria-labelledby": heading_id})
+
+
+# Is it changing? The selection's own series as an XmR (SPC) chart --------------------------------------
+
+# The series in the trend frame that is the selection itself, by the kind of selection.
+SELF_KIND = {"practice": "practice", "group": "group", "council": "council", "everything": "all councils"}
+
+
+def selection_series(ctx: dict) -> pd.DataFrame:
+    """The selection's own rate by period, from the trend frame (its other lines are comparators)."""
+    selection, trend = ctx["selection"], ctx["trend"]
+    if selection.practice:
+        kind = "practice"
+    elif selection.locality or selection.sub_icb or selection.pcn:
+        kind = "group"
+    elif selection.council:
+        kind = "council"
+    else:
+        kind = "all councils"
+    rows = trend[(trend["series_kind"] == kind) & trend["rate"].notna()]
+    if kind == "group" and rows.empty:  # a PCN on its own is drawn as the 'pcn' line
+        rows = trend[(trend["series_kind"] == "pcn") & trend["rate"].notna()]
+    first = rows["series"].iloc[0] if not rows.empty else None
+    return rows[rows["series"] == first].sort_values("period_start")
+
+
+def _spc_section(ctx: dict) -> html.Section:
+    info, yearly = ctx["info"], ctx["yearly"]
+    heading_id = f"{PREFIX}-spc-heading"
+    heading = html.H2(["Is it changing? ", term("SPC"), f" chart of {info['name']}"], id=heading_id)
+    series = selection_series(ctx)
+    if series.empty:
+        return html.Section([heading, no_data(f"There is no monthly series of {info['name']} for {ctx['where']} "
+                                              "to chart.")], **{"aria-labelledby": heading_id})
+    y_title, hover_unit = units(info, yearly)
+    name = str(series["series"].iloc[0])
+    periods = ([financial_year_label(day) for day in series["period_start"]] if yearly else
+               [pd.Timestamp(day).strftime("%Y-%m-%d") for day in series["period_start"]])
+    latest = series["period_start"].max()
+    polarity = str(info["polarity"])
+    card = xmr_card(
+        f"{PREFIX}-spc", periods, series["rate"].to_numpy(), improvement=improvement_for(polarity),
+        title=f"{info['name']}: {name}, {'year by year' if yearly else 'month by month'}, with its process limits",
+        units=[f"{y_title}. {POLARITY.get(polarity, '')} Points marked by shape and colour are ",
+               term("special cause", "special cause"), "; the rest are ", term("common cause", "common cause"),
+               ". Dashed lines are the ", term("process limits", "process limits"), "."],
+        y_title=y_title, hover_unit=hover_unit, source=ctx["source"], data_date=_period_words(latest, yearly),
+        description=f"The mean and limits come from all {len(series)} {'years' if yearly else 'months'} shown.",
+        value_header=f"Rate ({info['unit']})", dates=not yearly, ceiling=100.0 if info["unit"] == "%" else None,
+        unit_words="years" if yearly else "months")
+    return html.Section([heading, card, html.P(html.A("How SPC charts are read and drawn",
+                                                      href="/data-and-methods#spc-method"))],
+                        **{"aria-labelledby": heading_id})
+
+
+# How do the practices compare? A funnel plot for the year -------------------------------------------------
+
+def _funnel_section(ctx: dict) -> html.Section:
+    info, period = ctx["info"], ctx["params"]["period"]
+    heading_id = f"{PREFIX}-funnel-heading"
+    heading = html.H2(["Which practices differ by more than chance? A ", term("funnel plot"), f", {period}"],
+                      id=heading_id)
+    if ctx["yearly"]:
+        return html.Section([heading, no_data(
+            f"{info['name']} is a council figure shared out to practices by where their patients live, not counted "
+            "at each practice, so practices cannot be compared on a funnel plot. Choose a monthly measure.")],
+            **{"aria-labelledby": heading_id})
+    frame = run_query("outcomes__funnel", **ctx["params"])
+    if frame.empty:
+        return html.Section([heading, no_data(
+            f"No practice near {ctx['where']} has figures for {info['name']} in {period}.")],
+            **{"aria-labelledby": heading_id})
+    scope = str(frame["scope_name"].iloc[0])
+    percent = info["unit"] == "%"
+    y_title, hover_unit = units(info, False)
+    rate_words = "per cent" if percent else str(info["unit"])
+    card = funnel_card(
+        f"{PREFIX}-funnel", frame, kind="proportion" if percent else "rate", scale=float(info["multiplier"]),
+        polarity=str(info["polarity"]),
+        title=f"{info['name']} by practice in {scope}, {period}, against the practices' pooled rate",
+        units=(f"Rate over the year ({rate_words} a month) against the practice's size. Dashed lines: 95% limits; "
+               "dotted: 99.8% limits. Triangles point up above the limits and down below them; filled triangles "
+               "are outside the 99.8% limits."),
+        x_title=f"{info['denominator']}, added up over the months", x_hover="Denominator",
+        y_title=y_title.replace(", in the month", ", a month over the year"), hover_unit=hover_unit,
+        value_header=f"Rate ({rate_words})", count_header="Count in the year",
+        denominator_header="Denominator (summed over the months)", source=ctx["source"], data_date=period,
+        scope=scope, table_request={**ctx["params"], "measure": ctx["measure"]})
+    return html.Section([heading, card], **{"aria-labelledby": heading_id})
+
+
+@dash.callback(
+    Output({"type": "data-grid", "grid": f"{PREFIX}-funnel-table"}, "rowData"),
+    Input(f"{PREFIX}-funnel-load-table", "n_clicks"),
+    State(f"{PREFIX}-funnel-table-request", "data"),
+    prevent_initial_call=True,
+)
+def load_funnel_table(clicks, request):
+    """The funnel's table rows, sent only when asked for (England scale: 6,300 practices)."""
+    request = request or {}
+    # the request comes back from the browser: keep only known keys and a known measure
+    selection = filters.Selection(**{key: value for key, value in request.items()
+                                     if key in filters.FILTER_KEYS and isinstance(value, str)})
+    measures = _measures()
+    measure = request.get("measure")
+    if not clicks or measure not in measures.index:
+        raise dash.exceptions.PreventUpdate
+    info = measures.loc[measure]
+    frame = run_query("outcomes__funnel", **selection.params(), measure=measure)
+    return rows_on_request(frame, kind="proportion" if info["unit"] == "%" else "rate",
+                           scale=float(info["multiplier"]), polarity=str(info["polarity"]))

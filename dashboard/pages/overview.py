@@ -1,9 +1,10 @@
 """Overview, for board members: the handful of headline measures for the selected area, in plain words.
 
 A council chosen on its own is read as "the council's residents" (council figures); any NHS filter,
-a locality or a practice is read as "the patients of the selected practices". The headline status
-compares the year with the same months a year before; the SPC status of the statistics issue will
-replace that comparison when it lands.
+a locality or a practice is read as "the patients of the selected practices". Each headline measure's
+status is the Making Data Count variation icon of its monthly series (components/spc.py, rules in
+etl/stats/spc.py): common cause, or special cause improving or concerning. The Impact panel says, in
+sentences, what joint working has changed (components/impact.py).
 """
 
 from __future__ import annotations
@@ -16,16 +17,17 @@ from plotly.subplots import make_subplots
 
 from dashboard import filters
 from dashboard.components import figures
+from dashboard.components import spc as spc_view
 from dashboard.components.cards import chart_card, headline, no_data
+from dashboard.components.impact import impact_panel
 from dashboard.components.sources import is_loaded, month_label, source_title
 from dashboard.components.tables import column, data_grid
 from dashboard.components.terms import term
 from dashboard.db import run_query
+from etl.stats import spc
 
 dash.register_page(__name__, path="/", title="Overview - jointcare", name="Overview", order=0)
 
-# A change smaller than this, either way, reads as "about the same" (a plain comparison, not a test).
-SAME_WITHIN = 0.02
 
 
 def layout(**query):
@@ -43,6 +45,7 @@ def layout(**query):
                      className="headlines"),
         ], **{"aria-label": "At a glance"}),
         _measures_section(params, residents_view),
+        impact_panel(selection, "overview"),
     ])
 
 
@@ -98,37 +101,31 @@ def _joint_working_headline(params: dict) -> html.Div:
          term("joint-working index"), f" {row['mean_index']:.0f} out of 100."])
 
 
-def _status(measure: pd.Series) -> tuple[str, str, str]:
-    """(words, tone, symbol) for this year's rate against the same months last year."""
-    if pd.isna(measure["rate"]) or pd.isna(measure["previous_rate"]) or not measure["previous_rate"]:
-        return "no earlier year to compare", "neutral", ""
-    change = measure["rate"] / measure["previous_rate"] - 1
-    if abs(change) < SAME_WITHIN:
-        return f"about the same as a year before ({change:+.0%})", "neutral", "●"
-    better = (change < 0) == (measure["polarity"] == "lower_is_better")
-    direction = "lower" if change < 0 else "higher"
-    judgement = "better" if better else "worse"
-    return f"{abs(change):.0%} {direction} than a year before: {judgement}", "better" if better else "worse", (
-        "▼" if change < 0 else "▲")
+def status(series: pd.DataFrame, polarity: str) -> tuple[list, str, str]:
+    """(words with the icon, tone, symbol) for a measure's monthly series: its SPC variation icon.
+
+    The words are the icon's label; the symbol repeats the SPC chart's marker shape in text, and the
+    tone its colour, so the status never rests on colour alone.
+    """
+    rates = series["rate"].dropna()
+    if len(rates) < spc_view.MIN_POINTS:
+        return [spc_view.too_few(len(rates))], "neutral", ""
+    result = spc.xmr(rates.to_numpy(), improvement=spc.improvement_for(polarity))
+    return spc_view.icons(result), spc_view.tone(result.variation), spc_view.SYMBOLS[result.variation]
 
 
-def _year_rates(monthly: pd.DataFrame, period: str) -> pd.DataFrame:
-    """Each measure's rate over the year's months and over the same months a year earlier."""
+def _year_rates(monthly: pd.DataFrame) -> pd.DataFrame:
+    """Each measure's rate over the year's months (sum of numerators over sum of denominators)."""
     rows = []
     for measure_id, series in monthly.groupby("measure_id", sort=False):
         this_year = series[series["in_period"]]
         months = set(this_year["period_start"])
-        earlier = series[series["period_start"].isin({month - pd.DateOffset(years=1) for month in months})]
-        factor = float(series["multiplier"].iloc[0])
-
-        def rate(frame: pd.DataFrame) -> float:
-            denominator = frame["denominator"].sum()
-            return frame["numerator"].sum() / denominator * factor if denominator else float("nan")
-
+        denominator = this_year["denominator"].sum()
+        rate = this_year["numerator"].sum() / denominator * float(series["multiplier"].iloc[0]) if denominator \
+            else float("nan")
         rows.append({"measure_id": measure_id, "name": series["name"].iloc[0], "unit": series["unit"].iloc[0],
-                     "polarity": series["polarity"].iloc[0], "rate": rate(this_year),
-                     "previous_rate": rate(earlier) if len(earlier) == len(months) else float("nan"),
-                     "months": len(months), "last_month": max(months) if months else None})
+                     "polarity": series["polarity"].iloc[0], "rate": rate, "months": len(months),
+                     "last_month": max(months) if months else None})
     return pd.DataFrame(rows)
 
 
@@ -139,20 +136,23 @@ def _measures_section(params: dict, residents_view: bool) -> html.Section:
         return html.Section([heading, no_data(
             f"No outcome data for the selection in {params['period']}. Choose another year or clear a filter.")])
     who = "residents of the selected council" if residents_view else "patients of the selected practices"
-    years = _year_rates(monthly, params["period"])
+    years = _year_rates(monthly)
     cards = []
     for measure in years.itertuples():
-        words, tone, symbol = _status(pd.Series(measure._asdict()))
+        words, tone, symbol = status(monthly[monthly["measure_id"] == measure.measure_id], measure.polarity)
         cards.append(headline(measure.name, f"{measure.rate:,.1f}",
-                              f"{measure.unit}{'' if measure.unit == '%' else ' a month'}, {params['period']}"
-                              f"{' to ' + month_label(measure.last_month) if measure.months < 12 else ''}; "
-                              f"{words}.", tone=tone, symbol=symbol))
+                              [f"{measure.unit}{'' if measure.unit == '%' else ' a month'}, {params['period']}"
+                               f"{' to ' + month_label(measure.last_month) if measure.months < 12 else ''}. ",
+                               html.Span(words, className="headline-status")], tone=tone, symbol=symbol))
     last = monthly["period_start"].max()
     return html.Section([
         heading,
-        html.P(f"Monthly rates for the {who}. Status compares the year with the same months a year before; "
-               "'better' follows each measure's direction (fewer admissions is better, more people at home "
-               "after reablement is better)."),
+        html.P([f"Monthly rates for the {who}. Each status is the ", term("SPC"), " reading of the measure's "
+                "monthly series up to the end of the year, in the NHS Making Data Count style: ",
+                term("common cause", "common cause"), " variation, or ", term("special cause", "special cause"),
+                " variation that is improving or concerning, following each measure's direction (fewer admissions "
+                "is better, more people at home after reablement is better). ",
+                html.A("How SPC is worked out", href="/data-and-methods#spc-method"), "."]),
         html.Div(cards, className="headlines"),
         chart_card(
             "overview-trends",

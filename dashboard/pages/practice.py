@@ -30,8 +30,10 @@ from dashboard.components.maps import lsoa_choropleth, with_map_config
 from dashboard.components.sources import is_loaded, month_label, source_title
 from dashboard.components.tables import column, data_grid
 from dashboard.components.terms import term
+from dashboard.components.spc import change_point, xmr_card
 from dashboard.components.trends import trend_figure
 from dashboard.db import run_query
+from etl.stats.spc import improvement_for
 
 PREFIX = "practice"
 
@@ -381,7 +383,7 @@ def _outcomes_section(practice, params: dict, measure: str | None) -> html.Secti
             dbc.Select(id=f"{PREFIX}-measure", options=[{"label": names[key], "value": key} for key in available],
                        value=chosen),
         ], className="mt-4 mb-2", style={"maxWidth": "420px"}),
-        html.Div(_outcome_card(chosen, trends[trends["measure_id"] == chosen], params["period"]),
+        html.Div(_outcome_card(chosen, trends[trends["measure_id"] == chosen], params),
                  id=f"{PREFIX}-outcome", **{"aria-live": "polite"}),
         dcc.Store(id=f"{PREFIX}-outcome-params", data=params),
     ])
@@ -415,10 +417,11 @@ def show_measure(measure, params):
     if measure not in KEY_MEASURES or not params:
         raise PreventUpdate
     trends = run_query("practice__outcome_trends", **params)
-    return _outcome_card(measure, trends[trends["measure_id"] == measure], params["period"])
+    return _outcome_card(measure, trends[trends["measure_id"] == measure], params)
 
 
-def _outcome_card(measure: str, rows: pd.DataFrame, period: str):
+def _outcome_card(measure: str, rows: pd.DataFrame, params: dict):
+    period = params["period"]
     if rows.empty or rows["rate"].notna().sum() == 0:
         return no_data(f"There are no monthly figures of this measure for this practice up to {period}.")
     name, unit, source = rows["measure_name"].iloc[0], rows["unit"].iloc[0], rows["source"].iloc[0]
@@ -433,10 +436,41 @@ def _outcome_card(measure: str, rows: pd.DataFrame, period: str):
                   for series, value in year.items() if series != "This practice" and pd.notna(value)]
         description = (f"Over {period} the practice had {year['This practice']:,.1f} {unit} a month on average"
                        + (f", against {', '.join(others)}." if others else "."))
-    return chart_card(
+    return html.Div([chart_card(
         f"{PREFIX}-outcome-chart", title=f"{name}, month by month", units=unit.capitalize(),
         figure=fig, table=table, source=source_title(source), data_date=month_label(rows["period_start"].max()),
-        description=description)
+        description=description), _spc_card(measure, rows, params)])
+
+
+def _spc_card(measure: str, rows: pd.DataFrame, params: dict):
+    """The practice's own series as an XmR chart, its limits recalculated from the quarter it joined."""
+    own = rows[(rows["series"] == "This practice") & rows["rate"].notna()].sort_values("period_start")
+    name, unit = rows["measure_name"].iloc[0], rows["unit"].iloc[0]
+    periods = [pd.Timestamp(day).strftime("%Y-%m-%d") for day in own["period_start"]]
+    joined = run_query("practice__adoption", code=params["code"])
+    cut, change_at, label, note = None, None, None, " It has never had an attached social worker, so its limits " \
+        "come from all the months shown."
+    if not joined.empty:
+        start, quarter = pd.Timestamp(joined["quarter_start"].iloc[0]), str(joined["quarter_label"].iloc[0])
+        cut = change_point(periods, start)
+        if cut is not None:
+            change_at, label = start.strftime("%Y-%m-%d"), f"joined joint working ({quarter})"
+            note = (f" It joined joint working in {quarter}: the mean and limits are worked out separately before "
+                    "and after that, so the chart shows whether its rate changed when it joined.")
+        else:
+            note = (f" It joined joint working in {quarter}, too near either end of the months shown to work out "
+                    "separate limits, so they come from all the months shown.")
+    polarity = str(run_query("practice__measure_polarity", measure=measure)["polarity"].iloc[0])
+    return xmr_card(
+        f"{PREFIX}-spc", periods, own["rate"].to_numpy(), improvement=improvement_for(polarity),
+        change_points=[cut] if cut is not None else (), change_at=change_at, change_label=label,
+        title=f"{name}: this practice month by month, with its process limits",
+        units=[unit.capitalize(), ". An ", term("SPC"), " chart: points marked by shape and colour are ",
+               term("special cause", "special cause"), "; dashed lines are the ",
+               term("process limits", "process limits"), "."],
+        y_title=unit, hover_unit=unit, source=source_title(rows["source"].iloc[0]),
+        data_date=month_label(own["period_start"].max()) if not own.empty else "",
+        description=f"The practice's own rate, {len(own)} months.{note}", value_header=f"Rate ({unit})")
 
 
 # --- Better Care Fund ----------------------------------------------------------------------------------

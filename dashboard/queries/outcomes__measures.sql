@@ -21,6 +21,7 @@ final as (
         indicators.indicator_id as measure_id,
         indicators.name,
         indicators.definition,
+        indicators.denominator,
         indicators.unit,
         indicators.multiplier,
         indicators.polarity,

@@ -80,7 +80,7 @@ def test_bcf_of_the_selected_council(dashboard_db):
     assert "No Better Care Fund plan for 2023-24" in text_of(page(council=COUNTYSHIRE, period="2023-24"))
 
 
-def test_explains_the_coming_summaries_and_every_page(dashboard_db):
+def test_explains_the_summaries_and_every_page(dashboard_db):
     text = text_of(page())
     assert "one-page PDF" in text and "Excel workbook" in text
     assert "Download these rows (CSV)" in text

@@ -155,3 +155,38 @@ def test_mdt_in_the_indicator_definitions_is_a_defined_term(page):
     mdt = [node for node in terms if node.children[0] == "MDT"]
     assert mdt and GLOSSARY["MDT"] in str(mdt[0].children[1].children)
     assert "JW02 MDT" in " ".join(text_of(page.layout()).split())
+
+
+# SPC, the care plan funnel and the Impact panel ---------------------------------------------------------------
+
+def test_care_plan_funnel_by_hand(page):
+    # JW04 in 2023-24 Q1: A00001 40 of 50 (80%), A00002 10 of 20 (50%); comparator 50 / 70 = 71.4%.
+    # Wilson 95% for 10 / 20: (2 x 10 + 1.96^2 ± 1.96 x sqrt(1.96^2 + 4 x 10 x 0.5)) / (2 x (20 + 1.96^2))
+    #   = (23.84 ± 9.570) / 47.68 = 0.2993 to 0.7007: the upper end is below 0.714, so below the 95% limit;
+    #   at 99.8% (z = 3.090) the upper end is (29.55 + 16.80) / 59.10 = 0.784: not below the 99.8% limit.
+    # Wilson 95% for 40 / 50: (83.84 ± 11.73) / 107.68 = 0.6696 to 0.8876, which holds 0.714: within.
+    tree = page.layout(period="2023-24")
+    rows = {row["code"]: row for row in grids(tree)["joint-working-funnel-table"]}
+    assert (rows["A00001"]["num"], rows["A00001"]["den"]) == (40, 50)
+    assert (rows["A00002"]["num"], rows["A00002"]["den"]) == (10, 20)
+    assert rows["A00002"]["low"] == pytest.approx(29.93, abs=0.01)
+    assert rows["A00002"]["high"] == pytest.approx(70.07, abs=0.01)
+    assert rows["A00001"]["significance_words"] == "Within the limits"
+    assert rows["A00002"]["significance_words"] == "Below the 95% limit (worse)"
+    fig = figures(tree)["joint-working-funnel"]
+    symbols = {trace.marker.symbol: list(values(trace.x)) for trace in fig.data if trace.mode == "markers"}
+    assert symbols == {"circle-open": [50], "triangle-down-open": [20]}
+    assert "71.4" in text_of(tree)
+
+
+def test_spc_needs_twelve_quarters(page):
+    text = text_of(page.layout(period="2023-24"))
+    assert "Too few quarters for an SPC chart: 1 quarter of data" in text
+
+
+def test_impact_panel_and_pretrends_on_the_tiny_area(page):
+    text = text_of(page.layout(period="2023-24"))
+    assert "Has joint working changed hospital and care home use?" in text
+    assert "not estimated here" in text
+    # no estimate, so no parallel-trends chart either, and the page says why
+    assert "There is no parallel-trends check for this selection" in text

@@ -224,3 +224,59 @@ def test_many_councils_are_drawn_as_their_spread(page, monkeypatch):
     march = next(row for row in grids(page_)["outcomes-trend-table"] if row["period"] == "2023-03")
     assert march["s1_low"] == pytest.approx(unitown + 0.25 * (countyshire - unitown))
     assert march["s1_high"] == pytest.approx(unitown + 0.75 * (countyshire - unitown))
+
+
+# SPC and the funnel plot -----------------------------------------------------------------------------------
+
+def test_spc_needs_twelve_months_and_says_so(page):
+    # A00001 has A&E in December 2022, March 2023 and May 2024: three months up to 2024-25
+    text = text_of(page.layout(practice="A00001", measure="ae_attendances", period="2024-25"))
+    assert "Too few months for an SPC chart: 3 months" in text
+    assert "outcomes-spc" not in figures(page.layout(practice="A00001", measure="ae_attendances", period="2024-25"))
+
+
+def test_funnel_of_every_practice_by_hand(page):
+    # 2022-23, nothing selected: every practice. A&E over the year's months (numerator / summed denominator):
+    #   A00001 22 + 11 = 33 of 110 + 110 = 220 -> 150.0 per 1,000; A00002 22 of 110 -> 200.0; A00003 5 of 50 -> 100.0
+    #   comparator (pooled) = 60 / 380 x 1,000 = 157.9
+    tree = page.layout(measure="ae_attendances", period="2022-23")
+    rows = {row["code"]: row for row in grids(tree)["outcomes-funnel-table"]}
+    assert {code: (row["num"], row["den"]) for code, row in rows.items()} == {
+        "A00001": (33, 220), "A00002": (22, 110), "A00003": (5, 50)}
+    assert rows["A00002"]["value"] == pytest.approx(200.0)
+    # A00003's 5 events are under 10: the exact Poisson 95% interval, 1.6235 to 11.6683 events (chi-square
+    # tables: 3.2470 / 2 and 23.3367 / 2), over 50 patient-months x 1,000 = 32.47 to 233.37
+    assert rows["A00003"]["method"] == "exact Poisson" and rows["A00001"]["method"] == "Byar"
+    assert rows["A00003"]["low"] == pytest.approx(32.47, abs=0.01)
+    assert rows["A00003"]["high"] == pytest.approx(233.37, abs=0.01)
+    # so few events: every practice is within the limits
+    assert {row["significance_words"] for row in rows.values()} == {"Within the limits"}
+    assert "157.9" in text_of(tree)
+    fig = figures(tree)["outcomes-funnel"]
+    assert {trace.marker.symbol for trace in fig.data if trace.mode == "markers"} == {"circle-open"}
+
+
+def test_funnel_of_a_practice_shows_its_council_and_highlights_it(page):
+    # A00001 is based in Unitown, like A00003; A00002 (Countyshire) is not shown
+    tree = page.layout(practice="A00001", measure="ae_attendances", period="2022-23")
+    rows = {row["code"]: row for row in grids(tree)["outcomes-funnel-table"]}
+    assert set(rows) == {"A00001", "A00003"}
+    assert rows["A00001"]["selected_words"] == "Yes" and rows["A00003"]["selected_words"] == ""
+    fig = figures(tree)["outcomes-funnel"]
+    ring = [trace for trace in fig.data if trace.name == "Selected practice"]
+    assert len(ring) == 1 and list(ring[0].text) == ["Unitown Surgery"]
+    assert "by practice in Unitown" in text_of(tree)
+
+
+def test_yearly_measures_have_no_funnel(page):
+    text = text_of(page.layout(measure="ascof_admissions_65_plus", period="2023-24"))
+    assert "cannot be compared on a funnel plot" in text
+
+
+def test_funnel_table_on_request_holds_the_same_rows(page):
+    # the callback England-scale pages use for their 6,300-row table, on the tiny area (numbers as above)
+    rows = page.load_funnel_table(1, {"period": "2022-23", "measure": "ae_attendances", "council": None})
+    assert {row["code"]: (row["num"], row["den"]) for row in rows} == {
+        "A00001": (33, 220), "A00002": (22, 110), "A00003": (5, 50)}
+    with pytest.raises(Exception):
+        page.load_funnel_table(1, {"period": "2022-23", "measure": "no_such_measure"})

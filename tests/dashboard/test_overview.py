@@ -18,7 +18,8 @@ def test_practice_headline_is_the_years_rate_not_a_mean_of_months(dashboard_db):
     text = text_of(overview.layout(practice="A00001", period="2022-23"))
     # (22 + 11) / (110 + 110) x 1,000 = 150.0 a month (the months' rates are 200 and 100: same here)
     assert "150.0" in text
-    assert "no earlier year to compare" in text
+    # two months of A&E (December 2022, March 2023) up to the end of 2022-23: too few for SPC
+    assert "Too few months for an SPC chart: 2 months" in text
 
 
 def test_whole_area_pools_counts_and_lists(dashboard_db):
@@ -51,13 +52,20 @@ def test_joint_working_coverage(dashboard_db):
     assert "1 of 2 practices" in text and "2023-24 Q1" in text
 
 
-def test_status_follows_each_measures_direction():
-    lower = pd.Series({"rate": 90.0, "previous_rate": 100.0, "polarity": "lower_is_better"})
-    assert overview._status(lower) == ("10% lower than a year before: better", "better", "▼")
-    higher = pd.Series({"rate": 90.0, "previous_rate": 100.0, "polarity": "higher_is_better"})
-    assert overview._status(higher)[:2] == ("10% lower than a year before: worse", "worse")
-    same = pd.Series({"rate": 101.0, "previous_rate": 100.0, "polarity": "lower_is_better"})
-    assert overview._status(same)[1] == "neutral"
+def test_status_is_the_spc_variation_icon_with_its_label(dashboard_db):
+    # (the icon and its words for a long series are checked by hand in test_spc_components.py)
+    page = overview.layout(period="2022-23")
+    text = text_of(page)
+    assert "year before" not in text  # the old plain comparison is gone
+    assert "Making Data Count" in text and "Too few months for an SPC chart" in text
+
+
+def test_impact_panel_on_the_overview(dashboard_db):
+    text = text_of(overview.layout(council="E10000901", period="2023-24"))
+    # Countyshire's row: no adopting practice there (A00002 never had a social worker), so no estimate
+    assert "Has joint working changed hospital and care home use?" in text
+    assert "0 adopting and 1 never-adopting practices" in text
+    assert "How this was worked out" in text
 
 
 def test_no_data_year_says_so_and_still_renders(dashboard_db):

@@ -156,3 +156,53 @@ def test_unknown_filters_are_ignored(dashboard_db):
     tree = page("A00001", period="1999-00", council="NOPE", measure="not-a-measure")
     assert "UNITOWN SURGERY" in text_of(tree)
     assert figures(tree)["practice-outcome-chart"].data[0].name == "This practice"
+
+
+# SPC with the change point at joining -------------------------------------------------------------------------
+
+def test_spc_is_too_short_on_the_tiny_area(dashboard_db):
+    # A00001 has two months of A&E up to 2022-23 (December 2022, March 2023)
+    assert "Too few months for an SPC chart: 2 months" in text_of(page("A00001", period="2022-23",
+                                                                         measure="ae_attendances"))
+
+
+def test_spc_limits_restart_at_the_adoption_quarter(demo_warehouse, monkeypatch):
+    """On the demo area (60 months of activity): the change point sits at the practice's adoption quarter.
+
+    The quarter is read from the warehouse here, independently of the page: the first quarter whose
+    return says the practice has an attached social worker.
+    """
+    import duckdb
+
+    con = duckdb.connect(str(demo_warehouse), read_only=True)
+    code, start, label, months_before = con.execute("""
+        with joined as (
+            select practice_code, min(quarter_start) as start, arg_min(quarter_label, quarter_start) as label
+            from mart_joint_working_index where has_attached_social_worker group by practice_code
+        )
+        select joined.practice_code, joined.start, joined.label,
+            count(*) filter (where outcomes.period_start < joined.start)
+        from joined
+        inner join mart_outcomes_practice as outcomes using (practice_code)
+        where outcomes.measure_id = 'emergency_admissions' and outcomes.rate is not null
+            and outcomes.period_start <= date '2025-03-31'
+        group by all
+        having count(*) filter (where outcomes.period_start < joined.start) >= 12
+            and count(*) filter (where outcomes.period_start >= joined.start) >= 6
+        order by joined.practice_code
+        limit 1
+    """).fetchone()
+    con.close()
+    monkeypatch.setenv("JOINTCARE_DB", str(demo_warehouse))
+    tree = page(code, period="2024-25", measure="emergency_admissions")
+    fig = figures(tree)["practice-spc"]
+    line = fig.layout.shapes[0]
+    assert line.x0 == line.x1 == start.isoformat()
+    assert fig.layout.annotations[0].text == f"joined joint working ({label})"
+    # the mean is drawn in two pieces broken at the adoption month: months_before points, then the rest
+    mean = next(trace for trace in fig.data if trace.name == "Mean")
+    x = list(mean.x)
+    assert x.index(None) == months_before and x[months_before + 1] == start.isoformat()
+    rows = grids(tree)["practice-spc-table"]
+    assert len({row["mean"] for row in rows[:months_before]}) == 1
+    assert rows[months_before]["mean"] != rows[0]["mean"]

@@ -1,0 +1,240 @@
+"""Funnel plots of practices (PHE method) for any page: rates (Poisson) and proportions (Wilson).
+
+The statistics are etl/stats/funnels.py's and intervals.py's; this module lays them out. The comparator
+is the pooled value of the practices shown (all their numerators over all their denominators). The
+95% and 99.8% limits are computed on a grid of GRID_POINTS denominators spanning the practices, not
+per point, so the figure stays the same size whether it shows 10 practices or England's 6,300.
+
+Significance is drawn by shape AND colour, the same everywhere:
+
+    above the 99.8% limit  filled triangle-up     above the 95% limit  open triangle-up
+    within the limits      open grey circle
+    below the 95% limit    open triangle-down     below the 99.8% limit  filled triangle-down
+
+Colour follows the measure's direction where it has one (better blue, worse orange); the selected
+practices get a black ring and, when there are few, their names.
+"""
+
+from __future__ import annotations
+
+import html as html_text
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+from dash import dcc, html
+
+from dashboard.components.cards import chart_card, no_data
+from dashboard.components.figures import NHS_BLUE, NHS_DARK_GREY, NHS_ORANGE, NHS_PURPLE, styled
+from dashboard.components.tables import column, data_grid
+from etl.stats import funnels, intervals
+
+GRID_POINTS = 100
+GL_FROM = 1000  # scattergl above this many practices (the house rule for large scatters)
+LABEL_AT_MOST = 8  # name the selected practices on the chart when there are no more than this
+MID_GREY = "#768692"
+OUTLINE = "#231f20"
+
+# significance label -> (symbol, which side, words)
+MARKS = {
+    funnels.ABOVE_998: ("triangle-up", +1, "Higher than expected: above the 99.8% limit"),
+    funnels.ABOVE_95: ("triangle-up-open", +1, "Higher than expected: above the 95% limit"),
+    funnels.WITHIN: ("circle-open", 0, "Within the limits: no significant difference"),
+    funnels.BELOW_95: ("triangle-down-open", -1, "Lower than expected: below the 95% limit"),
+    funnels.BELOW_998: ("triangle-down", -1, "Lower than expected: below the 99.8% limit"),
+}
+BETTER = {"lower_is_better": -1, "higher_is_better": +1}
+
+
+def _colour(side: int, polarity: str | None) -> str:
+    if side == 0:
+        return MID_GREY
+    better = BETTER.get(str(polarity))
+    if better is None:
+        return NHS_PURPLE
+    return NHS_BLUE if side == better else NHS_ORANGE
+
+
+def significance_words(label: str, polarity: str | None) -> str:
+    """'Higher than expected: above the 99.8% limit (worse)'."""
+    symbol, side, words = MARKS[label]
+    better = BETTER.get(str(polarity))
+    if side == 0 or better is None:
+        return words
+    return f"{words} ({'better' if side == better else 'worse'})"
+
+
+SHORT = {funnels.WITHIN: "Within the limits", funnels.ABOVE_95: "Above the 95% limit",
+         funnels.ABOVE_998: "Above the 99.8% limit", funnels.BELOW_95: "Below the 95% limit",
+         funnels.BELOW_998: "Below the 99.8% limit"}
+
+
+def short_words(label: str, polarity: str | None) -> str:
+    """The significance for a table cell: 'Above the 99.8% limit (worse)' (6,300 of them must stay small)."""
+    _, side, _ = MARKS[label]
+    better = BETTER.get(str(polarity))
+    if side == 0 or better is None:
+        return SHORT[label]
+    return f"{SHORT[label]} ({'better' if side == better else 'worse'})"
+
+
+def _grid(denominators: np.ndarray) -> np.ndarray:
+    low, high = float(denominators.min()), float(denominators.max())
+    low, high = low * 0.9, high * 1.1
+    return np.geomspace(low, high, GRID_POINTS)
+
+
+def funnel_frame(frame: pd.DataFrame, *, kind: str, scale: float) -> tuple[pd.DataFrame, dict]:
+    """Each practice's value, 95% CI and significance, and the limit lines on a grid of denominators.
+
+    frame: code, name, num, den, selected. kind: "rate" (Poisson: Byar / exact) or "proportion" (Wilson).
+    scale: what a per-one value is multiplied by for display (1,000 for per 1,000; 100 for per cent).
+    """
+    points = frame[frame["den"] > 0].copy()
+    num, den = points["num"].to_numpy(float), points["den"].to_numpy(float)
+    comparator = funnels.pooled(num, den)
+    grid = _grid(den)
+    lines = {"den": grid, "comparator": comparator * scale}
+    if kind == "proportion":
+        significance = funnels.proportion_significance(num, den, comparator)
+        low, high = intervals.wilson(num, den, 0.95)
+        points["method"] = intervals.WILSON
+        limits = funnels.proportion_limits
+    else:
+        significance = funnels.rate_significance(num, den, comparator)
+        low, high = intervals.rate(num, den, 0.95)
+        points["method"] = intervals.poisson_method(num)
+        limits = funnels.rate_limits
+    for level in funnels.LEVELS:
+        lower, upper = limits(grid, comparator, level)
+        lines[f"lower_{level}"], lines[f"upper_{level}"] = lower * scale, upper * scale
+    points["value"] = num / den * scale
+    points["low"], points["high"] = np.asarray(low) * scale, np.asarray(high) * scale
+    points["significance"] = significance
+    return points, lines
+
+
+def funnel_figure(points: pd.DataFrame, lines: dict, *, polarity: str | None, x_title: str, y_title: str,
+                  hover_unit: str, x_hover: str) -> go.Figure:
+    """Points by significance (shape and colour), comparator, 95% (dashed) and 99.8% (dotted) limits."""
+    large = len(points) > GL_FROM
+    scatter = go.Scattergl if large else go.Scatter
+    # at England scale the hover names the practice by code only, and positions go as 32-bit floats:
+    # the figure stays ~0.15 MB instead of ~0.4 MB (names are in the table)
+    who = "<b>%{customdata[0]}</b>" if large else "<b>%{customdata[0]}</b> (%{customdata[1]})"
+    value = "%{y:,.1f}%" if hover_unit.strip() == "%" else f"%{{y:,.1f}} {html_text.escape(hover_unit)}"
+    fig = go.Figure()
+    fig.add_trace(go.Scatter(x=lines["den"], y=np.full(len(lines["den"]), lines["comparator"]), mode="lines",
+                             name=f"Comparator: all shown ({lines['comparator']:,.1f})", hoverinfo="skip",
+                             line={"color": OUTLINE, "width": 1.5}))
+    for level, dash_style, name in ((0.95, "dash", "95% limits"), (0.998, "dot", "99.8% limits")):
+        for side in ("upper", "lower"):
+            fig.add_trace(go.Scatter(x=lines["den"], y=lines[f"{side}_{level}"], mode="lines", name=name,
+                                     showlegend=side == "upper", legendgroup=name, hoverinfo="skip",
+                                     line={"color": NHS_DARK_GREY, "dash": dash_style, "width": 1.5}))
+    for label, (symbol, side, words) in MARKS.items():
+        rows = points[points["significance"] == label]
+        if rows.empty:
+            continue
+        colour = _colour(side, polarity)
+        dtype = np.float32 if large else float
+        fig.add_trace(scatter(
+            x=rows["den"].to_numpy(dtype), y=rows["value"].to_numpy(dtype), mode="markers",
+            name=significance_words(label, polarity),
+            marker={"symbol": symbol, "size": 9, "color": colour,
+                    "line": {"color": colour if symbol.endswith("open") else OUTLINE, "width": 1.5}},
+            customdata=rows[["code"] if large else ["name", "code"]].to_numpy(dtype=object),
+            hovertemplate=(f"{who}<br>{value}<br>{x_hover}: %{{x:,.0f}}"
+                           f"<br>{html_text.escape(significance_words(label, polarity))}<extra></extra>")))
+    chosen = points[points["selected"].astype(bool)]
+    if 0 < len(chosen) < len(points):
+        labelled = len(chosen) <= LABEL_AT_MOST
+        fig.add_trace(go.Scatter(
+            x=chosen["den"], y=chosen["value"], mode="markers+text" if labelled else "markers",
+            name="Selected practice" + ("s" if len(chosen) > 1 else ""),
+            text=[str(name).title() for name in chosen["name"]] if labelled else None,
+            textposition="top center", textfont={"size": 12, "color": OUTLINE},
+            marker={"symbol": "circle-open", "size": 18, "color": OUTLINE, "line": {"width": 2.5}},
+            hoverinfo="skip"))
+    styled(fig, x_title=x_title, y_title=y_title, height=440)
+    fig.update_xaxes(type="log", tickformat=",")
+    fig.update_yaxes(rangemode="tozero", tickformat=",")
+    return fig
+
+
+def table_rows(points: pd.DataFrame, polarity: str | None) -> pd.DataFrame:
+    """The rows of the table behind a funnel: rounded, so 6,300 of them stay small."""
+    rows = points.assign(
+        significance_words=[short_words(label, polarity) for label in points["significance"]],
+        selected_words=np.where(points["selected"].astype(bool), "Yes", ""))
+    for field in ("num", "den"):
+        rows[field] = rows[field].round(1)
+    for field in ("value", "low", "high"):
+        rows[field] = rows[field].round(2)
+    return rows.sort_values("value", ascending=False)
+
+
+def table_columns(kind: str, *, value_header: str, count_header: str, denominator_header: str) -> list[dict]:
+    method = intervals.WILSON if kind == "proportion" else (f"{intervals.BYAR}; {intervals.EXACT_POISSON} below "
+                                                            f"{intervals.BYAR_FROM} events")
+    return [
+        column("name", "Practice", minWidth=200, tooltipField="name"), column("code", "Code"),
+        column("num", count_header, "number"), column("den", denominator_header, "number"),
+        column("value", value_header, "number"), column("low", f"95% CI lower ({method})", "number"),
+        column("high", f"95% CI upper ({method})", "number"), column("method", "CI method"),
+        column("significance_words", "Against the comparator", minWidth=220, wrap=True),
+        column("selected_words", "Selected"),
+    ]
+
+
+def funnel_card(card_id: str, frame: pd.DataFrame, *, kind: str, scale: float, polarity: str | None, title: str,
+                units: str, x_title: str, x_hover: str, y_title: str, hover_unit: str, value_header: str,
+                count_header: str, denominator_header: str, source: str, data_date: str,
+                scope: str, table_request: dict | None = None) -> html.Section | html.Div:
+    """A chart card with the funnel and its table; or why there is none.
+
+    table_request: what the page's callback needs to rebuild the rows. Given, and with more than GL_FROM
+    practices, the table's rows are sent when the reader asks for them (a second response), so neither
+    response passes the 1.5 MB budget at England scale.
+    """
+    usable = frame[frame["den"] > 0]
+    if len(usable) < 2:
+        return no_data(f"A funnel plot needs at least two practices with a denominator; {scope} has "
+                       f"{len(usable)}.")
+    if float(usable["num"].sum()) <= 0:
+        return no_data(f"No practice in {scope} counted any events, so there is no rate to compare them with.")
+    points, lines = funnel_frame(frame, kind=kind, scale=scale)
+    figure = funnel_figure(points, lines, polarity=polarity, x_title=x_title, y_title=y_title,
+                           hover_unit=hover_unit, x_hover=x_hover)
+    columns = table_columns(kind, value_header=value_header, count_header=count_header,
+                            denominator_header=denominator_header)
+    caption = f"{title}: each practice's value, 95% confidence interval and significance"
+    if table_request is not None and len(points) > GL_FROM:
+        table = html.Div([
+            html.P(f"The table holds {len(points):,} practices, so it is loaded when you ask for it."),
+            html.Button(f"Load the table of {len(points):,} practices", id=f"{card_id}-load-table", n_clicks=0,
+                        className="btn btn-outline-primary btn-sm"),
+            dcc.Store(id=f"{card_id}-table-request", data=table_request),
+            data_grid(f"{card_id}-table", table_rows(points, polarity).head(0), columns, caption=caption,
+                      page_size=20),
+        ])
+    else:
+        table = data_grid(f"{card_id}-table", table_rows(points, polarity), columns, caption=caption, page_size=20)
+    counts = points["significance"].value_counts()
+    outside = int(len(points) - counts.get(funnels.WITHIN, 0))
+    description = (f"{len(points):,} practices in {scope}; the comparator is their pooled value, "
+                   f"{lines['comparator']:,.1f}. {outside:,} lie outside the 95% limits "
+                   f"({int(counts.get(funnels.ABOVE_998, 0) + counts.get(funnels.BELOW_998, 0)):,} outside the 99.8% "
+                   "limits). Smaller practices vary more by chance, so their limits are wider.")
+    return chart_card(card_id, title=title, units=units, figure=figure, table=table, source=source,
+                      data_date=data_date, description=description)
+
+
+def rows_on_request(frame: pd.DataFrame, *, kind: str, scale: float, polarity: str | None) -> list[dict]:
+    """The table's rows for a page's load-the-table callback."""
+    import json
+
+    points, _ = funnel_frame(frame, kind=kind, scale=scale)
+    rows = table_rows(points, polarity)
+    fields = ["name", "code", "num", "den", "value", "low", "high", "method", "significance_words", "selected_words"]
+    return json.loads(rows[fields].to_json(orient="records"))

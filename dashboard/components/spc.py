@@ -1,0 +1,228 @@
+"""XmR (SPC) charts in the NHS England "Making Data Count" style, and their icons, for any page.
+
+The statistics are etl/stats/spc.py's (`xmr`): this module only lays its answer out. One house style
+for special-cause points everywhere, colour AND shape (WCAG: colour never stands alone):
+
+    common cause            grey circle
+    special cause improving blue diamond
+    special cause concerning orange square
+    special cause, no better direction  purple hexagon
+
+Every marker has a dark outline so the pale colours still stand out from the white background. The
+variation icon (and the assurance icon, when the measure has a target) sits beside the chart with its
+label in words; the icons are SVG files in assets/spc/ with the same words as their <title>.
+
+A series needs MIN_POINTS points for a chart (Making Data Count's guidance); shorter ones get a
+sentence saying so. Limits come from the whole series shown, or from each segment after a stated
+change point (e.g. the month a practice joined joint working).
+"""
+
+from __future__ import annotations
+
+import html as html_text
+from collections.abc import Sequence
+
+import dash
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+from dash import html
+
+from dashboard.components.cards import chart_card, no_data
+from dashboard.components.figures import NHS_BLUE, NHS_DARK_GREY, NHS_ORANGE, NHS_PURPLE, styled
+from dashboard.components.tables import column, data_grid
+from etl.stats import spc
+
+MIN_POINTS = 12
+MID_GREY = "#768692"
+TARGET_RED = "#8A1538"
+OUTLINE = "#231f20"
+
+POINT_STYLES = {  # point type -> legend name, colour, marker symbol
+    spc.COMMON: ("Common cause", MID_GREY, "circle"),
+    spc.IMPROVEMENT: ("Special cause: improving", NHS_BLUE, "diamond"),
+    spc.CONCERN: ("Special cause: concerning", NHS_ORANGE, "square"),
+    spc.NEUTRAL_CAUSE: ("Special cause: neither better nor worse", NHS_PURPLE, "hexagon"),
+}
+RULE_WORDS = (  # XmR attribute -> why a point was flagged, in words
+    ("outside", "outside the process limits"),
+    ("shift", "in a run of 7 or more on one side of the mean"),
+    ("trend", "in a run of 7 or more rising or falling"),
+    ("two_of_three", "2 of 3 points near a limit"),
+)
+TONES = {"improvement": "better", "concern": "worse"}  # the variation icon's stem -> headline tone
+SYMBOLS = {"common_cause": "●", "improvement_high": "◆", "improvement_low": "◆", "concern_high": "■",
+           "concern_low": "■", "neutral_high": "⬢", "neutral_low": "⬢"}  # the marker shapes, as text
+
+
+def too_few(points: int, unit: str = "months") -> str:
+    """The sentence shown instead of a chart when the series is too short."""
+    counted = f"{points} {unit if points != 1 else unit.removesuffix('s')}"
+    return (f"Too few {unit} for an SPC chart: {counted} of data, and an SPC chart needs at least "
+            f"{MIN_POINTS} to set its limits.")
+
+
+def xmr_frame(periods: Sequence, values: Sequence[float], *, improvement: str, target: float | None = None,
+              change_points: Sequence[int] = (), floor: float | None = 0.0,
+              ceiling: float | None = None) -> tuple[pd.DataFrame, spc.XmR]:
+    """The XmR answer as a frame to draw and tabulate: period, value, mean, lower, upper, point words.
+
+    floor/ceiling: where the measure cannot go (0 for a rate, 100 for a per cent): a limit computed
+    beyond it is shown at it, as the MDC tool does, so no chart shows a negative admission rate.
+    """
+    result = spc.xmr(values, improvement=improvement, change_points=change_points, target=target)
+    lower, upper = result.lower, result.upper
+    if floor is not None:
+        lower, upper = np.maximum(lower, floor), np.maximum(upper, floor)
+    if ceiling is not None:
+        lower, upper = np.minimum(lower, ceiling), np.minimum(upper, ceiling)
+    frame = pd.DataFrame({"period": list(periods), "value": result.values, "mean": result.mean, "lower": lower,
+                          "upper": upper, "segment": result.segment, "point_type": result.point_type})
+    frame["point_words"] = [POINT_STYLES[kind][0] for kind in result.point_type]
+    reasons = []
+    for i in range(len(frame)):
+        why = [words for rule, words in RULE_WORDS if getattr(result, rule)[i]]
+        reasons.append("; ".join(why))
+    frame["why"] = reasons
+    return frame, result
+
+
+def change_point(periods: Sequence, start) -> int | None:
+    """The position of the first period on or after `start`, if both sides keep two points or more.
+
+    A segment of one point has no moving range, so no limits: such a change point is not used.
+    """
+    stamps = pd.to_datetime(pd.Series(list(periods)))
+    after = np.flatnonzero((stamps >= pd.Timestamp(start)).to_numpy())
+    if len(after) == 0:
+        return None
+    position = int(after[0])
+    return position if 2 <= position <= len(stamps) - 2 else None
+
+
+def _segmented(frame: pd.DataFrame, field: str) -> tuple[list, list]:
+    """x and y of a line per segment, broken (None) between segments, so limits do not join up."""
+    xs, ys = [], []
+    for _, rows in frame.groupby("segment", sort=True):
+        if xs:
+            xs.append(None)
+            ys.append(None)
+        xs += list(rows["period"])
+        ys += list(rows[field])
+    return xs, ys
+
+
+def xmr_figure(frame: pd.DataFrame, *, y_title: str, hover_unit: str, dates: bool = True,
+               target: float | None = None, change_at=None, change_label: str | None = None,
+               height: int = 400) -> go.Figure:
+    """The XmR chart: points by type (colour and shape), mean, dashed process limits, target, change point.
+
+    dates: True for a month axis (periods are ISO dates), False for labelled categories (quarters).
+    """
+    value = f"%{{y:,.1f}}{'%' if hover_unit.strip() == '%' else ' ' + html_text.escape(hover_unit)}"
+    when = "%{x|%B %Y}" if dates else "%{x}"
+    fig = go.Figure()
+    for field, name, dash_style, width in (("upper", "Process limits", "dash", 1.5), ("lower", None, "dash", 1.5),
+                                           ("mean", "Mean", "solid", 1.5)):
+        xs, ys = _segmented(frame, field)
+        fig.add_trace(go.Scatter(
+            x=xs, y=ys, mode="lines", name=name or "Process limits", showlegend=name is not None,
+            legendgroup=field if field == "mean" else "limits", hoverinfo="skip",
+            line={"color": NHS_DARK_GREY, "dash": dash_style, "width": width}))
+    if target is not None:
+        fig.add_trace(go.Scatter(
+            x=[frame["period"].iloc[0], frame["period"].iloc[-1]], y=[target, target], mode="lines",
+            name="Target", line={"color": TARGET_RED, "dash": "dot", "width": 2},
+            hovertemplate=f"Target: {target:,.1f}<extra></extra>"))
+    # the series itself: a thin line joining every point, then the points by type on top
+    fig.add_trace(go.Scatter(x=list(frame["period"]), y=frame["value"], mode="lines", showlegend=False,
+                             hoverinfo="skip", line={"color": "#AEB7BD", "width": 1.5}, name="Series"))
+    for kind, (name, colour, symbol) in POINT_STYLES.items():
+        rows = frame[frame["point_type"] == kind]
+        if rows.empty:
+            continue
+        fig.add_trace(go.Scatter(
+            x=list(rows["period"]), y=rows["value"], mode="markers", name=name,
+            marker={"symbol": symbol, "size": 10 if kind == spc.COMMON else 12, "color": colour,
+                    "line": {"color": OUTLINE, "width": 1}},
+            customdata=rows[["point_words", "mean", "lower", "upper", "why"]].to_numpy(dtype=object),
+            hovertemplate=(f"{when}: {value}<br>%{{customdata[0]}} %{{customdata[4]}}<br>Mean %{{customdata[1]:,.1f}};"
+                           " process limits %{customdata[2]:,.1f} to %{customdata[3]:,.1f}<extra></extra>")))
+    styled(fig, x_title="Month" if dates else "Quarter", y_title=y_title, height=height)
+    if dates:
+        fig.update_xaxes(type="date", tickformat="%b %Y")
+    else:
+        fig.update_xaxes(type="category", categoryorder="array", categoryarray=list(frame["period"]))
+    if change_at is not None:
+        fig.add_shape(type="line", xref="x", yref="paper", x0=change_at, x1=change_at, y0=0, y1=1,
+                      line={"color": OUTLINE, "width": 2, "dash": "longdash"})
+        if change_label:
+            fig.add_annotation(x=change_at, xref="x", y=1, yref="paper", text=html_text.escape(change_label),
+                               showarrow=False, xanchor="left", yanchor="top", bgcolor="white",
+                               font={"size": 12, "color": OUTLINE})
+    return fig
+
+
+def icon_src(name: str) -> str:
+    return dash.get_asset_url(f"spc/{name}.svg")
+
+
+def icon(kind: str, key: str, label: str, size: int = 44) -> html.Span:
+    """One MDC icon with its label in words beside it (the picture is decoration: alt is empty)."""
+    return html.Span([
+        html.Img(src=icon_src(f"{kind}-{key}"), alt="", width=size, height=size,
+                 style={"verticalAlign": "middle", "marginRight": "0.4rem"}),
+        html.Span(label, className=f"spc-{kind}-label"),
+    ], className=f"spc-icon spc-{kind}", style={"display": "inline-block", "marginRight": "1.25rem"})
+
+
+def icons(result: spc.XmR) -> list[html.Span]:
+    """The variation icon and, where there is a target, the assurance icon, each labelled."""
+    shown = [icon("variation", result.variation, spc.VARIATION_LABELS[result.variation])]
+    if result.assurance:
+        shown.append(icon("assurance", result.assurance, spc.ASSURANCE_LABELS[result.assurance]))
+    return shown
+
+
+def tone(variation: str) -> str:
+    """Headline tone for a variation icon: better, worse or neutral."""
+    return TONES.get(variation.split("_")[0], "neutral")
+
+
+def xmr_table(grid_id: str, frame: pd.DataFrame, *, caption: str, period_header: str, value_header: str,
+              dates: bool = True) -> html.Div:
+    """The numbers behind an XmR chart: one row per point."""
+    rows = frame.assign(period=[pd.Timestamp(day).strftime("%Y-%m") for day in frame["period"]] if dates
+                        else frame["period"])
+    return data_grid(grid_id, rows, [
+        column("period", period_header), column("value", value_header, "number"),
+        column("mean", "Mean", "number"), column("lower", "Lower process limit", "number"),
+        column("upper", "Upper process limit", "number"),
+        column("point_words", "Point type", minWidth=180, wrap=True),
+        column("why", "Why it is special cause", minWidth=200, wrap=True),
+    ], caption=caption)
+
+
+def xmr_card(card_id: str, periods: Sequence, values: Sequence[float], *, improvement: str, title: str,
+             units, y_title: str, hover_unit: str, source: str, data_date: str, description: str,
+             value_header: str, target: float | None = None, change_points: Sequence[int] = (),
+             change_at=None, change_label: str | None = None, dates: bool = True,
+             ceiling: float | None = None, unit_words: str = "months") -> html.Section | html.Div:
+    """A chart card holding the XmR chart, its icons, and its table; or why there is none."""
+    if len(values) < MIN_POINTS:
+        return no_data(too_few(len(values), unit_words))
+    frame, result = xmr_frame(periods, values, improvement=improvement, target=target,
+                              change_points=change_points, ceiling=ceiling)
+    figure = xmr_figure(frame, y_title=y_title, hover_unit=hover_unit, dates=dates, target=target,
+                        change_at=change_at, change_label=change_label)
+    table = xmr_table(f"{card_id}-table", frame, caption=f"{title}: the points, mean and process limits drawn",
+                      period_header="Month" if dates else "Quarter", value_header=value_header, dates=dates)
+    special = int((frame["point_type"] != spc.COMMON).sum())
+    reading = (f"{special} of the {len(frame)} points are special cause (marked by shape and colour); the rest "
+               "vary by chance alone." if special else
+               f"All {len(frame)} points vary by chance alone (common cause): none is special cause.")
+    return chart_card(card_id, title=title, units=units, figure=figure, table=table, source=source,
+                      data_date=data_date,
+                      description=[html.Span(icons(result), className="spc-icons",
+                                             style={"display": "block", "margin": "0.25rem 0"}),
+                                   f"{description} {reading}"])

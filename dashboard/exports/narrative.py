@@ -1,0 +1,261 @@
+"""A short plain-English reading of a summary, generated from its figures by fixed rules.
+
+At most five sentences, always in this order:
+
+1. What is improving. The headline measures whose SPC status (the latest month, Making Data Count
+   rules in etl.stats.spc) is special cause variation in the better direction. If none is, the
+   measures whose rate over the year moved the better way by at least CHANGE_WORTH_SAYING against
+   the same months a year before, said to be "within the usual variation"; else that none improved.
+2. What is getting worse: the same rules for the worse direction (SPC concern, else a change of at
+   least CHANGE_WORTH_SAYING the worse way).
+3. What stands out against the comparison (funnel significance of etl.stats.funnels): measures
+   outside the comparator's 99.8% limits first, then the 95% ones, each said to be higher or lower
+   and whether that is better or worse (the measure's polarity); else that none stands out.
+4. Better Care Fund (only when both planned and actual spend are known): the share of the plan spent.
+5. Catchment (only when known): the share of residents registered with practices in another council.
+
+Measures are named at most MAX_NAMED to a sentence ("and 2 more"). A figure that is suppressed ("<5")
+or missing is never quoted: the measure can still be named from its SPC status or significance,
+which give no count away. Measures with no better direction (polarity neither higher nor lower is
+better) are not called improving or worse.
+"""
+
+from __future__ import annotations
+
+import math
+from numbers import Real
+
+import pandas as pd
+
+from dashboard.exports.svg_charts import gbp_short
+
+CHANGE_WORTH_SAYING = 0.05  # a 5% change on the year before is worth a mention; smaller is noise here
+MAX_NAMED = 3
+MAX_SENTENCES = 5
+HIGHER_IS_BETTER, LOWER_IS_BETTER = "higher_is_better", "lower_is_better"
+
+
+def _number(value) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, Real):
+        return None
+    value = float(value)
+    return value if math.isfinite(value) else None
+
+
+def lower_first(name: str) -> str:
+    """'Emergency admissions' -> 'emergency admissions' mid-sentence; 'A&E attendances' keeps its capital."""
+    if len(name) > 1 and name[0].isupper() and name[1].islower():
+        return name[0].lower() + name[1:]
+    return name
+
+
+def capitalise(sentence: str) -> str:
+    return sentence[:1].upper() + sentence[1:]
+
+
+def names_list(names: list[str]) -> str:
+    """'a', 'a and b', 'a, b and c', 'a, b, c and 2 more'."""
+    names = [lower_first(name) for name in names]
+    if len(names) > MAX_NAMED:
+        extra = len(names) - MAX_NAMED
+        return ", ".join(names[:MAX_NAMED]) + f" and {extra} more"
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _verb(names: list[str]) -> str:
+    return "is" if len(names) == 1 else "are"
+
+
+def year_change(row) -> float | None:
+    """This year's rate against the same months a year before, as a fraction (-0.08 = 8% lower)."""
+    rate, previous = _number(row.get("rate")), _number(row.get("previous_rate"))
+    if rate is None or previous is None or previous == 0:
+        return None
+    return rate / previous - 1
+
+
+def _better(change: float, polarity: str) -> bool | None:
+    if polarity == LOWER_IS_BETTER:
+        return change < 0
+    if polarity == HIGHER_IS_BETTER:
+        return change > 0
+    return None
+
+
+def _changed_by_year(headlines: pd.DataFrame, better: bool) -> list[tuple[str, float]]:
+    """(name, change) for measures that moved at least CHANGE_WORTH_SAYING the better (or worse) way."""
+    found = []
+    for row in headlines.to_dict("records"):
+        change = year_change(row)
+        if change is None or abs(change) < CHANGE_WORTH_SAYING:
+            continue
+        if _better(change, str(row.get("polarity"))) is better:
+            found.append((str(row["name"]), change))
+    return sorted(found, key=lambda item: -abs(item[1]))
+
+
+def _by_spc(headlines: pd.DataFrame, stem: str) -> list[str]:
+    variation = headlines.get("spc_variation", pd.Series(dtype=object)).astype(str)
+    return [str(name) for name in headlines.loc[variation.str.startswith(stem + "_"), "name"]]
+
+
+def _moved(moved: list[tuple[str, float]]) -> str:
+    """'the rate of falls was 8% lower' or 'the rate of a was 8% lower and of b 6% higher'."""
+    parts = [f"{abs(change):.0%} {'lower' if change < 0 else 'higher'}" for _, change in moved[:MAX_NAMED]]
+    names = [lower_first(name) for name, _ in moved[:MAX_NAMED]]
+    pieces = [f"the rate of {names[0]} was {parts[0]}"] + [f"of {n} {p}" for n, p in zip(names[1:], parts[1:])]
+    if len(pieces) == 1:
+        return pieces[0]
+    return ", ".join(pieces[:-1]) + " and " + pieces[-1]
+
+
+def improving(headlines: pd.DataFrame) -> str:
+    """Sentence 1: what is improving."""
+    signalled = _by_spc(headlines, "improvement")
+    if signalled:
+        return (f"{capitalise(names_list(signalled))} {_verb(signalled)} improving: the latest months are "
+                "better than the usual range (a statistical signal, not chance).")
+    moved = _changed_by_year(headlines, better=True)
+    if moved:
+        return (f"No measure shows a statistical signal of improvement, but {_moved(moved)} than in the same "
+                "months a year before (better, though within the usual variation).")
+    return "No headline measure is improving beyond its usual month-to-month variation."
+
+
+def worsening(headlines: pd.DataFrame) -> str:
+    """Sentence 2: what is getting worse."""
+    signalled = _by_spc(headlines, "concern")
+    if signalled:
+        return (f"{capitalise(names_list(signalled))} {_verb(signalled)} getting worse: the latest months are "
+                "outside the usual range in the wrong direction (a statistical signal).")
+    moved = _changed_by_year(headlines, better=False)
+    if moved:
+        return (f"Nothing shows a statistical signal of getting worse, though {_moved(moved)} than in the same "
+                "months a year before (worse, within the usual variation).")
+    return "No headline measure is getting worse beyond its usual month-to-month variation."
+
+
+SIGNIFICANCE_ORDER = ("above 99.8%", "below 99.8%", "above 95%", "below 95%")
+
+
+def standing_out(comparison: pd.DataFrame, polarities: dict[str, str], comparator: str) -> str:
+    """Sentence 3: measures whose rate is significantly above or below the comparator.
+
+    comparison: one row per measure with measure_id, name and significance (a label of
+    etl.stats.funnels: within / above 95% / below 95% / above 99.8% / below 99.8%; empty when it could
+    not be worked out, e.g. a suppressed count).
+    """
+    if comparison is None or comparison.empty or "significance" not in comparison:
+        return ""
+    if not comparison["significance"].notna().any():
+        return ""
+    rows = comparison[comparison["significance"].isin(SIGNIFICANCE_ORDER)].copy()
+    if rows.empty:
+        return f"Against {comparator}, no headline measure stands out: each is within the range expected by chance."
+    rows["order"] = rows["significance"].map(SIGNIFICANCE_ORDER.index)
+    rows = rows.sort_values("order", kind="stable")
+    parts = []
+    for row in rows.head(MAX_NAMED).to_dict("records"):
+        higher = str(row["significance"]).startswith("above")
+        better = _better(1.0 if higher else -1.0, polarities.get(str(row.get("measure_id")), ""))
+        verdict = "" if better is None else (", which is better" if better else ", which is worse")
+        strength = "well " if "99.8" in str(row["significance"]) else ""
+        parts.append(f"{lower_first(str(row['name']))} is {strength}{'above' if higher else 'below'} "
+                     f"the average{verdict}")
+    more = len(rows) - len(parts)
+    tail = f" ({more} more in the comparison table)" if more > 0 else ""
+    return f"Against {comparator}, {'; '.join(parts)}{tail}."
+
+
+def bcf_sentence(bcf: pd.DataFrame, period: str) -> str:
+    """Sentence 4: share of the planned Better Care Fund spent (only when every scheme type has an actual)."""
+    if bcf is None or bcf.empty or "planned_gbp" not in bcf or "actual_gbp" not in bcf:
+        return ""
+    planned = [_number(v) for v in bcf["planned_gbp"]]
+    actual = [_number(v) for v in bcf["actual_gbp"]]
+    if any(v is None for v in planned) or any(v is None for v in actual) or not sum(planned):
+        return ""
+    share = sum(actual) / sum(planned)
+    return (f"{share:.0%} of the {gbp_short(sum(planned))} Better Care Fund planned for {period} was spent "
+            f"({gbp_short(sum(actual))}).")
+
+
+def catchment_sentence(catchment: dict) -> str:
+    """Sentence 5: residents registered with practices based in another council."""
+    share = _number((catchment or {}).get("share_elsewhere"))
+    practices = _number((catchment or {}).get("practices_serving"))
+    if share is None:
+        return ""
+    if share == 0:
+        return "None of the residents registered with a GP are with practices based in another council."
+    served = f", and {practices:,.0f} {'practice serves' if practices == 1 else 'practices serve'} its residents" \
+        if practices else ""
+    # one decimal under 10%, as the catchment figures elsewhere in the summary (1.4%, not 1%)
+    shown = f"{share:.1%}" if share < 0.1 else f"{share:.0%}"
+    return f"{shown} of residents registered with a GP are with practices based in another council{served}."
+
+
+def sentences(headlines: pd.DataFrame, comparison: pd.DataFrame | None = None, *, comparator: str = "all councils",
+              bcf: pd.DataFrame | None = None, period: str = "", catchment: dict | None = None) -> list[str]:
+    """The narrative, at most MAX_SENTENCES sentences, in the order of the module docstring."""
+    if headlines is None or headlines.empty:
+        found = ["There are no headline measures for this selection and year."]
+    else:
+        polarities = dict(zip(headlines["measure_id"].astype(str), headlines["polarity"].astype(str)))
+        found = [improving(headlines), worsening(headlines), standing_out(comparison, polarities, comparator)]
+    found += [bcf_sentence(bcf, period), catchment_sentence(catchment or {})]
+    return [sentence for sentence in found if sentence][:MAX_SENTENCES]
+
+
+def comparator_name(comparison: pd.DataFrame | None) -> str:
+    """'all councils' or 'practices based in Unitown': the comparison's comparator, mid-sentence."""
+    if comparison is None or comparison.empty or "comparator" not in comparison:
+        return "similar areas"
+    names = comparison["comparator"].dropna().astype(str)
+    return lower_first(names.iloc[0]) if not names.empty else "similar areas"
+
+
+def for_summary(summary) -> list[str]:
+    """The narrative of a dashboard.exports.summary.Summary. The catchment sentence is about a
+    council's residents, so it is left out when the selection is read as practices' patients."""
+    comparison = summary.comparison.frame if summary.comparison is not None else None
+    return sentences(summary.headlines.frame, comparison, comparator=comparator_name(comparison),
+                     bcf=summary.bcf.frame, period=summary.period,
+                     catchment=summary.catchment if summary.residents_view else None)
+
+
+def impact_sentences(impact: pd.DataFrame | None, limit: int = 2) -> list[str]:
+    """What joint working changed (mart_joint_working_impact rows for the area): one sentence per
+    outcome with an estimate, at most `limit`, the clearest (narrowest relative interval) first. An
+    interval that spans zero is said to show no clear change. No estimate at all: the first note.
+    """
+    if impact is None or impact.empty:
+        return []
+    estimated = impact[[_number(v) is not None for v in impact.get("effect_pct", pd.Series(dtype=float))]]
+    if estimated.empty:
+        note = next((str(v) for v in impact.get("note", []) if isinstance(v, str) and v), "")
+        return [f"The impact of joint working could not be measured here ({lower_first(note.rstrip('.'))})."] \
+            if note else []
+    out = []
+    for row in estimated.to_dict("records")[:limit]:
+        effect, low, high = (_number(row.get(k)) for k in ("effect_pct", "ci_low_pct", "ci_high_pct"))
+        name = lower_first(str(row.get("outcome_name", row.get("outcome", "this outcome"))))
+        interval = (f" (95% confidence interval {low:+.0f}% to {high:+.0f}%)"
+                    if low is not None and high is not None else "")
+        if low is not None and high is not None and low <= 0 <= high:
+            out.append(f"{capitalise(name)}: no clear change after practices gained an attached social worker, "
+                       f"against comparable practices: {effect:+.0f}%{interval}.")
+            continue
+        yearly = _number(row.get("annual_activity_change"))
+        cost = _number(row.get("annual_cost_change_gbp"))
+        extra = ""
+        if yearly is not None:
+            extra = f", about {abs(yearly):,.0f} {'fewer' if yearly < 0 else 'more'} a year"
+            if cost is not None and abs(cost) >= 500:
+                extra += f" ({'saving' if cost < 0 else 'costing'} about {gbp_short(abs(cost))})"
+        out.append(f"{capitalise(name)} went {'down' if effect < 0 else 'up'} {abs(effect):.0f}% after practices "
+                   f"gained an attached social worker, against comparable practices{interval}"
+                   f"{extra}.")
+    return out

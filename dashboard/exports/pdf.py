@@ -1,0 +1,569 @@
+"""PDF downloads: the one-page councillor summary, and the council's practice pack.
+
+Both are HTML (Jinja templates in templates/) with SVG charts from svg_charts.py, drawn to A4 by
+WeasyPrint: no browser and no image files (the SVGs are served to WeasyPrint from memory, see `Images`),
+so the text in the PDF is real text (searchable, tagged for screen readers, extractable by tests with
+pdftotext) and the charts are vectors that stay sharp in print.
+
+* `summary_pdf(summary)` writes a `dashboard.exports.summary.Summary` (already suppressed) as one A4
+  page, two at most.
+* `practice_pack_pdf(council_code, period)` writes one page per practice serving the council's
+  residents, as one document; its figures come from pack.py (set-based queries, suppressed there).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+import html
+import math
+import re
+from pathlib import Path
+
+import jinja2
+import pandas as pd
+import weasyprint
+from markupsafe import Markup
+
+from dashboard.exports import narrative, pack, suppression, svg_charts
+from dashboard.components.sources import source_title
+from dashboard.components.words import plural
+
+TEMPLATES = Path(__file__).with_name("templates")
+SPC_ICONS = Path(__file__).resolve().parents[2] / "assets" / "spc"  # the dashboard's icons (dashboard/app.py ROOT)
+SPARK_MONTHS = 36  # months drawn in a sparkline: three years reads clearly at this size
+BCF_SCHEME_TYPES = 5  # scheme types drawn one by one; the rest are added up as "Other scheme types"
+NOT_AVAILABLE = "–"
+
+
+@functools.lru_cache(maxsize=1)
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
+                              trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
+
+
+@functools.lru_cache(maxsize=1)
+def _css() -> Markup:
+    return Markup((TEMPLATES / "base.css").read_text())
+
+
+class Images:
+    """The SVG charts of one document, each referenced by an <img> with a made-up URL and served from
+    memory when WeasyPrint asks for it.
+
+    Why not inline <svg>: WeasyPrint parses and styles every element of inline SVG as part of the page,
+    and a pack has ~300 pages of icons; as images, identical SVG text gets one URL, so each icon is
+    parsed once, and the HTML is less than half the size (measured: the pack's layout time halves).
+    """
+
+    SCHEME = "jointcare-image:"
+
+    def __init__(self):
+        self._by_url: dict[str, bytes] = {}
+
+    def img(self, svg_text: str, size: float | None = None) -> Markup:
+        """An <img> of the SVG, sized as the SVG says (or size x size), with the SVG's aria-label (else
+        its <title>) as its alternative text."""
+        if not svg_text:
+            return Markup("")
+        data = svg_text.encode()
+        url = f"{self.SCHEME}{hashlib.blake2b(data, digest_size=12).hexdigest()}.svg"
+        self._by_url[url] = data
+        width, height = ((size, size) if size else
+                         (re.search(rf'{name}="([0-9.]+)"', svg_text).group(1) for name in ("width", "height")))
+        label = re.search(r'aria-label="([^"]*)"', svg_text) or re.search(r"<title>([^<]*)</title>", svg_text)
+        alt = html.unescape(label.group(1)) if label else ""
+        return Markup('<img src="{}" alt="{}" style="width:{}px;height:{}px">').format(url, alt, width, height)
+
+    def spc_icon(self, variation: str | None, size: float = 16) -> Markup:
+        """The variation icon the dashboard shows (assets/spc/variation-<key>.svg, the Making Data Count
+        icons), so the PDF and the pages look the same; svg_charts' own icon when there is no such file
+        (a series too short for SPC)."""
+        path = SPC_ICONS / f"variation-{variation}.svg"
+        if variation and path.is_file():
+            return self.img(_icon_file(path), size)
+        return self.img(svg_charts.spc_icon(variation, size))
+
+    def fetcher(self) -> weasyprint.URLFetcher:
+        return _MemoryFetcher(self._by_url)
+
+
+@functools.lru_cache(maxsize=32)
+def _icon_file(path: Path) -> str:
+    return path.read_text()
+
+
+class _MemoryFetcher(weasyprint.URLFetcher):
+    """Serves the document's own images; anything else (say a URL inside a hostile practice name) is
+    refused, so writing a PDF never reaches the network or the file system."""
+
+    def __init__(self, by_url: dict[str, bytes]):
+        super().__init__(allowed_protocols=())
+        self._by_url = by_url
+
+    def fetch(self, url, headers=None):
+        if url in self._by_url:
+            return weasyprint.urls.URLFetcherResponse(url, self._by_url[url], {"Content-Type": "image/svg+xml"})
+        raise ValueError(f"resources are not fetched when writing a PDF: {url[:80]}")
+
+
+def render(template: str, images: Images | None = None, tagged: bool = True, **context) -> bytes:
+    """A template rendered to PDF bytes (fonts found by fontconfig; nothing fetched from the network).
+
+    tagged: a tagged PDF (headings, tables, lists and the images' alternative text in the structure tree),
+    so screen readers can read it in order.
+    """
+    html = _environment().get_template(template).render(css=_css(), **context)
+    fetcher = (images or Images()).fetcher()
+    return weasyprint.HTML(string=html, base_url=str(TEMPLATES), url_fetcher=fetcher).write_pdf(pdf_tags=tagged)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Formatting: one place that turns cells into text, passing suppression markers through untouched
+
+def number(value) -> float | None:
+    return svg_charts.number(value)
+
+
+def fmt(value, kind: str = "text", *, missing: str = NOT_AVAILABLE) -> str:
+    """A cell as text by its column kind (dashboard.components.tables kinds). '<5' and other text
+    pass through unchanged; None and NaN become `missing`."""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT:
+        return missing
+    v = number(value)
+    if v is None or kind in ("text", "date"):
+        text = str(value)
+        return text[:10] if kind == "date" and len(text) >= 10 and text[4] == "-" else text
+    if kind == "count":
+        return f"{v:,.0f}"
+    if kind == "percent":
+        return f"{v:.1%}"
+    if kind == "gbp":
+        return f"£{v:,.0f}"
+    if kind == "index":
+        return f"{v:.0f}"
+    return f"{v:,.1f}"
+
+
+def rate_text(value, unit: str) -> str:
+    text = fmt(value, "rate")
+    return text + "%" if unit == "%" and number(value) is not None else text
+
+
+def _produced(generated: str) -> str:
+    try:
+        return dt.datetime.fromisoformat(str(generated)).strftime("%-d %B %Y")
+    except ValueError:
+        return str(generated)
+
+
+def _month(value) -> str:
+    try:
+        return pd.Timestamp(value).strftime("%b %Y")
+    except (ValueError, TypeError):
+        return ""
+
+
+# ---------------------------------------------------------------------------------------------------
+# The summary
+
+def summary_pdf(summary) -> bytes:
+    """The councillor summary of a Summary as PDF bytes: A4 portrait, one page (two at most)."""
+    return render("summary.html", **summary_context(summary))
+
+
+def summary_context(summary) -> dict:
+    """The summary template's context; its charts are registered with context["images"]."""
+    images = Images()
+    period = summary.period
+    if summary.residents_view:
+        scope = "Figures for the council's residents"
+    elif summary.selection.is_empty:
+        scope = "Figures for the patients of every practice"
+    else:
+        scope = "Figures for the patients of the practices selected"
+    rule = getattr(summary, "suppression_rule", "") or summary.headlines.note
+    return {
+        "title": f"Summary: {summary.area}",
+        "area_name": summary.area_name,
+        "period": period,
+        "scope": scope,
+        "generated": _produced(summary.generated),
+        "fictional": bool(summary.fictional),
+        "narrative": narrative.for_summary(summary),
+        "images": images,
+        "headlines": _headline_rows(summary.headlines.frame, summary.monthly.frame, images),
+        "headline_empty": f"No outcome data for this selection in {period}.",
+        **_key(images),
+        "catchment": _catchment_facts(summary.catchment),
+        "catchment_title": _catchment_title(summary.catchment),
+        "catchment_empty": "No registrations release covers this selection.",
+        "joint": _joint_facts(summary.joint_working),
+        "joint_empty": f"No joint-working returns for these practices in {period}.",
+        "impact": narrative.impact_sentences(summary.impact.frame if summary.impact is not None else None, limit=1),
+        **_bcf(summary.bcf, period, images),
+        **_comparison(summary.comparison),
+        "sources": _sources(summary.sources),
+        "suppression_rule": rule,
+        "method_note": "Rates are sums over sums; 95% confidence intervals by the Fingertips methods. "
+                       "Definitions: the Excel workbook.",
+        "footer": f"jointcare · {summary.area}{' · FICTIONAL DEMO DATA' if summary.fictional else ''}"
+                  " · counts of 1 to 4 people are shown as <5",
+    }
+
+
+def _key(images: Images) -> dict:
+    return {f"key_{name}": images.img(svg_charts.svg(9, 9, label, label, svg_charts.marker(kind, 4.5, 4.5, 3.2)))
+            for name, kind, label in (("improvement", svg_charts.IMPROVEMENT, "Diamond: improving"),
+                                      ("concern", svg_charts.CONCERN_CAUSE, "Square: getting worse"),
+                                      ("neutral", svg_charts.NEUTRAL_CAUSE, "Hexagon: unusual, no better direction"),
+                                      ("common", svg_charts.COMMON, "Dot: usual variation"))}
+
+
+def status_words(variation) -> str:
+    words = svg_charts.ICON_WORDS.get(str(variation), "not enough months for a control chart")
+    return words[:1].upper() + words[1:]
+
+
+def _change_text(row: dict) -> str:
+    change = narrative.year_change(row)
+    if change is None:
+        return ""
+    if abs(change) < 0.005:
+        return "no change"
+    better = narrative._better(change, str(row.get("polarity")))
+    verdict = "" if better is None else (", better" if better else ", worse")
+    return f"now {abs(change):.0%} {'lower' if change < 0 else 'higher'}{verdict}"
+
+
+def _ci_text(row: dict) -> str:
+    low, high = row.get("ci_low"), row.get("ci_high")
+    if number(low) is None or number(high) is None:
+        return "interval not shown" if isinstance(low, str) or isinstance(high, str) else ""
+    unit = str(row.get("unit", ""))
+    return f"{rate_text(low, unit)} to {rate_text(high, unit)}"
+
+
+def _headline_rows(headlines: pd.DataFrame, monthly: pd.DataFrame, images: Images) -> list[dict]:
+    rows = []
+    for row in headlines.to_dict("records"):
+        series = monthly[monthly["measure_id"] == row["measure_id"]].sort_values("month").tail(SPARK_MONTHS) \
+            if not monthly.empty else monthly
+        name, unit = str(row["name"]), str(row.get("unit", ""))
+        spark = ""
+        if not series.empty:
+            special = int((series["point_type"].astype(str) != svg_charts.COMMON).sum())
+            spark = images.img(svg_charts.sparkline(
+                series["rate"].tolist(), series["mean"].tolist(), series["lower"].tolist(),
+                series["upper"].tolist(), series["point_type"].astype(str).tolist(),
+                title=f"{name} by month, {_month(series['month'].iloc[0])} to {_month(series['month'].iloc[-1])}",
+                desc=f"Monthly rate ({unit}) with its mean and process limits; {special} month"
+                     f"{'' if special == 1 else 's'} marked as special cause variation.",
+                first_label=_month(series["month"].iloc[0]), last_label=_month(series["month"].iloc[-1]),
+                width=160, height=32))
+        variation = row.get("spc_variation")
+        variation = variation if isinstance(variation, str) and variation else None
+        rows.append({
+            "name": name,
+            "unit": "percentage of people" if unit == "%" else unit,
+            "rate": rate_text(row.get("rate"), unit),
+            "ci": _ci_text(row),
+            "previous": rate_text(row.get("previous_rate"), unit),
+            "change": _change_text(row),
+            "icon": images.spc_icon(variation),
+            "status": status_words(variation),
+            "spark": spark,
+        })
+    return rows
+
+
+def _catchment_title(catchment: dict | None) -> str:
+    """'Where residents are registered', naming the councils when there are one or two."""
+    councils = [str(name) for name in (catchment or {}).get("councils", [])]
+    if 1 <= len(councils) <= 2:
+        return f"Where residents of {' and '.join(councils)} are registered"
+    return "Where residents are registered"
+
+
+def _catchment_facts(catchment: dict | None) -> list[tuple[str, str]]:
+    residents = (catchment or {}).get("residents")
+    if number(residents) is None and not isinstance(residents, str):
+        return []
+    facts = [("residents registered with a GP", fmt(catchment.get("residents"), "count"))]
+    share, elsewhere = catchment.get("share_elsewhere"), catchment.get("residents_elsewhere")
+    if share is not None:
+        facts.append((f"of them ({fmt(elsewhere, 'count')}) are registered with practices based in another council",
+                      fmt(share, "percent") if number(share) is not None else str(share)))
+    if catchment.get("practices_serving") is not None:
+        served = number(catchment.get("practices_serving"))
+        facts.append((f"{'practice serves' if served == 1 else 'practices serve'} these residents "
+                      "(see the practice pack)", fmt(catchment.get("practices_serving"), "count")))
+    return facts
+
+
+def _joint_facts(joint: dict | None) -> list[tuple[str, str]]:
+    returning = number((joint or {}).get("practices_returning"))
+    if not returning:
+        return []
+    share = number(joint.get("share"))
+    with_worker = joint.get("with_attached_social_worker")
+    verb = "has" if 1 in (returning, with_worker) else "have"
+    facts = [(f"of the {plural(int(returning), 'practice')} making a return (of {fmt(joint.get('practices'), 'count')} "
+              f"selected) {verb} a named or attached social worker{f' ({share:.0%})' if share is not None else ''}",
+              fmt(with_worker, "count"))]
+    if number(joint.get("mean_index")) is not None:
+        facts.append(("out of 100: the mean joint-working index of the practices that made a return",
+                      fmt(joint.get("mean_index"), "index")))
+    if joint.get("quarter"):
+        facts.append(("is the quarter of these returns (the latest in or before the year)", str(joint["quarter"])))
+    return facts
+
+
+def bcf_rows(frame: pd.DataFrame, top: int = BCF_SCHEME_TYPES) -> list[tuple[str, object, object]]:
+    """(scheme type, planned, actual), largest plans first; past `top`, the rest added up as one row
+    (its actual is only a number when every scheme type in it has one)."""
+    if frame.empty:
+        return []
+    ordered = frame.assign(_planned=[number(v) or 0.0 for v in frame["planned_gbp"]]) \
+        .sort_values("_planned", ascending=False, kind="stable")
+    rows = [(str(r["scheme_type"]), r["planned_gbp"], r["actual_gbp"]) for r in ordered.head(top).to_dict("records")]
+    rest = ordered.iloc[top:]
+    if len(rest) == 1:
+        r = rest.iloc[0]
+        rows.append((str(r["scheme_type"]), r["planned_gbp"], r["actual_gbp"]))
+    elif len(rest) > 1:
+        actual = [number(v) for v in rest["actual_gbp"]]
+        rows.append((f"Other scheme types ({len(rest)})", float(rest["_planned"].sum()),
+                     sum(actual) if all(v is not None for v in actual) else None))
+    return rows
+
+
+def _bcf(bcf, period: str, images: Images) -> dict:
+    frame = bcf.frame
+    if frame.empty:
+        return {"bcf_chart": "", "bcf_total": "", "bcf_empty": f"No Better Care Fund plan for {period} is loaded "
+                                                               "for the councils in this selection."}
+    rows = bcf_rows(frame)
+    planned = sum(number(v) or 0.0 for v in frame["planned_gbp"])
+    actuals = [number(v) for v in frame["actual_gbp"]]
+    if all(v is not None for v in actuals):
+        total = (f"In total {svg_charts.gbp_short(sum(actuals))} spent of {svg_charts.gbp_short(planned)} planned "
+                 f"({sum(actuals) / planned:.0%})." if planned else "")
+    else:
+        total = (f"{svg_charts.gbp_short(planned)} planned. Actual spend is shown where the year-end return "
+                 "gives it.")
+    chart = svg_charts.planned_vs_actual(
+        rows, title=f"Better Care Fund {period}: planned and actual spend by scheme type",
+        desc="; ".join(f"{label}: planned {svg_charts.gbp_short(p, 'none')}, actual {svg_charts.gbp_short(a)}"
+                       for label, p, a in rows))
+    return {"bcf_chart": images.img(chart), "bcf_total": total, "bcf_empty": ""}
+
+
+SIGNIFICANCE_SHORT = {"within": "Similar", "above 95%": "Higher", "above 99.8%": "Much higher",
+                      "below 95%": "Lower", "below 99.8%": "Much lower"}
+
+
+def significance_words(significance, polarity: str) -> str:
+    """'Much lower: better' from a funnel significance label and the measure's polarity."""
+    words = SIGNIFICANCE_SHORT.get(str(significance))
+    if words is None:
+        return "Not tested: small numbers" if suppression.is_suppressed(significance) else "Not tested"
+    better = narrative._better(1.0 if words.endswith("higher") else -1.0, polarity)
+    return words if words == "Similar" or better is None else f"{words}: {'better' if better else 'worse'}"
+
+
+def _comparison(comparison) -> dict:
+    """The comparison table's rows as text: measure, this area's rate, the comparator's, and the reading."""
+    if comparison is None or comparison.frame.empty:
+        return {"comparison": None}
+    frame = comparison.frame
+    names = frame["comparator"].dropna().astype(str) if "comparator" in frame else pd.Series(dtype=str)
+    rows = [{"name": str(r.get("name")), "rate": rate_text(r.get("rate"), str(r.get("unit", ""))),
+             "comparator_rate": rate_text(r.get("comparator_rate"), str(r.get("unit", ""))),
+             "reading": significance_words(r.get("significance"), str(r.get("polarity")))}
+            for r in frame.to_dict("records")]
+    comparator = names.iloc[0] if not names.empty else "Comparator"
+    return {"comparison": {"title": f"How it compares: against {narrative.lower_first(comparator)}",
+                           "comparator": comparator, "rows": rows,
+                           "note": "Higher or lower: outside the range chance would give (funnel limits, PHE "
+                                   "method); 'much' means outside the 99.8% limits."}}
+
+
+# The sources the summary's figures come from (etl/sources.yml keys); lookups and boundaries are in the workbook.
+SUMMARY_SOURCES = ("sus_activity", "social_care_events", "registrations", "bcf_plan", "bcf_year_end",
+                   "joint_working_return")
+
+
+def _sources(sources) -> list[str]:
+    """'Title (to the latest period)' for each source the summary's figures come from."""
+    frame = sources.frame
+    if "source" in frame and frame["source"].isin(SUMMARY_SOURCES).any():
+        frame = frame[frame["source"].isin(SUMMARY_SOURCES)]
+    if frame.empty:
+        return ["none recorded"]
+    out = []
+    for record in frame.to_dict("records"):
+        text = str(record.get("title") or record.get("source"))
+        latest = record.get("last_period")
+        if latest is not None and fmt(latest) != NOT_AVAILABLE:
+            text += f" (to {fmt(latest, 'date')})"
+        out.append(text)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------------
+# The practice pack
+
+PACK_SOURCES = ("registrations", "sus_activity", "social_care_events", "joint_working_return", "practice_map")
+DOMAINS = (("time_and_space", "Time and space"), ("trust_and_roles", "Trust and roles"),
+           ("shared_priorities", "Shared priorities"), ("practical_support", "Practical support"))
+
+
+def practice_pack_pdf(council_code: str, period: str) -> bytes:
+    """Every practice serving the council's residents, one page each after a contents list, as one PDF.
+
+    Raises pack.UnknownCouncil (a LookupError) when the code is not a council with registrations.
+    """
+    return render("pack.html", **pack_context(pack.gather(council_code, period), period))
+
+
+def pack_context(data: "pack.Pack", period: str) -> dict:
+    """The pack template's context; its charts are registered with context["images"]."""
+    images = Images()
+    council = data.council
+    name = str(council["council_name"])
+    areas = {code: rows for code, rows in data.areas.groupby("practice_code", sort=False)}
+    outcomes = {code: rows for code, rows in data.outcomes.groupby("practice_code", sort=False)}
+    joint = {row["practice_code"]: row for row in data.joint_working.to_dict("records")}
+    practices = [_pack_practice(row, name, areas.get(row["practice_code"]), outcomes.get(row["practice_code"]),
+                                joint.get(row["practice_code"]), images)
+                 for row in data.practices.to_dict("records")]
+    fictional = bool(council.get("is_demo"))
+    release = str(council["release"]) + (" (the earliest loaded)" if council.get("release_after_period") else "")
+    return {
+        "title": f"Practice pack: {name}, {period}",
+        "council_name": name,
+        "period": period,
+        "release": release,
+        "generated": dt.date.today().strftime("%-d %B %Y"),
+        "fictional": fictional,
+        "council_facts": _council_facts(council, len(practices)),
+        "explanation": "One page for each practice serving the council's residents (at least the share of its "
+                       "list or the number of patients set in the method settings live in the council): who it "
+                       "is, where its patients live, its patients' outcomes over the year against the council's "
+                       "residents, with the SPC status of its monthly rates, and its latest joint-working return.",
+        "suppression_rule": suppression.RULE,
+        "sources": source_title(*PACK_SOURCES) + ".",
+        "practices": practices,
+        "images": images,
+        "icon_key": [(images.spc_icon(key, size=12), words) for key, words in
+                     (("improvement_low", "improving"), ("concern_high", "getting worse"),
+                      ("neutral_high", "unusual, no better direction"), ("common_cause", "usual variation"),
+                      (None, "too few months"))],
+        "footer": f"jointcare practice pack · {name}, {period}{' · FICTIONAL DEMO DATA' if fictional else ''}"
+                  " · counts of 1 to 4 people are shown as <5",
+    }
+
+
+def _council_facts(council: dict, practices: int) -> list[tuple[str, str]]:
+    residents, elsewhere = council["residents_registered"], council["residents_at_practices_elsewhere"]
+    if number(residents) and number(elsewhere) is not None:
+        share = fmt(number(elsewhere) / number(residents), "percent")
+    else:  # a hidden count hides the share worked out from it
+        share = str(elsewhere) if number(elsewhere) is None else NOT_AVAILABLE
+    return [
+        ("residents registered with a GP", fmt(residents, "count")),
+        (f"of them ({fmt(elsewhere, 'count')}) with practices based in another council", share),
+        (f"practices serve them (of {fmt(council['practices_with_residents'], 'count')} with any of its residents): "
+         "one page each below", fmt(practices, "count")),
+    ]
+
+
+def _share_text(patients, share) -> str:
+    if number(patients) is None:
+        return str(patients)
+    return f"{fmt(patients, 'count')} ({fmt(share, 'percent')})"
+
+
+def _area_rows(rows: pd.DataFrame | None, top: int = pack.AREAS_SHOWN) -> list[tuple[str, object, str]]:
+    """(area, share, 'patients (share)'), largest first; past `top`, one 'Other areas' row whose figure
+    is only given when none of its cells is hidden (a sum over hidden cells could help undo them)."""
+    if rows is None or rows.empty:
+        return []
+    out = [(str(r["area_name"]), r["share"], _share_text(r["patients"], r["share"]))
+           for r in rows.head(top).to_dict("records")]
+    rest = rows.iloc[top:]
+    if not rest.empty:
+        if rest["patients"].map(suppression.is_suppressed).any():
+            out.append((f"Other areas ({len(rest)})", None, suppression.SECONDARY))
+        else:
+            out.append((f"Other areas ({len(rest)})", float(rest["share"].sum()),
+                        _share_text(float(rest["patients"].sum()), float(rest["share"].sum()))))
+    return out
+
+
+def _pack_practice(row: dict, council_name: str, areas, outcomes, joint, images: Images) -> dict:
+    code = str(row["practice_code"])
+    based = str(row["home_council_name"] or "an unknown council")
+    identity = [f"PCN: {row['pcn_name'] or 'none'} · Sub-ICB: {row['sub_icb_name'] or 'unknown'}"
+                f" · ICB: {row['icb_name'] or 'unknown'}",
+                f"Based in {based}{' (another council)' if row['based_elsewhere'] else ''}"
+                f" · Postcode {row['postcode'] or 'unknown'} · {str(row['status'] or 'status unknown').capitalize()}"
+                + (f", closed {fmt(row['close_date'], 'date')}" if row.get("close_date") is not None
+                   and fmt(row["close_date"]) != NOT_AVAILABLE else "")]
+    area_rows = _area_rows(areas)
+    chart = ""
+    if area_rows:
+        chart = svg_charts.share_bars(
+            area_rows, title=f"Where the patients of {row['practice_name']} live",
+            desc="; ".join(f"{label}: {shown}" for label, _, shown in area_rows), width=420, label_width=170)
+    residents = row["council_residents"]
+    return {
+        "code": code,
+        "anchor": f"practice-{code}",
+        "name": str(row["practice_name"]),
+        "home_council": based,
+        "council_residents": fmt(residents, "count"),
+        "council_share": fmt(row["council_share_of_list"], "percent"),
+        "identity": identity,
+        "facts": [("patients on its list", fmt(row["list_size"], "count")),
+                  (f"of them live in {council_name}", _share_text(residents, row["council_share_of_list"]))],
+        "areas_chart": images.img(chart),
+        "outcomes": _pack_outcomes(outcomes, images),
+        "joint": _pack_joint(joint),
+        "domains": [(label, fmt(joint.get(field), "index")) for field, label in DOMAINS] if joint else [],
+    }
+
+
+def _pack_outcomes(rows: pd.DataFrame | None, images: Images) -> list[dict]:
+    if rows is None or rows.empty:
+        return []
+    out = []
+    for r in rows.to_dict("records"):
+        unit = str(r["unit"])
+        variation = r.get("spc_variation")
+        variation = variation if variation in svg_charts.ICON_WORDS else None
+        out.append({
+            "name": str(r["name"]),
+            "unit": "percentage of people" if unit == "%" else unit,
+            "rate": rate_text(r["rate"], unit),
+            "ci": _ci_text(r),
+            "council_rate": rate_text(r.get("council_rate"), unit),
+            "icon": images.spc_icon(variation),
+            "status": status_words(variation),
+        })
+    return out
+
+
+def _pack_joint(joint: dict | None) -> list[tuple[str, str]]:
+    if not joint:
+        return []
+    worker = joint.get("has_attached_social_worker")
+    return [
+        ("is the quarter of its latest return", str(joint["quarter_label"])),
+        ("out of 100: its joint-working index", fmt(joint.get("joint_working_index"), "index",
+                                                      missing="not scored (a domain is missing)")),
+        ("a named or attached social worker",
+         "Has" if worker is True else ("Has no" if worker is False else "Not known: has or has no")),
+    ]

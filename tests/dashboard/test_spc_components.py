@@ -1,0 +1,129 @@
+"""The XmR chart component (dashboard/components/spc.py) on hand-made series, worked by hand.
+
+The 20-point series: 10, 12, 10, 12, ... (ten of each), with the 11th point (position 10, a 10) raised
+to 30. By hand:
+    mean = (10 x 10 + 12 x 10 - 10 + 30) / 20 = 240 / 20 = 12.0
+    moving ranges: 17 of |10 - 12| = 2, and |12 - 30| = |30 - 12| = 18 either side of the outlier,
+    so the mean moving range = (17 x 2 + 2 x 18) / 19 = 70 / 19 = 3.684
+    limits = 12 ± 2.66 x 70 / 19 = 12 ± 9.8: lower 2.2, upper 21.8.
+Only the outlier breaks a rule: 30 > 21.8. The other points sit at 10 (below the mean) or 12 (on it,
+which breaks any run), and none is near a limit (the 2-sigma lines are 12 ± 6.53).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from dashboard.components import spc as spc_view
+from tests.dashboard.helpers import text_of, values
+
+SERIES = [10.0 if i % 2 == 0 else 12.0 for i in range(20)]
+SERIES[10] = 30.0
+MONTHS = [f"{2023 + (i // 12)}-{i % 12 + 1:02d}-01" for i in range(20)]
+
+
+def _traces(fig) -> dict:
+    return {trace.name: trace for trace in fig.data if trace.showlegend is not False}
+
+
+def test_limits_are_the_mean_plus_and_minus_2_66_mean_moving_ranges(dashboard_db):
+    frame, _ = spc_view.xmr_frame(MONTHS, SERIES, improvement="decrease")
+    fig = spc_view.xmr_figure(frame, y_title="Rate", hover_unit="per 1,000")
+    lines = {trace.name: [y for y in values(trace.y) if y is not None] for trace in fig.data if trace.mode == "lines"}
+    assert lines["Mean"] == pytest.approx([12.0] * 20)
+    upper, lower = (trace for trace in fig.data if trace.legendgroup == "limits")
+    assert list(values(upper.y)) == pytest.approx([21.8] * 20)
+    assert list(values(lower.y)) == pytest.approx([2.2] * 20)
+    assert upper.line.dash == "dash" and lower.line.dash == "dash"
+
+
+def test_the_outlier_is_drawn_with_the_concern_shape_when_lower_is_better(dashboard_db):
+    frame, result = spc_view.xmr_frame(MONTHS, SERIES, improvement="decrease")
+    fig = spc_view.xmr_figure(frame, y_title="Rate", hover_unit="per 1,000")
+    points = {trace.marker.symbol: trace for trace in fig.data if trace.mode == "markers"}
+    # concern: an orange square holding the one outlier; everything else a grey circle
+    assert set(points) == {"square", "circle"}
+    concern = points["square"]
+    assert list(concern.x) == [MONTHS[10]] and list(values(concern.y)) == [30.0]
+    assert concern.name == "Special cause: concerning" and concern.marker.color == "#ED8B00"
+    assert len(points["circle"].x) == 19
+    # the table says it in words
+    assert frame.loc[10, "point_words"] == "Special cause: concerning"
+    assert frame.loc[10, "why"] == "outside the process limits"
+    assert (frame.drop(index=10)["point_words"] == "Common cause").all()
+    # the latest point (12) is common cause, so is the icon
+    assert result.variation == "common_cause"
+
+
+def test_the_same_outlier_is_an_improvement_when_higher_is_better(dashboard_db):
+    frame, _ = spc_view.xmr_frame(MONTHS, SERIES, improvement="increase")
+    fig = spc_view.xmr_figure(frame, y_title="Rate", hover_unit="per 1,000")
+    improving = [trace for trace in fig.data if trace.mode == "markers" and trace.marker.symbol == "diamond"]
+    assert len(improving) == 1 and list(improving[0].x) == [MONTHS[10]]
+    assert improving[0].name == "Special cause: improving"
+
+
+def test_card_shows_icons_with_labels_and_too_few_points_say_so(dashboard_db):
+    # the outlier last: 19 points 10, 12, ..., 10 then 30. Mean (100 + 108 + 30) / 20 = 11.9; moving ranges
+    # 18 x 2 and 20: mean 56 / 19; upper limit 11.9 + 2.66 x 56 / 19 = 19.74 < 30: concerning, higher values.
+    last = SERIES[:10] + SERIES[11:] + [30.0]
+    card = spc_view.xmr_card("t-spc", MONTHS, last, improvement="decrease", title="T", units="u", y_title="y",
+                             hover_unit="per 1,000", source="s", data_date="d", description="D.",
+                             value_header="Rate", target=25.0)
+    text = text_of(card)
+    assert "Special cause variation: concerning (higher values)" in text
+    # a target of 25 above the upper limit of 19.74, lower is better: the whole process passes
+    assert "Consistently passing the target" in text
+    sources = [node.src for node in _walk_images(card)]
+    assert any(src.endswith("spc/variation-concern_high.svg") for src in sources)
+    assert any(src.endswith("spc/assurance-pass.svg") for src in sources)
+    short = spc_view.xmr_card("t-spc", MONTHS[:11], SERIES[:11], improvement="decrease", title="T", units="u",
+                              y_title="y", hover_unit="x", source="s", data_date="d", description="D.",
+                              value_header="Rate")
+    assert "Too few months for an SPC chart: 11 months" in text_of(short)
+
+
+def test_status_for_the_overview_headlines(dashboard_db):
+    import pandas as pd
+
+    from dashboard.pages import overview
+
+    last = pd.DataFrame({"rate": SERIES[:10] + SERIES[11:] + [30.0]})
+    words, tone, symbol = overview.status(last, "lower_is_better")
+    assert "Special cause variation: concerning (higher values)" in text_of(words)
+    assert (tone, symbol) == ("worse", "■")
+    words, tone, symbol = overview.status(last, "higher_is_better")
+    assert "Special cause variation: improving (higher values)" in text_of(words)
+    assert (tone, symbol) == ("better", "◆")
+    words, tone, _ = overview.status(last.head(5), "lower_is_better")
+    assert "Too few months for an SPC chart" in text_of(words) and tone == "neutral"
+
+
+def test_change_point_is_the_first_month_of_the_adoption_quarter():
+    months = [f"2023-{month:02d}-01" for month in range(1, 13)]
+    assert spc_view.change_point(months, "2023-07-01") == 6  # July is the 7th month
+    assert spc_view.change_point(months, "2023-06-15") == 6  # a quarter starting mid-gap: the next month
+    # too near either end for two points each side, or outside the months: no change point
+    assert spc_view.change_point(months, "2023-02-01") is None
+    assert spc_view.change_point(months, "2023-12-01") is None
+    assert spc_view.change_point(months, "2024-04-01") is None
+
+
+def test_change_point_draws_a_labelled_line_and_separate_limits(dashboard_db):
+    # 6 points of 10, 12 then 6 points of 20, 22: two segments, means 11 and 21
+    series = [10.0, 12.0] * 3 + [20.0, 22.0] * 3
+    months = [f"2023-{month:02d}-01" for month in range(1, 13)]
+    frame, _ = spc_view.xmr_frame(months, series, improvement="decrease", change_points=[6])
+    fig = spc_view.xmr_figure(frame, y_title="y", hover_unit="u", change_at="2023-07-01",
+                              change_label="joined joint working (2023-24 Q2)")
+    assert fig.layout.shapes[0].x0 == "2023-07-01" and fig.layout.shapes[0].x1 == "2023-07-01"
+    assert fig.layout.annotations[0].text == "joined joint working (2023-24 Q2)"
+    assert list(frame["mean"]) == [11.0] * 6 + [21.0] * 6
+    # each segment: moving range 2 throughout, so limits ± 2.66 x 2 = ± 5.32
+    assert frame.loc[0, "upper"] == pytest.approx(16.32) and frame.loc[6, "lower"] == pytest.approx(15.68)
+
+
+def _walk_images(component):
+    from tests.dashboard.helpers import walk
+
+    return [node for node in walk(component) if getattr(node, "_type", None) == "Img"]
