@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+import duckdb
 import pytest
 
-from etl.models import build_order, discover
+from etl.models import build_order, discover, run
 
 Q1 = dt.date(2023, 1, 1)
 Q2 = dt.date(2024, 4, 1)
@@ -145,3 +146,31 @@ def test_raw_layer_not_kept(tiny):
 def test_geometry_loaded(tiny):
     count, lon = one(tiny, "select count(*), min(centroid_lon) from geo_lsoa")
     assert count == 6 and -1.51 < lon < -1.49
+
+
+def test_impact_panel_leaves_out_months_when_a_practice_may_have_joined():
+    """The impact panel on hand-made tables. P1 says "no" in 2021 Q1 (January), sends nothing for April, says
+    "yes" in July: it may have joined in April or July, so April-June go; January-March stay as before joining,
+    July on as after. P2 never joins: every month. P3 sent no return: left out."""
+    con = duckdb.connect()
+    con.execute("create table mart_joint_working_index as select * from (values "
+                "('P1', date '2021-01-01', false), ('P1', date '2021-07-01', true), ('P1', date '2021-10-01', true), "
+                "('P2', date '2021-01-01', false), ('P2', date '2021-04-01', false)) "
+                "as t(practice_code, quarter_start, has_attached_social_worker)")
+    con.execute("create table ref_unit_costs as select 'ae_attendances' as measure_id")
+    con.execute("create table dim_practice as select * from (values ('P1', 'I1', 'ICB', 'C1', 'Council'), "
+                "('P2', 'I1', 'ICB', 'C1', 'Council'), ('P3', 'I1', 'ICB', 'C1', 'Council')) "
+                "as t(practice_code, icb_code, icb_name, home_council_code, home_council_name)")
+    con.execute("create table mart_outcomes_practice as select practice_code, 'ae_attendances' as measure_id, "
+                "'month' as period_type, month::date as period_start, 10.0 as numerator, 1000.0 as denominator "
+                "from (values ('P1'), ('P2'), ('P3')) as p(practice_code), "
+                "range(date '2021-01-01', date '2022-01-01', interval 1 month) as m(month)")
+    run(con, discover()["int_joint_working__impact_panel"])
+    months = {}
+    for practice, month, adoption in con.execute(
+            "select practice_code, month, adoption_month from int_joint_working__impact_panel").fetchall():
+        months.setdefault(practice, []).append(month.month)
+        assert adoption == (dt.date(2021, 7, 1) if practice == "P1" else None)
+    assert sorted(months["P1"]) == [1, 2, 3, 7, 8, 9, 10, 11, 12]
+    assert sorted(months["P2"]) == list(range(1, 13))
+    assert "P3" not in months

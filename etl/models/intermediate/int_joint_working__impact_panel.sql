@@ -3,7 +3,10 @@
 -- practice joined joint working. The outcomes are those with a unit cost (etl/reference/unit_costs.csv).
 -- A practice joins in the first quarter its return says it has an attached social worker (JW01), and is
 -- counted as joined from then on (adoption is absorbing). Practices that never sent a return are left
--- out: whether they joined is unknown, so they are neither adopters nor comparators.
+-- out: whether they joined is unknown, so they are neither adopters nor comparators. When returns are
+-- missing just before joining, the practice may have joined in any of those quarters: its months from
+-- the quarter after its last "no" to its first "yes" are left out, rather than counted as before joining
+-- (which would understate the effect). With no "no" before its first "yes", all its earlier months go.
 with joined as (
     select
         practice_code,
@@ -17,7 +20,9 @@ returns as (
         practice_code,
         joined.adoption_month,
         coalesce(bool_or(not has_attached_social_worker and quarter_start > joined.adoption_month), false)
-            as left_after_joining
+            as left_after_joining,
+        max(quarter_start) filter (where not has_attached_social_worker and quarter_start < joined.adoption_month)
+            + interval 3 month as status_unknown_from
     from mart_joint_working_index
     inner join joined using (practice_code)
     group by practice_code, joined.adoption_month
@@ -47,4 +52,7 @@ select
 from outcomes
 inner join returns using (practice_code)
 inner join dim_practice using (practice_code)
+where returns.adoption_month is null
+   or outcomes.period_start >= returns.adoption_month
+   or outcomes.period_start < returns.status_unknown_from
 order by outcome, practice_code, month
