@@ -22,8 +22,9 @@ import html as html_text
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
-from dash import dcc, html
+from dash import Input, Output, State, dcc, html
 
+from dashboard import filters
 from dashboard.components.cards import chart_card, no_data
 from dashboard.components.figures import NHS_BLUE, NHS_DARK_GREY, NHS_ORANGE, NHS_PURPLE, styled
 from dashboard.components.tables import column, data_grid
@@ -228,6 +229,25 @@ def funnel_card(card_id: str, frame: pd.DataFrame, *, kind: str, scale: float, p
                    "limits). Smaller practices vary more by chance, so their limits are wider.")
     return chart_card(card_id, title=title, units=units, figure=figure, table=table, source=source,
                       data_date=data_date, description=description)
+
+
+def load_table_dependencies(card_id: str) -> tuple[Output, Input, State]:
+    """The Output, Input and State of a page's load-the-table callback for funnel_card(card_id, ...): the
+    table's rows, the load button's clicks and the table_request, with the ids funnel_card gives them, so
+    the ids are written in one place."""
+    return (Output({"type": "data-grid", "grid": f"{card_id}-table"}, "rowData"),
+            Input(f"{card_id}-load-table", "n_clicks"),
+            State(f"{card_id}-table-request", "data"))
+
+
+def table_request_selection(request: dict | None) -> filters.Selection:
+    """The selection in a funnel card's table_request, for the page's load-the-table callback.
+
+    The request comes back from the browser, so it is treated as user input: only the known filter keys
+    with text values are kept (the page checks its own extra keys, such as the quarter or the measure).
+    """
+    return filters.Selection(**{key: value for key, value in (request or {}).items()
+                                if key in filters.FILTER_KEYS and isinstance(value, str)})
 
 
 def rows_on_request(frame: pd.DataFrame, *, kind: str, scale: float, polarity: str | None) -> list[dict]:

@@ -22,14 +22,15 @@ import re
 import dash
 import pandas as pd
 import plotly.graph_objects as go
-from dash import Input, Output, State, html
+from dash import html
 from dash.exceptions import PreventUpdate
 
 from dashboard import filters
 from dashboard.components import sources
 from dashboard.components.cards import chart_card, headline, no_data
 from dashboard.components.figures import line_series, series_style, styled
-from dashboard.components.funnel import funnel_card, rows_on_request
+from dashboard.components.funnel import (funnel_card, load_table_dependencies, rows_on_request,
+                                         table_request_selection)
 from dashboard.components.impact import impact_panel, pretrends_card
 from dashboard.components.spc import xmr_card
 from dashboard.components.tables import column, data_grid, practice_link_column
@@ -460,17 +461,11 @@ def _funnel_section(ctx: dict) -> html.Section:
     return html.Section([heading, card], **{"aria-labelledby": heading_id})
 
 
-@dash.callback(
-    Output({"type": "data-grid", "grid": f"{PREFIX}-funnel-table"}, "rowData"),
-    Input(f"{PREFIX}-funnel-load-table", "n_clicks"),
-    State(f"{PREFIX}-funnel-table-request", "data"),
-    prevent_initial_call=True,
-)
+@dash.callback(*load_table_dependencies(f"{PREFIX}-funnel"), prevent_initial_call=True)
 def load_funnel_table(clicks, request):
     """The care plan funnel's table rows, sent only when asked for (England scale: 6,300 practices)."""
     request = request or {}
-    selection = filters.Selection(**{key: value for key, value in request.items()
-                                     if key in filters.FILTER_KEYS and isinstance(value, str)})
+    selection = table_request_selection(request)
     quarter = request.get("quarter")
     if not clicks or not isinstance(quarter, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", quarter):
         raise PreventUpdate

@@ -24,7 +24,8 @@ from dash import Input, Output, State, dcc, html
 from dashboard import filters
 from dashboard.components import sources
 from dashboard.components.cards import chart_card, no_data
-from dashboard.components.funnel import funnel_card, rows_on_request
+from dashboard.components.funnel import (funnel_card, load_table_dependencies, rows_on_request,
+                                         table_request_selection)
 from dashboard.components.spc import xmr_card
 from dashboard.components.tables import column, data_grid, practice_link_column
 from dashboard.components.terms import term
@@ -387,18 +388,12 @@ def _funnel_section(ctx: dict) -> html.Section:
     return html.Section([heading, card], **{"aria-labelledby": heading_id})
 
 
-@dash.callback(
-    Output({"type": "data-grid", "grid": f"{PREFIX}-funnel-table"}, "rowData"),
-    Input(f"{PREFIX}-funnel-load-table", "n_clicks"),
-    State(f"{PREFIX}-funnel-table-request", "data"),
-    prevent_initial_call=True,
-)
+@dash.callback(*load_table_dependencies(f"{PREFIX}-funnel"), prevent_initial_call=True)
 def load_funnel_table(clicks, request):
     """The funnel's table rows, sent only when asked for (England scale: 6,300 practices)."""
     request = request or {}
-    # the request comes back from the browser: keep only known keys and a known measure
-    selection = filters.Selection(**{key: value for key, value in request.items()
-                                     if key in filters.FILTER_KEYS and isinstance(value, str)})
+    selection = table_request_selection(request)
+    # the request comes back from the browser: a measure we do not know is not looked up
     measures = _measures()
     measure = request.get("measure")
     if not clicks or measure not in measures.index:

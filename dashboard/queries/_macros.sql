@@ -43,3 +43,103 @@ create or replace temp macro selected_councils(council, locality, sub_icb, pcn, 
 -- First and last day of a financial year label such as '2024-25'.
 create or replace temp macro period_first_day(period) as financial_year_start(period);
 create or replace temp macro period_last_day(period) as financial_year_start(period) + interval 1 year - interval 1 day;
+
+-- The headline outcome measures: the ones the overview, the downloads and the practice packs report,
+-- listed once so they all report the same ones.
+create or replace temp macro headline_measures() as table
+    select indicator_id as measure_id
+    from ref_indicators
+    where indicator_id in ('emergency_admissions', 'ae_attendances', 'emergency_bed_days',
+                           'care_home_admissions', 'reablement_at_home_91');
+
+-- The practices a funnel plot compares for the selection, named for the area they make up:
+--   a practice, PCN or locality: the practices based in its council(s);
+--   a sub-ICB: every practice in its ICB;
+--   a council: the practices based in it;
+--   nothing: every practice.
+-- is_selected marks the selected practices, only when the selection is narrower than the practices shown.
+create or replace temp macro funnel_area_practices(council, locality, sub_icb, pcn, practice) as table
+    with kind as (
+        select case
+            when practice is not null or pcn is not null or locality is not null then 'council'
+            when sub_icb is not null then 'icb'
+            when council is not null then 'council'
+            else 'all'
+        end as scope
+    ),
+
+    chosen as (
+        select practice_code from selected_practices(council, locality, sub_icb, pcn, practice)
+    ),
+
+    councils as (
+        select council_code from selected_councils(council, locality, sub_icb, pcn, practice)
+    ),
+
+    icbs as (
+        select distinct icb_code from dim_practice where practice_code in (select practice_code from chosen)
+    ),
+
+    area_name as (
+        select case (select scope from kind)
+            when 'council' then (
+                select string_agg(council_name, ' and ' order by council_name) from dim_council
+                where council_code in (select council_code from councils)
+            )
+            when 'icb' then (select string_agg(distinct icb_name, ' and ') from dim_practice
+                             where icb_code in (select icb_code from icbs))
+            else 'all practices'
+        end as name
+    )
+
+    select
+        practice_code,
+        practice_name,
+        (practice is not null or pcn is not null or locality is not null or sub_icb is not null)
+            and practice_code in (select practice_code from chosen) as is_selected,
+        (select name from area_name) as area_name
+    from dim_practice
+    where case (select scope from kind)
+        when 'council' then home_council_code in (select council_code from councils)
+        when 'icb' then icb_code in (select icb_code from icbs)
+        else true
+    end;
+
+-- The ICB holding most of the selected practices (the lowest code on a tie): the area of the Impact
+-- panel when the selection is a practice, PCN, sub-ICB or locality, which the impact model does not
+-- estimate for on its own.
+create or replace temp macro main_icb(council, locality, sub_icb, pcn, practice) as table
+    select practices.icb_code
+    from dim_practice as practices
+    where practices.practice_code in (
+        select practice_code from selected_practices(council, locality, sub_icb, pcn, practice)
+    )
+        and practices.icb_code is not null
+    group by practices.icb_code
+    order by count(*) desc, practices.icb_code
+    limit 1;
+
+-- Each selected council's latest registrations release at or before the end of period: the release
+-- the overview and the downloads describe. A council with no release that early has no row.
+create or replace temp macro selected_council_releases(council, locality, sub_icb, pcn, practice, period) as table
+    select council_code, max(quarter) as quarter
+    from mart_catchment_council
+    where council_code in (select council_code from selected_councils(council, locality, sub_icb, pcn, practice))
+        and quarter <= period_last_day(period)
+    group by council_code;
+
+-- The registrations release a council's practice pack reads: the council's latest at or before the end
+-- of period, else its earliest loaded, so a pack for a year before the first release still has practices.
+-- Every part of the pack reads this one release, so its tables agree.
+create or replace temp macro pack_release(council, period) as table
+    select coalesce(max(quarter) filter (where quarter <= period_last_day(period)), min(quarter)) as quarter
+    from mart_catchment_council
+    where council_code = council;
+
+-- The practices serving the council's residents in the pack's release (mart_catchment_council's rule,
+-- etl/method.yml), with that release's quarter.
+create or replace temp macro pack_serving_practices(council, period) as table
+    select unnest(catchment.practice_codes_serving) as practice_code, catchment.quarter
+    from mart_catchment_council as catchment
+    inner join pack_release(council, period) using (quarter)
+    where catchment.council_code = council;

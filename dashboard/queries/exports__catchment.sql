@@ -1,18 +1,7 @@
 -- The catchment of each selected council in its latest registrations release at or before the year's end:
 -- its residents registered with a GP, those registered with practices based in another council, and the
 -- practices serving its residents. One row per council (none when no release is that early).
-with councils as (
-    select council_code from selected_councils($council, $locality, $sub_icb, $pcn, $practice)
-),
-
-releases as (
-    select council_code, max(quarter) as quarter
-    from mart_catchment_council
-    where council_code in (select council_code from councils) and quarter <= period_last_day($period)
-    group by council_code
-),
-
-final as (
+with final as (
     select
         catchment.council_code,
         catchment.council_name,
@@ -22,7 +11,8 @@ final as (
         catchment.residents_at_practices_elsewhere as residents_elsewhere,
         catchment.practices_serving
     from mart_catchment_council as catchment
-    inner join releases using (council_code, quarter)
+    inner join selected_council_releases($council, $locality, $sub_icb, $pcn, $practice, $period) as releases
+        using (council_code, quarter)
 )
 
 select * from final

@@ -4,8 +4,7 @@
 with measures as (
     select indicator_id as measure_id, multiplier
     from ref_indicators
-    where indicator_id in ('emergency_admissions', 'ae_attendances', 'emergency_bed_days',
-                           'care_home_admissions', 'reablement_at_home_91')
+    where indicator_id in (select measure_id from headline_measures())
 ),
 
 councils as (

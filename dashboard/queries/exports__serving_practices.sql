@@ -2,18 +2,7 @@
 -- or before the year's end: the residents registered with each practice, their share of the council's
 -- registered residents and of the practice's list, and whether the practice is based in another council.
 -- One row per council and practice, largest first.
-with councils as (
-    select council_code from selected_councils($council, $locality, $sub_icb, $pcn, $practice)
-),
-
-releases as (
-    select council_code, max(quarter) as quarter
-    from mart_catchment_council
-    where council_code in (select council_code from councils) and quarter <= period_last_day($period)
-    group by council_code
-),
-
-final as (
+with final as (
     select
         releases.council_code,
         catchment.council_name,
@@ -25,7 +14,7 @@ final as (
         shares.patients as residents,
         shares.patients / nullif(catchment.residents_registered, 0) as share,
         shares.share as share_of_list
-    from releases
+    from selected_council_releases($council, $locality, $sub_icb, $pcn, $practice, $period) as releases
     inner join mart_catchment_council as catchment using (council_code, quarter)
     inner join mart_practice_council_share as shares
         on shares.area_code = releases.council_code and shares.quarter = releases.quarter

@@ -1,23 +1,7 @@
 -- Where the patients of every practice serving $council live, in the council's release for $period (as
 -- exports_pack__council): one row per practice and area (each council, outside England, unknown), with
 -- the patients and their share of the practice's list. Largest first within each practice.
-with releases as (
-    select quarter from mart_catchment_council where council_code = $council
-),
-
-chosen as (
-    select coalesce(max(quarter) filter (where quarter <= period_last_day($period)), min(quarter)) as quarter
-    from releases
-),
-
-serving as (
-    select unnest(catchment.practice_codes_serving) as practice_code, catchment.quarter
-    from mart_catchment_council as catchment
-    inner join chosen using (quarter)
-    where catchment.council_code = $council
-),
-
-final as (
+with final as (
     select
         shares.practice_code,
         shares.area_code,
@@ -27,7 +11,7 @@ final as (
         shares.share,
         shares.area_code = $council as is_pack_council
     from mart_practice_council_share as shares
-    inner join serving using (practice_code, quarter)
+    inner join pack_serving_practices($council, $period) as serving using (practice_code, quarter)
 )
 
 select * from final

@@ -3,16 +3,7 @@
 -- another council, the practices serving its residents (mart_catchment_council's rule, etl/method.yml) and
 -- whether the warehouse holds the fictional demo. One row; none when the code is not a council with
 -- registrations.
-with releases as (
-    select quarter from mart_catchment_council where council_code = $council
-),
-
-chosen as (
-    select coalesce(max(quarter) filter (where quarter <= period_last_day($period)), min(quarter)) as quarter
-    from releases
-),
-
-final as (
+with final as (
     select
         catchment.council_code,
         catchment.council_name,
@@ -25,7 +16,7 @@ final as (
         catchment.practices_with_residents,
         coalesce((select bool_or(is_demo) from meta_build), false) as is_demo
     from mart_catchment_council as catchment
-    inner join chosen using (quarter)
+    inner join pack_release($council, $period) using (quarter)
     where catchment.council_code = $council
 )
 

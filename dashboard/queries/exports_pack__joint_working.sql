@@ -1,26 +1,10 @@
 -- The joint working of every practice serving $council (as exports_pack__practices): its latest return at
 -- or before the end of $period, with the joint-working index, the four domain scores and whether it has a
 -- named or attached social worker. One row per practice with a return (none for the others).
-with releases as (
-    select quarter from mart_catchment_council where council_code = $council
-),
-
-chosen as (
-    select coalesce(max(quarter) filter (where quarter <= period_last_day($period)), min(quarter)) as quarter
-    from releases
-),
-
-serving as (
-    select unnest(catchment.practice_codes_serving) as practice_code
-    from mart_catchment_council as catchment
-    inner join chosen using (quarter)
-    where catchment.council_code = $council
-),
-
-latest as (
+with latest as (
     select jw.practice_code, max(jw.quarter_start) as quarter_start
     from mart_joint_working_index as jw
-    inner join serving using (practice_code)
+    inner join pack_serving_practices($council, $period) using (practice_code)
     where jw.quarter_start <= period_last_day($period)
     group by jw.practice_code
 )

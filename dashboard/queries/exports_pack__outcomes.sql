@@ -5,24 +5,7 @@
 with measures as (
     select indicator_id as measure_id, name, unit, multiplier, polarity
     from ref_indicators
-    where indicator_id in ('emergency_admissions', 'ae_attendances', 'emergency_bed_days',
-                           'care_home_admissions', 'reablement_at_home_91')
-),
-
-releases as (
-    select quarter from mart_catchment_council where council_code = $council
-),
-
-chosen as (
-    select coalesce(max(quarter) filter (where quarter <= period_last_day($period)), min(quarter)) as quarter
-    from releases
-),
-
-serving as (
-    select unnest(catchment.practice_codes_serving) as practice_code
-    from mart_catchment_council as catchment
-    inner join chosen using (quarter)
-    where catchment.council_code = $council
+    where indicator_id in (select measure_id from headline_measures())
 ),
 
 practice_year as (
@@ -33,7 +16,7 @@ practice_year as (
         sum(outcomes.numerator) as numerator,
         sum(outcomes.denominator) as denominator
     from mart_outcomes_practice as outcomes
-    inner join serving using (practice_code)
+    inner join pack_serving_practices($council, $period) using (practice_code)
     where outcomes.period_type = 'month'
         and outcomes.period_start between period_first_day($period) and period_last_day($period)
         and outcomes.measure_id in (select measure_id from measures)

@@ -2,29 +2,13 @@
 -- council's release for $period (as exports_pack__council), with its identity, its list size in that
 -- release (the sum of its patients over every area, so it is the total of exports_pack__areas) and the
 -- council's residents registered with it. One row per practice, most of the council's residents first.
-with releases as (
-    select quarter from mart_catchment_council where council_code = $council
-),
-
-chosen as (
-    select coalesce(max(quarter) filter (where quarter <= period_last_day($period)), min(quarter)) as quarter
-    from releases
-),
-
-serving as (
-    select unnest(catchment.practice_codes_serving) as practice_code, catchment.quarter
-    from mart_catchment_council as catchment
-    inner join chosen using (quarter)
-    where catchment.council_code = $council
-),
-
-lists as (
+with lists as (
     select
         shares.practice_code,
         sum(shares.patients) as list_size,
         sum(shares.patients) filter (where shares.area_code = $council) as council_residents
     from mart_practice_council_share as shares
-    inner join serving using (practice_code, quarter)
+    inner join pack_serving_practices($council, $period) as serving using (practice_code, quarter)
     group by shares.practice_code
 ),
 
@@ -45,7 +29,7 @@ final as (
         practices.home_council_code is distinct from $council as based_elsewhere,
         lists.list_size,
         coalesce(lists.council_residents, 0) as council_residents
-    from serving
+    from pack_serving_practices($council, $period) as serving
     inner join dim_practice as practices using (practice_code)
     left join lists using (practice_code)
 )

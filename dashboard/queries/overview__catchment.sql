@@ -1,16 +1,5 @@
 -- The catchment headline for the selected councils: residents registered with a GP, and those
 -- registered with practices based in another council, in each council's latest release of the year.
-with councils as (
-    select council_code from selected_councils($council, $locality, $sub_icb, $pcn, $practice)
-),
-
-releases as (
-    select council_code, max(quarter) as quarter
-    from mart_catchment_council
-    where council_code in (select council_code from councils) and quarter <= period_last_day($period)
-    group by council_code
-)
-
 select
     count(*) as councils,
     string_agg(catchment.council_name, ', ' order by catchment.council_name) as council_names,
@@ -19,4 +8,5 @@ select
     sum(catchment.residents_at_practices_elsewhere) / nullif(sum(catchment.residents_registered), 0) as share_elsewhere,
     max(catchment.quarter) as quarter
 from mart_catchment_council as catchment
-inner join releases using (council_code, quarter)
+inner join selected_council_releases($council, $locality, $sub_icb, $pcn, $practice, $period) as releases
+    using (council_code, quarter)

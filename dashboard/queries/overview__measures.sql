@@ -6,8 +6,7 @@
 with measures as (
     select indicator_id as measure_id, name, unit, multiplier, polarity
     from ref_indicators
-    where indicator_id in ('emergency_admissions', 'ae_attendances', 'emergency_bed_days',
-                           'care_home_admissions', 'reablement_at_home_91')
+    where indicator_id in (select measure_id from headline_measures())
 ),
 
 -- only one branch returns rows: the other's filter is false for every row
