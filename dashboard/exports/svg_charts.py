@@ -293,7 +293,8 @@ def share_bars(rows, *, title: str, desc: str, width: float = 300, label_width: 
     rows = list(rows)
     bar_h, step = 10, 14
     height = step * len(rows) + 2
-    value_space = 58
+    # room at the bars' end for the longest value text (about 0.55 em a character), so none is cut off
+    value_space = max([len(str(shown)) for _, _, shown in rows] + [6]) * 9 * 0.55 + 6
     scale = width - label_width - value_space
     parts = []
     for i, (label, share, shown) in enumerate(rows):
