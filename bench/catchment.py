@@ -88,6 +88,21 @@ def generator_stamp() -> str:
     return digest.hexdigest()
 
 
+def ensure_warehouse(needs: str, purpose: str) -> None:
+    """Build the warehouse from the raw area unless it exists and has the table `needs` (one built by an
+    older version lacks it). The dashboard, statistics and downloads benchmarks read it."""
+    if DB.exists():
+        con = duckdb.connect(str(DB), read_only=True)
+        tables = {row[0] for row in con.execute("select table_name from information_schema.tables").fetchall()}
+        con.close()
+        if needs in tables:
+            return
+    ensure_raw()
+    print(f"building the {SCALE}-scale warehouse for the {purpose} benchmark")
+    subprocess.run([str(Path(sys.executable).parent / "jointcare"), "build", "--raw", str(RAW), "--db", str(DB)],
+                   check=True, stdout=subprocess.DEVNULL)
+
+
 def ensure_raw() -> None:
     """Write the area unless this version of the generator already wrote it."""
     stamp = generator_stamp()

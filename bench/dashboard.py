@@ -27,7 +27,8 @@ from pathlib import Path
 import duckdb
 import requests
 
-from bench.catchment import DB, RAW, SCALE, ensure_raw
+from bench import catchment
+from bench.catchment import DB, SCALE
 
 REPEATS = int(os.environ.get("BENCH_REPEATS", "3")) + 2
 TARGET_P95_MS = 150
@@ -37,16 +38,7 @@ PAGES = ("/", "/catchment", "/pooled-budget", "/joint-working", "/outcomes", "/d
 
 
 def ensure_warehouse() -> None:
-    if DB.exists():
-        con = duckdb.connect(str(DB), read_only=True)
-        tables = {row[0] for row in con.execute("select table_name from information_schema.tables").fetchall()}
-        con.close()
-        if "dim_practice_locality" in tables:
-            return
-    ensure_raw()
-    print(f"building the {SCALE}-scale warehouse for the dashboard benchmark")
-    subprocess.run([str(Path(sys.executable).parent / "jointcare"), "build", "--raw", str(RAW), "--db", str(DB)],
-                   check=True, stdout=subprocess.DEVNULL)
+    catchment.ensure_warehouse("dim_practice_locality", "dashboard")
 
 
 def selections() -> list[str]:

@@ -16,20 +16,17 @@ issue: the figures go in the closing note.
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import statistics
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import duckdb
 import numpy as np
 
-from bench.catchment import DB, RAW, SCALE, ensure_raw
+from bench import catchment
+from bench.catchment import DB, SCALE
 from etl.build import method_constants
-from etl.models import MODELS_DIR
+from etl.models import discover, python_module
 from etl.stats.spc import improvement_for, xmr
 
 REPEATS = int(os.environ.get("BENCH_REPEATS", "3"))
@@ -44,16 +41,7 @@ SERIES_SQL = """
 
 
 def ensure_warehouse() -> None:
-    if DB.exists():
-        con = duckdb.connect(str(DB), read_only=True)
-        tables = {row[0] for row in con.execute("select table_name from information_schema.tables").fetchall()}
-        con.close()
-        if "mart_joint_working_impact" in tables:
-            return
-    ensure_raw()
-    print(f"building the {SCALE}-scale warehouse for the statistics benchmark")
-    subprocess.run([str(Path(sys.executable).parent / "jointcare"), "build", "--raw", str(RAW), "--db", str(DB)],
-                   check=True, stdout=subprocess.DEVNULL)
+    catchment.ensure_warehouse("mart_joint_working_impact", "statistics")
 
 
 def read_series(con):
@@ -75,13 +63,6 @@ def spc_for_every_series(frame, starts) -> tuple[int, int]:
         xmr(values, improvement_for(polarity[begin]))
         charted += 1
     return charted, skipped
-
-
-def python_model(name: str):
-    spec = importlib.util.spec_from_file_location(name, MODELS_DIR / "marts" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def timed(action, repeats: int = REPEATS):
@@ -112,8 +93,9 @@ def main() -> None:
     print(f"  = {spc_s / charted * 1e6:,.0f} microseconds a series; {skipped:,} series skipped "
           f"(a gap or under {MIN_POINTS} months)")
 
-    impact = python_model("mart_joint_working_impact")
-    pretrends = python_model("mart_joint_working_pretrends")
+    models = discover()
+    impact = python_module(models["mart_joint_working_impact"])
+    pretrends = python_module(models["mart_joint_working_pretrends"])
     impact_s, impact_lo, impact_hi, rows = timed(lambda: impact.build(con))
     trends_s, trends_lo, trends_hi, _ = timed(lambda: pretrends.build(con))
     estimated = int(rows["effect_pct"].notna().sum())

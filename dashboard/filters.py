@@ -40,6 +40,13 @@ class Selection:
     pcn: str | None = None
     practice: str | None = None
 
+    @classmethod
+    def from_browser(cls, data: dict | None) -> "Selection":
+        """A selection a page stored in the browser and a callback got back: treated as user input, so only
+        the known filter keys with text values are kept (unknown codes are then dropped by the queries)."""
+        return cls(**{key: value for key, value in (data or {}).items()
+                      if key in FILTER_KEYS and isinstance(value, str)})
+
     def params(self) -> dict[str, str | None]:
         """The selection as query parameters, with the default period filled in."""
         values = asdict(self)

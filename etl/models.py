@@ -69,7 +69,7 @@ def discover() -> dict[str, Model]:
     names = set(models)
     for model in models.values():
         if model.is_python:
-            words = set(_python_model(model).READS)
+            words = set(python_module(model).READS)
         else:
             words = set(re.findall(r"\b[a-z_][a-z0-9_]*\b", _strip_comments(model.sql)))
         model.depends_on = (words & names) - {model.name}
@@ -87,7 +87,7 @@ def build_order(models: dict[str, Model]) -> list[Model]:
 
 def run(con: duckdb.DuckDBPyConnection, model: Model) -> None:
     if model.is_python:
-        frame = _python_model(model).build(con)
+        frame = python_module(model).build(con)
         con.register("python_model_frame", frame)
         try:
             con.execute(f"create or replace table {model.name} as select * from python_model_frame")
@@ -97,7 +97,8 @@ def run(con: duckdb.DuckDBPyConnection, model: Model) -> None:
     con.execute(f"create or replace table {model.name} as\n{model.compiled_sql()}")
 
 
-def _python_model(model: Model):
+def python_module(model: Model):
+    """A Python model's module, loaded from its file (the model folders are not a package)."""
     spec = importlib.util.spec_from_file_location(f"etl_model_{model.name}", model.path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

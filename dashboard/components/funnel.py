@@ -18,6 +18,7 @@ practices get a black ring and, when there are few, their names.
 from __future__ import annotations
 
 import html as html_text
+import json
 
 import numpy as np
 import pandas as pd
@@ -240,20 +241,8 @@ def load_table_dependencies(card_id: str) -> tuple[Output, Input, State]:
             State(f"{card_id}-table-request", "data"))
 
 
-def table_request_selection(request: dict | None) -> filters.Selection:
-    """The selection in a funnel card's table_request, for the page's load-the-table callback.
-
-    The request comes back from the browser, so it is treated as user input: only the known filter keys
-    with text values are kept (the page checks its own extra keys, such as the quarter or the measure).
-    """
-    return filters.Selection(**{key: value for key, value in (request or {}).items()
-                                if key in filters.FILTER_KEYS and isinstance(value, str)})
-
-
 def rows_on_request(frame: pd.DataFrame, *, kind: str, scale: float, polarity: str | None) -> list[dict]:
     """The table's rows for a page's load-the-table callback."""
-    import json
-
     points, _ = funnel_frame(frame, kind=kind, scale=scale)
     rows = table_rows(points, polarity)
     fields = ["name", "code", "num", "den", "value", "low", "high", "method", "significance_words", "selected_words"]

@@ -22,24 +22,14 @@ better) are not called improving or worse.
 
 from __future__ import annotations
 
-import math
-from numbers import Real
-
 import pandas as pd
 
-from dashboard.exports.svg_charts import gbp_short
+from dashboard.exports.svg_charts import gbp_short, number
 
 CHANGE_WORTH_SAYING = 0.05  # a 5% change on the year before is worth a mention; smaller is noise here
 MAX_NAMED = 3
 MAX_SENTENCES = 5
 HIGHER_IS_BETTER, LOWER_IS_BETTER = "higher_is_better", "lower_is_better"
-
-
-def _number(value) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, Real):
-        return None
-    value = float(value)
-    return value if math.isfinite(value) else None
 
 
 def lower_first(name: str) -> str:
@@ -70,7 +60,7 @@ def _verb(names: list[str]) -> str:
 
 def year_change(row) -> float | None:
     """This year's rate against the same months a year before, as a fraction (-0.08 = 8% lower)."""
-    rate, previous = _number(row.get("rate")), _number(row.get("previous_rate"))
+    rate, previous = number(row.get("rate")), number(row.get("previous_rate"))
     if rate is None or previous is None or previous == 0:
         return None
     return rate / previous - 1
@@ -173,8 +163,8 @@ def bcf_sentence(bcf: pd.DataFrame, period: str) -> str:
     """Sentence 4: share of the planned Better Care Fund spent (only when every scheme type has an actual)."""
     if bcf is None or bcf.empty or "planned_gbp" not in bcf or "actual_gbp" not in bcf:
         return ""
-    planned = [_number(v) for v in bcf["planned_gbp"]]
-    actual = [_number(v) for v in bcf["actual_gbp"]]
+    planned = [number(v) for v in bcf["planned_gbp"]]
+    actual = [number(v) for v in bcf["actual_gbp"]]
     if any(v is None for v in planned) or any(v is None for v in actual) or not sum(planned):
         return ""
     share = sum(actual) / sum(planned)
@@ -184,8 +174,8 @@ def bcf_sentence(bcf: pd.DataFrame, period: str) -> str:
 
 def catchment_sentence(catchment: dict) -> str:
     """Sentence 5: residents registered with practices based in another council."""
-    share = _number((catchment or {}).get("share_elsewhere"))
-    practices = _number((catchment or {}).get("practices_serving"))
+    share = number((catchment or {}).get("share_elsewhere"))
+    practices = number((catchment or {}).get("practices_serving"))
     if share is None:
         return ""
     if share == 0:
@@ -233,14 +223,14 @@ def impact_sentences(impact: pd.DataFrame | None, limit: int = 2) -> list[str]:
     """
     if impact is None or impact.empty:
         return []
-    estimated = impact[[_number(v) is not None for v in impact.get("effect_pct", pd.Series(dtype=float))]]
+    estimated = impact[[number(v) is not None for v in impact.get("effect_pct", pd.Series(dtype=float))]]
     if estimated.empty:
         note = next((str(v) for v in impact.get("note", []) if isinstance(v, str) and v), "")
         return [f"The impact of joint working could not be measured here ({lower_first(note.rstrip('.'))})."] \
             if note else []
     out = []
     for row in estimated.to_dict("records")[:limit]:
-        effect, low, high = (_number(row.get(k)) for k in ("effect_pct", "ci_low_pct", "ci_high_pct"))
+        effect, low, high = (number(row.get(k)) for k in ("effect_pct", "ci_low_pct", "ci_high_pct"))
         name = lower_first(str(row.get("outcome_name", row.get("outcome", "this outcome"))))
         interval = (f" (95% confidence interval {low:+.0f}% to {high:+.0f}%)"
                     if low is not None and high is not None else "")
@@ -248,8 +238,8 @@ def impact_sentences(impact: pd.DataFrame | None, limit: int = 2) -> list[str]:
             out.append(f"{capitalise(name)}: no clear change after practices gained an attached social worker, "
                        f"against comparable practices: {effect:+.0f}%{interval}.")
             continue
-        yearly = _number(row.get("annual_activity_change"))
-        cost = _number(row.get("annual_cost_change_gbp"))
+        yearly = number(row.get("annual_activity_change"))
+        cost = number(row.get("annual_cost_change_gbp"))
         extra = ""
         if yearly is not None:
             extra = f", about {abs(yearly):,.0f} {'fewer' if yearly < 0 else 'more'} a year"

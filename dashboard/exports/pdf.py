@@ -27,6 +27,7 @@ import weasyprint
 from markupsafe import Markup
 
 from dashboard.exports import narrative, pack, suppression, svg_charts
+from dashboard.exports.svg_charts import number
 from dashboard.components.sources import source_title
 from dashboard.components.words import plural
 
@@ -122,10 +123,6 @@ def render(template: str, images: Images | None = None, tagged: bool = True, **c
 # ---------------------------------------------------------------------------------------------------
 # Formatting: one place that turns cells into text, passing suppression markers through untouched
 
-def number(value) -> float | None:
-    return svg_charts.number(value)
-
-
 def fmt(value, kind: str = "text", *, missing: str = NOT_AVAILABLE) -> str:
     """A cell as text by its column kind (dashboard.components.tables kinds). '<5' and other text
     pass through unchanged; None and NaN become `missing`."""
@@ -206,7 +203,8 @@ def summary_context(summary) -> dict:
         **_comparison(summary.comparison),
         "sources": _sources(summary.sources),
         "suppression_rule": rule,
-        "method_note": "Rates are sums over sums; 95% confidence intervals by the Fingertips methods. "
+        "method_note": "Rates are sums over sums; 95% confidence intervals by the Fingertips methods, each named "
+                       "beside it (Wilson score for percentages; Byar, or exact Poisson under 10 events, for rates). "
                        "Definitions: the Excel workbook.",
         "footer": f"jointcare · {summary.area}{' · FICTIONAL DEMO DATA' if summary.fictional else ''}"
                   " · counts of 1 to 4 people are shown as <5",
@@ -242,7 +240,9 @@ def _ci_text(row: dict) -> str:
     if number(low) is None or number(high) is None:
         return "interval not shown" if isinstance(low, str) or isinstance(high, str) else ""
     unit = str(row.get("unit", ""))
-    return f"{rate_text(low, unit)} to {rate_text(high, unit)}"
+    # the method beside every interval (issue 5: named in every table that shows one)
+    method = f" ({row['ci_method']})" if row.get("ci_method") else ""
+    return f"{rate_text(low, unit)} to {rate_text(high, unit)}{method}"
 
 
 def _headline_rows(headlines: pd.DataFrame, monthly: pd.DataFrame, images: Images) -> list[dict]:

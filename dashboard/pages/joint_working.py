@@ -29,8 +29,7 @@ from dashboard import filters
 from dashboard.components import sources
 from dashboard.components.cards import chart_card, headline, no_data
 from dashboard.components.figures import line_series, series_style, styled
-from dashboard.components.funnel import (funnel_card, load_table_dependencies, rows_on_request,
-                                         table_request_selection)
+from dashboard.components.funnel import funnel_card, load_table_dependencies, rows_on_request
 from dashboard.components.impact import impact_panel, pretrends_card
 from dashboard.components.spc import xmr_card
 from dashboard.components.tables import column, data_grid, practice_link_column
@@ -465,7 +464,7 @@ def _funnel_section(ctx: dict) -> html.Section:
 def load_funnel_table(clicks, request):
     """The care plan funnel's table rows, sent only when asked for (England scale: 6,300 practices)."""
     request = request or {}
-    selection = table_request_selection(request)
+    selection = filters.Selection.from_browser(request)
     quarter = request.get("quarter")
     if not clicks or not isinstance(quarter, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", quarter):
         raise PreventUpdate

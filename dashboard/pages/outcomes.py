@@ -24,8 +24,7 @@ from dash import Input, Output, State, dcc, html
 from dashboard import filters
 from dashboard.components import sources
 from dashboard.components.cards import chart_card, no_data
-from dashboard.components.funnel import (funnel_card, load_table_dependencies, rows_on_request,
-                                         table_request_selection)
+from dashboard.components.funnel import funnel_card, load_table_dependencies, rows_on_request
 from dashboard.components.spc import xmr_card
 from dashboard.components.tables import column, data_grid, practice_link_column
 from dashboard.components.terms import term
@@ -82,9 +81,7 @@ def layout(**query):
 )
 def update_measure(measure, selection_data):
     """Re-draw the charts for the chosen measure (the selection is the one the layout was drawn for)."""
-    # only the known keys: the store is in the browser, so treat its contents as user input
-    selection = filters.Selection(**{key: value for key, value in (selection_data or {}).items()
-                                     if key in filters.FILTER_KEYS and isinstance(value, str)})
+    selection = filters.Selection.from_browser(selection_data)
     measures = _measures()
     measure, _note = choose_measure(measure, measures)
     return render(selection, measure, measures)
@@ -392,7 +389,7 @@ def _funnel_section(ctx: dict) -> html.Section:
 def load_funnel_table(clicks, request):
     """The funnel's table rows, sent only when asked for (England scale: 6,300 practices)."""
     request = request or {}
-    selection = table_request_selection(request)
+    selection = filters.Selection.from_browser(request)
     # the request comes back from the browser: a measure we do not know is not looked up
     measures = _measures()
     measure = request.get("measure")
