@@ -279,6 +279,6 @@ def pretrends_card(selection: filters.Selection, prefix: str, source: str) -> ht
                                      "practices predict",
         units="Index: 100 = the adopting practices' mean rate in the quarters before they joined.",
         figure=fig, table=table, source=source,
-        data_date=_months(run_query("joint_working__impact_method").iloc[0]["last_month"]),
+        data_date=_months(reference_query("joint_working__impact_method").iloc[0]["last_month"]),
         description=(f"Before joining (left of the dashed line) the two lines should run together: here they are "
                      f"at most {gap:.1f} points apart. After it, the gap between them is the effect."))
