@@ -13,10 +13,18 @@ few deviations from the MDC Excel tool; where they differ we take the Excel defa
     more lie between the 2-sigma line and the limit. As in NHSRplotthedots a point beyond the limit
     counts for the first rule, not this one, and only the near points are flagged.
 * Whether a special cause point is improvement or concern depends on the measure's improvement
-  direction ("increase" or "decrease" is better; "neutral" when neither). Its direction is its side
-  of the mean, except for a point flagged only as part of a trend, which takes the trend's direction:
-  a rising trend reads as rising even while it is still below the mean (NHSRplotthedots uses the side
-  of the mean there too).
+  direction ("increase" or "decrease" is better; "neutral" when neither) and on the point's direction,
+  taken from the first rule it breaks in NHSRplotthedots' order of precedence (0.2.x,
+  R/ptd_calculate_point_type.R `ptd_special_cause_type`, since its change for issue #122, July 2023):
+  1. outside the limits: its side of the mean;
+  2. in a trend: the trend's direction, even below the mean (a rising trend below the mean is
+     improvement when higher is better). A point in two trends (the peak or valley between a falling
+     and a rising run) takes the step after it; the last point of a trend takes the step before it.
+     As there, a step of 0 after the point (a tie, which ends a trend) reads as decreasing;
+  3. two of three near a limit: its side of the mean;
+  4. a shift: its side of the mean.
+  NHSRplotthedots 0.1.0 took the side of the mean for every rule; the MDC Excel tool colours trends
+  by their direction, as 0.2.x does.
 * Change points (e.g. a practice's adoption date) start a new segment with its own mean and limits.
   `baseline` fixes each segment's limits on its first n points (NHSRplotthedots' fix_after_n_points).
 * Outlier screening (moving ranges above 3.267 × the mean moving range left out before the limits
@@ -118,10 +126,9 @@ def _segment_rules(y, mean, lower, upper, near_lower, near_upper) -> dict[str, n
     # A trend of RUN points is RUN - 1 steps the same way; each step flags the points at both ends.
     steps = np.sign(np.diff(y))
     in_trend = _long_runs(steps, RUN - 1)
-    trend, trend_direction = np.zeros(len(y), dtype=bool), np.zeros(len(y))
+    trend = np.zeros(len(y), dtype=bool)
     for ends in (slice(None, -1), slice(1, None)):  # the point before each step, and the one after
         trend[ends] |= in_trend
-        trend_direction[ends] += np.where(in_trend, steps, 0)
 
     # Windows of three consecutive points: all on one side of the mean, two or more of them near.
     two_of_three = np.zeros(len(y), dtype=bool)
@@ -132,10 +139,25 @@ def _segment_rules(y, mean, lower, upper, near_lower, near_upper) -> dict[str, n
             two_of_three[offset:offset + len(qualifies)] |= qualifies
         two_of_three &= near
 
-    by_side = outside | shift | two_of_three
-    direction = np.where(by_side, side, np.sign(trend_direction))
+    direction = np.select([outside, trend, two_of_three, shift],
+                          [side, _trend_direction(y, trend), side, side], default=0.0)
     return {"outside": outside, "shift": shift, "trend": trend, "two_of_three": two_of_three,
             "direction": direction}
+
+
+def _trend_direction(y: np.ndarray, trend: np.ndarray) -> np.ndarray:
+    """+1 (rising) or -1 (falling) for each point, as NHSRplotthedots reads a trend point's direction.
+
+    The step after a point when the next point is in a trend too (so a peak or valley shared by two
+    trends takes the trend it starts), else the step before it. A step that is not rising (a tie)
+    reads as falling, as in ptd_special_cause_type's `ifelse(sdy == 1, "In", "De")`.
+    """
+    steps = np.sign(np.diff(y))
+    after = np.append(steps, 0.0)  # the step from each point to the next (none after the last)
+    before = np.concatenate(([0.0], steps))
+    next_in_trend = np.append(trend[1:], False)
+    step = np.where(trend & next_in_trend, after, before)
+    return np.where(step == 1, 1.0, -1.0)
 
 
 def xmr(

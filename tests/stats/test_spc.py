@@ -150,6 +150,81 @@ def test_trend_needs_seven_points_and_takes_its_own_direction():
     assert not tie.trend.any()
 
 
+# NHSRplotthedots 0.2.x precedence (R/ptd_calculate_point_type.R, ptd_special_cause_type: outside the
+# limits, then trend, then 2 of 3, then shift; a trend point's direction is the step after it when the
+# next point is in a trend too, else the step before it). Expected labels derived by hand from that rule.
+RISING_BELOW = [6.6, 7.0, 7.4, 7.8, 8.2, 8.6, 9.0]  # within the limits, none near (above 6.4533), all below 10
+
+
+@pytest.mark.parametrize(("improvement", "expected", "icon"), [
+    (spc.INCREASE, spc.IMPROVEMENT, "improvement_high"),
+    (spc.DECREASE, spc.CONCERN, "concern_high"),
+])
+def test_a_trend_takes_precedence_over_a_shift(improvement, expected, icon):
+    # Seven rising points after an 11: a rising trend (the fall from 11 is not part of it) and a shift
+    # below the mean (points 10-16). The trend comes first, so they read as rising: an improvement when
+    # higher is better, although every one sits below the mean (0.1.0 and the side-of-mean rule said concern).
+    c = chart(RISING_BELOW, start=LOW_HIGH, improvement=improvement)
+    assert list(np.flatnonzero(c.trend)) == list(np.flatnonzero(c.shift)) == list(range(10, 17))
+    assert set(c.point_type[10:]) == {expected} and set(c.point_type[:10]) == {spc.COMMON}
+    assert c.variation == icon
+
+
+def test_a_trend_takes_precedence_over_two_of_three():
+    # A rising run of seven, 9.5 to 13.7 (points 10-16), whose last two lie in the near zone above the
+    # mean (13.5467 to 15.32): points 15 and 16 are in both the trend and a 2-of-3 window above the mean.
+    c = chart([9.5, 10.5, 11.5, 12.5, 13.5, 13.6, 13.7], start=LOW_HIGH, improvement=spc.DECREASE)
+    assert list(np.flatnonzero(c.trend)) == list(range(10, 17))
+    assert c.two_of_three[15] and c.two_of_three[16]
+    # Rising, so concern when lower is better for the whole trend; with higher better every one of them
+    # is improvement, including 9.5, below the mean and in no other rule.
+    assert set(c.point_type[10:]) == {spc.CONCERN}
+    up = chart([9.5, 10.5, 11.5, 12.5, 13.5, 13.6, 13.7], start=LOW_HIGH, improvement=spc.INCREASE)
+    assert set(up.point_type[10:]) == {spc.IMPROVEMENT}
+
+
+def test_outside_the_limits_takes_precedence_over_a_trend():
+    # A falling trend whose last point falls below the lower limit (4.68): that point is "below LCL",
+    # the rest of the trend is falling; with higher better both are concern; with lower better, both
+    # improvement. Then a point above the limit inside a rising trend: above UCL.
+    c = chart([9.0, 8.0, 7.0, 6.5, 6.0, 5.5, 4.0], improvement=spc.DECREASE)
+    assert c.outside[16] and c.trend[16]
+    assert set(c.point_type[10:]) == {spc.IMPROVEMENT}
+    assert c.variation == "improvement_low"
+
+
+@pytest.mark.parametrize(("improvement", "valley", "peak"), [
+    (spc.INCREASE, spc.IMPROVEMENT, spc.CONCERN),
+    (spc.DECREASE, spc.CONCERN, spc.IMPROVEMENT),
+])
+def test_the_point_shared_by_two_trends_takes_the_step_after_it(improvement, valley, peak):
+    # Seven falling points to a valley, then seven rising from it (the valley, 7.4, is in both trends),
+    # then seven falling from the peak 10.4 (also in two trends). Every point lies inside the limits
+    # (4.68 to 15.32); none is in the near zone. The valley takes the rise after it and the peak the fall
+    # after it, whatever the improvement direction (the old rule summed the two steps to 0: concern).
+    falling = [9.2, 8.9, 8.6, 8.3, 8.0, 7.7, 7.4]  # 10-16, the valley at 16
+    rising = [7.9, 8.4, 8.9, 9.4, 9.9, 10.4]  # 17-22, the peak at 22
+    after_peak = [10.3, 10.2, 10.1, 10.05, 10.02, 10.01]  # 23-28
+    c = chart(falling + rising + after_peak, start=LOW_HIGH, improvement=improvement)
+    assert c.trend[10:].all() and not c.outside.any()
+    rise, fall = (spc.IMPROVEMENT, spc.CONCERN) if improvement == spc.INCREASE else (spc.CONCERN, spc.IMPROVEMENT)
+    assert c.point_type[16] == valley == rise
+    assert c.point_type[22] == peak == fall
+    assert set(c.point_type[10:16]) == {fall} and set(c.point_type[17:22]) == {rise}
+    # The last point of the series ends a falling trend: the step before it.
+    assert c.point_type[28] == fall
+
+
+def test_a_tie_after_a_trend_point_reads_as_falling():
+    # NHSRplotthedots reads a step that is not rising as decreasing (ifelse(sdy == 1, "In", "De")): a
+    # rising trend ending at 9.0, a tie, then a rising trend from the tie: 9.0 is in both, its step after
+    # is 0, so it reads as falling, i.e. concern when higher is better, though both runs rise.
+    c = chart(RISING_BELOW + [9.0, 9.1, 9.2, 9.3, 9.4, 9.5, 9.6], start=LOW_HIGH, improvement=spc.INCREASE)
+    assert c.trend[16] and c.trend[17]
+    assert c.point_type[16] == spc.CONCERN
+    assert c.point_type[15] == c.point_type[17] == spc.IMPROVEMENT
+
+
 def test_two_of_three_near_a_limit_on_one_side():
     # 14 lies between the 2-sigma line (13.55) and the limit (15.32); only the near points are flagged.
     two = chart([14, 12, 14], start=LOW_HIGH)
