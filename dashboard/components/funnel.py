@@ -13,6 +13,12 @@ Significance is drawn by shape AND colour, the same everywhere:
 
 Colour follows the measure's direction where it has one (better blue, worse orange); the selected
 practices get a black ring and, when there are few, their names.
+
+Overdispersion: when the practices differ by more than chance (Spiegelhalter's test, funnels.overdispersion)
+the limits drawn, the marks, the counts in the card's text and the table's "Against the limits shown" are
+all the widened random-effects ones, so what a reader counts on the chart is what the text says. PHE's
+plain limits stay one click away (legend entries hidden until clicked) and in a table column of their own;
+that column is sent only for a widened funnel, so an unwidened table is no bigger than before.
 """
 
 from __future__ import annotations
@@ -96,23 +102,31 @@ def funnel_frame(frame: pd.DataFrame, *, kind: str, scale: float) -> tuple[pd.Da
     num, den = points["num"].to_numpy(float), points["den"].to_numpy(float)
     comparator = funnels.pooled(num, den)
     grid = _grid(den)
-    lines = {"den": grid, "comparator": comparator * scale}
     if kind == "proportion":
-        significance = funnels.proportion_significance(num, den, comparator)
+        plain_significance = funnels.proportion_significance(num, den, comparator)
         low, high = intervals.wilson(num, den, 0.95)
         points["method"] = intervals.WILSON
-        limits = funnels.proportion_limits
+        plain_limits = funnels.proportion_limits
     else:
-        significance = funnels.rate_significance(num, den, comparator)
+        plain_significance = funnels.rate_significance(num, den, comparator)
         low, high = intervals.rate(num, den, 0.95)
         points["method"] = intervals.poisson_method(num)
-        limits = funnels.rate_limits
+        plain_limits = funnels.rate_limits
+    overdispersion = funnels.overdispersion(num, den, comparator, funnels.PROPORTION if kind == "proportion"
+                                            else funnels.RATE)
+    # "overdispersion" and the lower_/upper_ limits are what the chart shows (PHE's unless widened);
+    # plain_lower_/plain_upper_ are PHE's, present only when they differ from those shown
+    lines = {"den": grid, "comparator": comparator * scale, "overdispersion": overdispersion}
     for level in funnels.LEVELS:
-        lower, upper = limits(grid, comparator, level)
+        lower, upper = overdispersion.limits(grid, level)
         lines[f"lower_{level}"], lines[f"upper_{level}"] = lower * scale, upper * scale
+        if overdispersion.widened:
+            lower, upper = plain_limits(grid, comparator, level)
+            lines[f"plain_lower_{level}"], lines[f"plain_upper_{level}"] = lower * scale, upper * scale
     points["value"] = num / den * scale
     points["low"], points["high"] = np.asarray(low) * scale, np.asarray(high) * scale
-    points["significance"] = significance
+    points["significance"] = overdispersion.significance(num, den) if overdispersion.widened else plain_significance
+    points["plain_significance"] = plain_significance
     return points, lines
 
 
@@ -129,11 +143,18 @@ def funnel_figure(points: pd.DataFrame, lines: dict, *, polarity: str | None, x_
     fig.add_trace(go.Scatter(x=lines["den"], y=np.full(len(lines["den"]), lines["comparator"]), mode="lines",
                              name=f"Comparator: all shown ({lines['comparator']:,.1f})", hoverinfo="skip",
                              line={"color": OUTLINE, "width": 1.5}))
-    for level, dash_style, name in ((0.95, "dash", "95% limits"), (0.998, "dot", "99.8% limits")):
-        for side in ("upper", "lower"):
-            fig.add_trace(go.Scatter(x=lines["den"], y=lines[f"{side}_{level}"], mode="lines", name=name,
-                                     showlegend=side == "upper", legendgroup=name, hoverinfo="skip",
-                                     line={"color": NHS_DARK_GREY, "dash": dash_style, "width": 1.5}))
+    widened = lines["overdispersion"].widened
+    limit_sets = [("", " (widened for overdispersion)" if widened else "", NHS_DARK_GREY, True)]
+    if widened:
+        # PHE's plain limits one click away: in the legend, drawn only when the reader clicks them
+        limit_sets.append(("plain_", ", plain PHE", MID_GREY, "legendonly"))
+    for prefix, suffix, colour, visible in limit_sets:
+        for level, dash_style, name in ((0.95, "dash", "95% limits"), (0.998, "dot", "99.8% limits")):
+            for side in ("upper", "lower"):
+                fig.add_trace(go.Scatter(x=lines["den"], y=lines[f"{prefix}{side}_{level}"], mode="lines",
+                                         name=name + suffix, showlegend=side == "upper", legendgroup=name + suffix,
+                                         hoverinfo="skip", visible=visible,
+                                         line={"color": colour, "dash": dash_style, "width": 1.5}))
     for label, (symbol, side, words) in MARKS.items():
         rows = points[points["significance"] == label]
         if rows.empty:
@@ -168,6 +189,7 @@ def table_rows(points: pd.DataFrame, polarity: str | None) -> pd.DataFrame:
     """The rows of the table behind a funnel: rounded, so 6,300 of them stay small."""
     rows = points.assign(
         significance_words=[short_words(label, polarity) for label in points["significance"]],
+        plain_significance_words=[short_words(label, polarity) for label in points["plain_significance"]],
         selected_words=np.where(points["selected"].astype(bool), "Yes", ""))
     for field in ("num", "den"):
         rows[field] = rows[field].round(1)
@@ -176,7 +198,10 @@ def table_rows(points: pd.DataFrame, polarity: str | None) -> pd.DataFrame:
     return rows.sort_values("value", ascending=False)
 
 
-def table_columns(kind: str, *, value_header: str, count_header: str, denominator_header: str) -> list[dict]:
+def table_columns(kind: str, *, value_header: str, count_header: str, denominator_header: str,
+                  widened: bool = False) -> list[dict]:
+    """The table's columns; widened (the funnel's limits were widened for overdispersion) adds the
+    significance against PHE's plain limits beside that against the limits shown."""
     method = intervals.WILSON if kind == "proportion" else (f"{intervals.BYAR}; {intervals.EXACT_POISSON} below "
                                                             f"{intervals.BYAR_FROM} events")
     return [
@@ -184,7 +209,10 @@ def table_columns(kind: str, *, value_header: str, count_header: str, denominato
         column("num", count_header, "number"), column("den", denominator_header, "number"),
         column("value", value_header, "number"), column("low", f"95% CI lower ({method})", "number"),
         column("high", f"95% CI upper ({method})", "number"), column("method", "CI method"),
-        column("significance_words", "Against the comparator", minWidth=220, wrap=True),
+        column("significance_words", "Against the limits shown (widened for overdispersion)" if widened
+               else "Against the comparator", minWidth=220, wrap=True),
+        *([column("plain_significance_words", "Against PHE's plain limits", minWidth=220, wrap=True)]
+          if widened else []),
         column("selected_words", "Selected"),
     ]
 
@@ -208,8 +236,9 @@ def funnel_card(card_id: str, frame: pd.DataFrame, *, kind: str, scale: float, p
     points, lines = funnel_frame(frame, kind=kind, scale=scale)
     figure = funnel_figure(points, lines, polarity=polarity, x_title=x_title, y_title=y_title,
                            hover_unit=hover_unit, x_hover=x_hover)
+    overdispersion = lines["overdispersion"]
     columns = table_columns(kind, value_header=value_header, count_header=count_header,
-                            denominator_header=denominator_header)
+                            denominator_header=denominator_header, widened=overdispersion.widened)
     caption = f"{title}: each practice's value, 95% confidence interval and significance"
     if table_request is not None and len(points) > GL_FROM:
         table = html.Div([
@@ -222,14 +251,45 @@ def funnel_card(card_id: str, frame: pd.DataFrame, *, kind: str, scale: float, p
         ])
     else:
         table = data_grid(f"{card_id}-table", table_rows(points, polarity), columns, caption=caption, page_size=20)
-    counts = points["significance"].value_counts()
-    outside = int(len(points) - counts.get(funnels.WITHIN, 0))
+    outside_95, outside_998 = _outside(points["significance"])
+    shown = "widened " if overdispersion.widened else ""
     description = (f"{len(points):,} practices in {scope}; the comparator is their pooled value, "
-                   f"{lines['comparator']:,.1f}. {outside:,} lie outside the 95% limits "
-                   f"({int(counts.get(funnels.ABOVE_998, 0) + counts.get(funnels.BELOW_998, 0)):,} outside the 99.8% "
-                   "limits). Smaller practices vary more by chance, so their limits are wider.")
+                   f"{lines['comparator']:,.1f}. {outside_95:,} lie outside the {shown}95% limits "
+                   f"({outside_998:,} outside the {shown}99.8% limits). Smaller practices vary more by chance, so "
+                   f"their limits are wider. {_overdispersion_words(overdispersion, points, kind, scale)}")
     return chart_card(card_id, title=title, units=units, figure=figure, table=table, source=source,
                       data_date=data_date, description=description)
+
+
+def _outside(significance: pd.Series) -> tuple[int, int]:
+    """How many labels lie outside the 95% limits, and how many of those outside the 99.8% limits."""
+    counts = significance.value_counts()
+    outside_998 = int(counts.get(funnels.ABOVE_998, 0) + counts.get(funnels.BELOW_998, 0))
+    return int(len(significance) - counts.get(funnels.WITHIN, 0)), outside_998
+
+
+def _overdispersion_words(overdispersion: funnels.Overdispersion, points: pd.DataFrame, kind: str,
+                          scale: float) -> str:
+    """The card's sentence on overdispersion: widened or not, φ, τ in words a reader can use, and what
+    PHE's plain limits would have shown."""
+    if np.isnan(overdispersion.phi):
+        why = (f"with fewer than {funnels.MIN_UNITS_FOR_OVERDISPERSION} practices"
+               if overdispersion.units < funnels.MIN_UNITS_FOR_OVERDISPERSION else "when every practice is at 0% or 100%")
+        return f"Overdispersion is not checked {why}, so these are PHE's limits."
+    if not overdispersion.widened:
+        return (f"The practices vary no more than chance allows (overdispersion factor φ = "
+                f"{overdispersion.phi:.2f}, not significant at 95%), so these are PHE's limits.")
+    tau = float(np.sqrt(overdispersion.tau2))
+    if kind == "proportion":
+        spread = (f"{tau * scale:.1f} percentage points" if scale == 100 else f"{tau * scale:,.3g}")
+    else:
+        # τ is on the square-root scale; 2τ/√r0 is the between-practice spread as a share of the rate
+        relative = 2 * tau / np.sqrt(overdispersion.comparator)
+        spread = f"{tau:.3g} on the square-root scale, about {relative:.0%} of the rate"
+    plain_95, plain_998 = _outside(points["plain_significance"])
+    return ("Practices differ by more than chance: the limits are widened by Spiegelhalter's random-effects "
+            f"method (overdispersion factor φ = {overdispersion.phi:.1f}, τ = {spread}); plain PHE limits show "
+            f"{plain_998:,} outside 99.8% ({plain_95:,} outside 95%).")
 
 
 def load_table_dependencies(card_id: str) -> tuple[Output, Input, State]:
@@ -243,7 +303,9 @@ def load_table_dependencies(card_id: str) -> tuple[Output, Input, State]:
 
 def rows_on_request(frame: pd.DataFrame, *, kind: str, scale: float, polarity: str | None) -> list[dict]:
     """The table's rows for a page's load-the-table callback."""
-    points, _ = funnel_frame(frame, kind=kind, scale=scale)
+    points, lines = funnel_frame(frame, kind=kind, scale=scale)
     rows = table_rows(points, polarity)
     fields = ["name", "code", "num", "den", "value", "low", "high", "method", "significance_words", "selected_words"]
+    if lines["overdispersion"].widened:  # the same columns as table_columns(..., widened=True)
+        fields.insert(fields.index("selected_words"), "plain_significance_words")
     return json.loads(rows[fields].to_json(orient="records"))

@@ -12,15 +12,22 @@ Every marker has a dark outline so the pale colours still stand out from the whi
 variation icon (and the assurance icon, when the measure has a target) sits beside the chart with its
 label in words; the icons are SVG files in assets/spc/ with the same words as their <title>.
 
-A series needs MIN_POINTS points for a chart (Making Data Count's guidance); shorter ones get a
-sentence saying so. Limits come from the whole series shown, or from each segment after a stated
-change point (e.g. the month a practice joined joint working).
+A series needs MIN_POINTS points for a chart; shorter ones get a sentence saying so. Limits come from
+the whole series shown, or from each segment after a stated change point (e.g. the month a practice
+joined joint working).
+
+Seasons: a monthly measure with a yearly pattern (mart_seasonal_index, etl/stats/seasonal.py) is charted
+seasonally adjusted, each month's rate divided by its month-of-year index, with the unadjusted rate still
+drawn. `reading()` is the one place that decides which series SPC reads, for the chart, the Overview's
+cards and the downloads, so an icon and the sentence beside it always read the same points.
 """
 
 from __future__ import annotations
 
+import calendar
 import html as html_text
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import dash
 import numpy as np
@@ -31,9 +38,14 @@ from dash import html
 from dashboard.components.cards import chart_card, no_data
 from dashboard.components.figures import NHS_BLUE, NHS_DARK_GREY, NHS_ORANGE, NHS_PURPLE, styled
 from dashboard.components.tables import column, data_grid
-from etl.stats import spc
+from dashboard.components.words import plural
+from dashboard.db import reference_query
+from etl.stats import seasonal, spc
 
+# Fewer points than this and the limits mean little: NHSRplotthedots warns below 12 (ptd_spc), and
+# every page and download uses this one number.
 MIN_POINTS = 12
+RAW_GREY = "#AEB7BD"
 MID_GREY = "#768692"
 TARGET_RED = "#8A1538"
 OUTLINE = "#231f20"
@@ -62,15 +74,97 @@ def too_few(points: int, unit: str = "months") -> str:
             f"{MIN_POINTS} to set its limits.")
 
 
+def seasonal_index(measure_id: str | None) -> dict[int, float] | None:
+    """The month-of-year index a measure's SPC charts divide by, or None when it is not adjusted."""
+    if measure_id is None:
+        return None
+    table = reference_query("common__seasonal_index")
+    rows = table[(table["measure_id"] == measure_id) & table["adjusted"].fillna(False).astype(bool)]
+    if len(rows) != 12:
+        return None
+    return dict(zip(rows["calendar_month"].astype(int), rows["seasonal_index"].astype(float)))
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What SPC reads of a series: the values charted (adjusted or not) and the XmR answer on them."""
+    periods: list
+    raw: np.ndarray  # the series as published
+    values: np.ndarray  # what the chart reads: raw / the month's index for a seasonal measure, else raw
+    index: dict[int, float] | None  # the month-of-year index used, or None
+    result: spc.XmR
+
+    @property
+    def adjusted(self) -> bool:
+        return self.index is not None
+
+
+def reading(periods: Sequence, values: Sequence[float], *, improvement: str, measure_id: str | None = None,
+            monthly: bool = True, change_points: Sequence[int] = (), target: float | None = None,
+            index: dict[int, float] | None = None) -> Reading | None:
+    """The SPC reading of a series (None when it has fewer than MIN_POINTS points).
+
+    measure_id, with monthly periods: a seasonal measure's months are divided by its month-of-year index
+    (the warehouse's, from mart_seasonal_index, unless `index` gives one).
+    """
+    raw = np.asarray(list(values), dtype=float)
+    if len(raw) < MIN_POINTS:
+        return None
+    if index is None and monthly:
+        index = seasonal_index(measure_id)
+    index = index or None  # {}: charted as published
+    charted = seasonal.adjust(periods, raw, index) if index else raw
+    result = spc.xmr(charted, improvement=improvement, change_points=change_points, target=target)
+    return Reading(list(periods), raw, charted, index, result)
+
+
+def special_points(result: spc.XmR) -> np.ndarray:
+    """True for each special cause point."""
+    return result.point_type != spc.COMMON
+
+
+def status_words(result: spc.XmR, periods: Sequence, *, dates: bool = True) -> str:
+    """How many points are special cause, and, when the latest is not, that earlier ones were.
+
+    The icon reads the latest point only; this sentence never lets it hide what came before.
+    """
+    special = special_points(result)
+    count, total = int(special.sum()), len(special)
+    if not count:
+        return f"All {total} points vary by chance alone (common cause): none is special cause."
+    when = _period_words(periods[-1], dates)
+    if special[-1]:
+        return (f"{count} of the {total} points are special cause (marked by shape and colour), including the "
+                f"latest, {when}; the rest vary by chance alone.")
+    last = _period_words(periods[int(np.flatnonzero(special)[-1])], dates)
+    return (f"The latest point, {when}, is common cause, but {plural(count, 'earlier point')} "
+            f"{'was' if count == 1 else 'were'} special cause (marked by shape and colour), the last of them {last}.")
+
+
+def _period_words(period, dates: bool) -> str:
+    return pd.Timestamp(period).strftime("%B %Y") if dates else str(period)
+
+
+def season_words(index: dict[int, float]) -> str:
+    """'January 1.15 (highest) to July 0.89 (lowest)': the size of the pattern taken out."""
+    high, low = max(index, key=index.get), min(index, key=index.get)
+    return (f"{calendar.month_name[high]} {index[high]:.2f} (highest) to {calendar.month_name[low]} "
+            f"{index[low]:.2f} (lowest)")
+
+
 def xmr_frame(periods: Sequence, values: Sequence[float], *, improvement: str, target: float | None = None,
               change_points: Sequence[int] = (), floor: float | None = 0.0,
-              ceiling: float | None = None) -> tuple[pd.DataFrame, spc.XmR]:
+              ceiling: float | None = None, result: spc.XmR | None = None,
+              raw: Sequence[float] | None = None) -> tuple[pd.DataFrame, spc.XmR]:
     """The XmR answer as a frame to draw and tabulate: period, value, mean, lower, upper, point words.
 
     floor/ceiling: where the measure cannot go (0 for a rate, 100 for a per cent): a limit computed
     beyond it is shown at it, as the MDC tool does, so no chart shows a negative admission rate.
+    result: the XmR answer already worked out on these values (a Reading's), else it is worked out here.
+    raw: the unadjusted values, when `values` are seasonally adjusted (a column of the frame, drawn too).
     """
-    result = spc.xmr(values, improvement=improvement, change_points=change_points, target=target)
+    if result is None:
+        result = spc.xmr(values, improvement=improvement, change_points=change_points, target=target)
     lower, upper = result.lower, result.upper
     if floor is not None:
         lower, upper = np.maximum(lower, floor), np.maximum(upper, floor)
@@ -78,6 +172,8 @@ def xmr_frame(periods: Sequence, values: Sequence[float], *, improvement: str, t
         lower, upper = np.minimum(lower, ceiling), np.minimum(upper, ceiling)
     frame = pd.DataFrame({"period": list(periods), "value": result.values, "mean": result.mean, "lower": lower,
                           "upper": upper, "segment": result.segment, "point_type": result.point_type})
+    if raw is not None:
+        frame["raw"] = np.asarray(list(raw), dtype=float)
     frame["point_words"] = [POINT_STYLES[kind][0] for kind in result.point_type]
     reasons = []
     for i in range(len(frame)):
@@ -134,9 +230,14 @@ def xmr_figure(frame: pd.DataFrame, *, y_title: str, hover_unit: str, dates: boo
             x=[frame["period"].iloc[0], frame["period"].iloc[-1]], y=[target, target], mode="lines",
             name="Target", line={"color": TARGET_RED, "dash": "dot", "width": 2},
             hovertemplate=f"Target: {target:,.1f}<extra></extra>"))
+    if "raw" in frame:  # a seasonally adjusted chart keeps the published rate in view
+        fig.add_trace(go.Scatter(
+            x=list(frame["period"]), y=frame["raw"], mode="lines", name="Unadjusted rate",
+            line={"color": NHS_DARK_GREY, "width": 1, "dash": "dot"},
+            hovertemplate=f"{when}: {value} before seasonal adjustment<extra></extra>"))
     # the series itself: a thin line joining every point, then the points by type on top
     fig.add_trace(go.Scatter(x=list(frame["period"]), y=frame["value"], mode="lines", showlegend=False,
-                             hoverinfo="skip", line={"color": "#AEB7BD", "width": 1.5}, name="Series"))
+                             hoverinfo="skip", line={"color": RAW_GREY, "width": 1.5}, name="Series"))
     for kind, (name, colour, symbol) in POINT_STYLES.items():
         rows = frame[frame["point_type"] == kind]
         if rows.empty:
@@ -194,8 +295,12 @@ def xmr_table(grid_id: str, frame: pd.DataFrame, *, caption: str, period_header:
     """The numbers behind an XmR chart: one row per point."""
     rows = frame.assign(period=[pd.Timestamp(day).strftime("%Y-%m") for day in frame["period"]] if dates
                         else frame["period"])
+    adjusted = "raw" in frame
+    values = ([column("raw", value_header, "number"),
+               column("value", f"{value_header}, seasonally adjusted", "number")] if adjusted
+              else [column("value", value_header, "number")])
     return data_grid(grid_id, rows, [
-        column("period", period_header), column("value", value_header, "number"),
+        column("period", period_header), *values,
         column("mean", "Mean", "number"), column("lower", "Lower process limit", "number"),
         column("upper", "Upper process limit", "number"),
         column("point_words", "Point type", minWidth=180, wrap=True),
@@ -207,22 +312,32 @@ def xmr_card(card_id: str, periods: Sequence, values: Sequence[float], *, improv
              units, y_title: str, hover_unit: str, source: str, data_date: str, description: str,
              value_header: str, target: float | None = None, change_points: Sequence[int] = (),
              change_at=None, change_label: str | None = None, dates: bool = True,
-             ceiling: float | None = None, unit_words: str = "months") -> html.Section | html.Div:
-    """A chart card holding the XmR chart, its icons, and its table; or why there is none."""
-    if len(values) < MIN_POINTS:
+             ceiling: float | None = None, unit_words: str = "months",
+             measure_id: str | None = None) -> html.Section | html.Div:
+    """A chart card holding the XmR chart, its icons, and its table; or why there is none.
+
+    measure_id: the measure charted, so that a seasonal one is charted seasonally adjusted.
+    """
+    read = reading(periods, values, improvement=improvement, measure_id=measure_id, monthly=dates,
+                   change_points=change_points, target=target)
+    if read is None:
         return no_data(too_few(len(values), unit_words))
-    frame, result = xmr_frame(periods, values, improvement=improvement, target=target,
-                              change_points=change_points, ceiling=ceiling)
+    result = read.result
+    frame, _ = xmr_frame(periods, read.values, improvement=improvement, ceiling=ceiling, result=result,
+                         raw=read.raw if read.adjusted else None)
+    if read.adjusted:
+        y_title = f"{y_title}, seasonally adjusted"
     figure = xmr_figure(frame, y_title=y_title, hover_unit=hover_unit, dates=dates, target=target,
                         change_at=change_at, change_label=change_label)
     table = xmr_table(f"{card_id}-table", frame, caption=f"{title}: the points, mean and process limits drawn",
                       period_header="Month" if dates else "Quarter", value_header=value_header, dates=dates)
-    special = int((frame["point_type"] != spc.COMMON).sum())
-    reading = (f"{special} of the {len(frame)} points are special cause (marked by shape and colour); the rest "
-               "vary by chance alone." if special else
-               f"All {len(frame)} points vary by chance alone (common cause): none is special cause.")
+    words = [f"{description} ", status_words(result, periods, dates=dates)]
+    if read.adjusted:
+        words += [" Seasonally adjusted: this measure rises and falls with the time of year, so each month's rate "
+                  "is divided by its month-of-year index (", season_words(read.index), ") and the points, mean "
+                  "and limits show change beyond the usual seasons; the dotted line is the unadjusted rate. ",
+                  html.A("How the seasons are taken out", href="/data-and-methods#seasonal-method"), "."]
     return chart_card(card_id, title=title, units=units, figure=figure, table=table, source=source,
                       data_date=data_date,
                       description=[html.Span(icons(result), className="spc-icons",
-                                             style={"display": "block", "margin": "0.25rem 0"}),
-                                   f"{description} {reading}"])
+                                             style={"display": "block", "margin": "0.25rem 0"}), *words])

@@ -15,15 +15,14 @@ import numpy as np
 import pandas as pd
 
 from dashboard import filters
+from dashboard.components import spc as spc_view
 from dashboard.db import run_query
 from dashboard.exports import suppression
 from dashboard.exports.summary import Column, Summary, Table
 from etl.stats import funnels, intervals, spc
 
-# MDC guidance: at least 15 points before an XmR chart's limits mean anything (20 is better).
-SPC_MIN_POINTS = 15
 NO_SPC = "too_few_points"
-NO_SPC_LABEL = f"Too few months for an SPC chart ({SPC_MIN_POINTS} needed)"
+NO_SPC_LABEL = f"Too few months for an SPC chart ({spc_view.MIN_POINTS} needed)"
 SIGNIFICANCE_WORDS = {
     funnels.WITHIN: "Similar (within the 95% limits)",
     funnels.ABOVE_95: "Higher (above the 95% limits)",
@@ -126,6 +125,10 @@ MONTHLY_COLUMNS = [
     Column("numerator", "Numerator", "number", "The month's count.", people_count=True),
     Column("denominator", "Denominator", "number", "The month's denominator.", people_count=True),
     Column("rate", "Rate", "rate", "The month's rate, in the measure's unit."),
+    Column("spc_rate", "Rate charted", "rate", "The rate the SPC chart reads: for a seasonal measure the rate "
+           "divided by its month-of-year index (seasonally adjusted, see seasonal_index), else the rate itself."),
+    Column("seasonal_index", "Seasonal index", "number", "The month's seasonal index (1 = an average month; empty "
+           "when the measure is not seasonally adjusted)."),
     Column("mean", "SPC mean", "rate", "Centre line of the XmR chart (empty: too few months)."),
     Column("lower", "SPC lower limit", "rate", "Lower natural process limit (mean - 2.66 x mean moving range)."),
     Column("upper", "SPC upper limit", "rate", "Upper natural process limit (mean + 2.66 x mean moving range)."),
@@ -133,7 +136,7 @@ MONTHLY_COLUMNS = [
            "special_cause_neutral."),
     Column("in_period", "In the year", "text", "Whether the month is in the chosen financial year."),
 ]
-MONTHLY_COLUMNS = _derived(MONTHLY_COLUMNS, {"rate": "numerator"})
+MONTHLY_COLUMNS = _derived(MONTHLY_COLUMNS, {"rate": "numerator", "spc_rate": "numerator"})
 
 
 def _measures(monthly_raw: pd.DataFrame, period: str) -> tuple[Table, Table]:
@@ -154,7 +157,7 @@ def _measures(monthly_raw: pd.DataFrame, period: str) -> tuple[Table, Table]:
         if count == "numerator":
             year_markers = {key[0]: value for key, value in totals.items() if key[1] == period}
     for count in ("numerator", "denominator"):
-        hidden = suppression.follow(hidden, ["rate"], count)
+        hidden = suppression.follow(hidden, ["rate", "spc_rate"], count)
     headlines = _suppress_headlines(headlines, year_markers)
     note = ("One row per measure for the financial year. " + suppression.RULE)
     monthly_note = ("One row per measure and month, to the end of the year. SPC limits follow NHS England's "
@@ -165,13 +168,21 @@ def _measures(monthly_raw: pd.DataFrame, period: str) -> tuple[Table, Table]:
 
 
 def _with_spc(monthly: pd.DataFrame) -> pd.DataFrame:
-    """XmR mean, limits and point types per measure (NaN and NO_SPC with too few months)."""
-    monthly = monthly.assign(mean=np.nan, lower=np.nan, upper=np.nan, point_type=None).astype({"point_type": object})
-    for _, series in monthly.groupby("measure_id", sort=False):
+    """XmR mean, limits and point types per measure (NaN and NO_SPC with too few months), read as the
+    pages read them (spc_view.reading: a seasonal measure seasonally adjusted)."""
+    monthly = monthly.assign(spc_rate=monthly["rate"], seasonal_index=np.nan, mean=np.nan, lower=np.nan, upper=np.nan,
+                             point_type=None).astype({"point_type": object})
+    for measure_id, series in monthly.groupby("measure_id", sort=False):
         usable = series[np.isfinite(series["rate"].astype(float))]
-        if len(usable) < SPC_MIN_POINTS:
+        read = spc_view.reading(list(usable["month"]), usable["rate"],
+                                improvement=spc.improvement_for(series["polarity"].iloc[0]), measure_id=measure_id)
+        if read is None:
             continue
-        chart = spc.xmr(usable["rate"], improvement=spc.improvement_for(series["polarity"].iloc[0]))
+        chart = read.result
+        monthly.loc[usable.index, "spc_rate"] = read.values
+        if read.index:
+            monthly.loc[usable.index, "seasonal_index"] = [read.index[month.month]
+                                                           for month in pd.to_datetime(usable["month"])]
         monthly.loc[usable.index, "mean"] = chart.mean
         monthly.loc[usable.index, "lower"] = chart.lower
         monthly.loc[usable.index, "upper"] = chart.upper

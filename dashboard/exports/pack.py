@@ -23,11 +23,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from dashboard.components import spc as spc_view
 from dashboard.db import run_query
 from dashboard.exports import suppression
 from etl.stats import intervals, spc
 
-SPC_MIN_POINTS = 15  # as the summary (gather.SPC_MIN_POINTS): MDC asks for 15 or more points
 AREAS_SHOWN = 5  # areas drawn one by one on a practice's page; the rest are added up
 NO_SPC = "too_few_points"
 
@@ -148,15 +148,16 @@ def _with_intervals(outcomes: pd.DataFrame) -> pd.DataFrame:
 
 
 def _with_spc(outcomes: pd.DataFrame, monthly: pd.DataFrame) -> pd.DataFrame:
-    """The SPC variation of each practice's monthly series (too_few_points under SPC_MIN_POINTS)."""
+    """The SPC variation of each practice's monthly series, read as the pages read it (spc_view.reading:
+    seasonal measures seasonally adjusted; too_few_points under spc_view.MIN_POINTS)."""
     polarity = dict(zip(outcomes["measure_id"], outcomes["polarity"]))
     status = {}
     monthly = monthly[np.isfinite(monthly["rate"].astype(float))]
     for (practice, measure), series in monthly.groupby(["practice_code", "measure_id"], sort=False):
-        if len(series) < SPC_MIN_POINTS:
-            continue
-        status[(practice, measure)] = spc.xmr(series["rate"].to_numpy(),
-                                              improvement=spc.improvement_for(polarity.get(measure))).variation
+        read = spc_view.reading(list(series["period_start"]), series["rate"].to_numpy(),
+                                improvement=spc.improvement_for(polarity.get(measure)), measure_id=measure)
+        if read is not None:
+            status[(practice, measure)] = read.result.variation
     out = outcomes.copy()
     out["spc_variation"] = [status.get(key, NO_SPC) for key in zip(out["practice_code"], out["measure_id"])]
     return out

@@ -254,11 +254,15 @@ def _headline_rows(headlines: pd.DataFrame, monthly: pd.DataFrame, images: Image
         spark = ""
         if not series.empty:
             special = int((series["point_type"].astype(str) != svg_charts.COMMON).sum())
+            # the values the SPC limits were worked out on: seasonally adjusted for a seasonal measure
+            adjusted = "seasonal_index" in series and series["seasonal_index"].map(number).notna().any()
+            charted = series["spc_rate"] if adjusted else series["rate"]
             spark = images.img(svg_charts.sparkline(
-                series["rate"].tolist(), series["mean"].tolist(), series["lower"].tolist(),
+                charted.tolist(), series["mean"].tolist(), series["lower"].tolist(),
                 series["upper"].tolist(), series["point_type"].astype(str).tolist(),
                 title=f"{name} by month, {_month(series['month'].iloc[0])} to {_month(series['month'].iloc[-1])}",
-                desc=f"Monthly rate ({unit}) with its mean and process limits; {special} month"
+                desc=f"Monthly rate ({unit}){', seasonally adjusted,' if adjusted else ''} with its mean and "
+                     f"process limits; {special} month"
                      f"{'' if special == 1 else 's'} marked as special cause variation.",
                 first_label=_month(series["month"].iloc[0]), last_label=_month(series["month"].iloc[-1]),
                 width=160, height=32))

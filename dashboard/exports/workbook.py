@@ -156,11 +156,12 @@ def _chart_data(sheet, formats: _Formats, monthly: Table) -> dict[str, tuple[int
     """Each measure's months, rate, mean and limits as numbers (blank where hidden); its row span by measure."""
     sheet.write_string(0, 0, "The numbers the Summary sheet's charts plot (blank where a value is hidden).",
                        formats.note)
-    headers = ["Measure", "Month", "Rate", "SPC mean", "SPC lower limit", "SPC upper limit"]
+    headers = ["Measure", "Month", "Rate", "SPC mean", "SPC lower limit", "SPC upper limit",
+               "Rate charted (seasonally adjusted for a seasonal measure)"]
     for index, header in enumerate(headers):
         sheet.write_string(2, index, header, formats.bold)
     sheet.set_column(0, 0, 40)
-    sheet.set_column(1, 5, 14)
+    sheet.set_column(1, 6, 14)
     spans = {}
     row = 3
     frame = monthly.frame
@@ -169,7 +170,7 @@ def _chart_data(sheet, formats: _Formats, monthly: Table) -> dict[str, tuple[int
         for record in series.to_dict("records"):
             sheet.write_string(row, 0, str(record["name"]), formats.text)
             write_cell(sheet, row, 1, record["month"], "date", formats)
-            for col, field in enumerate(("rate", "mean", "lower", "upper"), start=2):
+            for col, field in enumerate(("rate", "mean", "lower", "upper", "spc_rate"), start=2):
                 value = record[field]
                 write_cell(sheet, row, col, None if suppression.is_suppressed(value) else value, "rate", formats)
             row += 1
@@ -180,11 +181,16 @@ def _chart_data(sheet, formats: _Formats, monthly: Table) -> dict[str, tuple[int
 def _trend_chart(book, spans: tuple[int, int, str], unit: str):
     first, last, name = spans
     chart = book.add_chart({"type": "line"})
-    chart.add_series({"name": "Rate", "categories": ["Chart data", first, 1, last, 1],
-                      "values": ["Chart data", first, 2, last, 2],
+    # the rate the SPC limits were worked out on (seasonally adjusted for a seasonal measure; column 6),
+    # then the published rate as a thin dotted line
+    chart.add_series({"name": "Rate charted", "categories": ["Chart data", first, 1, last, 1],
+                      "values": ["Chart data", first, 6, last, 6],
                       "line": {"color": NHS_BLUE, "width": 2},
                       "marker": {"type": "circle", "size": 5, "fill": {"color": NHS_BLUE},
                                  "border": {"color": NHS_BLUE}}})
+    chart.add_series({"name": "Rate as published", "categories": ["Chart data", first, 1, last, 1],
+                      "values": ["Chart data", first, 2, last, 2],
+                      "line": {"color": NHS_DARK_GREY, "width": 1, "dash_type": "round_dot"}})
     for col, label, dash in ((3, "SPC mean", "solid"), (4, "Lower limit", "dash"), (5, "Upper limit", "dash")):
         chart.add_series({"name": label, "categories": ["Chart data", first, 1, last, 1],
                           "values": ["Chart data", first, col, last, col],

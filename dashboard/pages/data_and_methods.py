@@ -22,7 +22,7 @@ from dashboard.components.tables import column, data_grid
 from dashboard.components.terms import term
 from dashboard.components.words import plural
 from dashboard.db import reference_query, run_query, warehouse_version
-from etl.stats import funnels, intervals, spc
+from etl.stats import funnels, intervals, seasonal, spc
 
 dash.register_page(__name__, path="/data-and-methods", title="Data and methods - jointcare", name="Data and methods")
 
@@ -356,7 +356,12 @@ def _spc_method_section() -> html.Section:
                "target, says whether the limits lie wholly on the passing side (consistently passing), wholly "
                "on the failing side (consistently failing) or around it (hit and miss). Where a limit works out "
                "below zero (or above 100%), it is drawn at zero (or 100%). The rules follow NHSRplotthedots "
-               "(NHS-R Community) and the Making Data Count Excel tool."),
+               "(NHS-R Community, version 0.2) and the Making Data Count Excel tool. A point that breaks more than "
+               "one rule takes its direction from the first of: outside the limits, a trend, two of three near a "
+               "limit, a run on one side of the mean. So a rising trend reads as rising even while it is still "
+               "below the mean, and the turning point shared by a falling and a rising trend takes the trend "
+               "that starts there."),
+        *_seasonal_method(),
         html.H3("Funnel plots and confidence intervals", className="mt-4"),
         html.P(["A ", term("funnel plot"), " shows each practice's value against its size. The comparator is the "
                 "pooled value of the practices shown (all their events over all their denominators). The limits "
@@ -374,6 +379,44 @@ def _spc_method_section() -> html.Section:
                "they have no funnel. The joint-working funnel uses JW04, care plans reviewed, whose return gives "
                f"both a numerator and a denominator. Levels drawn: {', '.join(f'{level:.1%}' for level in funnels.LEVELS)}."),
     ], className="mt-4")
+
+
+def _seasonal_method() -> list:
+    """How seasonal measures are charted, and each one's month-of-year index as the build estimated it."""
+    index = reference_query("common__seasonal_index")
+    intro = [
+        html.H3("Measures that rise and fall with the seasons", className="mt-4", id="seasonal-method"),
+        html.P(["Emergency admissions, A&E attendances, bed days, ambulatory care sensitive admissions and falls "
+                "rise every winter. On a chart of the raw months every winter would be special cause (concerning) "
+                "and every summer special cause (improving), and the icon would say only which season the latest "
+                "month is in. So a measure whose definition file says it is seasonal is charted seasonally "
+                "adjusted: each month's rate is divided by its month-of-year index, and the points, mean, limits, "
+                "icon and every status in the cards and downloads read the adjusted series. The unadjusted rate "
+                "stays on the chart as a dotted line, and in its table. ",
+                f"The index: {seasonal.METHOD} (the classical multiplicative decomposition, as in the first pass of "
+                "X-11). It is estimated once from the monthly rate of all the practices in the warehouse "
+                "together, not from each practice or council, whose own months could not tell a season from "
+                "chance. A measure is adjusted only when it is declared seasonal, has at least "
+                f"{seasonal.MIN_MONTHS} months, and X-11's test for stable seasonality finds the pattern "
+                f"(p below {seasonal.SIGNIFICANCE}). Yearly measures (ASCOF) and quarterly joint-working "
+                "returns are not adjusted."]),
+    ]
+    if index.empty:
+        return [*intro, html.P("No measure in this warehouse is declared seasonal with monthly data.")]
+    tests = index.drop_duplicates("measure_id")
+    verdicts = html.Ul([html.Li(f"{row.measure_name}: " + (
+        f"adjusted (F = {row.f_statistic:,.1f} on {row.ratios} months with a centred average, p < 0.001)."
+        if row.adjusted else str(row.note))) for row in tests.itertuples()])
+    wide = index.pivot(index=["calendar_month", "month_name"], columns="measure_name",
+                       values="seasonal_index").reset_index().sort_values("calendar_month")
+    names = [name for name in tests["measure_name"]]
+    fields = {name: f"m{position}" for position, name in enumerate(names)}
+    table = data_grid(f"{PREFIX}-seasonal-index", wide.rename(columns=fields).round(3), [
+        column("month_name", "Month"),
+        *[column(fields[name], name, "number", minWidth=150, wrap=True) for name in names],
+    ], caption="Month-of-year index of each seasonal measure (1 = an average month)",
+        file_name="jointcare-seasonal-index", page_size=12)
+    return [*intro, verdicts, table]
 
 
 def _impact_method_section() -> html.Section:

@@ -23,6 +23,7 @@ from dashboard.components.impact import impact_panel
 from dashboard.components.sources import is_loaded, month_label, source_title
 from dashboard.components.tables import column, data_grid
 from dashboard.components.terms import term
+from dashboard.components.words import plural
 from dashboard.db import run_query
 from etl.stats import spc
 
@@ -101,17 +102,28 @@ def _joint_working_headline(params: dict) -> html.Div:
          term("joint-working index"), f" {row['mean_index']:.0f} out of 100."])
 
 
-def status(series: pd.DataFrame, polarity: str) -> tuple[list, str, str]:
+def status(series: pd.DataFrame, polarity: str, measure_id: str | None = None) -> tuple[list, str, str]:
     """(words with the icon, tone, symbol) for a measure's monthly series: its SPC variation icon.
 
     The words are the icon's label; the symbol repeats the SPC chart's marker shape in text, and the
-    tone its colour, so the status never rests on colour alone.
+    tone its colour, so the status never rests on colour alone. A seasonal measure is read seasonally
+    adjusted, as its chart on Outcomes is (spc_view.reading), and special cause months before a common
+    cause latest month are said too.
     """
-    rates = series["rate"].dropna()
-    if len(rates) < spc_view.MIN_POINTS:
-        return [spc_view.too_few(len(rates))], "neutral", ""
-    result = spc.xmr(rates.to_numpy(), improvement=spc.improvement_for(polarity))
-    return spc_view.icons(result), spc_view.tone(result.variation), spc_view.SYMBOLS[result.variation]
+    usable = series[series["rate"].notna()]
+    periods = list(usable["period_start"]) if "period_start" in usable else list(range(len(usable)))
+    read = spc_view.reading(periods, usable["rate"].to_numpy(), improvement=spc.improvement_for(polarity),
+                            measure_id=measure_id if "period_start" in usable else None)
+    if read is None:
+        return [spc_view.too_few(len(usable))], "neutral", ""
+    result = read.result
+    words = spc_view.icons(result)
+    earlier = int(spc_view.special_points(result)[:-1].sum())
+    if result.variation == "common_cause" and earlier:
+        words.append(html.Span(f" {plural(earlier, 'earlier month')} special cause.", className="spc-earlier"))
+    if read.adjusted:
+        words.append(html.Span(" Seasonally adjusted.", className="spc-adjusted"))
+    return words, spc_view.tone(result.variation), spc_view.SYMBOLS[result.variation]
 
 
 def _year_rates(monthly: pd.DataFrame) -> pd.DataFrame:
@@ -139,7 +151,8 @@ def _measures_section(params: dict, residents_view: bool) -> html.Section:
     years = _year_rates(monthly)
     cards = []
     for measure in years.itertuples():
-        words, tone, symbol = status(monthly[monthly["measure_id"] == measure.measure_id], measure.polarity)
+        words, tone, symbol = status(monthly[monthly["measure_id"] == measure.measure_id], measure.polarity,
+                                     measure.measure_id)
         cards.append(headline(measure.name, f"{measure.rate:,.1f}",
                               [f"{measure.unit}{'' if measure.unit == '%' else ' a month'}, {params['period']}"
                                f"{' to ' + month_label(measure.last_month) if measure.months < 12 else ''}. ",
@@ -151,7 +164,8 @@ def _measures_section(params: dict, residents_view: bool) -> html.Section:
                 "monthly series up to the end of the year, in the NHS Making Data Count style: ",
                 term("common cause", "common cause"), " variation, or ", term("special cause", "special cause"),
                 " variation that is improving or concerning, following each measure's direction (fewer admissions "
-                "is better, more people at home after reablement is better). ",
+                "is better, more people at home after reablement is better). Hospital measures that rise every "
+                "winter are read seasonally adjusted, so a status reports change beyond the usual seasons. ",
                 html.A("How SPC is worked out", href="/data-and-methods#spc-method"), "."]),
         html.Div(cards, className="headlines"),
         chart_card(

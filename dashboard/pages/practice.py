@@ -470,7 +470,8 @@ def _spc_card(measure: str, rows: pd.DataFrame, params: dict):
                term("process limits", "process limits"), "."],
         y_title=unit, hover_unit=unit, source=source_title(rows["source"].iloc[0]),
         data_date=month_label(own["period_start"].max()) if not own.empty else "",
-        description=f"The practice's own rate, {len(own)} months.{note}", value_header=f"Rate ({unit})")
+        description=f"The practice's own rate, {len(own)} months.{note}", value_header=f"Rate ({unit})",
+        measure_id=measure)
 
 
 # --- Better Care Fund ----------------------------------------------------------------------------------

@@ -121,3 +121,21 @@ def test_rejected_rows_counted_by_reason_and_listed(dashboard_db, rejecting_ware
     files = grids(tree)["data-and-methods-files-registrations"]
     january = [row for row in files if row["file"] == "nhs/2023-01/gp-reg-pat-prac-lsoa-all.csv"][0]
     assert (january["rows_read"], january["rows_loaded"], january["rows_rejected"]) == (11, 9, 2)
+
+
+def test_seasonal_method_lists_every_declared_seasonal_measure_and_why_it_is_not_adjusted(dashboard_db):
+    import yaml
+
+    declared = [yaml.safe_load(path.read_text()) for path in INDICATOR_FILES]
+    seasonal = sorted(spec["name"] for spec in declared if spec.get("seasonal"))
+    assert len(seasonal) >= 3  # A&E, emergency admissions and bed days at least
+    tree = page()
+    section = by_id(tree, "seasonal-method")
+    assert section is not None
+    text = text_of(tree)
+    assert "divided by its month-of-year index" in text
+    # the tiny area has at most three months of each: every declared measure says why it is not adjusted
+    for name in seasonal:
+        assert f"{name}: Not adjusted: a seasonal index needs at least 36 months" in text
+    index = grids(tree)["data-and-methods-seasonal-index"]
+    assert len(index) == 12

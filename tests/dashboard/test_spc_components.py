@@ -15,7 +15,7 @@ from __future__ import annotations
 import pytest
 
 from dashboard.components import spc as spc_view
-from tests.dashboard.helpers import text_of, values
+from tests.dashboard.helpers import text_of, values, walk
 
 SERIES = [10.0 if i % 2 == 0 else 12.0 for i in range(20)]
 SERIES[10] = 30.0
@@ -127,3 +127,68 @@ def _walk_images(component):
     from tests.dashboard.helpers import walk
 
     return [node for node in walk(component) if getattr(node, "_type", None) == "Img"]
+
+
+# --- seasons --------------------------------------------------------------------------------------------
+# Four years of a measure with no change in it: level 100 times a winter-high month-of-year pattern
+# (January 1.3 down to July 0.7; the twelve average exactly 1), plus a small alternating wiggle of ±1
+# so the moving ranges are not all equal. Raw, the XmR chart sees the seasons: winters above the mean
+# for months on end are "shifts" and each season's climb a "trend". Divided by the index, the series is
+# 100 ± 1 (give or take the wiggle over the factor): every point common cause, one story.
+SEASON_FACTORS = [1.3, 1.2, 1.1, 1.0, 0.9, 0.8, 0.7, 0.8, 0.9, 1.0, 1.1, 1.2]
+SEASON_INDEX = dict(zip(range(1, 13), SEASON_FACTORS))
+SEASON_MONTHS = [f"{2021 + i // 12}-{i % 12 + 1:02d}-01" for i in range(48)]
+SEASON_SERIES = [100 * SEASON_FACTORS[i % 12] + (1 if i % 2 else -1) for i in range(48)]
+
+
+def _story_flips(point_types) -> int:
+    """How often the chart's special-cause reading changes between improvement and concern."""
+    special = [kind for kind in point_types if kind != "common_cause"]
+    return sum(1 for before, after in zip(special, special[1:]) if before != after)
+
+
+def test_a_seasonal_measure_with_no_change_reads_as_one_story():
+    raw = spc_view.reading(SEASON_MONTHS, SEASON_SERIES, improvement="decrease", index={})
+    assert not raw.adjusted
+    assert spc_view.special_points(raw.result).sum() > 20  # winters and summers flagged
+    assert _story_flips(raw.result.point_type) >= 4  # concern each winter, improvement each summer
+    adjusted = spc_view.reading(SEASON_MONTHS, SEASON_SERIES, improvement="decrease", index=SEASON_INDEX)
+    assert adjusted.adjusted
+    # January 2021: (130 - 1) / 1.3 = 99.23; February: (120 + 1) / 1.2 = 100.83
+    assert adjusted.values[:2] == pytest.approx([129 / 1.3, 121 / 1.2])
+    assert list(adjusted.raw) == SEASON_SERIES
+    assert spc_view.special_points(adjusted.result).sum() == 0
+    assert adjusted.result.variation == "common_cause"
+    assert spc_view.status_words(adjusted.result, SEASON_MONTHS) == (
+        "All 48 points vary by chance alone (common cause): none is special cause.")
+
+
+def test_status_words_say_both_when_the_latest_is_common_but_earlier_were_not():
+    # SERIES: only the 11th point (November 2023) is special cause; the latest (August 2024) is common.
+    result = spc_view.reading(MONTHS, SERIES, improvement="decrease", index={}).result
+    assert spc_view.status_words(result, MONTHS) == (
+        "The latest point, August 2024, is common cause, but 1 earlier point was special cause (marked by "
+        "shape and colour), the last of them November 2023.")
+
+
+def test_a_seasonally_adjusted_card_draws_both_series_and_says_how(dashboard_db, monkeypatch):
+    # The tiny warehouse has too few months for an index of its own; this card is given one directly.
+    monkeypatch.setattr(spc_view, "seasonal_index", lambda measure_id: SEASON_INDEX if measure_id == "m" else None)
+    card = spc_view.xmr_card("t-season", SEASON_MONTHS, SEASON_SERIES, improvement="decrease", title="T",
+                             units="u", y_title="Rate", hover_unit="x", source="s", data_date="d",
+                             description="D.", value_header="Rate", measure_id="m")
+    text = text_of(card)
+    assert "All 48 points vary by chance alone" in text
+    assert "Seasonally adjusted" in text and "January 1.30 (highest) to July 0.70 (lowest)" in text
+    assert "Common cause variation" in text
+    figure = next(c for c in walk(card) if type(c).__name__ == "Graph").figure
+    names = [trace.name for trace in figure.data]
+    assert "Unadjusted rate" in names
+    unadjusted = next(trace for trace in figure.data if trace.name == "Unadjusted rate")
+    assert list(unadjusted.y) == SEASON_SERIES
+    assert figure.layout.yaxis.title.text == "Rate, seasonally adjusted"
+    plain = spc_view.xmr_card("t-season", SEASON_MONTHS, SEASON_SERIES, improvement="decrease", title="T",
+                              units="u", y_title="Rate", hover_unit="x", source="s", data_date="d",
+                              description="D.", value_header="Rate", measure_id="other")
+    assert "Seasonally adjusted" not in text_of(plain) and "special cause" in text_of(plain)
+
