@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard import filters
+from dashboard.components import comparison
 from dashboard.components import spc as spc_view
 from dashboard.db import run_query
 from dashboard.exports import suppression
@@ -23,14 +24,6 @@ from etl.stats import funnels, intervals, spc
 
 NO_SPC = "too_few_points"
 NO_SPC_LABEL = f"Too few months for an SPC chart ({spc_view.MIN_POINTS} needed)"
-SIGNIFICANCE_WORDS = {
-    funnels.WITHIN: "Similar (within the 95% limits)",
-    funnels.ABOVE_95: "Higher (above the 95% limits)",
-    funnels.ABOVE_998: "Much higher (above the 99.8% limits)",
-    funnels.BELOW_95: "Lower (below the 95% limits)",
-    funnels.BELOW_998: "Much lower (below the 99.8% limits)",
-}
-
 
 def _derived(columns: list[Column], hidden_with: dict[str, str]) -> list[Column]:
     """The columns with `hidden_with` set on those worked out from a count (for the data dictionary)."""
@@ -106,6 +99,11 @@ HEADLINE_COLUMNS = [
            "(patient-months or people).", people_count=True),
     Column("previous_numerator", "Numerator a year before", "number", "The count over the same months a year "
            "earlier.", people_count=True),
+    Column("change_significance", "Change beyond chance", "text", "This year's rate against the same months a "
+           "year before, by an exact test of the two years' counts (Poisson for rates, Fisher's for percentages): "
+           "within, above 95%, above 99.8%, below 95%, below 99.8%."),
+    Column("change_reading", "Change on a year before, in words", "text", "The change said by its size (in the "
+           "unit and in %) and, apart, whether it is beyond chance; better or worse only then."),
     Column("ci_low", "95% CI lower", "rate", "Lower end of the 95% confidence interval of the rate."),
     Column("ci_high", "95% CI upper", "rate", "Upper end of the 95% confidence interval of the rate."),
     Column("ci_method", "CI method", "text", "How the interval was worked out: Wilson score for percentages; "
@@ -116,7 +114,9 @@ HEADLINE_COLUMNS = [
     Column("spc_assurance", "SPC assurance", "text", "The assurance icon (empty: no target set)."),
 ]
 HEADLINE_COLUMNS = _derived(HEADLINE_COLUMNS, {"rate": "numerator", "ci_low": "numerator", "ci_high": "numerator",
-                                               "previous_rate": "previous_numerator", "change_pct": "numerator"})
+                                               "previous_rate": "previous_numerator", "change_pct": "numerator",
+                                               "change_significance": "numerator or the numerator a year before",
+                                               "change_reading": "numerator or the numerator a year before"})
 MONTHLY_COLUMNS = [
     Column("measure_id", "Measure id", "text", "Identifier of the measure."),
     Column("name", "Measure", "text", "Name of the measure."),
@@ -159,7 +159,8 @@ def _measures(monthly_raw: pd.DataFrame, period: str) -> tuple[Table, Table]:
     for count in ("numerator", "denominator"):
         hidden = suppression.follow(hidden, ["rate", "spc_rate"], count)
     headlines = _suppress_headlines(headlines, year_markers)
-    note = ("One row per measure for the financial year. " + suppression.RULE)
+    note = ("One row per measure for the financial year, with the same months a year before. "
+            + comparison.method_words() + " " + suppression.RULE)
     monthly_note = ("One row per measure and month, to the end of the year. SPC limits follow NHS England's "
                     "Making Data Count rules. " + suppression.RULE)
     return (Table("headline_measures", "Headline measures", HEADLINE_COLUMNS, headlines, note),
@@ -202,7 +203,10 @@ def _year_row(series: pd.DataFrame) -> dict:
     rate = numerator / denominator * factor if denominator else np.nan
     comparable = len(earlier) == len(months) and earlier["denominator"].sum() > 0
     previous_numerator = earlier["numerator"].sum() if comparable else np.nan
-    previous_rate = previous_numerator / earlier["denominator"].sum() * factor if comparable else np.nan
+    previous_denominator = earlier["denominator"].sum() if comparable else np.nan
+    previous_rate = previous_numerator / previous_denominator * factor if comparable else np.nan
+    change_significance = comparison.year_significance(numerator, denominator, previous_numerator,
+                                                       previous_denominator, proportion=first["unit"] == "%")
     ci_low, ci_high, method = _interval(numerator, denominator, factor, first["unit"])
     variations = series["_variation"].dropna() if "_variation" in series else pd.Series(dtype=object)
     variation = variations.iloc[-1] if not variations.empty else None  # set only when the XmR chart was drawn
@@ -211,6 +215,9 @@ def _year_row(series: pd.DataFrame) -> dict:
         "polarity": first["polarity"], "months": len(months), "rate": rate, "previous_rate": previous_rate,
         "change_pct": (rate / previous_rate - 1) * 100 if previous_rate and np.isfinite(previous_rate) else np.nan,
         "numerator": numerator, "denominator": denominator, "previous_numerator": previous_numerator,
+        "change_significance": change_significance,
+        "change_reading": comparison.said(rate, previous_rate, label=change_significance, polarity=first["polarity"],
+                                          unit=first["unit"], against="test") if np.isfinite(previous_rate) else None,
         "ci_low": ci_low, "ci_high": ci_high, "ci_method": method,
         "spc_variation": variation or NO_SPC,
         "spc_label": spc.VARIATION_LABELS[variation] if variation else NO_SPC_LABEL,
@@ -230,7 +237,8 @@ def _interval(numerator: float, denominator: float, factor: float, unit: str) ->
 
 def _suppress_headlines(headlines: pd.DataFrame, year_markers: dict) -> pd.DataFrame:
     out = headlines.astype({name: object for name in ("numerator", "denominator", "previous_numerator", "rate",
-                                                       "previous_rate", "change_pct", "ci_low", "ci_high")})
+                                                       "previous_rate", "change_pct", "ci_low", "ci_high",
+                                                       "change_significance", "change_reading")})
     for index, row in out.iterrows():
         marker = year_markers.get(row["measure_id"])
         if suppression.is_suppressed(marker):
@@ -238,9 +246,11 @@ def _suppress_headlines(headlines: pd.DataFrame, year_markers: dict) -> pd.DataF
         for count in ("denominator", "previous_numerator"):
             if suppression.is_small(row[count]):
                 out.at[index, count] = suppression.SUPPRESSED
-    out = suppression.follow(out, ["rate", "ci_low", "ci_high", "change_pct"], "numerator")
-    out = suppression.follow(out, ["rate", "ci_low", "ci_high", "change_pct"], "denominator")
-    return suppression.follow(out, ["previous_rate", "change_pct"], "previous_numerator")
+    derived = ["rate", "ci_low", "ci_high", "change_pct", "change_significance", "change_reading"]
+    out = suppression.follow(out, derived, "numerator")
+    out = suppression.follow(out, derived, "denominator")
+    return suppression.follow(out, ["previous_rate", "change_pct", "change_significance", "change_reading"],
+                              "previous_numerator")
 
 
 # ---------------------------------------------------------------- catchment
@@ -387,7 +397,8 @@ COMPARISON_COLUMNS = [
     Column("significance", "Significance", "text", "The area's 95% and 99.8% intervals against the comparator "
            "(PHE funnel method: Wilson for percentages, exact Poisson or Byar for rates): within, above 95%, "
            "above 99.8%, below 95%, below 99.8%."),
-    Column("reading", "What it means", "text", "The significance in words, and whether that is better or worse."),
+    Column("reading", "What it means", "text", "The difference said by its size (in the unit and in %) and, apart, "
+           "whether it is beyond chance (outside the 95% or 99.8% limits); better or worse only then."),
 ]
 COMPARISON_COLUMNS = _derived(COMPARISON_COLUMNS, {"rate": "the numerator (headline measures)",
                                                    "significance": "the numerator (headline measures)",
@@ -401,10 +412,11 @@ def _comparison(headlines: Table, params: dict, residents_view: bool) -> Table:
     rows = []
     for row in frame.to_dict("records"):
         label = _significance(row, raw[row["measure_id"]])
-        rows.append({**row, "significance": label, "reading": _reading(label, row["polarity"])})
+        rows.append({**row, "significance": label, "reading": _reading(row, label)})
     out = pd.DataFrame(rows, columns=[*[column.field for column in COMPARISON_COLUMNS], "numerator"])
     out = suppression.follow(out, ["significance", "reading"], "numerator")
-    note = ("Each headline measure against a comparator over the same months. " + suppression.RULE)
+    note = ("Each headline measure against a comparator over the same months. " + comparison.method_words() + " "
+            + suppression.RULE)
     return Table("comparison", "What stands out against similar areas", COMPARISON_COLUMNS,
                  out[[column.field for column in COMPARISON_COLUMNS]], note)
 
@@ -423,14 +435,12 @@ def _significance(row: dict, headline: dict) -> str | None:
     return str(funnels.rate_significance(numerator, denominator, comparator / factor)[0])
 
 
-def _reading(label: str | None, polarity: str) -> str | None:
+def _reading(row: dict, label: str | None) -> str | None:
+    """The comparison in words (components/comparison.py): its size and, apart, whether it is beyond chance."""
     if label is None:
         return None
-    words = SIGNIFICANCE_WORDS[label]
-    if label == funnels.WITHIN or polarity not in ("lower_is_better", "higher_is_better"):
-        return words
-    better = label.startswith("below") == (polarity == "lower_is_better")
-    return f"{words}: {'better' if better else 'worse'}"
+    return comparison.said(row["rate"], row.get("comparator_rate"), label=label, polarity=row["polarity"],
+                           unit=row["unit"])
 
 
 # ---------------------------------------------------------------- impact, sources, definitions

@@ -4,13 +4,14 @@ At most five sentences, always in this order:
 
 1. What is improving. The headline measures whose SPC status (the latest month, Making Data Count
    rules in etl.stats.spc) is special cause variation in the better direction. If none is, the
-   measures whose rate over the year moved the better way by at least CHANGE_WORTH_SAYING against
-   the same months a year before, said to be "within the usual variation"; else that none improved.
-2. What is getting worse: the same rules for the worse direction (SPC concern, else a change of at
-   least CHANGE_WORTH_SAYING the worse way).
+   measures whose rate over the year moved the better way against the same months a year before by
+   more than chance (the exact test of dashboard/components/comparison.py); else that none improved.
+2. What is getting worse: the same rules for the worse direction.
 3. What stands out against the comparison (funnel significance of etl.stats.funnels): measures
-   outside the comparator's 99.8% limits first, then the 95% ones, each said to be higher or lower
-   and whether that is better or worse (the measure's polarity); else that none stands out.
+   outside the comparator's 99.8% limits first, then the 95% ones, each said to be above or below, by
+   how much (its own rate and the comparator's), and whether that is better or worse. "Much" and
+   "slightly" follow the size of the difference only (comparison.LARGE, comparison.SMALL), never
+   the confidence level; else that none stands out. The comparator and the period are named.
 4. Better Care Fund (only when both planned and actual spend are known): the share of the plan spent.
 5. Catchment (only when known): the share of residents registered with practices in another council.
 
@@ -24,9 +25,9 @@ from __future__ import annotations
 
 import pandas as pd
 
+from dashboard.components import comparison as words
 from dashboard.exports.svg_charts import gbp_short, number
 
-CHANGE_WORTH_SAYING = 0.05  # a 5% change on the year before is worth a mention; smaller is noise here
 MAX_NAMED = 3
 MAX_SENTENCES = 5
 HIGHER_IS_BETTER, LOWER_IS_BETTER = "higher_is_better", "lower_is_better"
@@ -75,11 +76,12 @@ def _better(change: float, polarity: str) -> bool | None:
 
 
 def _changed_by_year(headlines: pd.DataFrame, better: bool) -> list[tuple[str, float]]:
-    """(name, change) for measures that moved at least CHANGE_WORTH_SAYING the better (or worse) way."""
+    """(name, change) for measures whose rate moved the better (or worse) way against the same months a
+    year before by more than chance (the exact test of components/comparison.py, in change_significance)."""
     found = []
     for row in headlines.to_dict("records"):
         change = year_change(row)
-        if change is None or abs(change) < CHANGE_WORTH_SAYING:
+        if change is None or not words.beyond_chance(row.get("change_significance")):
             continue
         if _better(change, str(row.get("polarity"))) is better:
             found.append((str(row["name"]), change))
@@ -93,7 +95,7 @@ def _by_spc(headlines: pd.DataFrame, stem: str) -> list[str]:
 
 def _moved(moved: list[tuple[str, float]]) -> str:
     """'the rate of falls was 8% lower' or 'the rate of a was 8% lower and of b 6% higher'."""
-    parts = [f"{abs(change):.0%} {'lower' if change < 0 else 'higher'}" for _, change in moved[:MAX_NAMED]]
+    parts = [f"{abs(change):.1%} {'lower' if change < 0 else 'higher'}" for _, change in moved[:MAX_NAMED]]
     names = [lower_first(name) for name, _ in moved[:MAX_NAMED]]
     pieces = [f"the rate of {names[0]} was {parts[0]}"] + [f"of {n} {p}" for n, p in zip(names[1:], parts[1:])]
     if len(pieces) == 1:
@@ -109,8 +111,8 @@ def improving(headlines: pd.DataFrame) -> str:
                 "better than the usual range (a statistical signal, not chance).")
     moved = _changed_by_year(headlines, better=True)
     if moved:
-        return (f"No measure shows a statistical signal of improvement, but {_moved(moved)} than in the same "
-                "months a year before (better, though within the usual variation).")
+        return (f"No measure's latest months are outside its usual range, but {_moved(moved)} than in the same "
+                "months a year before (a change beyond chance, for the better).")
     return "No headline measure is improving beyond its usual month-to-month variation."
 
 
@@ -122,28 +124,30 @@ def worsening(headlines: pd.DataFrame) -> str:
                 "outside the usual range in the wrong direction (a statistical signal).")
     moved = _changed_by_year(headlines, better=False)
     if moved:
-        return (f"Nothing shows a statistical signal of getting worse, though {_moved(moved)} than in the same "
-                "months a year before (worse, within the usual variation).")
+        return (f"No measure's latest months are outside its usual range the wrong way, though {_moved(moved)} "
+                "than in the same months a year before (a change beyond chance, for the worse).")
     return "No headline measure is getting worse beyond its usual month-to-month variation."
 
 
 SIGNIFICANCE_ORDER = ("above 99.8%", "below 99.8%", "above 95%", "below 95%")
 
 
-def standing_out(comparison: pd.DataFrame, polarities: dict[str, str], comparator: str) -> str:
-    """Sentence 3: measures whose rate is significantly above or below the comparator.
+def standing_out(comparison: pd.DataFrame, polarities: dict[str, str], comparator: str, period: str = "") -> str:
+    """Sentence 3: measures whose rate is beyond chance above or below the comparator.
 
-    comparison: one row per measure with measure_id, name and significance (a label of
-    etl.stats.funnels: within / above 95% / below 95% / above 99.8% / below 99.8%; empty when it could
-    not be worked out, e.g. a suppressed count).
+    comparison: one row per measure with measure_id, name, unit, rate, comparator_rate and significance (a
+    label of etl.stats.funnels: within / above 95% / below 95% / above 99.8% / below 99.8%; empty when it
+    could not be worked out, e.g. a suppressed count). Whether it is beyond chance decides that a measure
+    is named; its size alone decides "much" or "slightly" (components/comparison.py), never the 99.8% level.
     """
     if comparison is None or comparison.empty or "significance" not in comparison:
         return ""
     if not comparison["significance"].notna().any():
         return ""
+    against = f"Against {comparator}" + (f" in {period}" if period else "")
     rows = comparison[comparison["significance"].isin(SIGNIFICANCE_ORDER)].copy()
     if rows.empty:
-        return f"Against {comparator}, no headline measure stands out: each is within the range expected by chance."
+        return f"{against}, no headline measure stands out: each is within the range expected by chance."
     rows["order"] = rows["significance"].map(SIGNIFICANCE_ORDER.index)
     rows = rows.sort_values("order", kind="stable")
     parts = []
@@ -151,12 +155,19 @@ def standing_out(comparison: pd.DataFrame, polarities: dict[str, str], comparato
         higher = str(row["significance"]).startswith("above")
         better = _better(1.0 if higher else -1.0, polarities.get(str(row.get("measure_id")), ""))
         verdict = "" if better is None else (", which is better" if better else ", which is worse")
-        strength = "well " if "99.8" in str(row["significance"]) else ""
-        parts.append(f"{lower_first(str(row['name']))} is {strength}{'above' if higher else 'below'} "
-                     f"the average{verdict}")
+        size = words.size_of(row.get("rate"), row.get("comparator_rate"))
+        unit = str(row.get("unit", ""))
+        figures = (f" ({_rate(size.value, unit)} against {_rate(size.reference, unit)}, "
+                   f"{abs(size.relative):.1%} {size.direction})" if size is not None and size.relative is not None else "")
+        parts.append(f"{lower_first(str(row['name']))} is {size.adverb if size is not None else ''}"
+                     f"{'above' if higher else 'below'} the average{figures}{verdict}")
     more = len(rows) - len(parts)
     tail = f" ({more} more in the comparison table)" if more > 0 else ""
-    return f"Against {comparator}, {'; '.join(parts)}{tail}."
+    return f"{against}, beyond what chance would give: {'; '.join(parts)}{tail}."
+
+
+def _rate(value: float, unit: str) -> str:
+    return f"{value:,.1f}{'%' if unit == '%' else ''}"
 
 
 def bcf_sentence(bcf: pd.DataFrame, period: str) -> str:
@@ -194,7 +205,7 @@ def sentences(headlines: pd.DataFrame, comparison: pd.DataFrame | None = None, *
         found = ["There are no headline measures for this selection and year."]
     else:
         polarities = dict(zip(headlines["measure_id"].astype(str), headlines["polarity"].astype(str)))
-        found = [improving(headlines), worsening(headlines), standing_out(comparison, polarities, comparator)]
+        found = [improving(headlines), worsening(headlines), standing_out(comparison, polarities, comparator, period)]
     found += [bcf_sentence(bcf, period), catchment_sentence(catchment or {})]
     return [sentence for sentence in found if sentence][:MAX_SENTENCES]
 

@@ -23,10 +23,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from dashboard.components import comparison
 from dashboard.components import spc as spc_view
 from dashboard.db import run_query
 from dashboard.exports import suppression
-from etl.stats import intervals, spc
+from etl.stats import funnels, intervals, spc
 
 AREAS_SHOWN = 5  # areas drawn one by one on a practice's page; the rest are added up
 NO_SPC = "too_few_points"
@@ -54,7 +55,8 @@ def gather(council_code: str, period: str) -> Pack:
         council.iloc[0].to_dict(), run_query("exports_pack__practices", **params),
         run_query("exports_pack__areas", **params), run_query("exports_pack__council_residents", **params))
     outcomes = run_query("exports_pack__outcomes", **params)
-    outcomes = _suppressed_outcomes(_with_spc(_with_intervals(outcomes), run_query("exports_pack__monthly", **params)))
+    outcomes = _with_council_reading(_with_intervals(outcomes))
+    outcomes = _suppressed_outcomes(_with_spc(outcomes, run_query("exports_pack__monthly", **params)))
     return Pack(council=council, practices=practices, areas=areas, outcomes=outcomes,
                 joint_working=run_query("exports_pack__joint_working", **params))
 
@@ -147,6 +149,24 @@ def _with_intervals(outcomes: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _with_council_reading(outcomes: pd.DataFrame) -> pd.DataFrame:
+    """Each practice's year against its council's residents, said by components/comparison.py: the size, and
+    apart whether the practice's interval excludes the council's rate (PHE's funnel test, as everywhere)."""
+    readings = []
+    for row in outcomes.to_dict("records"):
+        numerator, denominator, factor = row["numerator"], row["denominator"], row["multiplier"]
+        council = row.get("council_rate")
+        if any(pd.isna(v) for v in (numerator, denominator, council, factor)) or denominator <= 0:
+            readings.append(None)
+            continue
+        test = funnels.proportion_significance if row["unit"] == "%" else funnels.rate_significance
+        label = str(test(min(numerator, denominator) if row["unit"] == "%" else numerator, denominator,
+                         council / factor)[0])
+        readings.append(comparison.said(row["rate"], council, label=label, polarity=row["polarity"],
+                                        unit=row["unit"]))
+    return outcomes.assign(council_reading=readings)
+
+
 def _with_spc(outcomes: pd.DataFrame, monthly: pd.DataFrame) -> pd.DataFrame:
     """The SPC variation of each practice's monthly series, read as the pages read it (spc_view.reading:
     seasonal measures seasonally adjusted; too_few_points under spc_view.MIN_POINTS)."""
@@ -167,4 +187,4 @@ def _suppressed_outcomes(outcomes: pd.DataFrame) -> pd.DataFrame:
     """The year's numerator hidden when 1 to 4 (no total of it is printed), the rate and interval with it."""
     out = outcomes.astype({"numerator": object})
     out["numerator"] = [suppression.SUPPRESSED if suppression.is_small(v) else v for v in outcomes["numerator"]]
-    return suppression.follow(out, ["rate", "ci_low", "ci_high"], "numerator")
+    return suppression.follow(out, ["rate", "ci_low", "ci_high", "council_reading"], "numerator")

@@ -28,6 +28,7 @@ from markupsafe import Markup
 
 from dashboard.exports import narrative, pack, suppression, svg_charts
 from dashboard.exports.svg_charts import number
+from dashboard.components import comparison as comparison_words
 from dashboard.components.sources import source_title
 from dashboard.components.words import plural
 
@@ -200,7 +201,7 @@ def summary_context(summary) -> dict:
         "joint_empty": f"No joint-working returns for these practices in {period}.",
         "impact": narrative.impact_sentences(summary.impact.frame if summary.impact is not None else None, limit=1),
         **_bcf(summary.bcf, period, images),
-        **_comparison(summary.comparison),
+        **_comparison(summary.comparison, period),
         "sources": _sources(summary.sources),
         "suppression_rule": rule,
         "method_note": "Rates are sums over sums; 95% confidence intervals by the Fingertips methods, each named "
@@ -225,14 +226,11 @@ def status_words(variation) -> str:
 
 
 def _change_text(row: dict) -> str:
-    change = narrative.year_change(row)
-    if change is None:
-        return ""
-    if abs(change) < 0.005:
-        return "no change"
-    better = narrative._better(change, str(row.get("polarity")))
-    verdict = "" if better is None else (", better" if better else ", worse")
-    return f"now {abs(change):.0%} {'lower' if change < 0 else 'higher'}{verdict}"
+    """The change on the same months a year before, as gather said it (components/comparison.py)."""
+    words = row.get("change_reading")
+    if suppression.is_suppressed(words):
+        return "change not shown: small numbers"
+    return str(words) if isinstance(words, str) else ""
 
 
 def _ci_text(row: dict) -> str:
@@ -364,20 +362,14 @@ def _bcf(bcf, period: str, images: Images) -> dict:
     return {"bcf_chart": images.img(chart), "bcf_total": total, "bcf_empty": ""}
 
 
-SIGNIFICANCE_SHORT = {"within": "Similar", "above 95%": "Higher", "above 99.8%": "Much higher",
-                      "below 95%": "Lower", "below 99.8%": "Much lower"}
+def reading_text(reading) -> str:
+    """A comparison's reading cell (gather, components/comparison.py), or why there is none."""
+    if suppression.is_suppressed(reading):
+        return "Not tested: small numbers"
+    return str(reading) if isinstance(reading, str) and reading else "Not tested"
 
 
-def significance_words(significance, polarity: str) -> str:
-    """'Much lower: better' from a funnel significance label and the measure's polarity."""
-    words = SIGNIFICANCE_SHORT.get(str(significance))
-    if words is None:
-        return "Not tested: small numbers" if suppression.is_suppressed(significance) else "Not tested"
-    better = narrative._better(1.0 if words.endswith("higher") else -1.0, polarity)
-    return words if words == "Similar" or better is None else f"{words}: {'better' if better else 'worse'}"
-
-
-def _comparison(comparison) -> dict:
+def _comparison(comparison, period: str) -> dict:
     """The comparison table's rows as text: measure, this area's rate, the comparator's, and the reading."""
     if comparison is None or comparison.frame.empty:
         return {"comparison": None}
@@ -385,13 +377,11 @@ def _comparison(comparison) -> dict:
     names = frame["comparator"].dropna().astype(str) if "comparator" in frame else pd.Series(dtype=str)
     rows = [{"name": str(r.get("name")), "rate": rate_text(r.get("rate"), str(r.get("unit", ""))),
              "comparator_rate": rate_text(r.get("comparator_rate"), str(r.get("unit", ""))),
-             "reading": significance_words(r.get("significance"), str(r.get("polarity")))}
+             "reading": reading_text(r.get("reading"))}
             for r in frame.to_dict("records")]
     comparator = names.iloc[0] if not names.empty else "Comparator"
-    return {"comparison": {"title": f"How it compares: against {narrative.lower_first(comparator)}",
-                           "comparator": comparator, "rows": rows,
-                           "note": "Higher or lower: outside the range chance would give (funnel limits, PHE "
-                                   "method); 'much' means outside the 99.8% limits."}}
+    return {"comparison": {"title": f"How it compares: against {narrative.lower_first(comparator)}, {period}",
+                           "comparator": comparator, "rows": rows, "note": comparison_words.method_words()}}
 
 
 # The sources the summary's figures come from (etl/sources.yml keys); lookups and boundaries are in the workbook.
@@ -554,6 +544,7 @@ def _pack_outcomes(rows: pd.DataFrame | None, images: Images) -> list[dict]:
             "rate": rate_text(r["rate"], unit),
             "ci": _ci_text(r),
             "council_rate": rate_text(r.get("council_rate"), unit),
+            "council_reading": reading_text(r.get("council_reading")),
             "icon": images.spc_icon(variation),
             "status": status_words(variation),
         })

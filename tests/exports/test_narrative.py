@@ -8,15 +8,18 @@ from dashboard.exports import narrative
 
 
 def headlines(*rows) -> pd.DataFrame:
-    """rows: (measure_id, name, polarity, rate, previous_rate, spc_variation)."""
-    return pd.DataFrame(rows, columns=["measure_id", "name", "polarity", "rate", "previous_rate", "spc_variation"],
-                        dtype=object)
+    """rows: (measure_id, name, polarity, rate, previous_rate, spc_variation[, change_significance])."""
+    rows = [row if len(row) == 7 else (*row, None) for row in rows]
+    return pd.DataFrame(rows, columns=["measure_id", "name", "polarity", "rate", "previous_rate", "spc_variation",
+                                       "change_significance"], dtype=object)
 
 
 def comparison(*rows) -> pd.DataFrame:
-    """rows: (measure_id, name, significance)."""
-    frame = pd.DataFrame(rows, columns=["measure_id", "name", "significance"], dtype=object)
-    return frame.assign(comparator="All councils")
+    """rows: (measure_id, name, significance[, rate, comparator_rate])."""
+    rows = [row if len(row) == 5 else (*row, None, None) for row in rows]
+    frame = pd.DataFrame(rows, columns=["measure_id", "name", "significance", "rate", "comparator_rate"],
+                         dtype=object)
+    return frame.assign(comparator="All councils", unit="per 1,000 patients")
 
 
 QUIET = ("ae", "A&E attendances", "lower_is_better", 25.0, 25.2, "common_cause")
@@ -35,15 +38,20 @@ def test_two_signals_are_joined_with_a_plural_verb():
     assert narrative.worsening(frame).startswith("Emergency admissions and emergency bed days are getting worse")
 
 
-def test_without_a_signal_a_change_of_five_percent_or_more_on_the_year_is_mentioned():
-    # 8.0 against 8.7 is 8% lower: better for a lower-is-better measure. 25.0 against 25.2 (1%) is noise.
-    # Reablement 70% against 75% is 7% lower: worse, as higher is better.
-    frame = headlines(("em", "Emergency admissions", "lower_is_better", 8.0, 8.7, "common_cause"), QUIET,
-                      ("re", "At home 91 days after reablement", "higher_is_better", 70.0, 75.0, "common_cause"))
+def test_without_a_signal_only_a_change_beyond_chance_on_the_year_is_mentioned():
+    # 8.0 against 8.7 is 8.0% lower (0.7 / 8.7 = 0.0805): better for a lower-is-better measure, and the
+    # year test found it beyond chance. Reablement 70% against 75% is 6.7% lower: worse, as higher is better,
+    # also beyond chance. Bed days 30 against 36 is 16.7% lower but within chance (a small practice): never
+    # called improving, however large.
+    frame = headlines(("em", "Emergency admissions", "lower_is_better", 8.0, 8.7, "common_cause", "below 95%"),
+                      QUIET,
+                      ("re", "At home 91 days after reablement", "higher_is_better", 70.0, 75.0, "common_cause",
+                       "below 99.8%"),
+                      ("bd", "Emergency bed days", "lower_is_better", 30.0, 36.0, "common_cause", "within"))
     improving = narrative.improving(frame)
-    assert "the rate of emergency admissions was 8% lower" in improving and "statistical signal" in improving
-    assert "A&E" not in improving
-    assert "the rate of at home 91 days after reablement was 7% lower" in narrative.worsening(frame)
+    assert "the rate of emergency admissions was 8.0% lower" in improving and "beyond chance" in improving
+    assert "A&E" not in improving and "bed days" not in improving
+    assert "the rate of at home 91 days after reablement was 6.7% lower" in narrative.worsening(frame)
 
 
 def test_a_suppressed_rate_is_never_quoted():
@@ -63,11 +71,25 @@ def test_no_better_direction_is_neither_improving_nor_worse():
 
 def test_what_stands_out_puts_the_strongest_first_and_says_better_or_worse():
     polarities = {"em": "lower_is_better", "ae": "lower_is_better", "re": "higher_is_better"}
-    frame = comparison(("ae", "A&E attendances", "above 95%"), ("em", "Emergency admissions", "below 99.8%"),
-                       ("re", "At home 91 days after reablement", "within"))
-    sentence = narrative.standing_out(frame, polarities, "all councils")
-    assert sentence == ("Against all councils, emergency admissions is well below the average, which is better; "
-                        "A&E attendances is above the average, which is worse.")
+    # A&E 33.0 against 30.0: 10.0% higher, no size word; emergency admissions 6.0 against 8.0: 25.0% lower,
+    # "much" (at least comparison_large_difference, 20%).
+    frame = comparison(("ae", "A&E attendances", "above 95%", 33.0, 30.0),
+                       ("em", "Emergency admissions", "below 99.8%", 6.0, 8.0),
+                       ("re", "At home 91 days after reablement", "within", 70.0, 71.0))
+    sentence = narrative.standing_out(frame, polarities, "all councils", "2024-25")
+    assert sentence == ("Against all councils in 2024-25, beyond what chance would give: emergency admissions is "
+                        "much below the average (6.0 against 8.0, 25.0% lower), which is better; A&E attendances "
+                        "is above the average (33.0 against 30.0, 10.0% higher), which is worse.")
+
+
+def test_a_slight_difference_beyond_the_99_8_limits_is_never_well_below():
+    # Wyvernford's emergency bed days (issue 12): 43.1 against 43.7 is 1.4% lower (0.6 / 43.7 = 0.0137),
+    # outside the 99.8% limits with a large population. The size is slight, so "slightly", never "well".
+    frame = comparison(("bd", "Emergency bed days", "below 99.8%", 43.1, 43.7))
+    sentence = narrative.standing_out(frame, {"bd": "lower_is_better"}, "all councils", "2024-25")
+    assert "well" not in sentence and "much" not in sentence
+    assert "emergency bed days is slightly below the average (43.1 against 43.7, 1.4% lower), which is better" \
+        in sentence
 
 
 def test_nothing_standing_out_and_suppressed_significance():

@@ -52,14 +52,14 @@ def pages(path: Path) -> int:
     return int(info(path)["Pages"])
 
 
-def text(path: Path, page: int | None = None) -> str:
-    command = ["pdftotext", "-layout"] + (["-f", str(page), "-l", str(page)] if page else []) + [str(path), "-"]
+def text(path: Path, page: int | None = None, raw: bool = False) -> str:
+    command = ["pdftotext", *([] if raw else ["-layout"])] + (["-f", str(page), "-l", str(page)] if page else []) + [str(path), "-"]
     return subprocess.run(command, capture_output=True, text=True, check=True).stdout
 
 
-def one_line(path: Path, page: int | None = None) -> str:
+def one_line(path: Path, page: int | None = None, raw: bool = False) -> str:
     """The text with runs of spaces and line breaks as one space (layout spreads phrases out)."""
-    return re.sub(r"\s+", " ", text(path, page))
+    return re.sub(r"\s+", " ", text(path, page, raw))
 
 
 def links(path: Path) -> list[str]:
@@ -153,6 +153,12 @@ def test_pack_has_a_contents_page_and_one_page_per_serving_practice(dashboard_db
     assert "70 (63.6%) of them live in Unitown" in first
     assert "150.0" in first  # A00001's A&E attendances per 1,000 (module docstring)
     assert "144.1" in first  # Unitown residents' rate beside it
+    # and the practice against them, size and significance apart (components/comparison.py): 1,000 x (14 +
+    # 11.8) / 179 = 144.13, so 150.0 - 144.13 = 5.87 higher, 5.87 / 144.13 = 4.1%: "slightly" (under 5%).
+    # 33 events: Byar's 95% interval is about 22.7 to 46.3 events, 103 to 211 per 1,000 over 220, which
+    # holds 144.1: within chance, so neither better nor worse.
+    raw = one_line(path, 2, raw=True)
+    assert "Slightly higher, by 5.9 (4.1%); within what chance would give" in raw
     last = one_line(path, 4)
     assert "DALE MEDICAL CENTRE A00002" in last and "Based in Countyshire (another council)" in last
 
@@ -223,3 +229,27 @@ def test_columns_of_the_contract_are_what_the_pdf_reads(dashboard_db):
     assert needed <= {column.field for column in summary.headlines.columns}
     assert {"measure_id", "month", "rate", "mean", "lower", "upper", "point_type"} <= set(summary.monthly.frame)
     assert isinstance(summary.headlines.columns[0], Column)
+
+
+def test_summary_says_size_and_significance_apart(dashboard_db, tmp_path):
+    # Issue 12's Wyvernford row (emergency bed days there; Unitown's A&E attendances here, a measure with
+    # headline figures in the tiny area): 43.1 against 43.7 (0.6 lower, 0.6 / 43.7 = 1.4%), outside the
+    # 99.8% limits. It was printed "Much lower: better" and "well below the average"; the size is slight
+    # (under comparison_small_difference, 5%), so it is "slightly", and beyond chance is said apart.
+    from dashboard.exports import gather
+
+    summary = summary_for(council=UNITOWN, period="2022-23")
+    row = {"measure_id": "ae_attendances", "name": "A&E attendances", "unit": "per 1,000 patients",
+           "polarity": "lower_is_better", "rate": 43.1, "comparator": "All councils", "comparator_rate": 43.7,
+           "significance": "below 99.8%"}
+    frame = pd.DataFrame([{**row, "reading": gather._reading(row, row["significance"])}])
+    compared = Table(summary.comparison.name, summary.comparison.title, summary.comparison.columns, frame,
+                     summary.comparison.note)
+    words = one_line(write(tmp_path, pdf.summary_pdf(dataclasses.replace(summary, comparison=compared))), raw=True)
+    assert "How it compares: against all councils, 2022-23" in words
+    # the cell wraps after "by 0.6", and pdftotext reads the next column's 43.7 in between
+    assert "Slightly lower, by 0.6" in words and "(1.4%); beyond chance (99.8% limits), better" in words
+    assert ("Against all councils in 2022-23, beyond what chance would give: A&E attendances is slightly below the "
+            "average (43.1 against 43.7, 1.4% lower), which is better" in words)
+    assert "Much lower" not in words and "well below" not in words
+    assert '"Much" higher or lower means at least 20% apart' in words

@@ -76,3 +76,19 @@ def test_a_formula_name_is_stored_as_text(hostile_db):
     facts = {row[0]: row[1] for row in wb["Summary"].iter_rows(values_only=True) if row[0]}
     assert facts["of whom with practices based in another council"] == "<5"
     assert facts["Share registered elsewhere"] == "<5"
+
+
+def test_comparison_words_follow_the_size_and_significance_rules(dashboard_db):
+    # dashboard/components/comparison.py, thresholds from etl/method.yml: "Much" only at 20% or more apart,
+    # "Slightly" only under 5%; better or worse only when the significance is beyond the 95% limits.
+    rows = [row for row in table_rows(book(council=UNITOWN, period="2022-23")["Comparison"])
+            if isinstance(row["This area"], float) and isinstance(row["Comparator rate"], float)]
+    assert rows
+    for row in rows:
+        apart = abs(row["This area"] / row["Comparator rate"] - 1)
+        reading = row["What it means"]
+        assert reading.startswith("Much") == (apart >= 0.20), row
+        assert reading.startswith("Slightly") == (apart < 0.05), row
+        beyond = row["Significance"] != "within"
+        assert (", better" in reading or ", worse" in reading) <= beyond, row
+        assert ("beyond chance" in reading) == beyond, row
