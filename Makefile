@@ -48,6 +48,7 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python -m bench.dashboard
 	$(BIN)/python -m bench.statistics
 	$(BIN)/python -m bench.downloads
+	$(BIN)/python -m bench.seasons
 
 clean:
 	rm -rf $(VENV) data/demo $(DB) bench/out
