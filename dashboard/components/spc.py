@@ -326,7 +326,7 @@ def xmr_card(card_id: str, periods: Sequence, values: Sequence[float], *, improv
     frame, _ = xmr_frame(periods, read.values, improvement=improvement, ceiling=ceiling, result=result,
                          raw=read.raw if read.adjusted else None)
     if read.adjusted:
-        y_title = f"{y_title}, seasonally adjusted"
+        y_title = f"{y_title},<br>seasonally adjusted"  # two lines: one would be cut off at the axis
     figure = xmr_figure(frame, y_title=y_title, hover_unit=hover_unit, dates=dates, target=target,
                         change_at=change_at, change_label=change_label)
     table = xmr_table(f"{card_id}-table", frame, caption=f"{title}: the points, mean and process limits drawn",

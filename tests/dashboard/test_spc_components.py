@@ -186,7 +186,7 @@ def test_a_seasonally_adjusted_card_draws_both_series_and_says_how(dashboard_db,
     assert "Unadjusted rate" in names
     unadjusted = next(trace for trace in figure.data if trace.name == "Unadjusted rate")
     assert list(unadjusted.y) == SEASON_SERIES
-    assert figure.layout.yaxis.title.text == "Rate, seasonally adjusted"
+    assert figure.layout.yaxis.title.text == "Rate,<br>seasonally adjusted"
     plain = spc_view.xmr_card("t-season", SEASON_MONTHS, SEASON_SERIES, improvement="decrease", title="T",
                               units="u", y_title="Rate", hover_unit="x", source="s", data_date="d",
                               description="D.", value_header="Rate", measure_id="other")
