@@ -394,9 +394,12 @@ COMPARISON_COLUMNS = [
     Column("comparator", "Compared with", "text", "All councils (for a council's residents) or the practices "
            "based in the selection's council(s)."),
     Column("comparator_rate", "Comparator rate", "rate", "The comparator's pooled rate over the same months."),
-    Column("significance", "Significance", "text", "The area's 95% and 99.8% intervals against the comparator "
-           "(PHE funnel method: Wilson for percentages, exact Poisson or Byar for rates): within, above 95%, "
-           "above 99.8%, below 95%, below 99.8%."),
+    Column("significance", "Significance", "text", "The area against the comparator's 95% and 99.8% limits: "
+           "PHE's funnel method (Wilson for percentages, exact Poisson or Byar for rates), or the limits widened "
+           "for overdispersion (see Limits): within, above 95%, above 99.8%, below 95%, below 99.8%."),
+    Column("limits", "Limits", "text", "Which limits the significance is judged against: PHE's, or widened for "
+           "overdispersion by Spiegelhalter's method when the comparator's units (councils, or practices) differ "
+           "by more than chance, as on the pages' funnel plots."),
     Column("reading", "What it means", "text", "The difference said by its size (in the unit and in %) and, apart, "
            "whether it is beyond chance (outside the 95% or 99.8% limits); better or worse only then."),
 ]
@@ -407,12 +410,15 @@ COMPARISON_COLUMNS = _derived(COMPARISON_COLUMNS, {"rate": "the numerator (headl
 
 def _comparison(headlines: Table, params: dict, residents_view: bool) -> Table:
     comparators = run_query("exports__comparison", residents=residents_view, **params)
+    units = run_query("exports__comparison_units", residents=residents_view, **params)
     frame = headlines.frame.merge(comparators, on="measure_id", how="left")
     raw = {row["measure_id"]: row for row in headlines.frame.to_dict("records")}
     rows = []
     for row in frame.to_dict("records"):
-        label = _significance(row, raw[row["measure_id"]])
-        rows.append({**row, "significance": label, "reading": _reading(row, label)})
+        dispersion = _overdispersion(row, units[units["measure_id"] == row["measure_id"]])
+        label = _significance(row, raw[row["measure_id"]], dispersion)
+        rows.append({**row, "significance": label, "reading": _reading(row, label),
+                     "limits": _limits_words(dispersion)})
     out = pd.DataFrame(rows, columns=[*[column.field for column in COMPARISON_COLUMNS], "numerator"])
     out = suppression.follow(out, ["significance", "reading"], "numerator")
     note = ("Each headline measure against a comparator over the same months. " + comparison.method_words() + " "
@@ -421,8 +427,34 @@ def _comparison(headlines: Table, params: dict, residents_view: bool) -> Table:
                  out[[column.field for column in COMPARISON_COLUMNS]], note)
 
 
-def _significance(row: dict, headline: dict) -> str | None:
-    """The PHE funnel label of the area's rate against the comparator (None when it cannot be tested)."""
+def _overdispersion(row: dict, units: pd.DataFrame) -> funnels.Overdispersion | None:
+    """Spiegelhalter's check of the units the comparator pools (each council, or each practice of the
+    council), as the pages' funnels make it: when they differ by more than chance, the area is judged
+    against the widened limits. For a selection of several practices the practices' spread is applied
+    to their total, which widens a little more than their group would need: the cautious side."""
+    comparator, factor = row.get("comparator_rate"), row.get("multiplier")
+    if units.empty or any(value is None or pd.isna(value) for value in (comparator, factor)):
+        return None
+    kind = funnels.PROPORTION if row["unit"] == "%" else funnels.RATE
+    numerator = units["numerator"].to_numpy(float)
+    denominator = units["denominator"].to_numpy(float)
+    if kind == funnels.PROPORTION:
+        numerator = np.minimum(numerator, denominator)
+    return funnels.overdispersion(numerator, denominator, comparator / factor, kind)
+
+
+def _limits_words(dispersion: funnels.Overdispersion | None) -> str | None:
+    if dispersion is None:
+        return None
+    if dispersion.widened:
+        return (f"Widened for overdispersion (Spiegelhalter; {dispersion.units:,} units, "
+                f"overdispersion factor {dispersion.phi:.1f})")
+    return f"PHE's ({dispersion.reason})"
+
+
+def _significance(row: dict, headline: dict, dispersion: funnels.Overdispersion | None = None) -> str | None:
+    """The area's rate against the comparator, as a funnel label (None when it cannot be tested): against
+    the limits widened for overdispersion when the comparator's units call for it, else PHE's."""
     numerator, denominator = headline["numerator"], headline["denominator"]
     if suppression.is_suppressed(numerator) or suppression.is_suppressed(denominator):
         return None
@@ -431,7 +463,11 @@ def _significance(row: dict, headline: dict) -> str | None:
             or denominator <= 0:
         return None
     if row["unit"] == "%":
-        return str(funnels.proportion_significance(min(numerator, denominator), denominator, comparator / factor)[0])
+        numerator = min(numerator, denominator)
+    if dispersion is not None and dispersion.widened:
+        return str(dispersion.significance([numerator], [denominator])[0])
+    if row["unit"] == "%":
+        return str(funnels.proportion_significance(numerator, denominator, comparator / factor)[0])
     return str(funnels.rate_significance(numerator, denominator, comparator / factor)[0])
 
 

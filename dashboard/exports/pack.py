@@ -151,19 +151,26 @@ def _with_intervals(outcomes: pd.DataFrame) -> pd.DataFrame:
 
 def _with_council_reading(outcomes: pd.DataFrame) -> pd.DataFrame:
     """Each practice's year against its council's residents, said by components/comparison.py: the size, and
-    apart whether the practice's interval excludes the council's rate (PHE's funnel test, as everywhere)."""
-    readings = []
-    for row in outcomes.to_dict("records"):
-        numerator, denominator, factor = row["numerator"], row["denominator"], row["multiplier"]
-        council = row.get("council_rate")
-        if any(pd.isna(v) for v in (numerator, denominator, council, factor)) or denominator <= 0:
-            readings.append(None)
+    apart whether it lies outside the funnel limits around the council's rate. The limits are PHE's unless
+    the pack's practices differ by more than chance, when they are widened by Spiegelhalter's method, as
+    on the pages' funnels (funnels.overdispersion over every practice in the pack with that measure)."""
+    readings = pd.Series(None, index=outcomes.index, dtype=object)
+    for _, rows in outcomes.groupby("measure_id", sort=False):
+        first = rows.iloc[0]
+        council, factor = first.get("council_rate"), first["multiplier"]
+        usable = rows[(rows["denominator"].fillna(0) > 0) & rows["numerator"].notna()]
+        if usable.empty or pd.isna(council) or pd.isna(factor):
             continue
-        test = funnels.proportion_significance if row["unit"] == "%" else funnels.rate_significance
-        label = str(test(min(numerator, denominator) if row["unit"] == "%" else numerator, denominator,
-                         council / factor)[0])
-        readings.append(comparison.said(row["rate"], council, label=label, polarity=row["polarity"],
-                                        unit=row["unit"]))
+        proportion = first["unit"] == "%"
+        numerator, denominator = usable["numerator"].to_numpy(float), usable["denominator"].to_numpy(float)
+        if proportion:
+            numerator = np.minimum(numerator, denominator)
+        kind = funnels.PROPORTION if proportion else funnels.RATE
+        labels = funnels.overdispersion(numerator, denominator, council / factor, kind).significance(
+            numerator, denominator)
+        for index, label, rate in zip(usable.index, labels, usable["rate"]):
+            readings[index] = comparison.said(rate, council, label=str(label), polarity=first["polarity"],
+                                              unit=first["unit"])
     return outcomes.assign(council_reading=readings)
 
 

@@ -1,0 +1,54 @@
+"""The downloads' comparison judged against the same limits as the pages' funnels (dashboard/exports/gather.py
+and pack.py with etl.stats.funnels.overdispersion).
+
+The ten units are the hand-worked case of tests/stats/test_funnels.py (Spiegelhalter 2005, Stat Med 24:1185,
+section 6): five of 100 and five of 400 around 50%, phi = 3.402, tau² = 0.0028958. The practice with 60 of
+100 has z = 2 against PHE's limits (above 95%) but z' = 0.1 / sqrt(0.0025 + 0.0028958) = 1.36 once widened:
+within. With three units there is no estimate, and PHE's limits stand.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from dashboard.exports import gather, pack
+
+X = [30, 45, 50, 55, 60, 170, 190, 200, 220, 230]
+N = [100] * 5 + [400] * 5
+ROW = {"measure_id": "m", "unit": "%", "multiplier": 100.0, "comparator_rate": 50.0, "rate": 60.0,
+       "polarity": "higher_is_better", "name": "M"}
+
+
+def _units(count=10):
+    return pd.DataFrame({"measure_id": "m", "unit_code": [f"U{i}" for i in range(count)],
+                         "numerator": [float(x) for x in X[:count]], "denominator": [float(n) for n in N[:count]]})
+
+
+def test_the_comparison_uses_widened_limits_when_the_comparator_s_units_are_overdispersed():
+    dispersion = gather._overdispersion(ROW, _units())
+    assert dispersion.widened and round(dispersion.phi, 3) == 3.402
+    headline = {"numerator": 60.0, "denominator": 100.0}
+    assert gather._significance(ROW, headline) == "above 95%"  # PHE's plain limits
+    assert gather._significance(ROW, headline, dispersion) == "within"
+    assert gather._limits_words(dispersion) == ("Widened for overdispersion (Spiegelhalter; 10 units, "
+                                                "overdispersion factor 3.4)")
+    assert gather._reading(ROW, "within") == "Much higher, by 10.0 percentage points (20.0%); within what chance would give"
+
+
+def test_too_few_units_keep_phe_limits_and_say_why():
+    dispersion = gather._overdispersion(ROW, _units(3))
+    assert not dispersion.widened
+    assert gather._significance(ROW, {"numerator": 60.0, "denominator": 100.0}, dispersion) == "above 95%"
+    assert gather._limits_words(dispersion) == "PHE's (fewer than 10 units, too few to estimate overdispersion)"
+
+
+def test_the_pack_judges_each_practice_against_the_widened_limits_around_the_council():
+    outcomes = pd.DataFrame({"practice_code": [f"P{i}" for i in range(10)], "measure_id": "m", "name": "M",
+                             "unit": "%", "polarity": "higher_is_better", "multiplier": 100.0,
+                             "numerator": [float(x) for x in X], "denominator": [float(n) for n in N],
+                             "rate": [100.0 * x / n for x, n in zip(X, N)], "council_rate": 50.0})
+    readings = pack._with_council_reading(outcomes)["council_reading"].tolist()
+    # the 30 of 100 (z' = -0.2 / 0.07346 = -2.72): below the widened 95% limit, worse as higher is better
+    assert readings[0] == "Much lower, by 20.0 percentage points (40.0%); beyond chance (95% limits), worse"
+    assert readings[4] == "Much higher, by 10.0 percentage points (20.0%); within what chance would give"
+    assert all("beyond chance" not in reading for reading in readings[1:])
