@@ -381,7 +381,26 @@ def _comparison(comparison, period: str) -> dict:
             for r in frame.to_dict("records")]
     comparator = names.iloc[0] if not names.empty else "Comparator"
     return {"comparison": {"title": f"How it compares: against {narrative.lower_first(comparator)}, {period}",
-                           "comparator": comparator, "rows": rows, "note": comparison_words.method_words()}}
+                           "comparator": comparator, "rows": rows,
+                           "note": comparison_words.method_words() + _limits_note(frame)}}
+
+
+def _limits_note(frame: pd.DataFrame) -> str:
+    """' Limits widened for overdispersion for A&E attendances; PHE's for ...': which limits each row was
+    judged against (the workbook's Limits column gives the units and the overdispersion factor)."""
+    if "limits" not in frame:
+        return ""
+    widened = [narrative.lower_first(str(name)) for name, limits in zip(frame["name"], frame["limits"])
+               if isinstance(limits, str) and limits.startswith("Widened")]
+    plain = [narrative.lower_first(str(name)) for name, limits in zip(frame["name"], frame["limits"])
+             if isinstance(limits, str) and limits.startswith("PHE")]
+    parts = ([f"widened for overdispersion for {narrative.names_list(widened)}"] if widened else []) + \
+            ([f"PHE's for {narrative.names_list(plain)}"] if plain else [])
+    if not parts:
+        return ""
+    if not widened:
+        return " Limits: PHE's."
+    return " Limits: " + "; ".join(parts) + " (the workbook's Comparison sheet gives the overdispersion factors)."
 
 
 # The sources the summary's figures come from (etl/sources.yml keys); lookups and boundaries are in the workbook.

@@ -52,3 +52,15 @@ def test_the_pack_judges_each_practice_against_the_widened_limits_around_the_cou
     assert readings[0] == "Much lower, by 20.0 percentage points (40.0%); beyond chance (95% limits), worse"
     assert readings[4] == "Much higher, by 10.0 percentage points (20.0%); within what chance would give"
     assert all("beyond chance" not in reading for reading in readings[1:])
+
+
+def test_the_pdf_note_says_which_limits_each_row_was_judged_against():
+    from dashboard.exports import pdf
+
+    frame = pd.DataFrame({"name": ["A&E attendances", "Emergency admissions"],
+                          "limits": ["Widened for overdispersion (Spiegelhalter; 22 units, overdispersion factor 7.2)",
+                                     "PHE's (the spread is within what chance would give)"]})
+    assert pdf._limits_note(frame) == (" Limits: widened for overdispersion for A&E attendances; PHE's for "
+                                       "emergency admissions (the workbook's Comparison sheet gives the "
+                                       "overdispersion factors).")
+    assert pdf._limits_note(frame.assign(limits="PHE's (fewer than 10 units)")) == " Limits: PHE's."
