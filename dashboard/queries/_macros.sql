@@ -52,6 +52,36 @@ create or replace temp macro headline_measures() as table
     where indicator_id in ('emergency_admissions', 'ae_attendances', 'emergency_bed_days',
                            'care_home_admissions', 'reablement_at_home_91');
 
+-- The units a download's comparator pools, one row per headline measure and unit over a financial year:
+-- with residents, every council's residents; otherwise every practice based in the selection's council(s).
+-- exports__comparison adds them up into the comparator; exports__comparison_units checks their spread.
+create or replace temp macro comparison_units(residents, council, locality, sub_icb, pcn, practice, period) as table
+    with councils as (
+        select council_code from selected_councils(council, locality, sub_icb, pcn, practice)
+    ),
+
+    outcomes as (
+        select measure_id, council_code as unit_code, period_type, period_start, numerator, denominator
+        from mart_outcomes_council
+        where residents
+
+        union all
+
+        select measure_id, practice_code as unit_code, period_type, period_start, numerator, denominator
+        from mart_outcomes_practice
+        where not residents
+            and practice_code in (
+                select practice_code from dim_practice where home_council_code in (select council_code from councils))
+    )
+
+    select outcomes.measure_id, outcomes.unit_code, sum(outcomes.numerator) as numerator,
+        sum(outcomes.denominator) as denominator
+    from outcomes
+    where outcomes.measure_id in (select measure_id from headline_measures())
+        and outcomes.period_type = 'month'
+        and outcomes.period_start between period_first_day(period) and period_last_day(period)
+    group by all;
+
 -- The practices a funnel plot compares for the selection, named for the area they make up:
 --   a practice, PCN or locality: the practices based in its council(s);
 --   a sub-ICB: every practice in its ICB;
