@@ -19,6 +19,15 @@ the limits drawn, the marks, the counts in the card's text and the table's "Agai
 all the widened random-effects ones, so what a reader counts on the chart is what the text says. PHE's
 plain limits stay one click away (legend entries hidden until clicked) and in a table column of their own;
 that column is sent only for a widened funnel, so an unwidened table is no bigger than before.
+
+Small numbers (dashboard/exports/suppression.py): a practice whose count is hidden ("<5", or "[c]" to
+protect another) is listed in the table with its count, value, interval and significance hidden, and is
+not drawn. A point at (denominator, value) gives its count back (value x denominator), whatever its hover
+says, so, as Fingertips does not publish a value worked out from a suppressed count, it is left off the
+chart. It still counts in the comparator and the limits (statistics of all the practices, which reveal
+no one practice), and the comparator, printed beside every denominator, is treated as a printed total:
+enough other counts are hidden that it pins none of them. The card says how many practices are not drawn,
+and its counts of practices outside the limits are of those drawn.
 """
 
 from __future__ import annotations
@@ -35,6 +44,7 @@ from dashboard import filters
 from dashboard.components.cards import chart_card, no_data
 from dashboard.components.figures import NHS_BLUE, NHS_DARK_GREY, NHS_ORANGE, NHS_PURPLE, styled
 from dashboard.components.tables import column, data_grid
+from dashboard.exports import suppression
 from etl.stats import funnels, intervals
 
 GRID_POINTS = 100
@@ -198,6 +208,23 @@ def table_rows(points: pd.DataFrame, polarity: str | None) -> pd.DataFrame:
     return rows.sort_values("value", ascending=False)
 
 
+# The table's columns worked out from a practice's count, hidden with it
+DERIVED = ["value", "low", "high", "method", "significance_words", "plain_significance_words"]
+
+
+def suppressed_rows(points: pd.DataFrame, polarity: str | None, kind: str) -> tuple[pd.DataFrame, bool]:
+    """The table's rows with small counts hidden (and a second count where the comparator would give one
+    back), and whether the comparator would still give a count away."""
+    return suppression.suppress_rates(table_rows(points, polarity), count="num", denominator="den",
+                                      derived=DERIVED, total_shown=True, complement=kind == "proportion")
+
+
+def drawn(points: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
+    """The practices that may be drawn: those whose count is shown."""
+    hidden = rows.index[rows["num"].map(suppression.is_suppressed) | rows["den"].map(suppression.is_suppressed)]
+    return points.drop(index=hidden)
+
+
 def table_columns(kind: str, *, value_header: str, count_header: str, denominator_header: str,
                   widened: bool = False) -> list[dict]:
     """The table's columns; widened (the funnel's limits were widened for overdispersion) adds the
@@ -234,7 +261,12 @@ def funnel_card(card_id: str, frame: pd.DataFrame, *, kind: str, scale: float, p
     if float(usable["num"].sum()) <= 0:
         return no_data(f"No practice in {scope} counted any events, so there is no rate to compare them with.")
     points, lines = funnel_frame(frame, kind=kind, scale=scale)
-    figure = funnel_figure(points, lines, polarity=polarity, x_title=x_title, y_title=y_title,
+    rows, comparator_reveals = suppressed_rows(points, polarity, kind)
+    if comparator_reveals:
+        return no_data(f"The practices in {scope} have so few events that a funnel plot would give a count of "
+                       f"fewer than {suppression.THRESHOLD} away, so none is drawn ({suppression.RULE})")
+    shown_points = drawn(points, rows)
+    figure = funnel_figure(shown_points, lines, polarity=polarity, x_title=x_title, y_title=y_title,
                            hover_unit=hover_unit, x_hover=x_hover)
     overdispersion = lines["overdispersion"]
     columns = table_columns(kind, value_header=value_header, count_header=count_header,
@@ -246,19 +278,27 @@ def funnel_card(card_id: str, frame: pd.DataFrame, *, kind: str, scale: float, p
             html.Button(f"Load the table of {len(points):,} practices", id=f"{card_id}-load-table", n_clicks=0,
                         className="btn btn-outline-primary btn-sm"),
             dcc.Store(id=f"{card_id}-table-request", data=table_request),
-            data_grid(f"{card_id}-table", table_rows(points, polarity).head(0), columns, caption=caption,
-                      page_size=20),
+            data_grid(f"{card_id}-table", rows.head(0), columns, caption=caption, page_size=20),
         ])
     else:
-        table = data_grid(f"{card_id}-table", table_rows(points, polarity), columns, caption=caption, page_size=20)
-    outside_95, outside_998 = _outside(points["significance"])
+        table = data_grid(f"{card_id}-table", rows, columns, caption=caption, page_size=20)
+    outside_95, outside_998 = _outside(shown_points["significance"])
+    not_drawn = len(points) - len(shown_points)
     shown = "widened " if overdispersion.widened else ""
     description = (f"{len(points):,} practices in {scope}; the comparator is their pooled value, "
-                   f"{lines['comparator']:,.1f}. {outside_95:,} lie outside the {shown}95% limits "
+                   f"{lines['comparator']:,.1f}. {_not_drawn_words(not_drawn)}"
+                   f"{outside_95:,} lie outside the {shown}95% limits "
                    f"({outside_998:,} outside the {shown}99.8% limits). Smaller practices vary more by chance, so "
-                   f"their limits are wider. {_overdispersion_words(overdispersion, points, kind, scale)}")
+                   f"their limits are wider. {_overdispersion_words(overdispersion, shown_points, kind, scale)}")
     return chart_card(card_id, title=title, units=units, figure=figure, table=table, source=source,
                       data_date=data_date, description=description)
+
+
+def _not_drawn_words(not_drawn: int) -> str:
+    if not not_drawn:
+        return ""
+    return (f"{not_drawn:,} {'practice is' if not_drawn == 1 else 'practices are'} not drawn: {suppression.RULE} "
+            "Of those drawn, ")
 
 
 def _outside(significance: pd.Series) -> tuple[int, int]:
@@ -304,7 +344,9 @@ def load_table_dependencies(card_id: str) -> tuple[Output, Input, State]:
 def rows_on_request(frame: pd.DataFrame, *, kind: str, scale: float, polarity: str | None) -> list[dict]:
     """The table's rows for a page's load-the-table callback."""
     points, lines = funnel_frame(frame, kind=kind, scale=scale)
-    rows = table_rows(points, polarity)
+    rows, comparator_reveals = suppressed_rows(points, polarity, kind)
+    if comparator_reveals:
+        return []
     fields = ["name", "code", "num", "den", "value", "low", "high", "method", "significance_words", "selected_words"]
     if lines["overdispersion"].widened:  # the same columns as table_columns(..., widened=True)
         fields.insert(fields.index("selected_words"), "plain_significance_words")

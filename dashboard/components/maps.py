@@ -20,6 +20,7 @@ URL holding an empty topology: nothing is fetched and the (hidden) base layers a
 
 from __future__ import annotations
 
+import html
 import json
 from collections.abc import Iterable
 from urllib.parse import quote
@@ -32,6 +33,7 @@ from dash.development.base_component import Component
 
 from dashboard import geometry
 from dashboard.components import figures
+from dashboard.exports import suppression
 
 MISSING_GREY = "#C8CDD0"
 BORDER = "#768692"  # NHS mid grey: a pale area's edge still shows on the white page
@@ -64,7 +66,9 @@ def lsoa_choropleth(frame: pd.DataFrame, *, colour_title: str, hovertemplate: st
     if frame.empty:
         return figures.empty("There are no boundaries for these areas in this warehouse.", height=height)
     values = pd.to_numeric(frame[value_column], errors="coerce")
-    known, missing = frame[values.notna()], frame[values.isna()]
+    # a small count hidden by suppression.py ("<5") is not "no data": grey, and said so in its hover
+    hidden = frame[value_column].map(suppression.is_suppressed).astype(bool)
+    known, missing, small = frame[values.notna()], frame[values.isna() & ~hidden], frame[hidden]
     traces, trace_codes = [], []
     if not known.empty:
         traces.append(go.Choropleth(
@@ -84,6 +88,15 @@ def lsoa_choropleth(frame: pd.DataFrame, *, colour_title: str, hovertemplate: st
             hovertemplate="%{customdata[0]} (%{location}): no data<extra></extra>",
         ))
         trace_codes.append(missing["lsoa_code"])
+    if not small.empty:
+        traces.append(go.Choropleth(
+            featureidkey="id", locations=small["lsoa_code"], z=[0] * len(small),
+            customdata=_customdata(small, ["lsoa_name"]), showscale=False, name="fewer than 5",
+            colorscale=[[0, MISSING_GREY], [1, MISSING_GREY]], marker={"line": {"color": BORDER, "width": 0.3}},
+            hovertemplate=(f"%{{customdata[0]}} (%{{location}}): {html.escape(suppression.SUPPRESSED)} "
+                           "(a small number, hidden)<extra></extra>"),
+        ))
+        trace_codes.append(small["lsoa_code"])
     fig = go.Figure(data=traces)
     # Each trace gets only its own boundaries, set after the figure is built: go.Figure deep-copies
     # what it is given, which for a few hundred boundaries costs more than the rest of the page.

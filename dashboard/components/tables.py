@@ -3,6 +3,13 @@
 Every chart has one of these behind it, and any table can be exported: the export button sets the
 grid's `exportDataAsCsv` in the browser (a clientside callback), which writes the filtered and
 sorted rows, so the server does no work.
+
+Small numbers: the browser's export writes whatever rows it holds, so the rows are suppressed here, on
+the server, before they are sent (dashboard/exports/suppression.py, the one rule). A column built with
+people_count=True is a count of people: 1-4 becomes "<5"; one with hidden_with="<field>" (a rate, a
+share, an interval) is hidden wherever that count is. Secondary suppression needs to know what else the
+page prints (a total, a pooled rate), so pages do it before calling data_grid; this is the floor every
+grid keeps. A hidden cell is the marker text, shown and exported as it is.
 """
 
 from __future__ import annotations
@@ -14,6 +21,8 @@ import dash_ag_grid as dag
 import pandas as pd
 from dash import MATCH, Input, Output, clientside_callback, html
 
+from dashboard.exports import suppression
+
 # Column kinds: how a number is shown in the grid (d3-format via AG Grid's valueFormatter).
 FORMATS = {
     "count": "d3.format(',.0f')(params.value)",
@@ -24,20 +33,32 @@ FORMATS = {
     "index": "d3.format('.0f')(params.value)",
     "pence": "'£' + d3.format(',.2f')(params.value)",
 }
+# Markers of hidden small numbers ("<5", "[c]") are text in a number column: shown as they are.
+_MARKER_OR = "typeof params.value === 'string' ? params.value : "
+# Keys of a column definition that say how it is suppressed; taken out before the grid is sent (AG Grid
+# would warn about keys it does not know).
+_PEOPLE_COUNT, _HIDDEN_WITH = "jointcarePeopleCount", "jointcareHiddenWith"
 # Long text wraps inside its cell and the row grows to fit (AG Grid's rows are otherwise one line high).
 WRAP = {"wrapText": True, "autoHeight": True}
 
 
-def column(field: str, header: str, kind: str = "text", *, wrap: bool = False, **extra) -> dict:
+def column(field: str, header: str, kind: str = "text", *, wrap: bool = False, people_count: bool = False,
+           hidden_with: str | None = None, **extra) -> dict:
     """One AG Grid column definition: numbers right-aligned and formatted, text filterable.
 
     wrap=True lets long text run onto more lines instead of being cut off ("RUSKANTON & WENN...").
+    people_count=True: a count of people, suppressed by data_grid; hidden_with: the count field this
+    column is worked out from, hidden with it.
     """
     definition = {"field": field, "headerName": header, **(WRAP if wrap else {}), **extra}
+    if people_count:
+        definition[_PEOPLE_COUNT] = True
+    if hidden_with:
+        definition[_HIDDEN_WITH] = hidden_with
     if kind in FORMATS:
         definition.update(
             type="numericColumn", filter="agNumberColumnFilter",
-            valueFormatter={"function": f"params.value == null ? '' : {FORMATS[kind]}"},
+            valueFormatter={"function": f"params.value == null ? '' : {_MARKER_OR}{FORMATS[kind]}"},
         )
     elif kind == "date":
         definition.update(filter="agDateColumnFilter")
@@ -76,6 +97,7 @@ def data_grid(grid_id: str, frame: pd.DataFrame, columns: list[dict], *, caption
 
     The caption labels the grid for screen readers and names the exported file.
     """
+    frame, columns = suppressed_rows(frame, columns)
     fields = [definition["field"] for definition in columns]
     # pandas' JSON writer turns NaN/NaT into null and dates into ISO text, and is far faster than
     # converting cell by cell in Python (it matters for the 6,000-row grids at England scale)
@@ -107,6 +129,24 @@ def data_grid(grid_id: str, frame: pd.DataFrame, columns: list[dict], *, caption
         ], className="grid-toolbar"),
         html.Div(grid, role="region", **{"aria-labelledby": f"{grid_id}-caption"}),
     ], className="data-grid")
+
+
+def suppressed_rows(frame: pd.DataFrame, columns: list[dict]) -> tuple[pd.DataFrame, list[dict]]:
+    """The rows with every people_count column's small counts hidden and the columns worked out from them
+    hidden with them; and the column definitions without the suppression keys."""
+    sent = [{key: value for key, value in definition.items() if key not in (_PEOPLE_COUNT, _HIDDEN_WITH)}
+            for definition in columns]
+    counts = [definition["field"] for definition in columns if definition.get(_PEOPLE_COUNT)]
+    derived = [(definition["field"], definition[_HIDDEN_WITH]) for definition in columns
+               if definition.get(_HIDDEN_WITH)]
+    if not counts and not derived:
+        return frame, sent
+    out = frame
+    for field in counts:
+        out = suppression.people(out, field)
+    for field, source in derived:
+        out = suppression.follow(out, [field], source)
+    return out, sent
 
 
 clientside_callback(

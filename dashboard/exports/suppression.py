@@ -1,16 +1,28 @@
-"""Small-number suppression for every download: the rule, stated once, and the code that applies it.
+"""Small-number suppression for every page and download: the rule, stated once, and the code that applies it.
+
+The threshold and both markers are declared in etl/method.yml (small_numbers), which the build also copies
+into meta_method and the Data and methods page states; this module reads them from there, so the pages,
+the downloads and the page that explains them cannot disagree.
 
 Counts of people from 1 to 4 could identify someone (a councillor's ward, a practice with a handful of
 care home admissions), so they never leave the dashboard as numbers. The cells a reader could use to
-work a hidden count back out (the rest of a column whose total is printed) are hidden too.
+work a hidden count back out (the rest of a column whose total is printed, or whose pooled rate is
+printed beside the denominators) are hidden too.
 
-Why a second marker for secondary cells: a cell hidden only to protect another one is usually 5 or
-more, and printing "<5" there would tell a councillor something false. It is shown as "[c]" (the
-Government Statistical Service's symbol for "confidential"), explained in RULE, which every file repeats.
+Why a second marker for secondary cells: a cell hidden only to protect another one is 5 or more, and
+printing "<5" there would tell a councillor something false. It is shown as "[c]" (the Government
+Statistical Service's symbol for "confidential"), explained in RULE, which every file repeats. Secondary
+cells are chosen from counts of 5 or more (a 0 only when there is none). A reader who knows the rule knows
+a "[c]" is not 1-4, so the check that a total pins nothing treats a "[c]" as 5 or more: when it is really
+a 0 that assumes the reader knows more than they do, and only ever hides more.
 
 Counts may be fractional (a council's residents' admissions apportioned from practices by where
 patients live): any value above 0 and below 5 is suppressed, since it rounds to 0-4 people or stands
 for people counted in fractions.
+
+The anchor is NHS Digital's disclosure control for Hospital Episode Statistics (HES): small counts
+replaced by a symbol, and checks that no other value on the output lets them be recalculated (its rule
+before September 2018; see the Data and methods page for where jointcare differs and why).
 """
 
 from __future__ import annotations
@@ -20,22 +32,26 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import yaml
 
-SUPPRESSED = "<5"
-SECONDARY = "[c]"
+from etl.build import METHOD_FILE
+
+_DECLARED = yaml.safe_load(METHOD_FILE.read_text())["small_numbers"]["small_number_threshold"]
+THRESHOLD = _DECLARED["value"]
+SUPPRESSED = str(_DECLARED["marker"])
+SECONDARY = str(_DECLARED["secondary_marker"])
 MARKERS = (SUPPRESSED, SECONDARY)
-THRESHOLD = 5
 
-RULE = ('Small numbers are hidden to protect privacy. A count of people from 1 to 4 is shown as "<5" '
-        '(0 is shown). Where a table or a total elsewhere would let a hidden count be worked out by '
-        'subtraction, the next-smallest count is hidden too, shown as "[c]", and a total that would still '
-        'give a hidden count away is hidden. A rate or percentage worked out from a hidden count is hidden '
-        'with it.')
+RULE = (f'Small numbers are hidden to protect privacy. A count of people from 1 to {THRESHOLD - 1} is shown as '
+        f'"{SUPPRESSED}" (0 is shown). Where a table or a total elsewhere would let a hidden count be worked out '
+        f'by subtraction, another count is hidden too (the smallest of {THRESHOLD} or more), shown as "{SECONDARY}", '
+        'and a total that would still give a hidden count away is hidden. A rate or percentage worked out from '
+        'a hidden count is hidden with it.')
 
 
 def is_small(value) -> bool:
-    """True for a count that must be hidden: above 0 and below 5."""
-    return value is not None and not pd.isna(value) and 0 < float(value) < THRESHOLD
+    """True for a count that must be hidden: above 0 and below 5 (a cell already hidden is not a count)."""
+    return value is not None and not is_suppressed(value) and not pd.isna(value) and 0 < float(value) < THRESHOLD
 
 
 def is_suppressed(value) -> bool:
@@ -59,19 +75,19 @@ def suppress_group(values: Sequence[float], total: float | None = None) -> Group
     """Apply the rule to a group of counts (a column, a row) and, if it is printed, its total.
 
     1. Primary: each count above 0 and below 5 becomes "<5".
-    2. Secondary: with a total shown, if exactly one cell is hidden, the smallest other cell is hidden
-       too ("[c]"), so the hidden one cannot be found by subtracting the others from the total.
+    2. Secondary: with a total shown, if exactly one cell is hidden, the smallest other cell of 5 or more is
+       hidden too ("[c]"), so the hidden one cannot be found by subtracting the others from the total.
     3. The total: hidden if it is itself 1-4, or if the hidden cells' sum (total minus the shown cells)
        still pins any one of them to a single value (e.g. two hidden cells summing to 8 must be 4 and 4).
     """
-    values = [float(v) if v is not None and not pd.isna(v) else np.nan for v in values]
+    values = _numbers(values)
     hidden = {i: SUPPRESSED for i, v in enumerate(values) if is_small(v)}
     has_total = total is not None and not pd.isna(total)
     if has_total and len(hidden) == 1:
-        others = [(v, i) for i, v in enumerate(values) if i not in hidden and not np.isnan(v)]
-        if others:
-            hidden[min(others)[1]] = SECONDARY
-    cells = [hidden.get(i, values[i] if not np.isnan(values[i]) else None) for i in range(len(values))]
+        candidate = next_secondary(values, hidden)
+        if candidate is not None:
+            hidden[candidate] = SECONDARY
+    cells = _cells(values, hidden)
     if not has_total:
         return Group(cells, None)
     shown_total: object = float(total)
@@ -82,22 +98,65 @@ def suppress_group(values: Sequence[float], total: float | None = None) -> Group
     return Group(cells, shown_total)
 
 
+def suppress_beside_a_shown_total(values: Sequence[float]) -> Group:
+    """The rule for a group whose total is given away by something that stays on the page.
+
+    A page that prints a pooled rate (a funnel's comparator, "the practices listed, together: ...") beside
+    each row's denominator gives the column's total count back (rate x summed denominators), and that
+    line cannot be hidden without losing the chart. So instead of hiding the total, counts are hidden one
+    by one, smallest of 5 or more first, until the total pins no hidden cell. Group.total is the total when
+    that worked, or SECONDARY when even with every cell hidden it would still give a count away (e.g. one
+    practice on its own): the page must then hide whatever gives the total away.
+    """
+    values = _numbers(values)
+    total = float(np.nansum(values))
+    hidden = {i: SUPPRESSED for i, v in enumerate(values) if is_small(v)}
+    while hidden and _total_reveals(values, hidden, total):
+        candidate = next_secondary(values, hidden)
+        if candidate is None:
+            return Group(_cells(values, hidden), SECONDARY)
+        hidden[candidate] = SECONDARY
+    return Group(_cells(values, hidden), total)
+
+
+def next_secondary(values: Sequence[float], hidden: dict[int, str]) -> int | None:
+    """The position of the cell to hide next to protect the hidden ones (None if none is left).
+
+    The smallest count of 5 or more not already hidden; a 0 only when there is no such count (it still
+    stops a reader telling which cell holds the hidden count).
+    """
+    others = [(v, i) for i, v in enumerate(values) if i not in hidden and not np.isnan(v)]
+    large = [other for other in others if other[0] >= THRESHOLD]
+    return min(large or others)[1] if others else None
+
+
+def _numbers(values: Sequence[float]) -> list[float]:
+    return [float(v) if v is not None and not is_suppressed(v) and not pd.isna(v) else np.nan for v in values]
+
+
+def _cells(values: list[float], hidden: dict[int, str]) -> list:
+    return [hidden.get(i, values[i] if not np.isnan(values[i]) else None) for i in range(len(values))]
+
+
 def _total_reveals(values: list[float], hidden: dict[int, str], total: float) -> bool:
     """Does total minus the shown cells leave any hidden cell only one possible value?
 
-    What a reader knows of a hidden cell: "<5" means 1 to 4; "[c]" means 0 or more (at most the sum).
-    A single hidden cell (no other cell to hide with it) is always given away by its total.
+    What a reader knows of a hidden cell: "<5" means 1 to 4; "[c]" is never 1 to 4, taken as 5 or more (at
+    most the sum; for a secondary 0 this errs towards hiding). A single hidden cell (no other cell to hide
+    with it) is always given away by its total. The sum of whole-number ranges is every whole number
+    between their ends, so working with the ends is exact.
     """
     shown = sum(v for i, v in enumerate(values) if i not in hidden and not np.isnan(v))
     hidden_sum = total - shown
-    bounds = {i: (1.0, 4.0) if marker == SUPPRESSED else (0.0, hidden_sum) for i, marker in hidden.items()}
+    bounds = {i: (1.0, THRESHOLD - 1.0) if marker == SUPPRESSED else (float(THRESHOLD), max(hidden_sum, THRESHOLD))
+              for i, marker in hidden.items()}
     if len(bounds) == 1:
         return True
-    for i, (low, high) in bounds.items():
-        rest_low = sum(b[0] for j, b in bounds.items() if j != i)
-        rest_high = sum(b[1] for j, b in bounds.items() if j != i)
-        can_be_low = max(low, hidden_sum - rest_high)
-        can_be_high = min(high, hidden_sum - rest_low)
+    all_low = sum(low for low, _ in bounds.values())
+    all_high = sum(high for _, high in bounds.values())
+    for low, high in bounds.values():
+        can_be_low = max(low, hidden_sum - (all_high - high))
+        can_be_high = min(high, hidden_sum - (all_low - low))
         if can_be_high - can_be_low < 1:  # whole people: a range narrower than one leaves one value
             return True
     return False
@@ -144,3 +203,78 @@ def hide_value(value, count) -> object:
     if is_suppressed(count):
         return count
     return SUPPRESSED if is_small(count) else value
+
+
+def suppress_rates(frame: pd.DataFrame, *, count: str, denominator: str, derived: Sequence[str],
+                   total_shown: bool = False, complement: bool = False) -> tuple[pd.DataFrame, bool]:
+    """Rows of a count over a denominator (a page's table of practices, a funnel's points) with the figures
+    worked out from them (rates, intervals, significance), as they may be shown.
+
+    1. A denominator of 1-4 is a count of people too: "<5".
+    2. Each count of 1-4: "<5". With complement (a percentage: the denominator less the count is also a
+       number of people, e.g. those not at home 91 days after reablement), a count that leaves 1-4 people
+       by difference from its shown denominator is hidden as "[c]".
+    3. total_shown (a pooled rate printed beside the denominators gives the column's total back): more
+       counts are hidden ("[c]") until the total pins none of them (suppress_beside_a_shown_total).
+    4. Every derived column is hidden wherever its count or its denominator is.
+    Returns the rows and whether the pooled figure would still give a count away (the page must hide it).
+    """
+    out = frame.copy()
+    out[denominator] = [SUPPRESSED if is_small(value) else value for value in frame[denominator]]
+    counts = _numbers(list(frame[count]))
+    if total_shown:
+        result = suppress_beside_a_shown_total(counts)
+        cells, total_reveals = result.cells, is_suppressed(result.total)
+    else:
+        cells, total_reveals = suppress_group(counts).cells, False
+    if complement:
+        for i, (value, den) in enumerate(zip(counts, frame[denominator])):
+            if not is_suppressed(cells[i]) and value == value and den is not None and not pd.isna(den) \
+                    and is_small(float(den) - value):
+                cells[i] = SECONDARY
+    out[count] = pd.Series(cells, index=frame.index, dtype=object)
+    out = follow(out, derived, count)
+    return follow(out, derived, denominator), total_reveals
+
+
+def people(frame: pd.DataFrame, column: str, *, derived: Sequence[str] = ()) -> pd.DataFrame:
+    """Primary suppression of one column of counts with no total on its surface, and what follows it."""
+    out = frame.copy()
+    out[column] = pd.Series([SUPPRESSED if is_small(value) else value for value in frame[column]],
+                            index=frame.index, dtype=object)
+    return follow(out, derived, column)
+
+
+def hide_rates(frame: pd.DataFrame, *, rate: str = "rate", count: str = "numerator") -> pd.DataFrame:
+    """A series for a chart: each rate worked out from a count of 1-4 taken out (NaN, drawn as a gap), with
+    a boolean column "small" saying where, so the table behind the chart can show the marker there."""
+    small = frame[count].map(is_small).astype(bool)
+    return frame.assign(small=small, **{rate: frame[rate].where(~small)})
+
+
+def marked(values: pd.Series, small: pd.Series) -> pd.Series:
+    """A column for a table: the values, with the marker where small is True."""
+    out = pd.Series(list(values), index=values.index, dtype=object)
+    out[small.astype(bool)] = SUPPRESSED
+    return out
+
+
+def parts_of_a_shown_total(frame: pd.DataFrame, column: str, *, derived: Sequence[str] = (),
+                           groups: Sequence[Sequence[bool]] = ()) -> pd.DataFrame:
+    """Counts of people in the parts of something whose total is printed or public (a practice's list by
+    age band, by council, by LSOA), small counts hidden.
+
+    With one part hidden the next-smallest is hidden too (suppress_beside_a_shown_total): the total stays.
+    groups: masks of further sets of parts whose own total is printed (e.g. the 65+ bands beside "aged 65
+    or over"); a cell hidden for any group stays hidden.
+    """
+    counts = list(frame[column])
+    cells = suppress_beside_a_shown_total(counts).cells
+    for mask in groups:
+        positions = [i for i, inside in enumerate(mask) if inside]
+        for i, cell in zip(positions, suppress_beside_a_shown_total([counts[i] for i in positions]).cells):
+            if is_suppressed(cell) and not is_suppressed(cells[i]):
+                cells[i] = cell
+    out = frame.copy()
+    out[column] = pd.Series(cells, index=frame.index, dtype=object)
+    return follow(out, list(derived), column)

@@ -24,6 +24,7 @@ from dashboard.components.cards import chart_card, headline, no_data
 from dashboard.components.tables import column, data_grid, practice_link_column
 from dashboard.components.terms import term
 from dashboard.db import reference_query, run_query
+from dashboard.exports import suppression
 
 dash.register_page(__name__, path="/catchment", title="Catchment - jointcare", name="Catchment")
 
@@ -195,14 +196,16 @@ def _patients_map(ctx: _Context, title: str) -> html.Div | html.Section:
                        "Choose a council, locality, PCN or practice to see a map.")
     list_patients = int(frame["list_patients"].iloc[0])
     drawn = int(frame["patients"].sum())
+    lived_in = int((frame["patients"] > 0).sum())
+    focus = frame.loc[frame["share"] >= FOCUS_SHARE, "lsoa_code"]  # centres the map; shows no count
+    # small numbers: the list size is printed, so the LSOAs are parts of a shown total (suppression.py)
+    frame = suppression.parts_of_a_shown_total(frame, "patients", derived=["share"])
     plotted = frame.rename(columns={"patients": "value"})[["lsoa_code", "lsoa_name", "value", "council_name", "share"]]
-    focus = frame.loc[frame["share"] >= FOCUS_SHARE, "lsoa_code"]
     figure = maps.lsoa_choropleth(
         plotted, colour_title="Patients", focus=focus,
         hovertemplate="%{customdata[0]} (%{location}), %{customdata[1]}<br>%{z:,.0f} patients: "
                       "%{customdata[2]:.1%} of the list<extra></extra>")
     busiest = frame.iloc[0]
-    lived_in = int((frame["patients"] > 0).sum())
     where = (f"All {list_patients:,} patients live in the {lived_in:,} LSOAs shaded." if drawn == list_patients else
              f"{drawn:,} of the {list_patients:,} patients live in the {lived_in:,} LSOAs shaded; the other "
              f"{list_patients - drawn:,} live in other councils, outside England or at no known address.")
@@ -214,8 +217,9 @@ def _patients_map(ctx: _Context, title: str) -> html.Div | html.Section:
     ], caption=f"Patients by LSOA, {ctx.month}")
     return maps.with_map_config(chart_card(
         "catchment-map", title=f"{title}, {ctx.month}", units="Registered patients per LSOA",
-        description=(f"{where} The most live in {busiest['lsoa_name']}: {busiest['patients']:,}, "
-                     f"{_percent(busiest['share'])} of the list.{centred}"),
+        description=(f"{where} The most live in {busiest['lsoa_name']}"
+                     + ("." if suppression.is_suppressed(busiest["patients"]) else
+                        f": {busiest['patients']:,}, {_percent(busiest['share'])} of the list.") + centred),
         figure=figure, table=table, source=ctx.source("lsoa_boundaries"), data_date=ctx.month))
 
 
@@ -226,6 +230,9 @@ def _council_map(ctx: _Context) -> html.Div | html.Section:
     frame = ctx.query("map_council")
     if frame.empty or frame["residents"].fillna(0).sum() == 0:
         return no_data(f"No residents of {ctx.area} are registered with a practice in {ctx.month}.")
+    # small numbers: an LSOA's residents and those at practices elsewhere, and the shares worked out from them
+    frame = suppression.people(frame, "residents", derived=["share_elsewhere", "main_practice_share"])
+    frame = suppression.people(frame, "residents_elsewhere", derived=["share_elsewhere"])
     plotted = frame.rename(columns={"share_elsewhere": "value"})[
         ["lsoa_code", "lsoa_name", "value", "residents", "main_practice_name", "main_practice_share"]]
     figure = maps.lsoa_choropleth(
@@ -233,8 +240,8 @@ def _council_map(ctx: _Context) -> html.Div | html.Section:
         hovertemplate="%{customdata[0]} (%{location})<br>%{z:.1%} of %{customdata[1]:,} registered residents are "
                       "with practices based in another council<br>Most are with %{customdata[2]} "
                       "(%{customdata[3]:.0%})<extra></extra>")
-    known = frame.dropna(subset=["share_elsewhere"])
-    majority = int((known["share_elsewhere"] > 0.5).sum())
+    known = frame[pd.to_numeric(frame["share_elsewhere"], errors="coerce").notna()]
+    majority = int((known["share_elsewhere"].astype(float) > 0.5).sum())
     majority_text = (f"more than half are in {majority} of the {len(known)} LSOAs with registered residents" if majority
                      else f"in none of the {len(known)} LSOAs with registered residents are more than half")
     highest = known.iloc[0]  # the query sorts by share_elsewhere, highest first
@@ -270,8 +277,8 @@ def _sankey_section(ctx: _Context) -> html.Section:
     table = data_grid("catchment-sankey-table", frame, [
         column("source_name", COLUMN_LABELS[level]),
         column("area_name", "Lives in"),
-        column("patients", "Patients", "count"),
-        column("share", f"Share of the {level}'s patients", "percent"),
+        column("patients", "Patients", "count", people_count=True),
+        column("share", f"Share of the {level}'s patients", "percent", hidden_with="patients"),
     ], caption=f"Patients by {level} and council of residence, {ctx.month}")
     grouped = "" if level == "practice" else f" The selection has many practices, so they are grouped by {level}."
     card = chart_card(

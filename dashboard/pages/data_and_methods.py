@@ -22,6 +22,7 @@ from dashboard.components.tables import column, data_grid
 from dashboard.components.terms import term
 from dashboard.components.words import plural
 from dashboard.db import reference_query, run_query, warehouse_version
+from dashboard.exports import suppression
 from etl.stats import funnels, intervals, seasonal, spc
 
 dash.register_page(__name__, path="/data-and-methods", title="Data and methods - jointcare", name="Data and methods")
@@ -47,7 +48,8 @@ SECTIONS = (
     ("methods", "Methods, thresholds and the warehouse"),
 )
 # Sections other pages link to by a fixed anchor ("How this was worked out").
-STATISTICS_SECTIONS = (("spc-method", "SPC charts and funnel plots"), ("impact-method", "Impact of joint working"))
+STATISTICS_SECTIONS = (("spc-method", "SPC charts and funnel plots"), ("impact-method", "Impact of joint working"),
+                       ("small-numbers", "Small numbers: what is hidden and why"))
 
 
 def layout(**_query):
@@ -71,6 +73,7 @@ def _page(_version: int) -> html.Div:
         _methods_section(),
         _spc_method_section(),
         _impact_method_section(),
+        small_numbers_section(),
         # Dash renders the page after the browser has looked for the #anchor: scroll to it once drawn.
         html.Div(id=f"{PREFIX}-scroll", hidden=True),
     ])
@@ -417,6 +420,59 @@ def _seasonal_method() -> list:
     ], caption="Month-of-year index of each seasonal measure (1 = an average month)",
         file_name="jointcare-seasonal-index", page_size=12)
     return [*intro, verdicts, table]
+
+
+# NHS Digital's statement of its disclosure control for HES and ECDS (from September 2018), which also
+# describes the rule it replaced: the anchor the issue names for jointcare's rule.
+HES_DISCLOSURE_URL = ("https://digital.nhs.uk/data-and-information/data-tools-and-services/data-services/"
+                      "hospital-episode-statistics/change-to-disclosure-control-methodology-for-hes-and-ecds-from-"
+                      "september-2018")
+
+
+def small_numbers_section() -> html.Section:
+    """The one small-number rule, with the numbers read from etl/method.yml through suppression.py."""
+    smallest, largest = 1, suppression.THRESHOLD - 1
+    low, secondary = suppression.SUPPRESSED, suppression.SECONDARY
+    return html.Section([
+        html.H2(STATISTICS_SECTIONS[2][1], id="small-numbers"),
+        html.P([html.Strong("The rule. "), suppression.RULE]),
+        html.Ul([
+            html.Li(f"Threshold: a count of people or events from {smallest} to {largest} is shown as \"{low}\", on "
+                    "every page, in every table behind a chart and its \"Download these rows\" file, in hover text "
+                    "and chart labels, and in the CSV files, the workbook, the PDF summary and the practice pack. "
+                    "0 is shown: it identifies no one."),
+            html.Li("Rates, percentages, confidence intervals and significance worked out from a hidden count are "
+                    f"hidden with it (\"{low}\"), and so is a rate whose denominator is a count of "
+                    f"{smallest} to {largest}: with the denominator shown, a rate gives its count straight back."),
+            html.Li(f"Secondary suppression (\"{secondary}\"): where a total, a pooled rate printed beside the "
+                    "denominators (a funnel plot's comparator, \"the practices listed, together\"), or the "
+                    "registered list size would let a hidden count be worked out by subtraction, the smallest other "
+                    f"count of {suppression.THRESHOLD} or more is hidden too, and more are hidden until no hidden "
+                    "count can be pinned to one value. For a percentage, the denominator less the numerator is a "
+                    f"count of people too (those not at home, say): when that is {smallest} to {largest} the "
+                    f"numerator is hidden (\"{secondary}\")."),
+            html.Li("On charts, a value worked out from a hidden count is not drawn: a practice's point on a funnel "
+                    "plot (its position, value against denominator, gives the count back; Fingertips likewise does "
+                    "not publish values from suppressed counts), a month on a line (a gap), a bar. A practice's or "
+                    "area's SPC chart is not drawn when any of its months is hidden. Pooled figures (comparators, "
+                    "limits, council spreads) still include every practice."),
+        ]),
+        html.P([html.Strong("What it follows, and where it differs. "),
+                "The anchor is NHS Digital's disclosure control for Hospital Episode Statistics (",
+                html.A("Disclosure control methodology for HES and ECDS", href=HES_DISCLOSURE_URL),
+                "). Until September 2018 HES outputs replaced small values (1 to 5) with \"*\" and then applied "
+                "secondary suppression, checking that no other value in the output could be used to recalculate "
+                "them; since then NHS Digital replaces sub-national counts of 1 to 7 with \"*\" and rounds every "
+                "other count to the nearest 5, so no secondary suppression is needed. jointcare follows the "
+                f"earlier method, primary and secondary suppression, with a threshold of {suppression.THRESHOLD} "
+                "(the figure its Downloads page has always promised), rather than rounding: the practice figures "
+                "feed funnel plots, confidence intervals and SPC charts whose small-practice rates rounding to 5 "
+                "would distort, and a dashboard redraws a table for any selection, which is what an automated "
+                "secondary check (the reason NHS Digital moved to rounding) is for. NHS Digital applies no "
+                "disclosure control to complex statistics such as confidence intervals; jointcare hides a crude "
+                "rate and its interval with its count, because beside its denominator a crude rate is the count. "
+                "The threshold and both markers are declared once, in etl/method.yml (small_numbers)."]),
+    ])
 
 
 def _impact_method_section() -> html.Section:

@@ -31,6 +31,7 @@ from dashboard.components.terms import term
 from dashboard.components.trends import financial_year_label, trend_figure
 from dashboard.components.words import plural
 from dashboard.db import run_query
+from dashboard.exports import suppression
 from etl.stats.spc import improvement_for
 
 dash.register_page(__name__, path="/outcomes", title="Outcomes - jointcare", name="Outcomes")
@@ -132,7 +133,7 @@ def render(selection: filters.Selection, measure: str | None, measures: pd.DataF
                "where": filters.describe(selection).rsplit(", ", 1)[0],
                "yearly": info["period_type"] == "financial year",
                "source": sources.source_title(str(info["source"]), "registrations")}
-    context["trend"] = _trend_frame(context)
+    context["trend"] = hide_small_rates(_trend_frame(context))
     return [_trend_section(context), _spc_section(context), _funnel_section(context), _year_section(context),
             html.P(html.A("Link to this measure for this selection",
                           href="/outcomes" + selection.query_string(measure=measure)), className="share-link")]
@@ -197,6 +198,16 @@ def _trend_frame(ctx: dict) -> pd.DataFrame:
     return pd.concat([trend, spread], ignore_index=True).sort_values("series_order", kind="stable")
 
 
+def hide_small_rates(trend: pd.DataFrame) -> pd.DataFrame:
+    """The trend with each rate worked out from a hidden count (1-4, suppression.py) taken out of the lines
+    (a gap), the SPC chart and the sentences, and marked in the table behind the chart ('small' is True).
+
+    A practice's monthly rate over its known list size gives the count back, so it cannot be drawn. The
+    councils' shaded spread (quartiles of 150 rates) reveals no one council and stays.
+    """
+    return suppression.hide_rates(trend) if "numerator" in trend else trend.assign(small=False)
+
+
 def _trend_title(ctx: dict, trend: pd.DataFrame) -> str:
     every = "year by year" if ctx["yearly"] else "month by month"
     kinds = set(trend["series_kind"])
@@ -228,7 +239,8 @@ def _trend_table(trend: pd.DataFrame, yearly: bool, info: pd.Series) -> html.Div
     order = list(dict.fromkeys(trend["series"]))
     fields = {series: f"s{i}" for i, series in enumerate(order)}
     long = trend.assign(field=trend["series"].map(fields))
-    parts = [long.pivot_table(index="period_start", columns="field", values="rate", aggfunc="first")]
+    long["shown"] = suppression.marked(long["rate"], long["small"])
+    parts = [long.pivot(index="period_start", columns="field", values="shown")]
     columns = [column("period", "Financial year" if yearly else "Month")]
     columns += [column(field, series, "number") for series, field in fields.items()]
     if {"low", "high"} <= set(trend.columns):  # the shaded band is part of what is drawn
@@ -265,7 +277,13 @@ def _year_section(ctx: dict) -> html.Section:
     selection_rate = float(year["selection_rate"].iloc[0])
     _, hover_unit = units(info, yearly)
     unit = str(info["unit"])
-    rate_words = _value_words(selection_rate, hover_unit) + ("" if hover_unit == "%" else f" {unit}")
+    # Small numbers: the pooled rate printed above the grid, times the denominators in it, gives the
+    # numerators' total back, so it counts as a printed total (secondary suppression); a percentage's
+    # denominator less its numerator is a count of people too.
+    year, pooled_reveals = suppression.suppress_rates(year, count="num", denominator="den", derived=["rate", "vs"],
+                                                      total_shown=True, complement=hover_unit == "%")
+    rate_words = (f'hidden ("{suppression.SECONDARY}", it would give a small count away)' if pooled_reveals else
+                  _value_words(selection_rate, hover_unit) + ("" if hover_unit == "%" else f" {unit}"))
     # one practice alone has nothing to be compared with: list its PCN (the query does the same)
     group = (f"The {plural(len(year), 'practice')} in {year['pcn'].iloc[0]}, {ctx['where']}'s PCN"
              if selection.practice and year["pcn"].notna().any() else f"The {plural(len(year), 'practice')} listed")
@@ -275,14 +293,15 @@ def _year_section(ctx: dict) -> html.Section:
            "it is a rate a month, averaged over the year. Coverage is the share of the practice's patients "
            "whose data are included.")
     vs = column("vs", "Against the selection", "percent")
-    vs["valueFormatter"] = {"function": "params.value == null ? '' : d3.format('+.1%')(params.value)"}
+    vs["valueFormatter"] = {"function": "params.value == null ? '' : typeof params.value === 'string' ? params.value "
+                                        ": d3.format('+.1%')(params.value)"}
     counts = "number" if yearly else "count"  # apportioned yearly figures are fractions; monthly ones are counts
     grid = data_grid(f"{PREFIX}-year", year, [
         # the profile link keeps the year; the area filters do not apply to one practice
         practice_link_column(query=filters.Selection(period=selection.period).query_string()),
         column("name", "Practice", minWidth=200, tooltipField="name"),
-        column("pcn", "PCN", tooltipField="pcn"), column("rate", f"Rate ({unit})", "number"), vs,
-        column("num", "Numerator", counts), column("den", "Denominator", counts),
+        column("pcn", "PCN", tooltipField="pcn"), column("rate", f"Rate ({unit})", "number", hidden_with="num"), vs,
+        column("num", "Numerator", counts, people_count=True), column("den", "Denominator", counts, people_count=True),
         column("cov", "Coverage", "percent"),
         column("periods", "Years with data" if yearly else "Months with data", "count"),
     ], caption=f"{info['name']} by practice, {ctx['where']}, {period}", page_size=20)
@@ -290,7 +309,8 @@ def _year_section(ctx: dict) -> html.Section:
         heading,
         html.P([f"{group}, together: ", html.Strong(rate_words),
                 f" in {period}. 'Against the selection' is how far each practice's rate is above (+) or below (-) "
-                "that. ", how, " Practice codes link to each practice's profile."], className="chart-description"),
+                "that. ", how, f" {suppression.RULE} Practice codes link to each practice's profile."],
+               className="chart-description"),
         grid,
         html.P([html.Strong("Source: "), ctx["source"], f". Data for {period}."], className="chart-source"),
     ], className="chart-card", **{"aria-labelledby": heading_id})
@@ -320,11 +340,24 @@ def selection_series(ctx: dict) -> pd.DataFrame:
     return rows[rows["series"] == first].sort_values("period_start")
 
 
+def _has_hidden_months(ctx: dict) -> bool:
+    """Whether the selection's own series has a month whose rate is hidden (small count)."""
+    trend = ctx["trend"]
+    # selection_series keeps the months with a rate: a hidden month stands in with a 0 to be seen here
+    series = selection_series({**ctx, "trend": trend.assign(rate=trend["rate"].mask(trend["small"], 0.0))})
+    return bool(series["small"].any())
+
+
 def _spc_section(ctx: dict) -> html.Section:
     info, yearly = ctx["info"], ctx["yearly"]
     heading_id = f"{PREFIX}-spc-heading"
     heading = html.H2(["Is it changing? ", term("SPC"), f" chart of {info['name']}"], id=heading_id)
     series = selection_series(ctx)
+    if _has_hidden_months(ctx):
+        return html.Section([heading, no_data(
+            f"Some months of {info['name']} for {ctx['where']} count fewer than {suppression.THRESHOLD}, so their "
+            f"rates are hidden ({suppression.RULE}) and an SPC chart, which needs every month, is not drawn. "
+            "A larger area, or the year's figure below, can be shown.")], **{"aria-labelledby": heading_id})
     if series.empty:
         return html.Section([heading, no_data(f"There is no monthly series of {info['name']} for {ctx['where']} "
                                               "to chart.")], **{"aria-labelledby": heading_id})

@@ -33,6 +33,7 @@ from dashboard.components.terms import term
 from dashboard.components.spc import change_point, xmr_card
 from dashboard.components.trends import trend_figure
 from dashboard.db import run_query
+from dashboard.exports import suppression
 from etl.stats.spc import improvement_for
 
 PREFIX = "practice"
@@ -217,9 +218,10 @@ def _age_card(age: pd.DataFrame, period: str) -> html.Section | html.Div:
     age = age.assign(band=[_band_label(band) for band in age["age_band"]],
                      share=age["patients"] / age["list_size"].where(age["list_size"] > 0))
     older = age["age_lower"] >= 65
+    age = hide_patients(age, groups=[list(older)])  # the 65+ total is printed below
     fig = go.Figure()
     for index, (mask, name, pattern) in enumerate(((~older, "Under 65", ""), (older, "65 and over", "/"))):
-        rows = age[mask]
+        rows = age[mask & ~age["patients"].map(suppression.is_suppressed)]  # a hidden band is not drawn
         style = figures.series_style(index)
         fig.add_trace(go.Bar(
             y=rows["band"], x=rows["patients"], orientation="h", name=name, customdata=rows["share"],
@@ -241,6 +243,12 @@ def _age_card(age: pd.DataFrame, period: str) -> html.Section | html.Div:
     )
 
 
+def hide_patients(frame: pd.DataFrame, *, groups=()) -> pd.DataFrame:
+    """Patients counted in parts of the practice's list (age bands, councils, LSOAs), small counts hidden;
+    the list size is printed (and public), so each set of parts has a shown total."""
+    return suppression.parts_of_a_shown_total(frame, "patients", derived=["share"], groups=groups)
+
+
 def _area_label(row) -> str:
     if row.area_kind == "outside England":
         return f"{row.area_name} (outside England)"
@@ -253,10 +261,11 @@ def _split_card(split: pd.DataFrame, period: str) -> html.Section | html.Div:
     if split.empty:
         return no_data("No registrations by small area include this practice, so where its patients live is not "
                        "known. Add the quarterly GP registrations by LSOA and rebuild.")
-    split = split.assign(label=[_area_label(row) for row in split.itertuples()])
+    split = hide_patients(split.assign(label=[_area_label(row) for row in split.itertuples()]))
+    drawn = split[~split["patients"].map(suppression.is_suppressed)]  # a hidden count's bar would give it away
     fig = go.Figure(go.Bar(
-        y=split["label"], x=split["share"], orientation="h", customdata=split["patients"],
-        marker={"color": figures.NHS_BLUE}, text=[f"{share:.1%}" for share in split["share"]], textposition="auto",
+        y=drawn["label"], x=drawn["share"], orientation="h", customdata=drawn["patients"],
+        marker={"color": figures.NHS_BLUE}, text=[f"{share:.1%}" for share in drawn["share"]], textposition="auto",
         hovertemplate="%{y}: %{x:.1%} of the list (%{customdata:,} patients)<extra></extra>",
     ))
     figures.styled(fig, x_title="Share of the practice's registered patients", height=120 + 48 * len(split),
@@ -272,8 +281,9 @@ def _split_card(split: pd.DataFrame, period: str) -> html.Section | html.Div:
         f"{PREFIX}-split-chart", title="Which councils its patients live in",
         units="Share of the practice's registered patients, by the social care council of their home",
         figure=fig, table=table, source=source_title("registrations"), data_date=_release_note(split, period),
-        description=(f"{top['share']:.0%} of its patients live in {top['area_name']}. Each council's eligibility "
-                     "rules and pooled budget apply to the patients who live in it."),
+        description=("" if suppression.is_suppressed(top["share"]) else
+                     f"{top['share']:.0%} of its patients live in {top['area_name']}. ")
+        + "Each council's eligibility rules and pooled budget apply to the patients who live in it.",
     )
 
 
@@ -285,9 +295,11 @@ def _map_card(params: dict) -> html.Section | html.Div:
         return no_data("No LSOA boundaries are loaded, so the map cannot be drawn. Add the ONS LSOA (2021) "
                        "boundaries and rebuild.")
     release = run_query("practice__council_split", **params)["release"]
+    # where the map is centred (the areas holding most of its patients) shows no count: from the raw shares
+    focus = patients.loc[patients["share"] >= FOCUS_SHARE, "lsoa_code"]
+    patients = hide_patients(patients)
     frame = patients.rename(columns={"patients": "value"})[["lsoa_code", "lsoa_name", "value", "share",
                                                              "council_name"]]
-    focus = patients.loc[patients["share"] >= FOCUS_SHARE, "lsoa_code"]
     fig = lsoa_choropleth(
         frame, colour_title="Patients", focus=focus,
         hovertemplate=("%{customdata[0]} (%{customdata[2]}): %{z:,.0f} patients, "
@@ -392,6 +404,9 @@ def _outcomes_section(practice, params: dict, measure: str | None) -> html.Secti
 def _year_grid(trends: pd.DataFrame, period: str) -> html.Div:
     """One row per measure: the year's rate for the practice, its PCN, home council and ICB."""
     year = trends.drop_duplicates(["measure_id", "series_order"])
+    # a year's rate from a count of 1-4 gives the count back (over a known list size): shown as "<5"
+    year = year.assign(year_rate=suppression.marked(year["year_rate"],
+                                                    year["year_numerator"].map(suppression.is_small)))
     wide = year.pivot(index="measure_id", columns="series_order", values="year_rate")
     wide = wide.reindex(columns=[1, 2, 3, 4]).rename(columns=lambda order: f"series_{order}")
     details = year.drop_duplicates("measure_id").set_index("measure_id")[["measure_name", "unit"]]
@@ -425,9 +440,14 @@ def _outcome_card(measure: str, rows: pd.DataFrame, params: dict):
     if rows.empty or rows["rate"].notna().sum() == 0:
         return no_data(f"There are no monthly figures of this measure for this practice up to {period}.")
     name, unit, source = rows["measure_name"].iloc[0], rows["unit"].iloc[0], rows["source"].iloc[0]
+    # small numbers: a month's or the year's rate from a count of 1-4 is not drawn, said or tabled as a number
+    rows = suppression.hide_rates(rows)
     year = rows.groupby("series", sort=False)["year_rate"].first()
+    year = year.where(~rows.groupby("series", sort=False)["year_numerator"].first().map(suppression.is_small))
     fig = trend_figure(rows[["period_start", "series", "rate"]], y_title=unit, hover_unit=unit)
-    table = data_grid(f"{PREFIX}-outcome-months", rows.assign(month=rows["period_start"].dt.strftime("%Y-%m")), [
+    table_rows = rows.assign(month=rows["period_start"].dt.strftime("%Y-%m"),
+                             rate=suppression.marked(rows["rate"], rows["small"]))
+    table = data_grid(f"{PREFIX}-outcome-months", table_rows, [
         column("month", "Month"), column("series", "Series", minWidth=200), column("rate", f"Rate ({unit})", "rate"),
     ], caption=f"{name}: monthly rates", file_name=f"practice-{measure}")
     description = None
@@ -446,6 +466,9 @@ def _spc_card(measure: str, rows: pd.DataFrame, params: dict):
     """The practice's own series as an XmR chart, its limits recalculated from the quarter it joined."""
     own = rows[(rows["series"] == "This practice") & rows["rate"].notna()].sort_values("period_start")
     name, unit = rows["measure_name"].iloc[0], rows["unit"].iloc[0]
+    if rows.loc[rows["series"] == "This practice", "small"].any():
+        return no_data(f"Some months count fewer than {suppression.THRESHOLD}, so their rates are hidden "
+                       f"({suppression.RULE}) and an SPC chart, which needs every month, is not drawn.")
     periods = [pd.Timestamp(day).strftime("%Y-%m-%d") for day in own["period_start"]]
     joined = run_query("practice__adoption", code=params["code"])
     cut, change_at, label, note = None, None, None, " It has never had an attached social worker, so its limits " \

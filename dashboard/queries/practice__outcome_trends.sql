@@ -1,7 +1,8 @@
 -- Monthly rates of the profile's key outcome measures up to the end of the period, for the practice and
 -- for its PCN, home council and ICB as comparators. PCN and ICB rates add up their practices' numerators
 -- and denominators (sum over sum, x the indicator's multiplier); the council's is its own mart row.
--- year_rate is each series' rate over the period's months (sum over sum, x multiplier).
+-- year_rate is each series' rate over the period's months (sum over sum, x multiplier), year_numerator
+-- its count (the page hides a rate worked out from a count of 1-4).
 -- One row per measure, series and month.
 with measures as (
     select indicator_id as measure_id, name as measure_name, unit, multiplier, source
@@ -80,7 +81,9 @@ final as (
             over (partition by series.measure_id, series.series)
         / nullif(sum(case when series.period_start >= period_first_day($period) then series.denominator end)
             over (partition by series.measure_id, series.series), 0)
-        * measures.multiplier as year_rate
+        * measures.multiplier as year_rate,
+        sum(case when series.period_start >= period_first_day($period) then series.numerator end)
+            over (partition by series.measure_id, series.series) as year_numerator
     from (
         select * from this_practice
         union all select * from pcn

@@ -126,7 +126,8 @@ def test_thresholds_recorded_where_users_can_read_them(tiny):
     assert method == {"boundary_share_threshold": 0.10, "serve_min_share": 0.01, "serve_min_patients": 50,
                       "joint_working_domain_weight": 0.25, "impact_min_practices": 5, "impact_bootstrap_reps": 999,
                       "impact_bootstrap_seed": 2026, "impact_placebo_lead_months": 12,
-                      "comparison_small_difference": 0.05, "comparison_large_difference": 0.20}
+                      "comparison_small_difference": 0.05, "comparison_large_difference": 0.20,
+                      "small_number_threshold": 5}
 
 
 def test_python_models_declare_what_they_read():

@@ -44,11 +44,33 @@ def test_a_zero_can_be_the_secondary_cell_and_the_total_of_a_small_count_is_hidd
     assert result.cells == [C, LT5, 0] and result.total == LT5
 
 
-def test_a_secondary_zero_still_pins_when_the_hidden_sum_is_one():
-    # 1, 0, 30 with total 31: 1 -> "<5", 0 -> "[c]"; hidden sum 1 with the "<5" at least 1 means the "[c]"
-    # is 0 and the "<5" is 1: the total would give both away, so it is hidden.
+def test_the_secondary_cell_is_a_count_of_five_or_more_not_a_zero():
+    # 1, 0, 30 with total 31: 1 -> "<5". Hiding the 0 would protect nothing (31 - 30 = 1 gives the count
+    # back), so the smallest count of 5 or more, 30, is hidden ("[c]"). The reader sees "<5", 0, "[c]", 31:
+    # the hidden two sum to 31, the "<5" is 1-4 and the "[c]" 27-30: neither is pinned, 31 stays.
     result = suppress_group([1, 0, 30], total=31)
+    assert result.cells == [LT5, 0, C] and result.total == 31
+
+
+def test_a_secondary_cell_just_above_the_threshold_still_pins_and_hides_the_total():
+    # 1, 5, 30 with total 36: 1 -> "<5", 5 -> "[c]". The hidden two sum to 36 - 30 = 6; a "[c]" is never
+    # 1-4, so it is 5 or 6, and the "<5" (1-4) must be 1 and the "[c]" 5: the total is hidden ("[c]").
+    result = suppress_group([1, 5, 30], total=36)
     assert result.cells == [LT5, C, 30] and result.total == C
+
+
+def test_beside_a_pooled_rate_more_cells_are_hidden_instead_of_the_total():
+    # A pooled rate printed beside the denominators gives the total (here 1 + 5 + 30 + 40 = 76) back, and
+    # it stays on the page, so cells are hidden until it pins nothing: 1 -> "<5"; alone it is pinned, so 5
+    # -> "[c]"; the hidden two sum to 6, which pins them (as above), so 30 -> "[c]" too. Now the hidden
+    # three sum to 36: the "<5" 1-4, each "[c]" 5-30: nothing is pinned.
+    result = suppression.suppress_beside_a_shown_total([1, 5, 30, 40])
+    assert result.cells == [LT5, C, C, 40] and result.total == 76
+
+
+def test_one_small_count_alone_beside_its_pooled_rate_cannot_be_protected():
+    # one practice with 3 events: the pooled rate is its own rate; nothing else can be hidden with it
+    assert suppression.suppress_beside_a_shown_total([3]).total == C
 
 
 def test_without_a_shown_total_only_small_counts_are_hidden_and_zero_is_shown():
