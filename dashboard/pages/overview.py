@@ -25,6 +25,7 @@ from dashboard.components.tables import column, data_grid
 from dashboard.components.terms import term
 from dashboard.components.words import plural
 from dashboard.db import run_query
+from dashboard.exports import suppression
 from etl.stats import spc
 
 dash.register_page(__name__, path="/", title="Overview - jointcare", name="Overview", order=0)
@@ -137,8 +138,30 @@ def _year_rates(monthly: pd.DataFrame) -> pd.DataFrame:
             else float("nan")
         rows.append({"measure_id": measure_id, "name": series["name"].iloc[0], "unit": series["unit"].iloc[0],
                      "polarity": series["polarity"].iloc[0], "rate": rate, "months": len(months),
+                     "numerator": this_year["numerator"].sum(),
                      "last_month": max(months) if months else None})
     return pd.DataFrame(rows)
+
+
+def shown_months(monthly: pd.DataFrame) -> pd.DataFrame:
+    """The monthly rows as the chart and its table may show them (dashboard/exports/suppression.py RULE).
+
+    A month's count of 1 to 4 is "<5". The selected year's months add up to its card's rate, which with the
+    denominators in the table gives the year's count back, so within those months a second count is hidden
+    ("[c]") wherever one is. The rate of a hidden count is hidden too: a gap on the line, the marker in the
+    table, since rate x denominator is the count.
+    """
+    year_totals = {(measure_id, True): rows.loc[rows["in_period"], "numerator"].sum()
+                   for measure_id, rows in monthly.groupby("measure_id", sort=False)}
+    shown, _ = suppression.suppress_column(monthly, "numerator", group_by=["measure_id", "in_period"],
+                                           totals=year_totals)
+    return suppression.follow(shown, ["rate"], "numerator")
+
+
+def _chart_rates(shown: pd.DataFrame) -> pd.DataFrame:
+    """The rows for the line chart: a hidden rate is a gap (NaN), never a marker on the axis."""
+    return shown.assign(rate=pd.to_numeric(shown["rate"].where(~shown["rate"].map(suppression.is_suppressed)),
+                                           errors="coerce"))
 
 
 def _measures_section(params: dict, residents_view: bool) -> html.Section:
@@ -153,11 +176,14 @@ def _measures_section(params: dict, residents_view: bool) -> html.Section:
     for measure in years.itertuples():
         words, tone, symbol = status(monthly[monthly["measure_id"] == measure.measure_id], measure.polarity,
                                      measure.measure_id)
-        cards.append(headline(measure.name, f"{measure.rate:,.1f}",
+        # a year's count of 1 to 4 hides its rate (the SPC status gives no count away, as in the downloads)
+        value = suppression.SUPPRESSED if suppression.is_small(measure.numerator) else f"{measure.rate:,.1f}"
+        cards.append(headline(measure.name, value,
                               [f"{measure.unit}{'' if measure.unit == '%' else ' a month'}, {params['period']}"
                                f"{' to ' + month_label(measure.last_month) if measure.months < 12 else ''}. ",
                                html.Span(words, className="headline-status")], tone=tone, symbol=symbol))
     last = monthly["period_start"].max()
+    shown = shown_months(monthly)
     return html.Section([
         heading,
         html.P([f"Monthly rates for the {who}. Each status is the ", term("SPC"), " reading of the measure's "
@@ -172,12 +198,12 @@ def _measures_section(params: dict, residents_view: bool) -> html.Section:
             "overview-trends",
             title=f"Headline measures by month for the {who}",
             units="Each panel has its own unit, shown in its title; the shaded months are the selected year.",
-            figure=_trend_panels(monthly, params["period"]),
-            table=data_grid("overview-trends", monthly.assign(month=monthly["period_start"].dt.strftime("%Y-%m")),
+            figure=_trend_panels(_chart_rates(shown), params["period"]),
+            table=data_grid("overview-trends", shown.assign(month=shown["period_start"].dt.strftime("%Y-%m")),
                             [column("name", "Measure"), column("month", "Month"), column("rate", "Rate", "rate"),
                              column("numerator", "Count", "number"), column("denominator", "Denominator", "count"),
                              column("unit", "Unit")],
-                            caption="Headline measures by month"),
+                            caption="Headline measures by month. " + suppression.RULE),
             source=source_title("sus_activity", "social_care_events", "registrations"),
             data_date=month_label(last),
             description="One panel per measure: the line is the monthly rate, to the end of the selected year.",

@@ -1,0 +1,38 @@
+"""The Overview's monthly chart and table under the small-number rule (dashboard/pages/overview.py
+shown_months; the rule of dashboard/exports/suppression.py, threshold 5 from etl/method.yml).
+
+Hand-made months: in the selected year 2, 6 and 30 events (the card prints the year's rate, which with the
+denominators in the table gives the total, 38, back); before it, one month of 3. By hand: 2 is "<5";
+with only it hidden, 38 - 6 - 30 = 2 would give it back, so the smallest count of 5 or more, 6, is hidden
+too as "[c]"; then 38 - 30 = 8 could be 1 + 7, 2 + 6 or 3 + 5: nothing is pinned. The earlier month's 3 has no
+total beside it: "<5".
+The rates of hidden counts are hidden with them, and are gaps on the chart.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from dashboard.pages import overview
+
+
+def _monthly() -> pd.DataFrame:
+    numerators = [3.0, 2.0, 6.0, 30.0]
+    return pd.DataFrame({"measure_id": "m", "name": "M", "unit": "per 1,000", "polarity": "lower_is_better",
+                         "multiplier": 1000.0, "period_start": pd.to_datetime(["2023-12-01", "2024-04-01",
+                                                                               "2024-05-01", "2024-06-01"]),
+                         "in_period": [False, True, True, True], "numerator": numerators,
+                         "denominator": 1000.0, "rate": numerators})
+
+
+def test_small_months_and_the_one_the_year_total_would_give_away_are_hidden(dashboard_db):
+    shown = overview.shown_months(_monthly())
+    assert list(shown["numerator"]) == ["<5", "<5", "[c]", 30.0]
+    assert list(shown["rate"]) == ["<5", "<5", "[c]", 30.0]
+    assert list(shown["denominator"]) == [1000.0] * 4  # patients: not small
+
+
+def test_the_chart_draws_hidden_months_as_gaps(dashboard_db):
+    rates = overview._chart_rates(overview.shown_months(_monthly()))["rate"].to_numpy(float)
+    assert np.isnan(rates[:3]).all() and rates[3] == 30.0
