@@ -64,3 +64,22 @@ def test_the_pdf_note_says_which_limits_each_row_was_judged_against():
                                        "emergency admissions (the workbook's Comparison sheet gives the "
                                        "overdispersion factors).")
     assert pdf._limits_note(frame.assign(limits="PHE's (fewer than 10 units)")) == " Limits: PHE's."
+
+
+def test_pack_secondary_cells_are_counts_of_five_or_more():
+    # One row P with cells 2, 0, 30 and its total 32 printed. The 2 is "<5". Hiding the 0 as well would
+    # protect nothing: "[c]" is never 1 to 4, so 32 - 30 = 2 = "<5" + "[c]" forces the 2 and a 0. The
+    # smallest count of 5 or more, the 30, is hidden instead; then 32 leaves the two cells 2 + 30, 3 + 29 ...
+    values = {("P", "X"): 2, ("P", "Y"): 0, ("P", "Z"): 30}
+    hidden, totals = pack.suppress_crosswise(values, [([("P", "X"), ("P", "Y"), ("P", "Z")], 32)])
+    assert hidden == {("P", "X"): "<5", ("P", "Z"): "[c]"}
+
+
+def test_pack_hides_a_percentage_whose_complement_is_a_small_number():
+    # At home 91 days: 10 of 12 (12 - 10 = 2 not at home: a small number) is hidden as "[c]" with its
+    # rate; 10 of 20 (10 not at home) is shown; 3 of 20 is "<5".
+    outcomes = pd.DataFrame({"unit": "%", "numerator": [10.0, 10.0, 3.0], "denominator": [12.0, 20.0, 20.0],
+                             "rate": [83.3, 50.0, 15.0], "ci_low": 1.0, "ci_high": 2.0, "council_reading": "r"})
+    shown = pack._suppressed_outcomes(outcomes)
+    assert list(shown["numerator"]) == ["[c]", 10.0, "<5"]
+    assert list(shown["rate"]) == ["[c]", 50.0, "<5"]
