@@ -80,12 +80,11 @@ def suppress_crosswise(values: dict[Key, float], groups: list[tuple[list[Key], f
         for keys, _total in groups:
             if sum(key in hidden for key in keys) != 1:
                 continue
-            # the smallest count of 5 or more, as suppression.next_secondary: a hidden 0 would protect nothing
-            # once a reader knows "[c]" is never 1 to 4
-            others = sorted((values[key], key) for key in keys if key not in hidden)
-            large = [other for other in others if other[0] >= suppression.THRESHOLD]
-            if others:
-                hidden[(large or others)[0][1]] = suppression.SECONDARY
+            # the smallest count of 5 or more (a hidden 0 protects nothing once "[c]" is known not to be 1-4)
+            position = suppression.next_secondary([values[key] for key in keys],
+                                                  {i: hidden[key] for i, key in enumerate(keys) if key in hidden})
+            if position is not None:
+                hidden[keys[position]] = suppression.SECONDARY
                 changed = True
     totals = []
     for keys, total in groups:
@@ -197,10 +196,11 @@ def _suppressed_outcomes(outcomes: pd.DataFrame) -> pd.DataFrame:
     """The year's numerator hidden when 1 to 4 (no total of it is printed), the rate and interval with it.
 
     For a percentage the denominator less the numerator is a number of people too (those not at home 91
-    days after reablement): when that is 1 to 4 the numerator is hidden as "[c]", as on the pages."""
-    out = outcomes.astype({"numerator": object})
-    complement = [unit == "%" and suppression.is_small(den - num) if not (pd.isna(num) or pd.isna(den)) else False
-                  for unit, num, den in zip(outcomes["unit"], outcomes["numerator"], outcomes["denominator"])]
-    out["numerator"] = [suppression.SUPPRESSED if suppression.is_small(v) else suppression.SECONDARY if other
-                        else v for v, other in zip(outcomes["numerator"], complement)]
-    return suppression.follow(out, ["rate", "ci_low", "ci_high", "council_reading"], "numerator")
+    days after reablement): when that is 1 to 4 the numerator is hidden as "[c]", as on the pages
+    (suppression.suppress_rates with complement)."""
+    derived = ["rate", "ci_low", "ci_high", "council_reading"]
+    percent = outcomes["unit"] == "%"
+    parts = [suppression.suppress_rates(outcomes[rows], count="numerator", denominator="denominator",
+                                        derived=derived, complement=complement)[0]
+             for rows, complement in ((percent, True), (~percent, False)) if rows.any()]
+    return pd.concat(parts).loc[outcomes.index] if parts else outcomes
