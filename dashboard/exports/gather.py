@@ -34,7 +34,7 @@ def build(selection: filters.Selection) -> Summary:
     params = selection.params()
     residents_view = is_residents_view(selection)
     monthly_raw = run_query("overview__measures", residents=residents_view, **params)
-    headlines, monthly = _measures(monthly_raw, params["period"])
+    headlines, monthly, raw_headlines = _measures(monthly_raw, params["period"])
     catchment, serving = _catchment(params)
     jw_row = run_query("exports__joint_working", **params).iloc[0]
     area = filters.describe(selection)
@@ -53,7 +53,7 @@ def build(selection: filters.Selection) -> Summary:
         bcf=_bcf(params),
         joint_working=_joint_working(jw_row),
         joint_working_practices=_joint_working_practices(params),
-        comparison=_comparison(headlines, params, residents_view),
+        comparison=_comparison(headlines, raw_headlines, params, residents_view),
         impact=_impact(params),
         sources=_sources(),
         definitions=_definitions(),
@@ -139,33 +139,93 @@ MONTHLY_COLUMNS = [
 MONTHLY_COLUMNS = _derived(MONTHLY_COLUMNS, {"rate": "numerator", "spc_rate": "numerator"})
 
 
-def _measures(monthly_raw: pd.DataFrame, period: str) -> tuple[Table, Table]:
+def _measures(monthly_raw: pd.DataFrame, period: str) -> tuple[Table, Table, pd.DataFrame]:
+    """The headline and monthly tables as they may be shown, and the headline rows before suppression."""
     monthly = monthly_raw.rename(columns={"period_start": "month"}).copy()
     monthly["financial_year"] = [financial_year(month) for month in monthly["month"]]
     monthly = _with_spc(monthly)
     rows = [_year_row(series) for _, series in monthly.groupby("measure_id", sort=False)
             if series["in_period"].any()]
-    headlines = pd.DataFrame(rows, columns=[column.field for column in HEADLINE_COLUMNS])
-
-    # Suppression: each measure's months of one financial year are a group whose total is printed (the
-    # headline numerator is the current year's), so a hidden month cannot be recovered from it.
-    hidden, year_markers = monthly.copy(), {}
-    for count in ("numerator", "denominator"):
-        hidden, totals = suppression.suppress_column(
-            hidden, count, group_by=["measure_id", "financial_year"],
-            totals={key: rows[count].sum() for key, rows in monthly.groupby(["measure_id", "financial_year"])})
-        if count == "numerator":
-            year_markers = {key[0]: value for key, value in totals.items() if key[1] == period}
-    for count in ("numerator", "denominator"):
-        hidden = suppression.follow(hidden, ["rate", "spc_rate"], count)
-    headlines = _suppress_headlines(headlines, year_markers)
+    headlines = pd.DataFrame(rows, columns=[*(column.field for column in HEADLINE_COLUMNS), "previous_denominator"])
+    hidden, shown_headlines = suppress_measures(monthly, headlines)
     note = ("One row per measure for the financial year, with the same months a year before. "
             + comparison.method_words() + " " + suppression.RULE)
     monthly_note = ("One row per measure and month, to the end of the year. SPC limits follow NHS England's "
                     "Making Data Count rules. " + suppression.RULE)
-    return (Table("headline_measures", "Headline measures", HEADLINE_COLUMNS, headlines, note),
+    return (Table("headline_measures", "Headline measures", HEADLINE_COLUMNS,
+                  shown_headlines[[column.field for column in HEADLINE_COLUMNS]], note),
             Table("monthly_measures", "Headline measures month by month", MONTHLY_COLUMNS,
-                  hidden[[column.field for column in MONTHLY_COLUMNS]], monthly_note))
+                  hidden[[column.field for column in MONTHLY_COLUMNS]], monthly_note), headlines)
+
+
+def suppress_measures(monthly: pd.DataFrame, headlines: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The monthly rows and the headline rows under the small-number rule, as one surface (they are printed
+    together in the summary, its workbook and its CSV files).
+
+    Each measure's months fall in groups whose totals are printed: the chosen year's months (their counts add
+    up to the headline numerator and denominator) and the same months a year before (the previous numerator,
+    and with the previous rate the previous denominator); the other months' totals are not printed. Within a
+    group a hidden month has a second one hidden with it. For a percentage, the denominator less the count
+    is people too: a month or a year that leaves 1 to 4 people by difference is hidden as "[c]".
+    """
+    monthly = monthly.assign(_group=_month_groups(monthly),
+                             _complement_of=monthly["denominator"].where(monthly["unit"] == "%"))
+    hidden, shown_totals = monthly, {}
+    for count in ("numerator", "denominator"):
+        totals = {key: rows[count].sum() for key, rows in monthly.groupby(["measure_id", "_group"])
+                  if key[1] in (THIS_YEAR, YEAR_BEFORE)}
+        hidden, shown_totals[count] = suppression.suppress_column(
+            hidden, count, group_by=["measure_id", "_group"], totals=totals,
+            complement_of="_complement_of" if count == "numerator" else None)
+    for count in ("numerator", "denominator"):
+        hidden = suppression.follow(hidden, ["rate", "spc_rate"], count)
+
+    out = headlines.astype({name: object for name in ("numerator", "denominator", "previous_numerator", "rate",
+                                                       "previous_rate", "change_pct", "ci_low", "ci_high",
+                                                       "change_significance", "change_reading")})
+    for index, row in headlines.iterrows():
+        measure, percent = row["measure_id"], row["unit"] == "%"
+        denominator = shown_totals["denominator"].get((measure, THIS_YEAR))
+        out.at[index, "denominator"] = denominator if suppression.is_suppressed(denominator) else row["denominator"]
+        for field, group, group_denominator in (
+                ("numerator", THIS_YEAR, row["denominator"]),
+                ("previous_numerator", YEAR_BEFORE, row["previous_denominator"])):
+            marker = shown_totals["numerator"].get((measure, group))
+            if suppression.is_suppressed(marker):
+                out.at[index, field] = marker
+            elif suppression.is_small(row[field]):
+                out.at[index, field] = suppression.SUPPRESSED
+            elif percent and suppression.is_small(group_denominator - row[field]):
+                out.at[index, field] = suppression.SECONDARY
+    derived = ["rate", "ci_low", "ci_high", "change_pct", "change_significance", "change_reading"]
+    out = suppression.follow(out, derived, "numerator")
+    out = suppression.follow(out, derived, "denominator")
+    out = suppression.follow(out, ["previous_rate", "change_pct", "change_significance", "change_reading"],
+                             "previous_numerator")
+    return hidden.drop(columns=["_group", "_complement_of"]), out
+
+
+THIS_YEAR, YEAR_BEFORE = "this year", "a year before"
+
+
+def _month_groups(monthly: pd.DataFrame) -> pd.Series:
+    """Each month's suppression group: THIS_YEAR, YEAR_BEFORE (when the year is compared with it), or its
+    financial year."""
+    groups = monthly["financial_year"].astype(object).copy()
+    for _, series in monthly.groupby("measure_id", sort=False):
+        this_year = series[series["in_period"]]
+        groups[this_year.index] = THIS_YEAR
+        earlier = _year_before(series, this_year)
+        if earlier is not None:
+            groups[earlier.index] = YEAR_BEFORE
+    return groups
+
+
+def _year_before(series: pd.DataFrame, this_year: pd.DataFrame) -> pd.DataFrame | None:
+    """The same months a year before the year's, or None when they are not all there to compare."""
+    months = set(this_year["month"])
+    earlier = series[series["month"].isin({month - pd.DateOffset(years=1) for month in months})]
+    return earlier if len(earlier) == len(months) and earlier["denominator"].sum() > 0 else None
 
 
 def _with_spc(monthly: pd.DataFrame) -> pd.DataFrame:
@@ -197,11 +257,11 @@ def _year_row(series: pd.DataFrame) -> dict:
     first = series.iloc[0]
     this_year = series[series["in_period"]]
     months = set(this_year["month"])
-    earlier = series[series["month"].isin({month - pd.DateOffset(years=1) for month in months})]
+    earlier = _year_before(series, this_year)
     factor = float(first["multiplier"])
     numerator, denominator = this_year["numerator"].sum(), this_year["denominator"].sum()
     rate = numerator / denominator * factor if denominator else np.nan
-    comparable = len(earlier) == len(months) and earlier["denominator"].sum() > 0
+    comparable = earlier is not None
     previous_numerator = earlier["numerator"].sum() if comparable else np.nan
     previous_denominator = earlier["denominator"].sum() if comparable else np.nan
     previous_rate = previous_numerator / previous_denominator * factor if comparable else np.nan
@@ -215,6 +275,7 @@ def _year_row(series: pd.DataFrame) -> dict:
         "polarity": first["polarity"], "months": len(months), "rate": rate, "previous_rate": previous_rate,
         "change_pct": (rate / previous_rate - 1) * 100 if previous_rate and np.isfinite(previous_rate) else np.nan,
         "numerator": numerator, "denominator": denominator, "previous_numerator": previous_numerator,
+        "previous_denominator": previous_denominator,  # not printed, but the previous rate gives it back
         "change_significance": change_significance,
         "change_reading": comparison.said(rate, previous_rate, label=change_significance, polarity=first["polarity"],
                                           unit=first["unit"], against="test") if np.isfinite(previous_rate) else None,
@@ -233,24 +294,6 @@ def _interval(numerator: float, denominator: float, factor: float, unit: str) ->
         return low * factor, high * factor, intervals.WILSON
     low, high = intervals.rate(numerator, denominator, per=factor)
     return low, high, str(intervals.poisson_method(numerator))
-
-
-def _suppress_headlines(headlines: pd.DataFrame, year_markers: dict) -> pd.DataFrame:
-    out = headlines.astype({name: object for name in ("numerator", "denominator", "previous_numerator", "rate",
-                                                       "previous_rate", "change_pct", "ci_low", "ci_high",
-                                                       "change_significance", "change_reading")})
-    for index, row in out.iterrows():
-        marker = year_markers.get(row["measure_id"])
-        if suppression.is_suppressed(marker):
-            out.at[index, "numerator"] = marker
-        for count in ("denominator", "previous_numerator"):
-            if suppression.is_small(row[count]):
-                out.at[index, count] = suppression.SUPPRESSED
-    derived = ["rate", "ci_low", "ci_high", "change_pct", "change_significance", "change_reading"]
-    out = suppression.follow(out, derived, "numerator")
-    out = suppression.follow(out, derived, "denominator")
-    return suppression.follow(out, ["previous_rate", "change_pct", "change_significance", "change_reading"],
-                              "previous_numerator")
 
 
 # ---------------------------------------------------------------- catchment
@@ -408,23 +451,37 @@ COMPARISON_COLUMNS = _derived(COMPARISON_COLUMNS, {"rate": "the numerator (headl
                                                    "reading": "the numerator (headline measures)"})
 
 
-def _comparison(headlines: Table, params: dict, residents_view: bool) -> Table:
+def _comparison(headlines: Table, raw_headlines: pd.DataFrame, params: dict, residents_view: bool) -> Table:
     comparators = run_query("exports__comparison", residents=residents_view, **params)
     units = run_query("exports__comparison_units", residents=residents_view, **params)
     frame = headlines.frame.merge(comparators, on="measure_id", how="left")
-    raw = {row["measure_id"]: row for row in headlines.frame.to_dict("records")}
+    shown = {row["measure_id"]: row for row in headlines.frame.to_dict("records")}
+    raw = {row["measure_id"]: row for row in raw_headlines.to_dict("records")}
     rows = []
     for row in frame.to_dict("records"):
         dispersion = _overdispersion(row, units[units["measure_id"] == row["measure_id"]])
-        label = _significance(row, raw[row["measure_id"]], dispersion)
+        label = _significance(row, shown[row["measure_id"]], dispersion)
         rows.append({**row, "significance": label, "reading": _reading(row, label),
-                     "limits": _limits_words(dispersion)})
+                     "limits": _limits_words(dispersion),
+                     "comparator_rate": _shown_comparator(row, raw[row["measure_id"]])})
     out = pd.DataFrame(rows, columns=[*[column.field for column in COMPARISON_COLUMNS], "numerator"])
     out = suppression.follow(out, ["significance", "reading"], "numerator")
+    out = suppression.follow(out, ["significance", "reading"], "comparator_rate")
     note = ("Each headline measure against a comparator over the same months. " + comparison.method_words() + " "
             + suppression.RULE)
     return Table("comparison", "What stands out against similar areas", COMPARISON_COLUMNS,
                  out[[column.field for column in COMPARISON_COLUMNS]], note)
+
+
+def _shown_comparator(row: dict, raw_headline: dict):
+    """The comparator's pooled rate, or a marker: its count is 1 to 4, or it pools the area's own people
+    alone (a selection of every practice in its council) and so prints the area's hidden rate."""
+    if suppression.is_small(row.get("comparator_numerator")):
+        return suppression.SUPPRESSED
+    same_people = np.isclose(float(row.get("comparator_denominator") or np.nan), float(raw_headline["denominator"]))
+    if same_people and suppression.is_suppressed(row["rate"]):
+        return row["rate"]
+    return row.get("comparator_rate")
 
 
 def _overdispersion(row: dict, units: pd.DataFrame) -> funnels.Overdispersion | None:

@@ -71,17 +71,19 @@ class Group:
     total: object  # the original total, a marker, or None when the group has no shown total
 
 
-def suppress_group(values: Sequence[float], total: float | None = None) -> Group:
+def suppress_group(values: Sequence[float], total: float | None = None,
+                   complement_of: Sequence[float] | None = None) -> Group:
     """Apply the rule to a group of counts (a column, a row) and, if it is printed, its total.
 
-    1. Primary: each count above 0 and below 5 becomes "<5".
+    1. Primary: each count above 0 and below 5 becomes "<5"; with complement_of (each count's denominator,
+       shown beside it, for a percentage), a count that leaves 1-4 people by difference becomes "[c]".
     2. Secondary: with a total shown, if exactly one cell is hidden, the smallest other cell of 5 or more is
        hidden too ("[c]"), so the hidden one cannot be found by subtracting the others from the total.
     3. The total: hidden if it is itself 1-4, or if the hidden cells' sum (total minus the shown cells)
        still pins any one of them to a single value (e.g. two hidden cells summing to 8 must be 4 and 4).
     """
     values = _numbers(values)
-    hidden = {i: SUPPRESSED for i, v in enumerate(values) if is_small(v)}
+    hidden = _primary(values, complement_of)
     has_total = total is not None and not pd.isna(total)
     if has_total and len(hidden) == 1:
         candidate = next_secondary(values, hidden)
@@ -98,7 +100,7 @@ def suppress_group(values: Sequence[float], total: float | None = None) -> Group
     return Group(cells, shown_total)
 
 
-def suppress_beside_a_shown_total(values: Sequence[float]) -> Group:
+def suppress_beside_a_shown_total(values: Sequence[float], complement_of: Sequence[float] | None = None) -> Group:
     """The rule for a group whose total is given away by something that stays on the page.
 
     A page that prints a pooled rate (a funnel's comparator, "the practices listed, together: ...") beside
@@ -106,11 +108,12 @@ def suppress_beside_a_shown_total(values: Sequence[float]) -> Group:
     line cannot be hidden without losing the chart. So instead of hiding the total, counts are hidden one
     by one, smallest of 5 or more first, until the total pins no hidden cell. Group.total is the total when
     that worked, or SECONDARY when even with every cell hidden it would still give a count away (e.g. one
-    practice on its own): the page must then hide whatever gives the total away.
+    practice on its own): the page must then hide whatever gives the total away. complement_of: as for
+    suppress_group.
     """
     values = _numbers(values)
     total = float(np.nansum(values))
-    hidden = {i: SUPPRESSED for i, v in enumerate(values) if is_small(v)}
+    hidden = _primary(values, complement_of)
     while hidden and _total_reveals(values, hidden, total):
         candidate = next_secondary(values, hidden)
         if candidate is None:
@@ -128,6 +131,18 @@ def next_secondary(values: Sequence[float], hidden: dict[int, str]) -> int | Non
     others = [(v, i) for i, v in enumerate(values) if i not in hidden and not np.isnan(v)]
     large = [other for other in others if other[0] >= THRESHOLD]
     return min(large or others)[1] if others else None
+
+
+def _primary(values: list[float], complement_of: Sequence[float] | None) -> dict[int, str]:
+    """The cells hidden for themselves: counts of 1-4 ("<5") and, given the denominators shown beside them,
+    counts whose complement (denominator less count, also people) is 1-4 ("[c]": the count is not small)."""
+    hidden = {i: SUPPRESSED for i, v in enumerate(values) if is_small(v)}
+    if complement_of is not None:
+        for i, (value, denominator) in enumerate(zip(values, _numbers(complement_of))):
+            if i not in hidden and not np.isnan(value) and not np.isnan(denominator) \
+                    and is_small(denominator - value):
+                hidden[i] = SECONDARY
+    return hidden
 
 
 def _numbers(values: Sequence[float]) -> list[float]:
@@ -164,23 +179,27 @@ def _total_reveals(values: list[float], hidden: dict[int, str], total: float) ->
 
 def suppress_column(frame: pd.DataFrame, column: str, *, total: float | None = None,
                     group_by: str | Sequence[str] | None = None,
-                    totals: dict | None = None) -> tuple[pd.DataFrame, object]:
+                    totals: dict | None = None, complement_of: str | None = None) -> tuple[pd.DataFrame, object]:
     """Suppress one count column of frame (object dtype after), group by group if group_by is given.
 
     total: the shown total of the whole column (e.g. a headline printed elsewhere), or None.
     totals: with group_by, each group's shown total by its key (missing keys: no shown total).
+    complement_of: a column of the denominators shown beside the counts where the complement rule applies
+    (a percentage's denominator; NaN on rows where it does not), see suppress_group.
     Returns the new frame and the total as it may be shown (a number or a marker).
     """
     out = frame.copy()
     out[column] = out[column].astype(object)
     if group_by is None:
-        result = suppress_group(list(frame[column]), total)
+        result = suppress_group(list(frame[column]), total,
+                                list(frame[complement_of]) if complement_of else None)
         out[column] = pd.Series(result.cells, index=frame.index, dtype=object)
         return out, result.total
     shown_totals = {}
     for key, rows in frame.groupby(group_by, sort=False, dropna=False):
         group_total = (totals or {}).get(key)
-        result = suppress_group(list(rows[column]), group_total)
+        result = suppress_group(list(rows[column]), group_total,
+                                list(rows[complement_of]) if complement_of else None)
         out.loc[rows.index, column] = pd.Series(result.cells, index=rows.index, dtype=object)
         shown_totals[key] = result.total
     return out, shown_totals
@@ -222,16 +241,12 @@ def suppress_rates(frame: pd.DataFrame, *, count: str, denominator: str, derived
     out = frame.copy()
     out[denominator] = [SUPPRESSED if is_small(value) else value for value in frame[denominator]]
     counts = _numbers(list(frame[count]))
-    if total_shown:
-        result = suppress_beside_a_shown_total(counts)
+    complement_of = list(frame[denominator]) if complement else None
+    if total_shown:  # the complement cells are hidden before the total is checked: it could give them back
+        result = suppress_beside_a_shown_total(counts, complement_of)
         cells, total_reveals = result.cells, is_suppressed(result.total)
     else:
-        cells, total_reveals = suppress_group(counts).cells, False
-    if complement:
-        for i, (value, den) in enumerate(zip(counts, frame[denominator])):
-            if not is_suppressed(cells[i]) and value == value and den is not None and not pd.isna(den) \
-                    and is_small(float(den) - value):
-                cells[i] = SECONDARY
+        cells, total_reveals = suppress_group(counts, complement_of=complement_of).cells, False
     out[count] = pd.Series(cells, index=frame.index, dtype=object)
     out = follow(out, derived, count)
     return follow(out, derived, denominator), total_reveals

@@ -143,19 +143,30 @@ def _year_rates(monthly: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def shown_months(monthly: pd.DataFrame) -> pd.DataFrame:
-    """The monthly rows as the chart and its table may show them (dashboard/exports/suppression.py RULE).
+def shown_months(monthly: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
+    """The monthly rows as the chart and its table may show them (dashboard/exports/suppression.py RULE), and
+    each measure's year count as its card may show it (a number or a marker).
 
     A month's count of 1 to 4 is "<5". The selected year's months add up to its card's rate, which with the
     denominators in the table gives the year's count back, so within those months a second count is hidden
-    ("[c]") wherever one is. The rate of a hidden count is hidden too: a gap on the line, the marker in the
-    table, since rate x denominator is the count.
+    ("[c]") wherever one is. For a percentage the denominator less the count is people too: a month, or a
+    year, that leaves 1 to 4 by difference is hidden as "[c]". The rate of a hidden count is hidden too: a
+    gap on the line, the marker in the table, since rate x denominator is the count.
     """
     year_totals = {(measure_id, True): rows.loc[rows["in_period"], "numerator"].sum()
                    for measure_id, rows in monthly.groupby("measure_id", sort=False)}
-    shown, _ = suppression.suppress_column(monthly, "numerator", group_by=["measure_id", "in_period"],
-                                           totals=year_totals)
-    return suppression.follow(shown, ["rate"], "numerator")
+    percent = monthly["unit"] == "%"
+    shown, totals = suppression.suppress_column(monthly.assign(_complement_of=monthly["denominator"].where(percent)),
+                                                "numerator", group_by=["measure_id", "in_period"],
+                                                totals=year_totals, complement_of="_complement_of")
+    cards = {}
+    for measure_id, rows in monthly[monthly["in_period"]].groupby("measure_id", sort=False):
+        count, total = totals[(measure_id, True)], year_totals[(measure_id, True)]
+        if not suppression.is_suppressed(count) and (rows["unit"] == "%").all() \
+                and suppression.is_small(rows["denominator"].sum() - total):
+            count = suppression.SECONDARY
+        cards[measure_id] = count
+    return suppression.follow(shown.drop(columns="_complement_of"), ["rate"], "numerator"), cards
 
 
 def _chart_rates(shown: pd.DataFrame) -> pd.DataFrame:
@@ -172,18 +183,19 @@ def _measures_section(params: dict, residents_view: bool) -> html.Section:
             f"No outcome data for the selection in {params['period']}. Choose another year or clear a filter.")])
     who = "residents of the selected council" if residents_view else "patients of the selected practices"
     years = _year_rates(monthly)
+    shown, year_counts = shown_months(monthly)
     cards = []
     for measure in years.itertuples():
         words, tone, symbol = status(monthly[monthly["measure_id"] == measure.measure_id], measure.polarity,
                                      measure.measure_id)
-        # a year's count of 1 to 4 hides its rate (the SPC status gives no count away, as in the downloads)
-        value = suppression.SUPPRESSED if suppression.is_small(measure.numerator) else f"{measure.rate:,.1f}"
+        # a year's hidden count hides its rate (the SPC status gives no count away, as in the downloads)
+        count = year_counts.get(measure.measure_id)
+        value = count if suppression.is_suppressed(count) else f"{measure.rate:,.1f}"
         cards.append(headline(measure.name, value,
                               [f"{measure.unit}{'' if measure.unit == '%' else ' a month'}, {params['period']}"
                                f"{' to ' + month_label(measure.last_month) if measure.months < 12 else ''}. ",
                                html.Span(words, className="headline-status")], tone=tone, symbol=symbol))
     last = monthly["period_start"].max()
-    shown = shown_months(monthly)
     return html.Section([
         heading,
         html.P([f"Monthly rates for the {who}. Each status is the ", term("SPC"), " reading of the measure's "

@@ -105,3 +105,21 @@ def test_the_rule_is_one_sentence_set_every_file_repeats():
 @pytest.mark.parametrize("value, small", [(0, False), (1, True), (4, True), (4.4, True), (5, False), (None, False)])
 def test_is_small(value, small):
     assert suppression.is_small(value) is small
+
+
+def test_a_percentage_leaving_one_to_four_by_difference_is_hidden_and_protected_like_a_small_count():
+    # 97 of 100 at home leaves 3 who were not: 97 -> "[c]". With a total shown (97 + 20 + 30 = 147) it alone
+    # would be given back by 147 - 20 - 30, so the smallest other count of 5 or more, 20, is hidden too; the
+    # two hidden sum to 117 and each is 5 or more: nothing is pinned.
+    result = suppress_group([97, 20, 30], total=147, complement_of=[100, 40, 50])
+    assert result.cells == [C, C, 30] and result.total == 147
+
+
+def test_beside_a_pooled_rate_a_count_hidden_by_its_complement_is_protected_too():
+    # A funnel of percentages: 97 of 100 leaves 3 by difference -> "[c]". The pooled rate beside the
+    # denominators gives 97 + 20 + 30 = 147 back, which with only 97 hidden pins it, so 20 -> "[c]" as well
+    # (before this was checked, 97 alone was hidden and could be worked out).
+    frame = pd.DataFrame({"n": [97.0, 20.0, 30.0], "d": [100.0, 40.0, 50.0], "pct": [97.0, 50.0, 60.0]})
+    out, total_reveals = suppression.suppress_rates(frame, count="n", denominator="d", derived=["pct"],
+                                                    total_shown=True, complement=True)
+    assert list(out["n"]) == [C, C, 30.0] and list(out["pct"]) == [C, C, 60.0] and not total_reveals
