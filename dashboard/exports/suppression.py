@@ -217,6 +217,11 @@ def follow(frame: pd.DataFrame, derived: Sequence[str], source: str) -> pd.DataF
     return out
 
 
+def count_text(value) -> str:
+    """A count as hover text or a label shows it: the marker of a hidden cell, else the whole number."""
+    return value if is_suppressed(value) else f"{float(value):,.0f}"
+
+
 def hide_value(value, count) -> object:
     """A single derived figure (e.g. a headline share) given its count: the marker if the count is hidden."""
     if is_suppressed(count):

@@ -274,7 +274,8 @@ def _sankey_section(ctx: _Context) -> html.Section:
                             **{"aria-label": "Patients by council"})
     level = SOURCE_LABELS[str(frame["source_level"].iloc[0])]
     sources_count = frame["source_code"].nunique()
-    table = data_grid("catchment-sankey-table", frame, [
+    shown = _shown_split(frame)
+    table = data_grid("catchment-sankey-table", shown, [
         column("source_name", COLUMN_LABELS[level]),
         column("area_name", "Lives in"),
         column("patients", "Patients", "count", people_count=True),
@@ -287,12 +288,25 @@ def _sankey_section(ctx: _Context) -> html.Section:
         description=(f"Each band joins a {level} (left) to the council its patients live under (right); its width is "
                      f"the number of patients. Bands to a council other than the practice's own are patients whose "
                      f"adult social care comes from that council.{grouped}"),
-        figure=_sankey_figure(frame, sources_count), table=table,
+        figure=_sankey_figure(frame, shown["patients"], sources_count), table=table,
         source=ctx.source("lsoa_lad", "lad_upper_tier"), data_date=ctx.month)
     return html.Section([heading, card], **{"aria-label": "Patients by council"})
 
 
-def _sankey_figure(frame: pd.DataFrame, sources_count: int) -> go.Figure:
+def _shown_split(frame: pd.DataFrame) -> pd.DataFrame:
+    """The bands as the table and the hover may show them: each practice's (or PCN's) patients are the parts
+    of its list, whose total is public and whose shares are printed, so within each source a hidden band has
+    a second one hidden with it (suppression.parts_of_a_shown_total)."""
+    parts = [suppression.parts_of_a_shown_total(rows, "patients", derived=["share"])
+             for _, rows in frame.groupby("source_code", sort=False)]
+    return pd.concat(parts).reindex(frame.index)
+
+
+def _sankey_figure(frame: pd.DataFrame, shown_patients: pd.Series, sources_count: int) -> go.Figure:
+    """The Sankey of frame; bands are drawn by their counts but their hover says what the table says
+    (shown_patients: a marker where a count is hidden), and a council whose bands include a hidden one does
+    not print its total (it would give the hidden band back by subtraction). A band's drawn width is a
+    fraction of a pixel per person on any practice's list, so no count of 1 to 4 can be read off it."""
     kind_order = {"council": 0, "outside England": 1, "unknown residence": 2}
     targets = (frame.groupby(["area_code", "area_name", "area_kind"], as_index=False)["patients"].sum()
                .assign(order=lambda f: f["area_kind"].map(kind_order))
@@ -306,11 +320,16 @@ def _sankey_figure(frame: pd.DataFrame, sources_count: int) -> go.Figure:
     index = {("source", code): i for i, code in enumerate(source_nodes["source_code"])}
     index.update({("area", code): len(source_nodes) + i for i, code in enumerate(targets["area_code"])})
     phrases = {"outside England": "live outside England", "unknown residence": "have no known address"}
+
     colours = [figures.NHS_BLUE] * len(source_nodes) + [
         figures.NHS_DARK_GREY if kind == "council" else figures.NHS_PALE_GREY for kind in targets["area_kind"]]
     # Fixed positions keep the order readable: sources as listed, councils largest first, then the
     # two buckets at the bottom (plotly would otherwise place small nodes wherever they fit).
     source_totals = frame.groupby("source_code", sort=False)["patients"].sum().reindex(source_nodes["source_code"])
+    hidden_into = set(frame.loc[shown_patients.map(suppression.is_suppressed).astype(bool), "area_code"])
+    node_values = [*(suppression.count_text(value) for value in source_totals),
+                   *(suppression.SECONDARY if code in hidden_into else suppression.count_text(value)
+                     for code, value in zip(targets["area_code"], targets["patients"]))]
     height = max(360, 34 * sources_count + 80)
     node_x = [0.001] * len(source_nodes) + [0.999] * len(targets)
     node_y = _stacked([source_totals.tolist(), targets["patients"].tolist()], height - 32, SANKEY_PAD)
@@ -318,14 +337,14 @@ def _sankey_figure(frame: pd.DataFrame, sources_count: int) -> go.Figure:
         arrangement="snap",
         node={"label": labels, "color": colours, "pad": SANKEY_PAD, "thickness": 16, "x": node_x, "y": node_y,
               "line": {"color": figures.NHS_DARK_GREY, "width": 0.5},
-              "hovertemplate": "%{label}: %{value:,.0f} patients<extra></extra>"},
+              "customdata": node_values, "hovertemplate": "%{label}: %{customdata} patients<extra></extra>"},
         link={"source": [index[("source", code)] for code in frame["source_code"]],
               "target": [index[("area", code)] for code in frame["area_code"]],
               "value": frame["patients"].tolist(),
-              "customdata": [phrases.get(kind, f"live in {name}")
-                             for kind, name in zip(frame["area_kind"], frame["area_name"])],
+              "customdata": [[suppression.count_text(count), phrases.get(kind, f"live in {name}")]
+                             for count, kind, name in zip(shown_patients, frame["area_kind"], frame["area_name"])],
               "color": "rgba(66, 85, 99, 0.25)",
-              "hovertemplate": "%{value:,.0f} patients of %{source.label} %{customdata}<extra></extra>"},
+              "hovertemplate": "%{customdata[0]} patients of %{source.label} %{customdata[1]}<extra></extra>"},
     ))
     figures.styled(fig, height=height, legend=False)
     fig.update_layout(margin={"l": 8, "r": 8, "t": 16, "b": 16})

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 
+import pandas as pd
 import plotly
 import pytest
 import shapely
@@ -20,6 +21,7 @@ import shapely
 from tests.dashboard.helpers import by_id, figures, grids, text_of, values, walk
 
 UNITOWN, COUNTYSHIRE = "E06000901", "E10000901"
+LT5, C = "<5", "[c]"
 
 
 def page(**query):
@@ -73,8 +75,36 @@ def test_sankey_links_are_patients_by_council(dashboard_db):
     rows = {(row["source_name"], row["area_name"]): row for row in grids(tree)["catchment-sankey-table"]}
     assert len(rows) == 8
     assert rows[("DALE MEDICAL CENTRE", "Countyshire")]["share"] == pytest.approx(101 / 110)
-    hover = figures(tree)["catchment-sankey"].data[0].link.hovertemplate
-    assert hover.startswith("%{value:,.0f} patients of %{source.label} %{customdata}")
+    sankey = figures(tree)["catchment-sankey"].data[0]
+    assert sankey.link.hovertemplate.startswith("%{customdata[0]} patients of %{source.label} %{customdata[1]}")
+    hovers = {(s, t): data for s, t, data in zip(values(sankey.link.source), values(sankey.link.target),
+                                                 sankey.link.customdata)}
+    labels = list(sankey.node.label)
+    dale_to_unitown = hovers[(labels.index("DALE MEDICAL CENTRE"), labels.index("Unitown"))]
+    assert list(dale_to_unitown) == ["9", "live in Unitown"]
+
+
+def test_sankey_hover_and_table_hide_small_bands_and_what_gives_them_back(dashboard_db):
+    from dashboard.pages import catchment
+
+    # By hand. Practice P1's 143 patients: 3 in Unitown, 40 in Countyshire, 100 in Dale. Its list is public
+    # and the shares are printed, so 3 -> "<5" and, with it alone hidden, 143 - 40 - 100 would give it back:
+    # the next smallest, 40, -> "[c]" (3 + 40 = 43: "<5" 1-4, "[c]" 39-42, neither pinned). P2: 50 and 60,
+    # shown. The Unitown node would print 3 + 50 = 53, and 53 - 50 is the hidden 3: its total is "[c]";
+    # so is Countyshire's (40 + 60); Dale's 100 has no hidden band and is printed.
+    frame = pd.DataFrame({
+        "source_code": ["P1", "P1", "P1", "P2", "P2"], "source_name": ["P1", "P1", "P1", "P2", "P2"],
+        "source_level": "practice", "area_code": ["U", "C", "D", "U", "C"],
+        "area_name": ["Unitown", "Countyshire", "Dale", "Unitown", "Countyshire"], "area_kind": "council",
+        "patients": [3.0, 40.0, 100.0, 50.0, 60.0]})
+    frame["share"] = frame["patients"] / frame.groupby("source_code")["patients"].transform("sum")
+    shown = catchment._shown_split(frame)
+    assert list(shown["patients"]) == [LT5, C, 100.0, 50.0, 60.0]
+    assert list(shown["share"])[:2] == [LT5, C]
+    sankey = catchment._sankey_figure(frame, shown["patients"], 2).data[0]
+    assert [data[0] for data in sankey.link.customdata] == [LT5, C, "100", "50", "60"]
+    nodes = dict(zip(sankey.node.label, sankey.node.customdata))
+    assert nodes == {"P1": "143", "P2": "110", "Unitown": C, "Countyshire": C, "Dale": "100"}
 
 
 def test_map_for_a_practice_is_where_its_patients_live(dashboard_db):
