@@ -123,22 +123,24 @@ def special_points(result: spc.XmR) -> np.ndarray:
     return result.point_type != spc.COMMON
 
 
-def status_words(result: spc.XmR, periods: Sequence, *, dates: bool = True) -> str:
+def status_words(result: spc.XmR, periods: Sequence, *, dates: bool = True, drawn: bool = True) -> str:
     """How many points are special cause, and, when the latest is not, that earlier ones were.
 
     The icon reads the latest point only; this sentence never lets it hide what came before.
+    drawn: whether the chart is drawn beside the words (its marked points are then pointed to).
     """
+    marked = " (marked by shape and colour)" if drawn else ""
     special = special_points(result)
     count, total = int(special.sum()), len(special)
     if not count:
         return f"All {total} points vary by chance alone (common cause): none is special cause."
     when = _period_words(periods[-1], dates)
     if special[-1]:
-        return (f"{count} of the {total} points are special cause (marked by shape and colour), including the "
-                f"latest, {when}; the rest vary by chance alone.")
+        return (f"{count} of the {total} points {'is' if count == 1 else 'are'} special cause{marked}, including "
+                f"the latest, {when}; the rest vary by chance alone.")
     last = _period_words(periods[int(np.flatnonzero(special)[-1])], dates)
     return (f"The latest point, {when}, is common cause, but {plural(count, 'earlier point')} "
-            f"{'was' if count == 1 else 'were'} special cause (marked by shape and colour), the last of them {last}.")
+            f"{'was' if count == 1 else 'were'} special cause{marked}, the last of them {last}.")
 
 
 def _period_words(period, dates: bool) -> str:
@@ -341,3 +343,27 @@ def xmr_card(card_id: str, periods: Sequence, values: Sequence[float], *, improv
                       data_date=data_date,
                       description=[html.Span(icons(result), className="spc-icons",
                                              style={"display": "block", "margin": "0.25rem 0"}), *words])
+
+
+def hidden_points_status(periods: Sequence, values: Sequence[float], *, improvement: str,
+                         measure_id: str | None = None, threshold: int, rule: str) -> html.Div:
+    """What stands in for an XmR chart some of whose points are hidden under the small-number rule.
+
+    The chart would draw every month's rate (and its mean would give a hidden one back), so it is not
+    drawn; but its reading of all the months, the icon and how many points are special cause, gives no
+    count away, and it is what the Overview's card, the summary and the practice pack report for the same
+    series. So the reading is shown here too, and the surfaces never disagree.
+    values: every month's rate, hidden ones included (they never leave the server).
+    """
+    read = reading(periods, values, improvement=improvement, measure_id=measure_id)
+    hidden = (f"Some months count fewer than {threshold}, so their rates are hidden ({rule}) and the SPC chart, "
+              "which would draw every month, is not shown.")
+    if read is None:
+        return no_data(f"{hidden} {too_few(len(values))}")
+    words = [f"{hidden} Read over all {len(values)} months, as on the Overview and in the downloads: ",
+             status_words(read.result, periods, drawn=False)]
+    if read.adjusted:
+        words.append(" Read seasonally adjusted.")
+    return html.Div([html.Span(icons(read.result), className="spc-icons",
+                               style={"display": "block", "margin": "0.25rem 0"}), html.P(words)],
+                    className="spc-hidden-points")

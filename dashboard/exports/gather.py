@@ -129,7 +129,9 @@ MONTHLY_COLUMNS = [
            "divided by its month-of-year index (seasonally adjusted, see seasonal_index), else the rate itself."),
     Column("seasonal_index", "Seasonal index", "number", "The month's seasonal index (1 = an average month; empty "
            "when the measure is not seasonally adjusted)."),
-    Column("mean", "SPC mean", "rate", "Centre line of the XmR chart (empty: too few months)."),
+    Column("mean", "SPC mean", "rate", "Centre line of the XmR chart (empty: too few months, or a month of the "
+           "measure is hidden under the small-number rule, when the mean would give it back; the SPC status in "
+           "the headline measures is still read from every month)."),
     Column("lower", "SPC lower limit", "rate", "Lower natural process limit (mean - 2.66 x mean moving range)."),
     Column("upper", "SPC upper limit", "rate", "Upper natural process limit (mean + 2.66 x mean moving range)."),
     Column("point_type", "SPC point", "text", "common_cause, special_cause_improvement, special_cause_concern or "
@@ -179,6 +181,16 @@ def suppress_measures(monthly: pd.DataFrame, headlines: pd.DataFrame) -> tuple[p
             complement_of="_complement_of" if count == "numerator" else None)
     for count in ("numerator", "denominator"):
         hidden = suppression.follow(hidden, ["rate", "spc_rate"], count)
+    # The XmR mean is the average of the months' rates: with the shown ones it gives a hidden one back, and
+    # the limits and point types are read from it. So a measure with a hidden month keeps its SPC status
+    # (it gives no count away, and the pages say it too: components/spc.py hidden_points_status) but not
+    # the chart's numbers.
+    if "point_type" in hidden:
+        with_hidden = hidden.loc[hidden["rate"].map(suppression.is_suppressed).astype(bool), "measure_id"].unique()
+        chart_numbers = hidden["measure_id"].isin(with_hidden)
+        hidden = hidden.astype({"point_type": object})
+        hidden.loc[chart_numbers, ["mean", "lower", "upper"]] = np.nan
+        hidden.loc[chart_numbers, "point_type"] = None
 
     out = headlines.astype({name: object for name in ("numerator", "denominator", "previous_numerator", "rate",
                                                        "previous_rate", "change_pct", "ci_low", "ci_high",

@@ -251,17 +251,21 @@ def _headline_rows(headlines: pd.DataFrame, monthly: pd.DataFrame, images: Image
         name, unit = str(row["name"]), str(row.get("unit", ""))
         spark = ""
         if not series.empty:
-            special = int((series["point_type"].astype(str) != svg_charts.COMMON).sum())
+            limits = series["point_type"].notna().any()  # none when a month is hidden (gather.suppress_measures)
+            special = int((series["point_type"].notna() & (series["point_type"].astype(str) != svg_charts.COMMON))
+                          .sum())
             # the values the SPC limits were worked out on: seasonally adjusted for a seasonal measure
             adjusted = "seasonal_index" in series and series["seasonal_index"].map(number).notna().any()
             charted = series["spc_rate"] if adjusted else series["rate"]
             spark = images.img(svg_charts.sparkline(
                 charted.tolist(), series["mean"].tolist(), series["lower"].tolist(),
-                series["upper"].tolist(), series["point_type"].astype(str).tolist(),
+                series["upper"].tolist(), series["point_type"].fillna(svg_charts.COMMON).astype(str).tolist(),
                 title=f"{name} by month, {_month(series['month'].iloc[0])} to {_month(series['month'].iloc[-1])}",
-                desc=f"Monthly rate ({unit}){', seasonally adjusted,' if adjusted else ''} with its mean and "
-                     f"process limits; {special} month"
-                     f"{'' if special == 1 else 's'} marked as special cause variation.",
+                desc=(f"Monthly rate ({unit}){', seasonally adjusted,' if adjusted else ''} with its mean and "
+                      f"process limits; {special} month{'' if special == 1 else 's'} marked as special cause "
+                      "variation." if limits else
+                      f"Monthly rate ({unit}); some months are hidden under the small-number rule (gaps), so "
+                      "the mean and process limits are not drawn."),
                 first_label=_month(series["month"].iloc[0]), last_label=_month(series["month"].iloc[-1]),
                 width=160, height=32))
         variation = row.get("spc_variation")

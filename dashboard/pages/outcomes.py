@@ -25,7 +25,7 @@ from dashboard import filters
 from dashboard.components import sources
 from dashboard.components.cards import chart_card, no_data
 from dashboard.components.funnel import funnel_card, load_table_dependencies, rows_on_request
-from dashboard.components.spc import xmr_card
+from dashboard.components.spc import hidden_points_status, xmr_card
 from dashboard.components.tables import column, data_grid, practice_link_column
 from dashboard.components.terms import term
 from dashboard.components.trends import financial_year_label, trend_figure
@@ -205,7 +205,10 @@ def hide_small_rates(trend: pd.DataFrame) -> pd.DataFrame:
     A practice's monthly rate over its known list size gives the count back, so it cannot be drawn. The
     councils' shaded spread (quartiles of 150 rates) reveals no one council and stays.
     """
-    return suppression.hide_rates(trend) if "numerator" in trend else trend.assign(small=False)
+    if "numerator" not in trend:
+        return trend.assign(small=False, rate_for_status=trend["rate"])
+    # the rates before hiding, for the SPC status alone (components/spc.py hidden_points_status)
+    return suppression.hide_rates(trend).assign(rate_for_status=trend["rate"])
 
 
 def _trend_title(ctx: dict, trend: pd.DataFrame) -> str:
@@ -354,10 +357,12 @@ def _spc_section(ctx: dict) -> html.Section:
     heading = html.H2(["Is it changing? ", term("SPC"), f" chart of {info['name']}"], id=heading_id)
     series = selection_series(ctx)
     if _has_hidden_months(ctx):
-        return html.Section([heading, no_data(
-            f"Some months of {info['name']} for {ctx['where']} count fewer than {suppression.THRESHOLD}, so their "
-            f"rates are hidden ({suppression.RULE}) and an SPC chart, which needs every month, is not drawn. "
-            "A larger area, or the year's figure below, can be shown.")], **{"aria-labelledby": heading_id})
+        every = selection_series({**ctx, "trend": ctx["trend"].assign(rate=ctx["trend"]["rate_for_status"])})
+        periods = [pd.Timestamp(day).strftime("%Y-%m-%d") for day in every["period_start"]]
+        return html.Section([heading, hidden_points_status(
+            periods, every["rate"].to_numpy(float), improvement=improvement_for(str(info["polarity"])),
+            measure_id=ctx["measure"], threshold=suppression.THRESHOLD, rule=suppression.RULE)],
+            **{"aria-labelledby": heading_id})
     if series.empty:
         return html.Section([heading, no_data(f"There is no monthly series of {info['name']} for {ctx['where']} "
                                               "to chart.")], **{"aria-labelledby": heading_id})

@@ -30,7 +30,7 @@ from dashboard.components.maps import lsoa_choropleth, with_map_config
 from dashboard.components.sources import is_loaded, month_label, source_title
 from dashboard.components.tables import column, data_grid
 from dashboard.components.terms import term
-from dashboard.components.spc import change_point, xmr_card
+from dashboard.components.spc import change_point, hidden_points_status, xmr_card
 from dashboard.components.trends import trend_figure
 from dashboard.db import run_query
 from dashboard.exports import suppression
@@ -441,7 +441,7 @@ def _outcome_card(measure: str, rows: pd.DataFrame, params: dict):
         return no_data(f"There are no monthly figures of this measure for this practice up to {period}.")
     name, unit, source = rows["measure_name"].iloc[0], rows["unit"].iloc[0], rows["source"].iloc[0]
     # small numbers: a month's or the year's rate from a count of 1-4 is not drawn, said or tabled as a number
-    rows = suppression.hide_rates(rows)
+    rows = suppression.hide_rates(rows).assign(rate_for_status=rows["rate"])  # the SPC status reads every month
     year = rows.groupby("series", sort=False)["year_rate"].first()
     year = year.where(~rows.groupby("series", sort=False)["year_numerator"].first().map(suppression.is_small))
     fig = trend_figure(rows[["period_start", "series", "rate"]], y_title=unit, hover_unit=unit)
@@ -467,8 +467,13 @@ def _spc_card(measure: str, rows: pd.DataFrame, params: dict):
     own = rows[(rows["series"] == "This practice") & rows["rate"].notna()].sort_values("period_start")
     name, unit = rows["measure_name"].iloc[0], rows["unit"].iloc[0]
     if rows.loc[rows["series"] == "This practice", "small"].any():
-        return no_data(f"Some months count fewer than {suppression.THRESHOLD}, so their rates are hidden "
-                       f"({suppression.RULE}) and an SPC chart, which needs every month, is not drawn.")
+        every = rows[(rows["series"] == "This practice") & rows["rate_for_status"].notna()].sort_values("period_start")
+        return hidden_points_status([pd.Timestamp(day).strftime("%Y-%m-%d") for day in every["period_start"]],
+                                    every["rate_for_status"].to_numpy(float),
+                                    improvement=improvement_for(str(run_query(
+                                        "practice__measure_polarity", measure=measure)["polarity"].iloc[0])),
+                                    measure_id=measure,
+                                    threshold=suppression.THRESHOLD, rule=suppression.RULE)
     periods = [pd.Timestamp(day).strftime("%Y-%m-%d") for day in own["period_start"]]
     joined = run_query("practice__adoption", code=params["code"])
     cut, change_at, label, note = None, None, None, " It has never had an attached social worker, so its limits " \

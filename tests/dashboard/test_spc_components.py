@@ -15,7 +15,8 @@ from __future__ import annotations
 import pytest
 
 from dashboard.components import spc as spc_view
-from tests.dashboard.helpers import text_of, values, walk
+from etl.stats import spc
+from tests.dashboard.helpers import figures, grids, text_of, values, walk
 
 SERIES = [10.0 if i % 2 == 0 else 12.0 for i in range(20)]
 SERIES[10] = 30.0
@@ -192,3 +193,23 @@ def test_a_seasonally_adjusted_card_draws_both_series_and_says_how(dashboard_db,
                               description="D.", value_header="Rate", measure_id="other")
     assert "Seasonally adjusted" not in text_of(plain) and "special cause" in text_of(plain)
 
+
+
+def test_a_series_with_hidden_months_shows_its_reading_but_no_chart(dashboard_db):
+    # Twelve months: 8, 16, 8, 16, ... (six 8s, five 16s) and the last at 60. By hand (Making Data Count's
+    # XmR): mean 188 / 12 = 15.67; moving ranges ten 8s and one 52, mean 12; upper limit 15.67 + 2.66 x 12
+    # = 47.6, so only the last month is special cause (the others alternate about the mean: no run, no
+    # trend, none beyond two sigma, 15.67 +- 2 x 12 / 1.128), and with lower better it is concerning
+    # (higher values). The icon, the count and the latest month are said; no figure and no table of
+    # points (the rates stay on the server).
+    from dashboard.components import spc as spc_view
+
+    periods = [f"2023-{month:02d}-01" for month in range(1, 13)]
+    status = spc_view.hidden_points_status(periods, [8.0, 16.0] * 5 + [8.0, 60.0], improvement=spc.DECREASE,
+                                           threshold=5, rule="RULE")
+    text = " ".join(text_of(status).split())
+    assert "Special cause variation: concerning (higher values)" in str(status)
+    assert "Some months count fewer than 5, so their rates are hidden (RULE)" in text
+    assert "1 of the 12 points is special cause, including the latest, December 2023" in text and "December 2023" in text
+    assert not figures(status) and not grids(status)
+    assert "60" not in text and "marked by shape" not in text  # no chart: nothing is marked

@@ -80,3 +80,19 @@ def test_a_comparator_pooling_the_area_alone_is_hidden_with_the_area_s_rate():
     assert gather._shown_comparator(wider, raw) == 80.0
     tiny = {"rate": 20.0, "comparator_numerator": 3.0, "comparator_denominator": 500.0, "comparator_rate": 0.6}
     assert gather._shown_comparator(tiny, raw) == LT5
+
+
+def test_a_measure_with_a_hidden_month_keeps_its_spc_status_but_not_the_chart_s_numbers(dashboard_db):
+    # Twelve months of 20 events a month in 1,000 patients, one of them 3. The XmR mean is the average of
+    # the twelve rates, so with it and the eleven shown a reader gets the hidden one back: 12 x mean - 11 x
+    # 20 = 3. The mean, limits and point types are left empty for this measure; the status in words, read
+    # from every month as the pages read it, gives no count away and stays.
+    months = [f"2023-{month:02d}-01" for month in range(4, 13)] + ["2024-01-01", "2024-02-01", "2024-03-01"]
+    numerators = [20.0] * 11 + [3.0]
+    monthly = gather._with_spc(_monthly(months, [True] * 12, numerators, [1000.0] * 12))
+    assert np.isclose(monthly["mean"].iloc[0], (11 * 20 + 3) / 12)  # worked out before suppression
+    shown, headline = _suppressed(monthly)
+    assert shown["rate"].iloc[-1] == LT5
+    assert shown["mean"].isna().all() and shown["lower"].isna().all() and shown["upper"].isna().all()
+    assert shown["point_type"].isna().all()
+    assert headline["spc_variation"] == monthly["_variation"].dropna().iloc[-1] != gather.NO_SPC
