@@ -204,6 +204,11 @@ def _labelled(frame: pd.DataFrame, code: str, name: str) -> list[dict]:
 
 def describe(selection: Selection) -> str:
     """The selection in words, for headings: 'Wyvernford, 2024-25'."""
+    return f"{area_name(selection)}, {selection.period or default_period()}"
+
+
+def area_name(selection: Selection) -> str:
+    """The selection's area in words, without the year: 'Wyvernford', or 'the whole area'."""
     opts = options()
     parts = []
     lookups = (
@@ -218,5 +223,4 @@ def describe(selection: Selection) -> str:
         if value:
             names = frame.loc[frame[code] == value, name]
             parts.append(str(names.iloc[0]) if not names.empty else value)
-    area = ", ".join(parts) if parts else "the whole area"
-    return f"{area}, {selection.period or default_period()}"
+    return ", ".join(parts) if parts else "the whole area"

@@ -5,15 +5,17 @@ from __future__ import annotations
 import plotly.graph_objects as go
 from dash import dcc, html
 
-from dashboard.components.figures import GRAPH_CONFIG
+from dashboard.components.figures import graph_config
+from dashboard.exports.names import image_stem
 
 
 def chart_card(card_id: str, *, title: str, units: str, figure: go.Figure, table: html.Div | None,
-               source: str, data_date: str, description: str | None = None) -> html.Section:
+               source: str, data_date: str, description: str | None = None, area: str | None = None) -> html.Section:
     """A titled chart with its units, a 'Show the data' table toggle, and its source and date.
 
     `description` is a one-sentence plain-English reading of the chart for screen readers and for
-    anyone skimming; the table is the full alternative to the picture.
+    anyone skimming; the table is the full alternative to the picture. `area` names the selection the
+    chart is drawn for, in the name of the image its toolbar saves (with the title).
     """
     heading_id = f"{card_id}-title"
     parts = [
@@ -23,7 +25,8 @@ def chart_card(card_id: str, *, title: str, units: str, figure: go.Figure, table
     if description:
         parts.append(html.P(description, className="chart-description"))
     # dcc.Graph takes no ARIA attributes: the wrapper names the chart by its heading.
-    parts.append(html.Div(dcc.Graph(id=card_id, figure=figure, config=GRAPH_CONFIG, className="chart"),
+    parts.append(html.Div(dcc.Graph(id=card_id, figure=figure, className="chart",
+                                    config=graph_config(figure, image_stem(area, title))),
                           role="figure", **{"aria-labelledby": heading_id}))
     if table is not None:
         parts.append(html.Details([html.Summary("Show the data as a table"), table], className="chart-table"))

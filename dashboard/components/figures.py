@@ -28,9 +28,30 @@ SERIES_DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot", "
 # Sequential scale for maps and heat maps: pale grey to NHS dark blue (monotonic in lightness).
 SEQUENTIAL = [[0.0, "#F0F4F5"], [0.25, "#A6D3EE"], [0.5, NHS_LIGHT_BLUE], [0.75, NHS_BLUE], [1.0, NHS_DARK_BLUE]]
 
-GRAPH_CONFIG = {"displaylogo": False, "responsive": True,
-                "modeBarButtonsToRemove": ["sendDataToCloud", "select2d", "lasso2d"],
+# The chart toolbar keeps only what works on this machine: save as an image, zoom and reset. It is a list
+# of the buttons to show, not of those to hide, so a plotly release that adds a button (plotly 7's
+# "Share chart...", which uploads the chart and its data to Plotly Cloud) never reaches users.
+IMAGE_BUTTONS = ("toImage",)
+CARTESIAN_BUTTONS = ("zoom2d", "zoomIn2d", "zoomOut2d", "resetScale2d")
+GEO_BUTTONS = ("zoomInGeo", "zoomOutGeo", "resetGeo")
+ALLOWED_BUTTONS = frozenset(IMAGE_BUTTONS + CARTESIAN_BUTTONS + GEO_BUTTONS)
+# trace types drawn on no axes (the toolbar's zoom buttons would do nothing there)
+_NO_AXES = frozenset({"sankey", "pie", "table", "indicator", "parcats", "parcoords", "sunburst", "treemap"})
+_GEO = frozenset({"choropleth", "scattergeo"})
+GRAPH_CONFIG = {"displaylogo": False, "responsive": True, "modeBarButtons": [list(IMAGE_BUTTONS + CARTESIAN_BUTTONS)],
                 "toImageButtonOptions": {"format": "png", "scale": 2}}
+
+
+def graph_config(figure: go.Figure, file_stem: str) -> dict:
+    """The toolbar for this figure's kind of chart, its image saved as `<file_stem>.png`."""
+    kinds = {trace.type for trace in figure.data}
+    buttons = list(IMAGE_BUTTONS)
+    if kinds & _GEO:
+        buttons += GEO_BUTTONS
+    if not kinds or kinds - _GEO - _NO_AXES:
+        buttons += CARTESIAN_BUTTONS
+    return {**GRAPH_CONFIG, "modeBarButtons": [buttons],
+            "toImageButtonOptions": {"format": "png", "scale": 2, "filename": file_stem}}
 
 
 # The house template, registered as plotly's default. Small on purpose: plotly copies the template into

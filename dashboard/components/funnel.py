@@ -247,7 +247,7 @@ def table_columns(kind: str, *, value_header: str, count_header: str, denominato
 def funnel_card(card_id: str, frame: pd.DataFrame, *, kind: str, scale: float, polarity: str | None, title: str,
                 units: str, x_title: str, x_hover: str, y_title: str, hover_unit: str, value_header: str,
                 count_header: str, denominator_header: str, source: str, data_date: str,
-                scope: str, table_request: dict | None = None) -> html.Section | html.Div:
+                scope: str, table_request: dict | None = None, area: str | None = None) -> html.Section | html.Div:
     """A chart card with the funnel and its table; or why there is none.
 
     table_request: what the page's callback needs to rebuild the rows. Given, and with more than GL_FROM
@@ -291,7 +291,7 @@ def funnel_card(card_id: str, frame: pd.DataFrame, *, kind: str, scale: float, p
                    f"({outside_998:,} outside the {shown}99.8% limits). Smaller practices vary more by chance, so "
                    f"their limits are wider. {_overdispersion_words(overdispersion, shown_points, kind, scale)}")
     return chart_card(card_id, title=title, units=units, figure=figure, table=table, source=source,
-                      data_date=data_date, description=description)
+                      data_date=data_date, description=description, area=area)
 
 
 def _not_drawn_words(not_drawn: int) -> str:

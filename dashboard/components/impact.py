@@ -278,7 +278,7 @@ def pretrends_card(selection: filters.Selection, prefix: str, source: str) -> ht
         f"{prefix}-pretrends", title="Before and after joining: adopting practices against what the comparison "
                                      "practices predict",
         units="Index: 100 = the adopting practices' mean rate in the quarters before they joined.",
-        figure=fig, table=table, source=source,
+        figure=fig, table=table, source=source, area=filters.area_name(selection),
         data_date=_months(reference_query("joint_working__impact_method").iloc[0]["last_month"]),
         description=(f"Before joining (left of the dashed line) the two lines should run together: here they are "
                      f"at most {gap:.1f} points apart. After it, the gap between them is the effect."))

@@ -315,7 +315,7 @@ def xmr_card(card_id: str, periods: Sequence, values: Sequence[float], *, improv
              value_header: str, target: float | None = None, change_points: Sequence[int] = (),
              change_at=None, change_label: str | None = None, dates: bool = True,
              ceiling: float | None = None, unit_words: str = "months",
-             measure_id: str | None = None) -> html.Section | html.Div:
+             measure_id: str | None = None, area: str | None = None) -> html.Section | html.Div:
     """A chart card holding the XmR chart, its icons, and its table; or why there is none.
 
     measure_id: the measure charted, so that a seasonal one is charted seasonally adjusted.
@@ -340,7 +340,7 @@ def xmr_card(card_id: str, periods: Sequence, values: Sequence[float], *, improv
                   "and limits show change beyond the usual seasons; the dotted line is the unadjusted rate. ",
                   html.A("How the seasons are taken out", href="/data-and-methods#seasonal-method"), "."]
     return chart_card(card_id, title=title, units=units, figure=figure, table=table, source=source,
-                      data_date=data_date,
+                      data_date=data_date, area=area,
                       description=[html.Span(icons(result), className="spc-icons",
                                              style={"display": "block", "margin": "0.25rem 0"}), *words])
 

@@ -26,3 +26,9 @@ def file_name(area: str, period: str | None, what: str, extension: str) -> str:
     parts = ["jointcare", slug(area) or "all-areas", slug(period or "", 10), slug(what, 40) or "download"]
     stem = "-".join(part for part in parts if part)[:MAX_NAME].rstrip("-")
     return f"{stem}.{slug(extension, 8) or 'bin'}"
+
+
+def image_stem(area: str | None, title: str) -> str:
+    """A chart image's name without '.png': 'jointcare-wyvernford-emergency-admissions-by-month'."""
+    parts = ["jointcare", slug(area or ""), slug(title, MAX_NAME)]
+    return "-".join(part for part in parts if part)[:MAX_NAME].rstrip("-")

@@ -114,7 +114,7 @@ def pack_pdf() -> Response:
         raise DownloadError(400, "Choose a council for the practice pack, e.g. /download/pack.pdf?council=<council "
                                  "code>&period=2024-25.")
     period = selection.params()["period"]
-    council_name = filters.describe(filters.Selection(council=selection.council, period=period)).rsplit(", ", 1)[0]
+    council_name = filters.area_name(filters.Selection(council=selection.council, period=period))
     try:
         body = _pdf_module().practice_pack_pdf(selection.council, period)
     except pack.UnknownCouncil as error:

@@ -265,17 +265,35 @@ def people(frame: pd.DataFrame, column: str, *, derived: Sequence[str] = ()) -> 
     return follow(out, derived, column)
 
 
-def hide_rates(frame: pd.DataFrame, *, rate: str = "rate", count: str = "numerator") -> pd.DataFrame:
+def hide_rates(frame: pd.DataFrame, *, rate: str = "rate", count: str = "numerator",
+               out_of: str | None = None) -> pd.DataFrame:
     """A series for a chart: each rate worked out from a count of 1-4 taken out (NaN, drawn as a gap), with
-    a boolean column "small" saying where, so the table behind the chart can show the marker there."""
+    a boolean column "small" saying where, so the table behind the chart can show the marker there, and
+    "small_marker", the marker to show.
+
+    out_of: for a percentage, the column of people the count is out of. Those not counted are people too,
+    so a rate that leaves 1-4 of them (32 of 35 at home: 3 not) is hidden as well, marked SECONDARY, as
+    suppress_group's complement rule hides it in the downloads (whose CSV prints the denominator).
+    """
     small = frame[count].map(is_small).astype(bool)
-    return frame.assign(small=small, **{rate: frame[rate].where(~small)})
+    left = pd.Series(False, index=frame.index)
+    if out_of is not None:
+        left = complement_is_small(frame[count], frame[out_of]) & ~small
+    return frame.assign(small=small | left, small_marker=np.where(left, SECONDARY, SUPPRESSED),
+                        **{rate: frame[rate].where(~(small | left))})
 
 
-def marked(values: pd.Series, small: pd.Series) -> pd.Series:
-    """A column for a table: the values, with the marker where small is True."""
+def complement_is_small(counts: pd.Series, out_of: pd.Series) -> pd.Series:
+    """Where a count leaves 1-4 people of those it is out of (for a percentage's complement rule)."""
+    return (numeric(out_of) - numeric(counts)).map(is_small).astype(bool)
+
+
+def marked(values: pd.Series, small: pd.Series, markers: pd.Series | None = None) -> pd.Series:
+    """A column for a table: the values, with the marker where small is True (each row's own marker from
+    markers, as hide_rates gives them, else SUPPRESSED)."""
     out = pd.Series(list(values), index=values.index, dtype=object)
-    out[small.astype(bool)] = SUPPRESSED
+    small = small.astype(bool)
+    out[small] = SUPPRESSED if markers is None else markers[small]
     return out
 
 

@@ -62,7 +62,7 @@ QUARTER_MONTHS = {4: ("April", "June"), 7: ("July", "September"), 10: ("October"
 def layout(**query):
     selection, _notes = filters.parse(query)
     params = selection.params()
-    where = filters.describe(selection).rsplit(", ", 1)[0]
+    where = filters.area_name(selection)
     top = [
         html.H1("Joint working between practices and social care"),
         html.P(["How closely GP practices in ", html.Strong(where), " work with adult social care, from the "
@@ -191,7 +191,7 @@ def _dot_plot_card(scored: pd.DataFrame, ctx: dict) -> html.Section:
         description=(f"{plural(len(scored), 'practice')} had all four domains scored; the highest was "
                      f"{best['label']} at {best['jwi']:.1f}. Circles mark practices with an attached social "
                      "worker, squares those without."),
-        figure=fig, table=table, source=_source(), data_date=ctx["label"])
+        figure=fig, table=table, source=_source(), data_date=ctx["label"], area=ctx["where"])
 
 
 def _distribution_card(ctx: dict, scored_count: int) -> html.Section:
@@ -220,7 +220,7 @@ def _distribution_card(ctx: dict, scored_count: int) -> html.Section:
         description=(f"{plural(scored_count, 'practice')} had all four domains scored. Solid bars are practices "
                      "with an attached social worker, hatched bars those without. Every practice is in the league "
                      "table below."),
-        figure=fig, table=table, source=_source(), data_date=ctx["label"])
+        figure=fig, table=table, source=_source(), data_date=ctx["label"], area=ctx["where"])
 
 
 def _league_table(league: pd.DataFrame, ctx: dict) -> html.Section:
@@ -280,7 +280,7 @@ def _adoption_section(ctx: dict) -> html.Section:
         description=(f"In {first['quarter_label']} {first['percent_with_social_worker']:.0f}% of returning "
                      f"practices had an attached social worker; by {last['quarter_label']} "
                      f"{last['percent_with_social_worker']:.0f}% did{mean_text}."),
-        figure=fig, table=table, source=_source(), data_date=str(last["quarter_label"]))])
+        figure=fig, table=table, source=_source(), data_date=str(last["quarter_label"]), area=ctx["where"])])
 
 
 # 4. The indicators, with their definitions ------------------------------------------------------------
@@ -350,7 +350,7 @@ def _indicators_section(ctx: dict) -> html.Section:
                   "share answering yes or the median practice's value.",
             description="Indicators are grouped by domain: time and space; trust and awareness of roles; shared "
                         "priorities and outcomes; practical support.",
-            figure=fig, table=table, source=_source(), data_date=ctx["label"])
+            figure=fig, table=table, source=_source(), data_date=ctx["label"], area=ctx["where"])
     return html.Section([heading, chart, _definitions(table_rows, ctx), _method()])
 
 
@@ -430,7 +430,7 @@ def _spc_section(ctx: dict) -> html.Section:
         y_title="Mean joint-working index", hover_unit="out of 100", source=_source(),
         data_date=str(series["quarter_label"].iloc[-1]),
         description=f"The mean and limits come from all {len(series)} quarters shown.{gap_words}",
-        value_header="Mean index", dates=False, ceiling=100.0, unit_words="quarters")
+        value_header="Mean index", dates=False, ceiling=100.0, unit_words="quarters", area=ctx["where"])
     return html.Section([heading, card, html.P(html.A("How SPC charts are read and drawn",
                                                       href="/data-and-methods#spc-method"))],
                         **{"aria-labelledby": heading_id})
@@ -456,7 +456,7 @@ def _funnel_section(ctx: dict) -> html.Section:
         x_title="Complex-needs patients (the denominator)", x_hover="Complex-needs patients",
         y_title="Care plans reviewed (%)", hover_unit="%", value_header="Care plans reviewed (%)",
         count_header="Plans reviewed", denominator_header="Complex-needs patients", source=_source(),
-        data_date=ctx["label"], scope=scope, table_request={**ctx["params"], "quarter": ctx["quarter"]})
+        data_date=ctx["label"], scope=scope, table_request={**ctx["params"], "quarter": ctx["quarter"]}, area=ctx["where"])
     return html.Section([heading, card], **{"aria-labelledby": heading_id})
 
 

@@ -130,10 +130,10 @@ def render(selection: filters.Selection, measure: str | None, measures: pd.DataF
                         "in this warehouse. Add those files and rebuild, or choose another measure.")]
     params = {**selection.params(), "measure": measure}
     context = {"selection": selection, "params": params, "info": info, "measure": measure,
-               "where": filters.describe(selection).rsplit(", ", 1)[0],
+               "where": filters.area_name(selection),
                "yearly": info["period_type"] == "financial year",
                "source": sources.source_title(str(info["source"]), "registrations")}
-    context["trend"] = hide_small_rates(_trend_frame(context))
+    context["trend"] = hide_small_rates(_trend_frame(context), percent=info["unit"] == "%")
     return [_trend_section(context), _spc_section(context), _funnel_section(context), _year_section(context),
             html.P(html.A("Link to this measure for this selection",
                           href="/outcomes" + selection.query_string(measure=measure)), className="share-link")]
@@ -182,7 +182,7 @@ def _trend_section(ctx: dict) -> html.Section:
         units=f"{y_title}. {POLARITY.get(str(info['polarity']), '')}",
         description=_trend_description(trend, latest, yearly, hover_unit),
         figure=fig, table=_trend_table(trend, yearly, info), source=ctx["source"],
-        data_date=_period_words(latest, yearly))])
+        data_date=_period_words(latest, yearly), area=ctx["where"])])
 
 
 def _trend_frame(ctx: dict) -> pd.DataFrame:
@@ -198,17 +198,19 @@ def _trend_frame(ctx: dict) -> pd.DataFrame:
     return pd.concat([trend, spread], ignore_index=True).sort_values("series_order", kind="stable")
 
 
-def hide_small_rates(trend: pd.DataFrame) -> pd.DataFrame:
+def hide_small_rates(trend: pd.DataFrame, *, percent: bool = False) -> pd.DataFrame:
     """The trend with each rate worked out from a hidden count (1-4, suppression.py) taken out of the lines
     (a gap), the SPC chart and the sentences, and marked in the table behind the chart ('small' is True).
 
     A practice's monthly rate over its known list size gives the count back, so it cannot be drawn. The
-    councils' shaded spread (quartiles of 150 rates) reveals no one council and stays.
+    councils' shaded spread (quartiles of 150 rates) reveals no one council and stays. A percentage that
+    leaves 1-4 people out of its denominator is hidden too (percent), as in the downloads.
     """
     if "numerator" not in trend:
-        return trend.assign(small=False, rate_for_status=trend["rate"])
+        return trend.assign(small=False, small_marker=suppression.SUPPRESSED, rate_for_status=trend["rate"])
     # the rates before hiding, for the SPC status alone (components/spc.py hidden_points_status)
-    return suppression.hide_rates(trend).assign(rate_for_status=trend["rate"])
+    return suppression.hide_rates(trend, out_of="denominator" if percent else None).assign(
+        rate_for_status=trend["rate"])
 
 
 def _trend_title(ctx: dict, trend: pd.DataFrame) -> str:
@@ -242,7 +244,7 @@ def _trend_table(trend: pd.DataFrame, yearly: bool, info: pd.Series) -> html.Div
     order = list(dict.fromkeys(trend["series"]))
     fields = {series: f"s{i}" for i, series in enumerate(order)}
     long = trend.assign(field=trend["series"].map(fields))
-    long["shown"] = suppression.marked(long["rate"], long["small"])
+    long["shown"] = suppression.marked(long["rate"], long["small"], long["small_marker"])
     parts = [long.pivot(index="period_start", columns="field", values="shown")]
     columns = [column("period", "Financial year" if yearly else "Month")]
     columns += [column(field, series, "number") for series, field in fields.items()]
@@ -381,7 +383,7 @@ def _spc_section(ctx: dict) -> html.Section:
         y_title=y_title, hover_unit=hover_unit, source=ctx["source"], data_date=_period_words(latest, yearly),
         description=f"The mean and limits come from all {len(series)} {'years' if yearly else 'months'} shown.",
         value_header=f"Rate ({info['unit']})", dates=not yearly, ceiling=100.0 if info["unit"] == "%" else None,
-        unit_words="years" if yearly else "months", measure_id=ctx["measure"])
+        unit_words="years" if yearly else "months", measure_id=ctx["measure"], area=ctx["where"])
     return html.Section([heading, card, html.P(html.A("How SPC charts are read and drawn",
                                                       href="/data-and-methods#spc-method"))],
                         **{"aria-labelledby": heading_id})
@@ -419,7 +421,7 @@ def _funnel_section(ctx: dict) -> html.Section:
         y_title=y_title.replace(", in the month", ", a month over the year"), hover_unit=hover_unit,
         value_header=f"Rate ({rate_words})", count_header="Count in the year",
         denominator_header="Denominator (summed over the months)", source=ctx["source"], data_date=period,
-        scope=scope, table_request={**ctx["params"], "measure": ctx["measure"]})
+        scope=scope, table_request={**ctx["params"], "measure": ctx["measure"]}, area=ctx["where"])
     return html.Section([heading, card], **{"aria-labelledby": heading_id})
 
 

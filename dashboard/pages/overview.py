@@ -46,7 +46,7 @@ def layout(**query):
             html.Div([_catchment_headline(params), _bcf_headline(params), _joint_working_headline(params)],
                      className="headlines"),
         ], **{"aria-label": "At a glance"}),
-        _measures_section(params, residents_view),
+        _measures_section(params, residents_view, filters.area_name(selection)),
         impact_panel(selection, "overview"),
     ])
 
@@ -175,7 +175,7 @@ def _chart_rates(shown: pd.DataFrame) -> pd.DataFrame:
                                            errors="coerce"))
 
 
-def _measures_section(params: dict, residents_view: bool) -> html.Section:
+def _measures_section(params: dict, residents_view: bool, area: str) -> html.Section:
     heading = html.H2("Headline measures")
     monthly = run_query("overview__measures", residents=residents_view, **params)
     if monthly.empty or not monthly["in_period"].any():
@@ -218,7 +218,7 @@ def _measures_section(params: dict, residents_view: bool) -> html.Section:
                             caption="Headline measures by month. " + suppression.RULE),
             source=source_title("sus_activity", "social_care_events", "registrations"),
             data_date=month_label(last),
-            description="One panel per measure: the line is the monthly rate, to the end of the selected year.",
+            description="One panel per measure: the line is the monthly rate, to the end of the selected year.", area=area
         ),
         dcc.Markdown("Definitions of every measure are on [Data and methods](/data-and-methods).",
                      className="small"),

@@ -357,7 +357,7 @@ def _flows_card(selection: filters.Selection, params: dict, period: str, total) 
         units="Pounds (£) planned",
         description=(f"Each band is planned spend: from its source of funding (left), through the {level}{grouped} "
                      "(middle), to the kind of provider that delivers it (right); wider bands are more money."),
-        figure=figure, table=table, source=_source(), data_date=f"{period} (plans)")
+        figure=figure, table=table, source=_source(), data_date=f"{period} (plans)", area=filters.area_name(selection))
 
 
 def _years_cards(selection: filters.Selection, years: pd.DataFrame, period: str) -> list:
@@ -392,19 +392,19 @@ def _years_cards(selection: filters.Selection, years: pd.DataFrame, period: str)
         chart_card(f"{PAGE}-planned-actual", title="Planned and actual spend, year by year", units="Pounds (£)",
                    description="Solid bars are the plan, hatched bars what the year-end return says was spent."
                    + gap_words,
-                   figure=_planned_actual(years), table=planned_actual_table, source=_source(), data_date=date),
+                   figure=_planned_actual(years), table=planned_actual_table, source=_source(), data_date=date, area=filters.area_name(selection)),
         html.Div([
             chart_card(f"{PAGE}-per-head", title="Spend per resident, and per resident aged 65+",
                        units="Pounds (£) per registered resident",
                        description="Pounds divided by the residents registered with a GP in the HWB area; "
                                    "solid lines are planned, dotted lines with open markers actual.",
                        figure=_per_head(years), table=per_head_table, source=_source("registrations"),
-                       data_date=date),
+                       data_date=date, area=filters.area_name(selection)),
             chart_card(f"{PAGE}-social-care", title="How much of the plan is for social care",
                        units="Share of planned pounds (%)",
                        description="Planned spend whose area of spend is social care, as a share of all planned spend.",
                        figure=_social_care_share(years), table=share_table, source=_source(),
-                       data_date=f"{period} (plans)"),
+                       data_date=f"{period} (plans)", area=filters.area_name(selection)),
         ], className="two-columns"),
     ]
 

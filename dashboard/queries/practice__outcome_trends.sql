@@ -2,7 +2,8 @@
 -- for its PCN, home council and ICB as comparators. PCN and ICB rates add up their practices' numerators
 -- and denominators (sum over sum, x the indicator's multiplier); the council's is its own mart row.
 -- year_rate is each series' rate over the period's months (sum over sum, x multiplier), year_numerator
--- its count (the page hides a rate worked out from a count of 1-4).
+-- its count and year_denominator what it is out of (the page hides a rate worked out from a count of 1-4,
+-- and a percentage that leaves 1-4 people out).
 -- One row per measure, series and month.
 with measures as (
     select indicator_id as measure_id, name as measure_name, unit, multiplier, source
@@ -83,7 +84,9 @@ final as (
             over (partition by series.measure_id, series.series), 0)
         * measures.multiplier as year_rate,
         sum(case when series.period_start >= period_first_day($period) then series.numerator end)
-            over (partition by series.measure_id, series.series) as year_numerator
+            over (partition by series.measure_id, series.series) as year_numerator,
+        sum(case when series.period_start >= period_first_day($period) then series.denominator end)
+            over (partition by series.measure_id, series.series) as year_denominator
     from (
         select * from this_practice
         union all select * from pcn

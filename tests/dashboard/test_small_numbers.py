@@ -159,6 +159,28 @@ def test_a_month_from_a_small_count_is_a_gap_on_the_line_and_a_marker_in_its_tab
     assert rows[0]["s0"] == pytest.approx(109.09, abs=0.01) and rows[1]["s0"] == LT5
 
 
+
+def test_a_percentage_leaving_one_to_four_people_out_is_a_gap_and_c_as_in_the_downloads(dashboard_db):
+    # At home 91 days after reablement, one practice's months (the case a tester found on Wyvernford): 32 of
+    # 35 (91.4%: 3 not at home, 1-4 people by difference), 27 of 30 (90.0%: 3 not), 30 of 40 (75.0%: 10 not),
+    # and 3 of 4 (75.0%, from a count of 1-4). The downloads' CSV prints each month's denominator, so with a
+    # rate of 91.4% it would give back the 3 not at home: the first two are hidden as "[c]" (the secondary
+    # mark, NHS England's complement rule), the last as "<5", and only 75.0% is drawn.
+    from dashboard.pages import outcomes
+
+    trend = pd.DataFrame({"series": ["P1"] * 4, "series_kind": ["practice"] * 4,
+                          "period_start": pd.to_datetime(["2023-01-01", "2023-02-01", "2023-03-01", "2023-04-01"]),
+                          "numerator": [32, 27, 30, 3], "denominator": [35, 30, 40, 4]})
+    trend["rate"] = 100 * trend["numerator"] / trend["denominator"]
+    hidden = outcomes.hide_small_rates(trend, percent=True)
+    assert np.isnan(hidden["rate"].iloc[0]) and np.isnan(hidden["rate"].iloc[1]) and np.isnan(hidden["rate"].iloc[3])
+    assert hidden["rate"].iloc[2] == 75.0
+    table = grids(outcomes._trend_table(hidden, False, pd.Series({"name": "Test", "unit": "%"})))
+    assert [row["s0"] for row in table["outcomes-trend-table"]] == [C, C, 75.0, LT5]
+    # a rate per 1,000 has no complement: 32 of 35 is drawn
+    assert hidden["rate"].notna().sum() == 1
+    assert outcomes.hide_small_rates(trend)["rate"].notna().sum() == 3
+
 # Bars and their text labels -----------------------------------------------------------------------------
 
 def test_bars_and_their_labels_leave_out_a_small_count_and_its_protector(dashboard_db):
