@@ -16,6 +16,13 @@ Coordinates are rounded to DECIMALS = 5 (about 1 m): JSON numbers of 8-9 charact
 The cache is keyed by db.warehouse_version(), so a rebuilt warehouse (new boundaries) starts a
 fresh one; boundaries are kept as compact GeoJSON strings (about 1 KB each), so even all of England
 at one level is tens of MB per worker, not hundreds.
+
+Council outlines (`council_outlines`) are dissolved from the same stored LSOA boundaries, one council
+at a time and only when a map first needs it, then kept per (council, level) in the same cache. They
+are sent as rings (lines), not polygons: a map draws them over its LSOAs and needs no fill. The stored
+boundaries were simplified one LSOA at a time by the ETL, so neighbours no longer meet exactly and a
+plain union leaves thin gaps inside a council as holes; a hole is kept only where another LSOA lies
+in it (a city inside its county), so every other one is such a gap and is dropped.
 """
 
 from __future__ import annotations
@@ -24,6 +31,7 @@ import json
 import math
 import threading
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 import numpy as np
 import shapely
@@ -35,10 +43,14 @@ MAP_PIXELS = 1000
 # Boundaries sent with one map at most: what else a page sends fits beside them in the 1.5 MB a
 # response may take. A map over budget at its pixel-true level steps to coarser levels until it fits.
 MAX_BYTES = 600_000
+# Council outlines drawn over one map at most, one copy as sent (float32, base64); a map sends them
+# twice (a white halo under the dark line), so with MAX_BYTES of LSOAs a map stays within 1.5 MB.
+# Outlines are rings only, a county a few thousand points: the budget bites only for very many councils.
+MAX_OUTLINE_BYTES = 250_000
 DECIMALS = 5
 
 _lock = threading.Lock()
-_cache: dict = {"version": None, "levels": {}, "centroids": None}
+_cache: dict = {"version": None, "levels": {}, "centroids": None, "councils": None, "outlines": {}}
 
 
 def simplify_geojson(geometry_geojson: str, tolerance: float = LEVELS[0]) -> str | None:
@@ -98,17 +110,22 @@ def _state() -> dict:
     version = db.warehouse_version()
     with _lock:
         if _cache["version"] != version:
-            _cache.update(version=version, levels={}, centroids=None)
+            _cache.update(version=version, levels={}, centroids=None, councils=None, outlines={})
         return _cache
 
 
-def tolerance_for(codes: Iterable[str]) -> float:
-    """The coarsest level that moves no point by more than about a pixel on a map of these LSOAs."""
+def _centroids() -> dict[str, tuple[float, float]]:
     state = _state()
     if state["centroids"] is None:
         frame = db.run_query("catchment__lsoa_centroids")
         state["centroids"] = dict(zip(frame["lsoa_code"], zip(frame["centroid_lon"], frame["centroid_lat"])))
-    points = np.array([state["centroids"][code] for code in codes if code in state["centroids"]], dtype=float)
+    return state["centroids"]
+
+
+def tolerance_for(codes: Iterable[str]) -> float:
+    """The coarsest level that moves no point by more than about a pixel on a map of these LSOAs."""
+    centroids = _centroids()
+    points = np.array([centroids[code] for code in codes if code in centroids], dtype=float)
     if len(points) < 2:
         return LEVELS[0]
     lon_span, lat_span = points.max(axis=0) - points.min(axis=0)
@@ -164,3 +181,152 @@ def feature_collection(codes: Iterable[str], max_bytes: int = MAX_BYTES) -> dict
         else:
             geometry["coordinates"] = [[np.asarray(ring) for ring in polygon] for polygon in geometry["coordinates"]]
     return collection
+
+
+# --- council outlines ------------------------------------------------------------------------------------
+
+@dataclass(frozen=True, eq=False)  # compared by identity: its fields are numpy arrays
+class CouncilOutline:
+    """One council's boundary as lines: lon and lat hold every ring, with NaN between rings (plotly
+    breaks a line at a gap), as float32 (about 0.4 m in England, half the bytes of float64); label_lon
+    and label_lat are a point well inside it, where its name goes; shape is the simplified polygon,
+    kept so a map whose view shows only part of the council can put the name in that part."""
+
+    code: str
+    name: str
+    lon: np.ndarray
+    lat: np.ndarray
+    label_lon: float
+    label_lat: float
+    shape: shapely.Geometry = field(repr=False, compare=False)
+
+    @property
+    def sent_bytes(self) -> int:
+        """What one copy of the lines costs in a response: two float32 arrays, base64-encoded."""
+        return 2 * 4 * math.ceil(len(self.lon) * 4 / 3)
+
+
+def dissolve(texts: list[str], others: np.ndarray | None = None) -> shapely.Geometry | None:
+    """The GeoJSON boundaries in texts merged into one (Multi)Polygon; None if none is a polygon.
+
+    Only holes holding one of `others` (lon, lat points inside LSOAs not among these: say, a city's
+    inside its county) are kept; every other hole is a gap left where the ETL simplified two
+    neighbours apart. Specks of less than a square metre or so, left where neighbours overlapped, go too.
+    """
+    geometries = shapely.from_geojson(np.array(texts, dtype=object), on_invalid="ignore")
+    geometries = geometries[np.isin(shapely.get_type_id(geometries), (3, 6))]
+    if not len(geometries):
+        return None
+    invalid = ~shapely.is_valid(geometries)
+    geometries[invalid] = shapely.make_valid(geometries[invalid])
+    merged = shapely.union_all(geometries, grid_size=10.0 ** -DECIMALS)
+    others = np.empty((0, 2)) if others is None else np.asarray(others, dtype=float).reshape(-1, 2)
+    parts = []
+    for part in shapely.get_parts(merged):
+        if part.geom_type != "Polygon" or part.area < (10.0 ** -DECIMALS) ** 2:
+            continue
+        holes = [ring for ring in part.interiors if _holds_any(shapely.Polygon(ring), others)]
+        parts.append(shapely.Polygon(part.exterior, holes))
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else shapely.MultiPolygon(parts)
+
+
+def _holds_any(polygon: shapely.Polygon, points: np.ndarray) -> bool:
+    west, south, east, north = polygon.bounds
+    near = points[(points[:, 0] >= west) & (points[:, 0] <= east) & (points[:, 1] >= south) & (points[:, 1] <= north)]
+    return bool(len(near)) and bool(shapely.contains_xy(polygon, near[:, 0], near[:, 1]).any())
+
+
+def outline_of(code: str, name: str, dissolved: shapely.Geometry, tolerance: float) -> CouncilOutline:
+    """A dissolved council as lines simplified at tolerance, with a point for its name.
+
+    The name goes at the centre of the largest circle inside the council's largest part (polylabel),
+    rather than shapely's point_on_surface, which can fall next to an edge: a label centred there
+    would spill over into the neighbour and read as naming it.
+    """
+    simplified = shapely.simplify(dissolved, tolerance, preserve_topology=True)
+    rings = [shapely.get_coordinates(ring) for part in shapely.get_parts(simplified)
+             for ring in shapely.get_rings(part)]
+    gap = np.full((1, 2), np.nan)
+    stacked = np.vstack([piece for ring in rings for piece in (gap, ring)][1:]).astype(np.float32)
+    label_lon, label_lat = label_point(dissolved, tolerance)
+    return CouncilOutline(code=code, name=name, lon=stacked[:, 0], lat=stacked[:, 1],
+                          label_lon=label_lon, label_lat=label_lat, shape=simplified)
+
+
+def label_point(area: shapely.Geometry, tolerance: float) -> tuple[float, float]:
+    """The centre of the largest circle inside area's largest part (to within tolerance), rounded."""
+    largest = max(shapely.get_parts(area), key=lambda part: part.area)
+    try:
+        point = shapely.get_coordinates(shapely.maximum_inscribed_circle(largest, tolerance))[0]
+    except shapely.errors.GEOSException:
+        point = shapely.get_coordinates(shapely.point_on_surface(largest))[0]
+    return round(float(point[0]), DECIMALS), round(float(point[1]), DECIMALS)
+
+
+def _councils() -> dict:
+    """Which council each LSOA with a boundary is in, and each council's name and LSOAs."""
+    state = _state()
+    if state["councils"] is None:
+        frame = db.run_query("catchment__lsoa_councils")
+        members: dict[str, list[str]] = {}
+        for lsoa, council in zip(frame["lsoa_code"], frame["council_code"]):
+            members.setdefault(council, []).append(lsoa)
+        state["councils"] = {"of": dict(zip(frame["lsoa_code"], frame["council_code"])),
+                             "names": dict(zip(frame["council_code"], frame["council_name"])),
+                             "members": members}
+    return state["councils"]
+
+
+def councils_of(codes: Iterable[str]) -> list[str]:
+    """The codes of the councils these LSOAs are in (those with a boundary), in name order."""
+    councils = _councils()
+    found = {councils["of"][code] for code in codes if code in councils["of"]}
+    return sorted(found, key=lambda council: (councils["names"][council], council))
+
+
+def council_outline(code: str, tolerance: float = LEVELS[0]) -> CouncilOutline | None:
+    """One council's outline at the level of tolerance (rounded down to one of LEVELS), dissolved from its
+    LSOAs' boundaries the first time any map needs it and kept for this warehouse; None without boundaries."""
+    level = max([value for value in LEVELS if value <= tolerance], default=LEVELS[0])
+    state = _state()
+    councils = _councils()
+    with _lock:
+        # the dicts of this warehouse's cache: a rebuild meanwhile replaces them, so nothing stale lands in its
+        outlines = state["outlines"]
+        if (code, level) in outlines:
+            return outlines[(code, level)]
+        dissolved = outlines.get((code, None))
+    if dissolved is None:
+        members = councils["members"].get(code, [])
+        frame = db.run_query("catchment__lsoa_geometry", codes=tuple(members)) if members else None
+        inside = set(members)
+        centroids = _centroids()
+        others = np.array([point for lsoa, point in centroids.items() if lsoa not in inside], dtype=float)
+        merged = dissolve(list(frame["geometry_geojson"]), others) if frame is not None and len(frame) else None
+        dissolved = False if merged is None else merged
+        with _lock:
+            outlines[(code, None)] = dissolved  # False: no boundary, remembered so it is not asked again
+    outline = outline_of(code, councils["names"][code], dissolved, level) if dissolved is not False else None
+    with _lock:
+        outlines[(code, level)] = outline
+    return outline
+
+
+def council_outlines(codes: Iterable[str], tolerance: float | None = None, include: Iterable[str] = (),
+                     max_bytes: int = MAX_OUTLINE_BYTES) -> list[CouncilOutline]:
+    """The outlines of the councils the LSOA codes are in, plus the councils in include, in name order.
+
+    Simplified at tolerance (default `tolerance_for(codes)`, the level the LSOAs are drawn at), or
+    coarser where the outlines together would exceed max_bytes.
+    """
+    wanted = [str(code) for code in codes if code]
+    chosen = list(dict.fromkeys([*councils_of(wanted), *[code for code in include if code]]))
+    start = tolerance_for(wanted) if tolerance is None else tolerance
+    outlines: list[CouncilOutline] = []
+    for level in [value for value in LEVELS if value >= start] or [LEVELS[-1]]:
+        outlines = [outline for outline in (council_outline(code, level) for code in chosen) if outline]
+        if sum(outline.sent_bytes for outline in outlines) <= max_bytes:
+            break
+    return outlines

@@ -10,6 +10,11 @@
   map's extent (dashboard/geometry.py); the map is fitted to them, or to `focus` codes among them.
 - LSOAs whose value is missing are drawn grey (a second trace; hover says there are no data), so a
   gap in the data never looks like a low value.
+- Over the LSOAs, the outline of every council with an LSOA in view is drawn as a dark line on a
+  white halo (seen on the palest and the darkest area alike), one trace per council, with each
+  council's name at a point inside it; a `home_council` is drawn with a much thicker line, so it
+  stands out by shape, not only colour. The lines and names take no hover, so the LSOA under the
+  pointer still answers it. `boundary_sentence(fig)` says in words which councils are drawn.
 
 No base map: plotly.js still fetches its world outline (cdn.plot.ly) for any geo subplot whose
 traces have a locationmode, which a geojson choropleth always has, even with the base map hidden.
@@ -25,9 +30,10 @@ import json
 from collections.abc import Iterable
 from urllib.parse import quote
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
-import numpy as np
+import shapely
 from dash import dcc
 from dash.development.base_component import Component
 
@@ -37,6 +43,9 @@ from dashboard.exports import suppression
 
 MISSING_GREY = "#C8CDD0"
 BORDER = "#768692"  # NHS mid grey: a pale area's edge still shows on the white page
+COUNCIL_LINE = "#212B32"  # NHS black
+HALO = "#FFFFFF"
+COUNCIL_WIDTH, HOME_WIDTH, HALO_EXTRA = 1.5, 4.0, 2.5  # pixels; LSOA edges are 0.3
 _BASE_LAYERS = ("coastlines", "land", "ocean", "lakes", "rivers", "countries", "subunits")
 EMPTY_TOPOLOGY = {"type": "Topology", "arcs": [],
                   "objects": {layer: {"type": "GeometryCollection", "geometries": []} for layer in _BASE_LAYERS}}
@@ -47,14 +56,15 @@ MAP_CONFIG = {**figures.GRAPH_CONFIG,
 
 def lsoa_choropleth(frame: pd.DataFrame, *, colour_title: str, hovertemplate: str, value_column: str = "value",
                     colour_format: str | None = None, focus: Iterable[str] | None = None,
-                    height: int = 520) -> go.Figure:
+                    home_council: str | None = None, height: int = 520) -> go.Figure:
     """A map of frame's LSOAs coloured by value_column on figures.SEQUENTIAL (missing values grey).
 
     colour_format is a d3 format for the colour bar's ticks (".0%" for shares); the colour bar
     starts at 0 so a pale colour always means a small number. The map is fitted to all the LSOAs
     drawn, or to the `focus` codes among them (say, where most of a practice's patients live, so a
     few patients across the county do not shrink the catchment to a speck); the rest stay drawn
-    around it, a scroll or drag away.
+    around it, a scroll or drag away. home_council (a council code) is outlined more heavily than the
+    other councils, and drawn even when none of its LSOAs is in view.
     """
     if frame.empty:
         return figures.empty("There are no areas to map.", height=height)
@@ -103,10 +113,101 @@ def lsoa_choropleth(frame: pd.DataFrame, *, colour_title: str, hovertemplate: st
     features = {feature["id"]: feature for feature in collection["features"]}
     for trace, codes in zip(fig.data, trace_codes):
         trace.geojson = {"type": "FeatureCollection", "features": [features[code] for code in codes]}
-    fig.update_geos(visible=False, projection_type="mercator", **_view(collection, focus))
-    figures.styled(fig, height=height, legend=False)
-    fig.update_layout(margin={"l": 0, "r": 0, "t": 8, "b": 0})
+    view = _view(collection, focus)
+    fig.update_geos(visible=False, projection_type="mercator", **view)
+    outlines = geometry.council_outlines(_in_view(collection, view), tolerance=geometry.tolerance_for(drawn),
+                                         include=[home_council] if home_council else [])
+    fig.add_traces(_council_traces(outlines, home_council, view))
+    figures.styled(fig, height=height, legend=bool(outlines))
+    # the legend (what the lines are) sits under the map, where it hides no area
+    fig.update_layout(margin={"l": 0, "r": 0, "t": 8, "b": 32 if outlines else 0},
+                      legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 0, "yanchor": "top"})
     return fig
+
+
+def _in_view(collection: dict, view: dict) -> list[str]:
+    """The drawn LSOAs that reach into the map's first view (all of them when it is fitted to them all)."""
+    if "lonaxis_range" not in view:
+        return [feature["id"] for feature in collection["features"]]
+    (west, east), (south, north) = view["lonaxis_range"], view["lataxis_range"]
+    codes = []
+    for feature in collection["features"]:
+        points = np.vstack([np.asarray(ring, dtype=float) for ring in _rings(feature["geometry"])])
+        (low_lon, low_lat), (high_lon, high_lat) = points.min(axis=0), points.max(axis=0)
+        if low_lon <= east and high_lon >= west and low_lat <= north and high_lat >= south:
+            codes.append(feature["id"])
+    return codes
+
+
+def _council_traces(outlines: list, home_council: str | None, view: dict) -> list[go.Scattergeo]:
+    """Under each group of lines a white halo, then a dark line per council (the home council last and
+    thickest, on top), then one text trace of the names. No hover on any of them."""
+    points = [_label_in_view(outline, view) for outline in outlines]
+    others = [outline for outline in outlines if outline.code != home_council]
+    home = [outline for outline in outlines if outline.code == home_council]
+    traces = []
+    for group, width, legend_name in ((others, COUNCIL_WIDTH, "Council boundary"),
+                                      (home, HOME_WIDTH, f"Home council: {home[0].name}" if home else "")):
+        if not group:
+            continue
+        key = "home" if group is home else "council"
+        traces.append(go.Scattergeo(
+            lon=_joined([outline.lon for outline in group]), lat=_joined([outline.lat for outline in group]),
+            mode="lines", line={"color": HALO, "width": width + HALO_EXTRA}, hoverinfo="skip",
+            showlegend=False, legendgroup=key, name="", meta={"halo": True}))
+        for index, outline in enumerate(group):
+            traces.append(go.Scattergeo(
+                lon=outline.lon, lat=outline.lat, mode="lines", line={"color": COUNCIL_LINE, "width": width},
+                hoverinfo="skip", name=legend_name, legendgroup=key, showlegend=index == 0,
+                meta={"council_code": outline.code, "council_name": outline.name, "home": group is home}))
+    if outlines:
+        traces.append(go.Scattergeo(
+            lon=[lon for lon, _ in points], lat=[lat for _, lat in points],
+            text=[f"{outline.name} (home council)" if outline.code == home_council else outline.name
+                  for outline in outlines],
+            mode="text", textfont={"color": COUNCIL_LINE, "size": 13, "weight": "bold", "shadow": "auto"},
+            hoverinfo="skip", showlegend=False, name="", meta={"council_names": True}))
+    return traces
+
+
+def _label_in_view(outline, view: dict) -> tuple[float, float]:
+    """Where a council's name goes: its own label point, or, when the map's first view shows only part
+    of the council and not that point (a practice's map zoomed to its catchment), inside that part."""
+    if "lonaxis_range" not in view:
+        return outline.label_lon, outline.label_lat
+    (west, east), (south, north) = view["lonaxis_range"], view["lataxis_range"]
+    if west < outline.label_lon < east and south < outline.label_lat < north:
+        return outline.label_lon, outline.label_lat
+    seen = shapely.intersection(outline.shape, shapely.box(west, south, east, north))
+    if shapely.is_empty(seen) or shapely.area(seen) == 0:
+        return outline.label_lon, outline.label_lat
+    return geometry.label_point(seen, max(east - west, north - south) / 200)
+
+
+def _joined(arrays: list[np.ndarray]) -> np.ndarray:
+    """Arrays of line coordinates as one, with NaN between them so no line joins two councils."""
+    gap = np.full(1, np.nan, dtype=np.float32)
+    return np.concatenate([piece for array in arrays for piece in (gap, array)][1:])
+
+
+def drawn_councils(fig: go.Figure) -> list[dict]:
+    """{council_code, council_name, home} of each council outlined on a map, in the order drawn."""
+    return [dict(trace.meta) for trace in fig.data
+            if trace.type == "scattergeo" and isinstance(trace.meta, dict) and "council_code" in trace.meta]
+
+
+def boundary_sentence(fig: go.Figure, home_words: str = "its home council") -> str:
+    """Which council boundaries a map draws, for its description; empty when it draws none."""
+    councils = drawn_councils(fig)
+    if not councils:
+        return ""
+    home = [council for council in councils if council["home"]]
+    thicker = ", the thicker line" if len(councils) > 1 else ""
+    names = [f"{council['council_name']} ({home_words}{thicker})" if council["home"] else council["council_name"]
+             for council in [*home, *[council for council in councils if not council["home"]]]]
+    if len(names) == 1:
+        return f"The dark line is the council boundary of {names[0]}, named on the map."
+    return f"The dark lines are the council boundaries of {', '.join(names[:-1])} and {names[-1]}, named on the map."
 
 
 def _rings(geometry: dict) -> list:

@@ -202,7 +202,7 @@ def _patients_map(ctx: _Context, title: str) -> html.Div | html.Section:
     frame = suppression.parts_of_a_shown_total(frame, "patients", derived=["share"])
     plotted = frame.rename(columns={"patients": "value"})[["lsoa_code", "lsoa_name", "value", "council_name", "share"]]
     figure = maps.lsoa_choropleth(
-        plotted, colour_title="Patients", focus=focus,
+        plotted, colour_title="Patients", focus=focus, home_council=_home_council(ctx),
         hovertemplate="%{customdata[0]} (%{location}), %{customdata[1]}<br>%{z:,.0f} patients: "
                       "%{customdata[2]:.1%} of the list<extra></extra>")
     busiest = frame.iloc[0]
@@ -219,8 +219,22 @@ def _patients_map(ctx: _Context, title: str) -> html.Div | html.Section:
         "catchment-map", title=f"{title}, {ctx.month}", units="Registered patients per LSOA",
         description=(f"{where} The most live in {busiest['lsoa_name']}"
                      + ("." if suppression.is_suppressed(busiest["patients"]) else
-                        f": {busiest['patients']:,}, {_percent(busiest['share'])} of the list.") + centred),
+                        f": {busiest['patients']:,}, {_percent(busiest['share'])} of the list.") + centred
+                     + _boundaries_drawn(figure)),
         figure=figure, table=table, source=ctx.source("lsoa_boundaries"), data_date=ctx.month))
+
+
+def _home_council(ctx: _Context) -> str | None:
+    """The selected practice's home council, outlined more heavily on its map; None for a group of practices."""
+    if not ctx.selection.practice:
+        return None
+    home = run_query("catchment__home_council", practice=ctx.selection.practice)
+    return None if home.empty or pd.isna(home["home_council_code"].iloc[0]) else str(home["home_council_code"].iloc[0])
+
+
+def _boundaries_drawn(figure: go.Figure) -> str:
+    sentence = maps.boundary_sentence(figure, "the practice's home council")
+    return f" {sentence}" if sentence else ""
 
 
 def _council_map(ctx: _Context) -> html.Div | html.Section:
@@ -260,7 +274,8 @@ def _council_map(ctx: _Context) -> html.Div | html.Section:
         description=(f"The darker an area, the more of its residents are registered with practices based in another "
                      f"council. The highest share is {_percent(highest['share_elsewhere'], 0)}, in "
                      f"{highest['lsoa_name']}; {majority_text}. Grey areas have no registered residents in the data. "
-                     f"Hover over an area to see the practice registering most of its residents."),
+                     f"Hover over an area to see the practice registering most of its residents."
+                     + _boundaries_drawn(figure)),
         figure=figure, table=table, source=ctx.source("lsoa_boundaries", "lsoa_lad", "lad_upper_tier"),
         data_date=ctx.month))
 

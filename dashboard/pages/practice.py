@@ -26,7 +26,7 @@ from dash.exceptions import PreventUpdate
 from dashboard import filters
 from dashboard.components import figures
 from dashboard.components.cards import chart_card, headline, no_data
-from dashboard.components.maps import lsoa_choropleth, with_map_config
+from dashboard.components.maps import boundary_sentence, lsoa_choropleth, with_map_config
 from dashboard.components.sources import is_loaded, month_label, source_title
 from dashboard.components.tables import column, data_grid
 from dashboard.components.terms import term
@@ -300,10 +300,13 @@ def _map_card(params: dict) -> html.Section | html.Div:
     patients = hide_patients(patients)
     frame = patients.rename(columns={"patients": "value"})[["lsoa_code", "lsoa_name", "value", "share",
                                                              "council_name"]]
+    home = run_query("practice__profile", code=params["code"])["home_council_code"]
     fig = lsoa_choropleth(
         frame, colour_title="Patients", focus=focus,
+        home_council=str(home.iloc[0]) if len(home) and pd.notna(home.iloc[0]) else None,
         hovertemplate=("%{customdata[0]} (%{customdata[2]}): %{z:,.0f} patients, "
                        "%{customdata[1]:.1%} of the list<extra></extra>"))
+    boundaries = f" {sentence}" if (sentence := boundary_sentence(fig)) else ""
     table = data_grid(f"{PREFIX}-lsoas", patients, [
         column("lsoa_code", "LSOA code"), column("lsoa_name", "LSOA", minWidth=160),
         column("council_name", "Council"), column("patients", "Patients", "count"),
@@ -316,7 +319,7 @@ def _map_card(params: dict) -> html.Section | html.Div:
         figure=fig, table=table, source=source_title("registrations", "lsoa_boundaries"),
         data_date=month_label(release.iloc[0]) if not release.empty else "",
         description=(f"Its patients live in {len(patients):,} small areas; the darker the area, the more of "
-                     f"them.{centred}"),
+                     f"them.{centred}{boundaries}"),
     ))
 
 

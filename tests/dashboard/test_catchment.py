@@ -121,7 +121,8 @@ def test_map_for_a_practice_is_where_its_patients_live(dashboard_db):
     # Only the drawn LSOAs' boundaries are sent, and the figure fetches nothing (no tiles, no CDN).
     trace = figure.data[0]
     assert sorted(feature["id"] for feature in trace.geojson["features"]) == sorted(got)
-    assert figure.layout.geo.visible is False and {trace.type for trace in figure.data} == {"choropleth"}
+    # (council boundaries are scattergeo lines on the same base-map-less geo: tests/dashboard/test_council_boundaries.py)
+    assert figure.layout.geo.visible is False and {trace.type for trace in figure.data} == {"choropleth", "scattergeo"}
 
 
 def test_map_for_a_council_is_residents_at_practices_elsewhere(dashboard_db):
@@ -139,7 +140,7 @@ def test_map_greys_lsoas_without_residents_and_fetches_nothing(dashboard_db):
     tree = page(period="2024-25", council=UNITOWN)
     figure = figures(tree)["catchment-map"]
     # April 2024: A00001 (based in Unitown) has all 100 patients in E01000001; nobody is registered from E01000002.
-    coloured, grey = figure.data
+    coloured, grey = [trace for trace in figure.data if trace.type == "choropleth"]
     assert list(coloured.locations) == ["E01000001"] and list(values(coloured.z)) == [0.0]
     assert list(grey.locations) == ["E01000002"] and grey.showscale is False
     # each trace carries only its own boundary
