@@ -76,6 +76,9 @@ def _nav() -> html.Nav:
 
 
 def _filter_bar() -> html.Section:
+    """The six filters and the actions on them. On a narrow screen they fold away behind one button that
+    says what is chosen (assets/style.css shows the button and hides the body below 48rem), so the page
+    starts on the first screen rather than six selects (WCAG 2.2 1.4.10, reflow at 320 px)."""
     controls = []
     for key in filters.FILTER_KEYS:
         control_id = f"filter-{key}"
@@ -86,14 +89,32 @@ def _filter_bar() -> html.Section:
         ], className="filter"))
     return html.Section([
         html.H2("Filters", className="visually-hidden"),
-        html.Div(controls, className="filter-row"),
+        html.Button([html.Span("Filters: ", className="filter-toggle-label"), html.Span(id="filter-summary")],
+                    id="filter-toggle", className="filter-toggle btn btn-outline-primary btn-sm", n_clicks=0,
+                    **{"aria-expanded": "false", "aria-controls": "filter-body"}),
         html.Div([
-            html.Button("Clear filters", id="filter-clear", className="btn btn-outline-secondary btn-sm", n_clicks=0),
-            _download_menu(),
-            html.P("The filters are part of the web address: copy it to share this view.", className="filter-hint"),
-        ], className="filter-actions"),
+            html.Div(controls, className="filter-row"),
+            html.Div([
+                html.Button("Clear filters", id="filter-clear", className="btn btn-outline-secondary btn-sm",
+                            n_clicks=0),
+                _download_menu(),
+                html.P("The filters are part of the web address: copy it to share this view.",
+                       className="filter-hint"),
+            ], className="filter-actions"),
+        ], id="filter-body", className="filter-body folded"),
         html.Div(id="filter-notes", role="status", **{"aria-live": "polite"}),
     ], className="filter-bar", **{"aria-label": "Filters"})
+
+
+# The fold is the browser's alone: no round trip to open a panel.
+dash.clientside_callback(
+    """function(clicks) {
+        var open = clicks % 2 === 1;
+        return [open ? "filter-body" : "filter-body folded", open ? "true" : "false"];
+    }""",
+    Output("filter-body", "className"), Output("filter-toggle", "aria-expanded"),
+    Input("filter-toggle", "n_clicks"), prevent_initial_call=True,
+)
 
 
 # The Download menu: the same three downloads on every page, following the filters (download_links).
@@ -164,6 +185,7 @@ _NAV_OUTPUTS = [Output(f"nav-{path.strip('/') or 'overview'}", "href") for _, pa
     *_FILTER_OUTPUTS,
     *_OPTION_OUTPUTS,
     Output("filter-notes", "children"),
+    Output("filter-summary", "children"),
     *_NAV_OUTPUTS,
     Input("url", "search"),
     *[Input(f"filter-{key}", "value") for key in filters.FILTER_KEYS],
@@ -177,7 +199,8 @@ def sync_filters(search, *args):
 
 
 def filter_state(search: str | None, values: dict, trigger: str | None) -> tuple:
-    """The callback's work as a plain function: (search, six values, six option lists, notes, nav hrefs)."""
+    """The callback's work as a plain function: (search, six values, six option lists, notes, the filters'
+    summary in words, nav hrefs)."""
     query = filters.parse_search(search)
     extra = {key: value for key, value in query.items() if key not in filters.FILTER_KEYS}
     if trigger == "filter-clear":
@@ -196,9 +219,11 @@ def filter_state(search: str | None, values: dict, trigger: str | None) -> tuple
     notes_output = [html.P(note, className="filter-note") for note in notes]
     hrefs = [path + selection.query_string() for _, path in NAV]
     everything = {key: [{"label": FILTER_PLACEHOLDERS[key], "value": ANY}] for key in filters.FILTER_KEYS}
-    everything["period"][0]["label"] += f" ({filters.default_period()})"
+    # the year first: a narrow select cuts the end off ("Latest whole year (2024")
+    everything["period"][0]["label"] = f"{filters.default_period()} (latest whole year)"
     return (search_output, *[getattr(selection, key) or ANY for key in filters.FILTER_KEYS],
-            *[everything[key] + options[key] for key in filters.FILTER_KEYS], notes_output, *hrefs)
+            *[everything[key] + options[key] for key in filters.FILTER_KEYS], notes_output,
+            filters.describe(selection), *hrefs)
 
 
 def _drop_outside(selection: filters.Selection, changed: str) -> filters.Selection:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 from dash import dcc, html
 
-from dashboard.components.figures import graph_config
+from dashboard.components.figures import graph_config, needs_width
 from dashboard.exports.names import image_stem
 
 
@@ -25,9 +25,15 @@ def chart_card(card_id: str, *, title: str, units: str, figure: go.Figure, table
     if description:
         parts.append(html.P(description, className="chart-description"))
     # dcc.Graph takes no ARIA attributes: the wrapper names the chart by its heading.
-    parts.append(html.Div(dcc.Graph(id=card_id, figure=figure, className="chart",
-                                    config=graph_config(figure, image_stem(area, title))),
-                          role="figure", **{"aria-labelledby": heading_id}))
+    graph = dcc.Graph(id=card_id, figure=figure, className="chart", config=graph_config(figure, image_stem(area, title)))
+    if needs_width(figure):
+        # a diagram whose labels collide when squeezed scrolls inside its own box on a narrow screen (WCAG
+        # 1.4.10 exempts diagrams); the box takes focus so a keyboard can scroll it
+        parts.append(html.P("Scroll sideways to see the whole diagram.", className="scroll-hint"))
+        parts.append(html.Div(html.Div(graph, className="figure-inner"), className="figure-scroll", tabIndex=0,
+                              role="figure", **{"aria-labelledby": heading_id}))
+    else:
+        parts.append(html.Div(graph, role="figure", **{"aria-labelledby": heading_id}))
     if table is not None:
         parts.append(html.Details([html.Summary("Show the data as a table"), table], className="chart-table"))
     parts.append(html.P([html.Strong("Source: "), source, f". Data to {data_date}."], className="chart-source"))

@@ -7,6 +7,8 @@ pink). Wherever colour carries meaning, a marker symbol or dash pattern carries 
 
 from __future__ import annotations
 
+import textwrap
+
 import plotly.graph_objects as go
 import plotly.io as pio
 
@@ -40,6 +42,19 @@ _NO_AXES = frozenset({"sankey", "pie", "table", "indicator", "parcats", "parcoor
 _GEO = frozenset({"choropleth", "scattergeo"})
 GRAPH_CONFIG = {"displaylogo": False, "responsive": True, "modeBarButtons": [list(IMAGE_BUTTONS + CARTESIAN_BUTTONS)],
                 "toImageButtonOptions": {"format": "png", "scale": 2}}
+
+
+def wrapped(text: str, width: int) -> str:
+    """Text on lines of at most width characters, broken between words with plotly's <br> (plotly does not
+    wrap titles or labels itself)."""
+    return "<br>".join(textwrap.wrap(str(text), width)) or str(text)
+
+
+def needs_width(figure: go.Figure) -> bool:
+    """Whether the figure needs more than a phone's width to be read: a Sankey (its node labels collide) or
+    panels side by side (each would be a sliver)."""
+    side_by_side = any(axis.domain and axis.domain[0] > 0.2 for axis in figure.select_xaxes())
+    return side_by_side or any(trace.type == "sankey" for trace in figure.data)
 
 
 def graph_config(figure: go.Figure, file_stem: str) -> dict:

@@ -246,7 +246,7 @@ def with_map_config(component: Component) -> Component:
     while stack:
         node = stack.pop()
         if isinstance(node, dcc.Graph):
-            node.config = MAP_CONFIG
+            node.config = {**(node.config or figures.GRAPH_CONFIG), "topojsonURL": MAP_CONFIG["topojsonURL"]}
         children = getattr(node, "children", None)
         if isinstance(children, (list, tuple)):
             stack.extend(children)

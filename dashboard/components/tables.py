@@ -84,6 +84,9 @@ def practice_link_column(field: str = "code", header: str = "Practice code", que
         filterValueGetter={"function": f"params.data[{json.dumps(label)}]"},
     )
     definition.setdefault("minWidth", 120)
+    if label_field:  # a practice's name runs onto a second line rather than being cut off
+        definition.update(WRAP)
+        definition["minWidth"] = max(definition["minWidth"], 180)
     return definition
 
 
@@ -127,6 +130,7 @@ def data_grid(grid_id: str, frame: pd.DataFrame, columns: list[dict], *, caption
             html.Button("Download these rows (CSV)", id={"type": "csv-button", "grid": grid_id},
                         className="btn btn-outline-primary btn-sm", n_clicks=0),
         ], className="grid-toolbar"),
+        html.P("Scroll the table sideways to see every column.", className="scroll-hint"),
         html.Div(grid, role="region", **{"aria-labelledby": f"{grid_id}-caption"}),
     ], className="data-grid")
 

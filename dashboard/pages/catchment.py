@@ -74,7 +74,7 @@ class _Context:
         self.quarter = quarter
         self.inside = inside
         self.month = sources.month_label(quarter)
-        self.area = filters.describe(selection).rsplit(", ", 1)[0]
+        self.area = filters.area_name(selection)
         method = reference_query("catchment__method")
         self.method = dict(zip(method["name"], method["value"]))
 
@@ -221,7 +221,7 @@ def _patients_map(ctx: _Context, title: str) -> html.Div | html.Section:
                      + ("." if suppression.is_suppressed(busiest["patients"]) else
                         f": {busiest['patients']:,}, {_percent(busiest['share'])} of the list.") + centred
                      + _boundaries_drawn(figure)),
-        figure=figure, table=table, source=ctx.source("lsoa_boundaries"), data_date=ctx.month))
+        figure=figure, table=table, source=ctx.source("lsoa_boundaries"), data_date=ctx.month, area=ctx.area))
 
 
 def _home_council(ctx: _Context) -> str | None:
@@ -277,7 +277,7 @@ def _council_map(ctx: _Context) -> html.Div | html.Section:
                      f"Hover over an area to see the practice registering most of its residents."
                      + _boundaries_drawn(figure)),
         figure=figure, table=table, source=ctx.source("lsoa_boundaries", "lsoa_lad", "lad_upper_tier"),
-        data_date=ctx.month))
+        data_date=ctx.month, area=ctx.area))
 
 
 # ---- Sankey -------------------------------------------------------------------------------------------
@@ -304,7 +304,7 @@ def _sankey_section(ctx: _Context) -> html.Section:
                      f"the number of patients. Bands to a council other than the practice's own are patients whose "
                      f"adult social care comes from that council.{grouped}"),
         figure=_sankey_figure(frame, shown["patients"], sources_count), table=table,
-        source=ctx.source("lsoa_lad", "lad_upper_tier"), data_date=ctx.month)
+        source=ctx.source("lsoa_lad", "lad_upper_tier"), data_date=ctx.month, area=ctx.area)
     return html.Section([heading, card], **{"aria-label": "Patients by council"})
 
 
@@ -456,7 +456,7 @@ def _coterminosity_section(ctx: _Context) -> html.Section:
         description=(f"Least coterminous first: {lowest['label']} has {_percent(lowest['council_coterminosity'], 0)} "
                      f"of its patients in {lowest['best_council_name']}.{note}"),
         figure=_coterminosity_figure(frame), table=table, source=ctx.source("council_localities"),
-        data_date=ctx.month)
+        data_date=ctx.month, area=ctx.area)
     return html.Section([heading, intro, card], **{"aria-label": "Coterminosity"})
 
 

@@ -375,8 +375,11 @@ def _definitions(indicators: pd.DataFrame, ctx: dict) -> html.Section:
         ]))
     return html.Section([
         html.H3("What each indicator measures", id=f"{PREFIX}-definitions-title"),
-        html.Table([html.Caption("The joint-working indicators, from their definition files"),
-                    html.Thead(header), html.Tbody(rows)], className="tables"),
+        html.P("Scroll the table sideways to see every column.", className="scroll-hint"),
+        html.Div(html.Table([html.Caption("The joint-working indicators, from their definition files"),
+                             html.Thead(header), html.Tbody(rows)], className="tables"),
+                 className="table-scroll", tabIndex=0, role="region",
+                 **{"aria-label": "The joint-working indicators (scrolls sideways)"}),
     ], **{"aria-labelledby": f"{PREFIX}-definitions-title"})
 
 

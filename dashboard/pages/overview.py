@@ -68,7 +68,7 @@ def _catchment_headline(params: dict) -> html.Div:
     return headline(
         [term("Registered elsewhere", "catchment")],
         _percent(row["share_elsewhere"]),
-        f"of {names}'s {row['residents_registered']:,.0f} residents registered with a GP are with practices "
+        f"of the {row['residents_registered']:,.0f} residents of {names} registered with a GP are with practices "
         f"based in another council ({month_label(row['quarter'])} release).")
 
 
@@ -228,8 +228,10 @@ def _measures_section(params: dict, residents_view: bool, area: str) -> html.Sec
 def _trend_panels(monthly: pd.DataFrame, period: str) -> go.Figure:
     measures = list(dict.fromkeys(monthly["measure_id"]))
     names = {row.measure_id: f"{row.name} ({row.unit})" for row in monthly.drop_duplicates("measure_id").itertuples()}
-    fig = make_subplots(rows=len(measures), cols=1, shared_xaxes=True, vertical_spacing=0.06,
-                        subplot_titles=[names[measure] for measure in measures])
+    # each panel's title on lines short enough for a phone, from the left edge: centred, a long title was
+    # cut off at both ends at 320 px
+    fig = make_subplots(rows=len(measures), cols=1, shared_xaxes=True, vertical_spacing=0.09,
+                        subplot_titles=[figures.wrapped(names[measure], 34) for measure in measures])
     start = pd.Timestamp(f"{period[:4]}-04-01")
     end = min(start + pd.DateOffset(years=1), monthly["period_start"].max() + pd.DateOffset(days=15))
     style = figures.series_style(0)
@@ -246,5 +248,6 @@ def _trend_panels(monthly: pd.DataFrame, period: str) -> go.Figure:
                         "y0": 0, "y1": 1, "fillcolor": figures.NHS_PALE_GREY, "opacity": 0.6, "line": {"width": 0},
                         "layer": "below"})
     fig.update_layout(shapes=shading)
-    fig.update_annotations(font={"size": 13})
-    return figures.styled(fig, height=170 * len(measures) + 60, legend=False)
+    fig.update_annotations(font={"size": 13}, x=0, xanchor="left", align="left", xshift=-48)
+    figures.styled(fig, height=200 * len(measures) + 60, legend=False)
+    return fig.update_layout(margin_t=56)  # room for the first panel's title on two lines

@@ -18,6 +18,7 @@ from urllib.parse import unquote
 
 import dash
 import dash_bootstrap_components as dbc
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from dash import Input, Output, State, dcc, html
@@ -175,8 +176,8 @@ def _patients_section(params: dict) -> html.Section:
     return html.Section([
         html.H2("Who its patients are and where they live", className="mt-5"),
         _headlines(age, split),
-        _age_card(age, params["period"]),
-        _split_card(split, params["period"]),
+        _age_card(age, params["period"], params["code"]),
+        _split_card(split, params["period"], params["code"]),
         _map_card(params),
     ])
 
@@ -211,7 +212,7 @@ def _headlines(age: pd.DataFrame, split: pd.DataFrame) -> html.Div:
     return html.Div(cards, id=f"{PREFIX}-headlines", className="headlines")
 
 
-def _age_card(age: pd.DataFrame, period: str) -> html.Section | html.Div:
+def _age_card(age: pd.DataFrame, period: str, code: str | None = None) -> html.Section | html.Div:
     if age.empty:
         return no_data("No age-band release includes this practice: add the 'patients registered by 5-year age "
                        "band' file and rebuild to see its age profile.")
@@ -225,7 +226,9 @@ def _age_card(age: pd.DataFrame, period: str) -> html.Section | html.Div:
         style = figures.series_style(index)
         fig.add_trace(go.Bar(
             y=rows["band"], x=rows["patients"], orientation="h", name=name, customdata=rows["share"],
-            marker={"color": style["color"], "pattern": {"shape": pattern, "fgcolor": "white"}},
+            # overlay: the hatching is drawn over the bar's colour (plotly's default, replace, draws
+            # the hatching alone, white on nothing: invisible bars)
+            marker={"color": style["color"], "pattern": {"shape": pattern, "fgcolor": "white", "fillmode": "overlay"}},
             hovertemplate="Aged %{y}: %{x:,} patients (%{customdata:.1%} of the list)<extra></extra>",
         ))
     figures.styled(fig, x_title="Registered patients", y_title="Age band (years)", height=520)
@@ -239,7 +242,7 @@ def _age_card(age: pd.DataFrame, period: str) -> html.Section | html.Div:
         f"{PREFIX}-age-chart", title="Its patients by age", units="Registered patients in each 5-year age band",
         figure=fig, table=table, source=source_title("practice_age"), data_date=_release_note(age, period),
         description=(f"{over:,} of its {size:,} patients ({over / size:.1%}) are aged 65 or over, the age group "
-                     "most social care serves." if size else None),
+                     "most social care serves." if size else None), area=code
     )
 
 
@@ -257,7 +260,7 @@ def _area_label(row) -> str:
     return f"{row.area_name} (home council)" if row.is_home_council else str(row.area_name)
 
 
-def _split_card(split: pd.DataFrame, period: str) -> html.Section | html.Div:
+def _split_card(split: pd.DataFrame, period: str, code: str | None = None) -> html.Section | html.Div:
     if split.empty:
         return no_data("No registrations by small area include this practice, so where its patients live is not "
                        "known. Add the quarterly GP registrations by LSOA and rebuild.")
@@ -283,7 +286,7 @@ def _split_card(split: pd.DataFrame, period: str) -> html.Section | html.Div:
         figure=fig, table=table, source=source_title("registrations"), data_date=_release_note(split, period),
         description=("" if suppression.is_suppressed(top["share"]) else
                      f"{top['share']:.0%} of its patients live in {top['area_name']}. ")
-        + "Each council's eligibility rules and pooled budget apply to the patients who live in it.",
+        + "Each council's eligibility rules and pooled budget apply to the patients who live in it.", area=code
     )
 
 
@@ -319,7 +322,7 @@ def _map_card(params: dict) -> html.Section | html.Div:
         figure=fig, table=table, source=source_title("registrations", "lsoa_boundaries"),
         data_date=month_label(release.iloc[0]) if not release.empty else "",
         description=(f"Its patients live in {len(patients):,} small areas; the darker the area, the more of "
-                     f"them.{centred}{boundaries}"),
+                     f"them.{centred}{boundaries}"), area=params["code"]
     ))
 
 
@@ -353,7 +356,7 @@ def _joint_working_section(params: dict) -> html.Section:
         f"{PREFIX}-jw-chart", title="Its joint-working index and domain scores over time",
         units=["Score out of 100; the ", term("joint-working index"), " is the mean of the four domains"],
         figure=fig, table=table, source=source_title("joint_working_return"), data_date=last["quarter_label"],
-        description=f"In {last['quarter_label']} the practice had {index_text}.")
+        description=f"In {last['quarter_label']} the practice had {index_text}.", area=params["code"])
     return html.Section([
         heading, card,
         html.H3(f"Its joint-working indicators in {last['quarter_label']}", className="mt-4"),
@@ -404,12 +407,20 @@ def _outcomes_section(practice, params: dict, measure: str | None) -> html.Secti
     ])
 
 
+def _year_hidden(year: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """Where a series' year rate is hidden, and its marker: from a count of 1-4 ("<5"), or a percentage
+    that leaves 1-4 people out of its denominator ("[c]", as suppression.hide_rates does for months)."""
+    small = year["year_numerator"].map(suppression.is_small).astype(bool)
+    left = ((year["unit"] == "%") & suppression.complement_is_small(year["year_numerator"], year["year_denominator"])
+            & ~small)
+    return small | left, pd.Series(np.where(left, suppression.SECONDARY, suppression.SUPPRESSED), index=year.index)
+
+
 def _year_grid(trends: pd.DataFrame, period: str) -> html.Div:
     """One row per measure: the year's rate for the practice, its PCN, home council and ICB."""
     year = trends.drop_duplicates(["measure_id", "series_order"])
     # a year's rate from a count of 1-4 gives the count back (over a known list size): shown as "<5"
-    year = year.assign(year_rate=suppression.marked(year["year_rate"],
-                                                    year["year_numerator"].map(suppression.is_small)))
+    year = year.assign(year_rate=suppression.marked(year["year_rate"], *_year_hidden(year)))
     wide = year.pivot(index="measure_id", columns="series_order", values="year_rate")
     wide = wide.reindex(columns=[1, 2, 3, 4]).rename(columns=lambda order: f"series_{order}")
     details = year.drop_duplicates("measure_id").set_index("measure_id")[["measure_name", "unit"]]
@@ -444,12 +455,13 @@ def _outcome_card(measure: str, rows: pd.DataFrame, params: dict):
         return no_data(f"There are no monthly figures of this measure for this practice up to {period}.")
     name, unit, source = rows["measure_name"].iloc[0], rows["unit"].iloc[0], rows["source"].iloc[0]
     # small numbers: a month's or the year's rate from a count of 1-4 is not drawn, said or tabled as a number
-    rows = suppression.hide_rates(rows).assign(rate_for_status=rows["rate"])  # the SPC status reads every month
-    year = rows.groupby("series", sort=False)["year_rate"].first()
-    year = year.where(~rows.groupby("series", sort=False)["year_numerator"].first().map(suppression.is_small))
+    rows = suppression.hide_rates(rows, out_of="denominator" if unit == "%" else None).assign(
+        rate_for_status=rows["rate"])  # the SPC status reads every month
+    firsts = rows.groupby("series", sort=False).first()
+    year = firsts["year_rate"].where(~_year_hidden(firsts)[0])
     fig = trend_figure(rows[["period_start", "series", "rate"]], y_title=unit, hover_unit=unit)
     table_rows = rows.assign(month=rows["period_start"].dt.strftime("%Y-%m"),
-                             rate=suppression.marked(rows["rate"], rows["small"]))
+                             rate=suppression.marked(rows["rate"], rows["small"], rows["small_marker"]))
     table = data_grid(f"{PREFIX}-outcome-months", table_rows, [
         column("month", "Month"), column("series", "Series", minWidth=200), column("rate", f"Rate ({unit})", "rate"),
     ], caption=f"{name}: monthly rates", file_name=f"practice-{measure}")
@@ -462,7 +474,7 @@ def _outcome_card(measure: str, rows: pd.DataFrame, params: dict):
     return html.Div([chart_card(
         f"{PREFIX}-outcome-chart", title=f"{name}, month by month", units=unit.capitalize(),
         figure=fig, table=table, source=source_title(source), data_date=month_label(rows["period_start"].max()),
-        description=description), _spc_card(measure, rows, params)])
+        description=description, area=params["code"]), _spc_card(measure, rows, params)])
 
 
 def _spc_card(measure: str, rows: pd.DataFrame, params: dict):
@@ -502,7 +514,7 @@ def _spc_card(measure: str, rows: pd.DataFrame, params: dict):
         y_title=unit, hover_unit=unit, source=source_title(rows["source"].iloc[0]),
         data_date=month_label(own["period_start"].max()) if not own.empty else "",
         description=f"The practice's own rate, {len(own)} months.{note}", value_header=f"Rate ({unit})",
-        measure_id=measure)
+        measure_id=measure, area=params["code"])
 
 
 # --- Better Care Fund ----------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 -- registered with practices based in another council, in each council's latest release of the year.
 select
     count(*) as councils,
-    string_agg(catchment.council_name, ', ' order by catchment.council_name) as council_names,
+    string_agg(catchment.council_name, ' and ' order by catchment.council_name) as council_names,  -- read when 1 or 2
     sum(catchment.residents_registered) as residents_registered,
     sum(catchment.residents_at_practices_elsewhere) as residents_at_practices_elsewhere,
     sum(catchment.residents_at_practices_elsewhere) / nullif(sum(catchment.residents_registered), 0) as share_elsewhere,

@@ -56,10 +56,14 @@ def test_the_filter_bar_follows_a_pasted_url_and_rewrites_bad_values(dashboard_d
 
     keys = filters.FILTER_KEYS
     output = filter_state("?council=E06000901&practice=nope&measure=ae_attendances", dict.fromkeys(keys), "url")
-    search, values, notes, hrefs = output[0], output[1:7], output[13], output[14:]
+    search, values, notes, summary, hrefs = output[0], output[1:7], output[13], output[14], output[15:]
     assert search == "?council=E06000901&measure=ae_attendances"  # the bad practice is dropped from the URL
     assert dict(zip(keys, values)) == {**dict.fromkeys(keys, "any"), "council": "E06000901"}
     assert "No practice has the code 'nope'" in notes[0].children
+    # the folded filter bar's button says what is chosen: the council's name and the default year
+    assert summary == f"{filters.options().councils.set_index('council_code').at['E06000901', 'council_name']}, " \
+                      f"{filters.default_period()}"
+    assert output[7][0]["label"] == f"{filters.default_period()} (latest whole year)"
     assert dict(zip((path for _, path in NAV), hrefs))["/outcomes"] == "/outcomes?council=E06000901"
 
 

@@ -26,6 +26,9 @@ def test_whole_area_pools_counts_and_lists(dashboard_db):
     text = text_of(overview.layout(period="2022-23"))
     # (22 + 11 + 22 + 5) / (110 + 110 + 110 + 50) x 1,000 = 157.9; a mean of the four month-rates would be 150
     assert "157.9" in text
+    # the tiny area's three councils: "of the 3 selected councils' ... residents", never "councils's"
+    # the tiny area's two councils by name, with no possessive ("Countyshire, Unitown's", "councils's")
+    assert "of the 260 residents of Countyshire and Unitown registered with a GP" in text
 
 
 def test_a_council_alone_reads_as_its_residents(dashboard_db):
