@@ -110,6 +110,14 @@ def parse_search(search: str | None) -> dict[str, str]:
     return values
 
 
+def with_page_state(search: str | None, **state: str | None) -> str:
+    """The address's query string with a page's own state set (a measure chosen, say) and the rest kept:
+    a page control writes it to the shell's dcc.Location, which draws the page again from its layout, so a
+    reload or a shared link shows the same view as a change made on the page."""
+    query = {key: value for key, value in {**parse_search(search), **state}.items() if value}
+    return "?" + urlencode(query) if query else ""
+
+
 def parse(query: dict[str, object]) -> tuple[Selection, list[str]]:
     """The selection a query string asks for, and a note for each value that had to be dropped."""
     opts = options()

@@ -5,7 +5,8 @@ its comparators (practice, PCN, council, ICB, or every council against all counc
 table of the selected practices' rates for the financial year. Group rates are pooled in SQL
 (sum of numerators / sum of denominators x the measure's multiplier), never a mean of rates.
 
-The measure chooser is a page callback (the filters are not: they re-run layout through the URL).
+The measure chooser writes `?measure=` into the address, which re-runs layout as the filters do, so a
+reload or a shared link keeps it.
 Statistics: an XmR (SPC) chart of the selection's own monthly rate in the Making Data Count style
 (components/spc.py), and a funnel plot of the practices around the selection for the year with 95% and
 99.8% limits and each practice's 95% confidence interval (components/funnel.py). The numbers come from
@@ -14,7 +15,6 @@ etl/stats; this page only chooses the series and the practices.
 
 from __future__ import annotations
 
-from dataclasses import asdict
 
 import dash
 import dash_bootstrap_components as dbc
@@ -62,7 +62,6 @@ def layout(**query):
                 " works for them, over time and against their neighbours. Council figures from ",
                 term("ASCOF"), " are shared out to practices by where their patients live (",
                 term("apportioned"), "). Choose a measure below."]),
-        dcc.Store(id=f"{PREFIX}-selection", data=asdict(selection)),
         html.Div([
             html.Label("Measure", htmlFor=f"{PREFIX}-measure", className="form-label"),
             # a native <select>, as in the shell's filter bar: Dash 4's dcc.Dropdown leaves a focusable
@@ -75,17 +74,17 @@ def layout(**query):
 
 
 @dash.callback(
-    Output(f"{PREFIX}-charts", "children"),
+    Output("url", "search", allow_duplicate=True),
     Input(f"{PREFIX}-measure", "value"),
-    State(f"{PREFIX}-selection", "data"),
+    State("url", "search"),
     prevent_initial_call=True,
 )
-def update_measure(measure, selection_data):
-    """Re-draw the charts for the chosen measure (the selection is the one the layout was drawn for)."""
-    selection = filters.Selection.from_browser(selection_data)
-    measures = _measures()
-    measure, _note = choose_measure(measure, measures)
-    return render(selection, measure, measures)
+def measure_in_address(measure, search):
+    """The chosen measure goes into the address (?measure=), which draws the page for it: a reload or a
+    copied link then shows the same measure."""
+    if not measure or filters.parse_search(search).get("measure") == measure:
+        raise dash.exceptions.PreventUpdate
+    return filters.with_page_state(search, measure=measure)
 
 
 def _measures() -> pd.DataFrame:

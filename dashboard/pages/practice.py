@@ -403,7 +403,6 @@ def _outcomes_section(practice, params: dict, measure: str | None) -> html.Secti
         ], className="mt-4 mb-2", style={"maxWidth": "420px"}),
         html.Div(_outcome_card(chosen, trends[trends["measure_id"] == chosen], params),
                  id=f"{PREFIX}-outcome", **{"aria-live": "polite"}),
-        dcc.Store(id=f"{PREFIX}-outcome-params", data=params),
     ])
 
 
@@ -436,17 +435,17 @@ def _year_grid(trends: pd.DataFrame, period: str) -> html.Div:
 
 
 @dash.callback(
-    Output(f"{PREFIX}-outcome", "children"),
+    Output("url", "search", allow_duplicate=True),
     Input(f"{PREFIX}-measure", "value"),
-    State(f"{PREFIX}-outcome-params", "data"),
+    State("url", "search"),
     prevent_initial_call=True,
 )
-def show_measure(measure, params):
-    """Redraw the month-by-month chart for the measure chosen (the queries are cached per practice)."""
-    if measure not in KEY_MEASURES or not params:
+def measure_in_address(measure, search):
+    """The measure chosen goes into the address (?measure=), which draws the page for it, so a reload or a
+    shared link shows the same chart."""
+    if measure not in KEY_MEASURES or filters.parse_search(search).get("measure") == measure:
         raise PreventUpdate
-    trends = run_query("practice__outcome_trends", **params)
-    return _outcome_card(measure, trends[trends["measure_id"] == measure], params)
+    return filters.with_page_state(search, measure=measure)
 
 
 def _outcome_card(measure: str, rows: pd.DataFrame, params: dict):

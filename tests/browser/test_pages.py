@@ -96,6 +96,32 @@ def test_a_pasted_url_reproduces_the_view(page, demo_server, demo_codes, console
     assert [str(message) for message in console_messages] == []
 
 
+def test_a_measure_chosen_on_the_page_is_in_the_address_and_survives_a_reload(page, demo_server, demo_codes,
+                                                                              console_messages):
+    # Outcomes and the practice profile: choosing a measure with the keyboard writes ?measure= (the filters
+    # stay), the chart follows, focus stays on the chooser, and a reload shows the same measure.
+    for path, chooser, chart_title in (
+            (f"/outcomes?council={demo_codes['council']}&period=2023-24", "#outcomes-measure", "#outcomes-trend-title"),
+            (f"/practice/{demo_codes['practice']}?period=2023-24", "#practice-measure",
+             "#practice-outcome-chart-title")):
+        page.goto(demo_server.url + path)
+        settle(page)
+        select = page.locator(chooser)
+        before = select.input_value()
+        select.focus()
+        page.keyboard.press("ArrowDown")
+        page.wait_for_url(re.compile(r"measure="))
+        settle(page)
+        chosen = page.locator(chooser).input_value()
+        assert chosen != before and f"measure={chosen}" in page.url and "period=2023-24" in page.url
+        assert page.evaluate("document.activeElement.id") == chooser[1:]
+        title = page.locator(chart_title).inner_text()
+        page.reload()
+        settle(page)
+        assert page.locator(chooser).input_value() == chosen and page.locator(chart_title).inner_text() == title
+    assert [str(message) for message in console_messages] == []
+
+
 def test_unknown_filter_values_get_a_friendly_note(page, demo_server, console_messages):
     page.goto(demo_server.url + "/catchment?council=NOPE&period=1999-00")
     settle(page)

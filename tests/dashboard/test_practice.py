@@ -114,10 +114,12 @@ def test_outcomes_against_pcn_council_and_icb(dashboard_db):
     assert lines["All practices in the ICB"] == pytest.approx([200.0, 1000 * 38 / 270])
 
 
-def test_measure_callback_redraws_the_chart(dashboard_db):
-    from dashboard.pages.practice import show_measure
+def test_the_measure_in_the_address_is_charted_and_the_chooser_writes_it(dashboard_db):
+    from dashboard.pages.practice import measure_in_address
 
-    card = show_measure("care_home_admissions", {"code": "A00001", "period": "2022-23"})
+    assert measure_in_address("care_home_admissions", "?period=2022-23") == \
+        "?period=2022-23&measure=care_home_admissions"
+    card = page("A00001", period="2022-23", measure="care_home_admissions")
     chart = figures(card)["practice-outcome-chart"]
     practice = [trace for trace in chart.data if trace.name == "This practice"][0]
     # November, December 2022: 0 of 30 aged 65+; March 2023: 4 admissions, a count of 1-4, so its rate
