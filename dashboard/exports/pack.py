@@ -26,7 +26,7 @@ import pandas as pd
 from dashboard.components import comparison
 from dashboard.components import spc as spc_view
 from dashboard.db import run_query
-from dashboard.exports import suppression
+from dashboard.exports import gather as summary_gather, suppression
 from etl.stats import funnels, intervals, spc
 
 AREAS_SHOWN = 5  # areas drawn one by one on a practice's page; the rest are added up
@@ -42,7 +42,8 @@ class Pack:
     council: dict  # one row of exports_pack__council, its residents' totals suppressed
     practices: pd.DataFrame  # exports_pack__practices, list size and council residents suppressed
     areas: pd.DataFrame  # exports_pack__areas, suppressed
-    outcomes: pd.DataFrame  # exports_pack__outcomes with ci_low, ci_high, ci_method, spc_variation; suppressed
+    outcomes: pd.DataFrame  # exports_pack__outcomes with ci_low, ci_high, ci_method, council_reading,
+    #                         council_limits, spc_variation; suppressed
     joint_working: pd.DataFrame  # exports_pack__joint_working
 
 
@@ -155,8 +156,13 @@ def _with_council_reading(outcomes: pd.DataFrame) -> pd.DataFrame:
     """Each practice's year against its council's residents, said by components/comparison.py: the size, and
     apart whether it lies outside the funnel limits around the council's rate. The limits are PHE's unless
     the pack's practices differ by more than chance, when they are widened by Spiegelhalter's method, as
-    on the pages' funnels (funnels.overdispersion over every practice in the pack with that measure)."""
+    on the pages' funnels (funnels.overdispersion over every practice in the pack with that measure).
+
+    council_limits says which, in the workbook's words (gather._limits_words: "Widened for overdispersion
+    (...)" or "PHE's (...)"), the same for every practice of a measure; the pack's "How to read" note names
+    the measures judged against widened limits."""
     readings = pd.Series(None, index=outcomes.index, dtype=object)
+    limits = pd.Series(None, index=outcomes.index, dtype=object)
     for _, rows in outcomes.groupby("measure_id", sort=False):
         first = rows.iloc[0]
         council, factor = first.get("council_rate"), first["multiplier"]
@@ -168,12 +174,13 @@ def _with_council_reading(outcomes: pd.DataFrame) -> pd.DataFrame:
         if proportion:
             numerator = np.minimum(numerator, denominator)
         kind = funnels.PROPORTION if proportion else funnels.RATE
-        labels = funnels.overdispersion(numerator, denominator, council / factor, kind).significance(
-            numerator, denominator)
+        dispersion = funnels.overdispersion(numerator, denominator, council / factor, kind)
+        labels = dispersion.significance(numerator, denominator)
+        limits[rows.index] = summary_gather._limits_words(dispersion)
         for index, label, rate in zip(usable.index, labels, usable["rate"]):
             readings[index] = comparison.said(rate, council, label=str(label), polarity=first["polarity"],
                                               unit=first["unit"])
-    return outcomes.assign(council_reading=readings)
+    return outcomes.assign(council_reading=readings, council_limits=limits)
 
 
 def _with_spc(outcomes: pd.DataFrame, monthly: pd.DataFrame) -> pd.DataFrame:

@@ -31,6 +31,7 @@ from dashboard.exports.svg_charts import number
 from dashboard.components import comparison as comparison_words
 from dashboard.components.sources import source_title
 from dashboard.components.words import plural
+from etl.models import indicator_definitions
 
 TEMPLATES = Path(__file__).with_name("templates")
 SPC_ICONS = Path(__file__).resolve().parents[2] / "assets" / "spc"  # the dashboard's icons (dashboard/app.py ROOT)
@@ -308,6 +309,31 @@ def _catchment_facts(catchment: dict | None) -> list[tuple[str, str]]:
     return facts
 
 
+SOCIAL_WORKER = "JW01"  # the joint-working indicator "Named or attached social worker" (etl/indicators/JW01.yml)
+
+
+@functools.lru_cache(maxsize=None)
+def indicator_name(indicator_id: str) -> str:
+    """An indicator's name as its definition file gives it, for the middle of a sentence: 'named or attached
+    social worker'."""
+    names = indicator_definitions().set_index("indicator_id")["name"]
+    return narrative.lower_first(str(names[indicator_id]))
+
+
+def with_article(noun: str) -> str:
+    """'a named or attached social worker', 'an attached social worker'."""
+    return f"{'an' if noun[:1].lower() in 'aeiou' else 'a'} {noun}"
+
+
+def has_words(answer, noun: str) -> tuple[str, str]:
+    """A yes/no indicator as a fact: (value, the rest of the sentence). 'Has' + 'a named or attached social
+    worker'; 'Has no' + 'named or attached social worker' (no article after 'no'); 'Not known' + 'whether it
+    has a ...' when there is no answer."""
+    if answer is None or (not isinstance(answer, bool) and pd.isna(answer)):
+        return "Not known", f"whether it has {with_article(noun)}"
+    return ("Has", with_article(noun)) if bool(answer) else ("Has no", noun)
+
+
 def _joint_facts(joint: dict | None) -> list[tuple[str, str]]:
     returning = number((joint or {}).get("practices_returning"))
     if not returning:
@@ -316,7 +342,8 @@ def _joint_facts(joint: dict | None) -> list[tuple[str, str]]:
     with_worker = joint.get("with_attached_social_worker")
     verb = "has" if 1 in (returning, with_worker) else "have"
     facts = [(f"of the {plural(int(returning), 'practice')} making a return (of {fmt(joint.get('practices'), 'count')} "
-              f"selected) {verb} a named or attached social worker{f' ({share:.0%})' if share is not None else ''}",
+              f"selected) {verb} {with_article(indicator_name(SOCIAL_WORKER))}"
+              f"{f' ({share:.0%})' if share is not None else ''}",
               fmt(with_worker, "count"))]
     if number(joint.get("mean_index")) is not None:
         facts.append(("out of 100: the mean joint-working index of the practices that made a return",
@@ -389,9 +416,13 @@ def _comparison(comparison, period: str) -> dict:
                            "note": comparison_words.method_words() + _limits_note(frame)}}
 
 
-def _limits_note(frame: pd.DataFrame) -> str:
+WORKBOOK_FACTORS = " (the workbook's Comparison sheet gives the overdispersion factors)"
+
+
+def _limits_note(frame: pd.DataFrame, factors: str = WORKBOOK_FACTORS) -> str:
     """' Limits widened for overdispersion for A&E attendances; PHE's for ...': which limits each row was
-    judged against (the workbook's Limits column gives the units and the overdispersion factor)."""
+    judged against (the workbook's Limits column gives the units and the overdispersion factor; `factors`
+    says so, or where else they are given)."""
     if "limits" not in frame:
         return ""
     widened = [narrative.lower_first(str(name)) for name, limits in zip(frame["name"], frame["limits"])
@@ -404,7 +435,7 @@ def _limits_note(frame: pd.DataFrame) -> str:
         return ""
     if not widened:
         return " Limits: PHE's."
-    return " Limits: " + "; ".join(parts) + " (the workbook's Comparison sheet gives the overdispersion factors)."
+    return " Limits: " + "; ".join(parts) + factors + "."
 
 
 # The sources the summary's figures come from (etl/sources.yml keys); lookups and boundaries are in the workbook.
@@ -474,6 +505,8 @@ def pack_context(data: "pack.Pack", period: str) -> dict:
         "sources": source_title(*PACK_SOURCES) + ".",
         "practices": practices,
         "images": images,
+        "how_to_read": _how_to_read(data.outcomes),
+        "reading_pointer": _reading_pointer(name),
         "icon_key": [(images.spc_icon(key, size=12), words) for key, words in
                      (("improvement_low", "improving"), ("concern_high", "getting worse"),
                       ("neutral_high", "unusual, no better direction"), ("common_cause", "usual variation"),
@@ -481,6 +514,40 @@ def pack_context(data: "pack.Pack", period: str) -> dict:
         "footer": f"jointcare practice pack · {name}, {period}{' · FICTIONAL DEMO DATA' if fictional else ''}"
                   " · counts of 1 to 4 people are shown as <5",
     }
+
+
+def _how_to_read(outcomes: pd.DataFrame) -> list[str]:
+    """The contents page's "How to read this pack": the comparison's words as components/comparison.py
+    defines them (method_words, with etl/method.yml's thresholds), what "within what chance would give"
+    means for a practice, why its interval can leave out the council's rate while the reading says within
+    chance, and which measures' limits were widened (pack._with_council_reading's council_limits)."""
+    measures = pd.DataFrame(columns=["name", "limits"])
+    if not outcomes.empty and "council_limits" in outcomes:
+        measures = outcomes.drop_duplicates("measure_id").rename(columns={"council_limits": "limits"})
+    return [
+        "In each practice's outcomes table, the third column gives the council's residents' rate, then the "
+        "practice against it: first by how much it differs, then whether that is more than chance would give. "
+        + comparison_words.method_words(),
+        "\"Within what chance would give\" means the practice's rate lies inside the 95% funnel limits "
+        "around the council's rate for a practice of its size: chance alone could give a difference that big, "
+        "so it is called neither better nor worse, even when it is \"much\" higher or lower.",
+        "Why a practice's 95% confidence interval can leave out the council's rate while its reading says "
+        "\"within what chance would give\": the interval allows only for chance in the practice's own "
+        "counts. Practices also differ from one another for reasons beyond chance (their patients, the services "
+        "near them, how they record), so when the pack's practices differ by more than chance alone would give, "
+        "the funnel limits are widened to allow for that (Spiegelhalter's method for overdispersion). A practice "
+        "is called beyond chance only when it lies outside these widened limits, which can be wider than its "
+        "own interval." + _limits_note(measures, factors=""),
+    ]
+
+
+def _reading_pointer(council_name: str) -> str:
+    """The line under each practice's outcomes table: the words for size in brief, and where they are said
+    in full (the template links to "How to read this pack" and prints its page number)."""
+    return (f"\"Much\": {comparison_words.LARGE:.0%} or more apart; \"slightly\": under "
+            f"{comparison_words.SMALL:.0%}. \"Within what chance would give\": inside the funnel limits "
+            f"around {council_name}'s rate, which can be wider than the practice's own interval. In full: "
+            "\"How to read this pack\", page")
 
 
 def _council_facts(council: dict, practices: int) -> list[tuple[str, str]]:
@@ -577,11 +644,10 @@ def _pack_outcomes(rows: pd.DataFrame | None, images: Images) -> list[dict]:
 def _pack_joint(joint: dict | None) -> list[tuple[str, str]]:
     if not joint:
         return []
-    worker = joint.get("has_attached_social_worker")
+    value, rest = has_words(joint.get("has_attached_social_worker"), indicator_name(SOCIAL_WORKER))
     return [
         ("is the quarter of its latest return", str(joint["quarter_label"])),
         ("out of 100: its joint-working index", fmt(joint.get("joint_working_index"), "index",
                                                       missing="not scored (a domain is missing)")),
-        ("a named or attached social worker",
-         "Has" if worker is True else ("Has no" if worker is False else "Not known: has or has no")),
+        (rest, value),
     ]

@@ -80,13 +80,27 @@ def _page(_version: int) -> html.Div:
 
 
 clientside_callback(
+    # The grids and charts above a section draw after it does and push it down the page (the Impact
+    # method landed about 4,200 px above itself): so scroll to it, and again whenever it moves, until it
+    # has stayed put for half a second, for at most 8 seconds, or until the user scrolls themselves.
     """function(hash) {
-        if (hash && hash.length > 1) {
-            setTimeout(function() {
-                var target = document.getElementById(decodeURIComponent(hash.slice(1)));
-                if (target) { target.scrollIntoView(); }
-            }, 50);
-        }
+        if (!hash || hash.length < 2) { return window.dash_clientside.no_update; }
+        var id = decodeURIComponent(hash.slice(1)), lastTop = null, still = 0, started = Date.now();
+        var stop = false, halt = function() { stop = true; };
+        ["wheel", "touchstart", "keydown", "mousedown"].forEach(function(name) {
+            window.addEventListener(name, halt, {once: true, passive: true});
+        });
+        (function follow() {
+            if (stop || Date.now() - started > 8000) { return; }
+            var target = document.getElementById(id);
+            if (target) {
+                var top = target.getBoundingClientRect().top + window.scrollY;
+                if (lastTop === null || Math.abs(top - lastTop) > 2) {
+                    target.scrollIntoView(); lastTop = top; still = 0;
+                } else if ((still += 100) >= 500) { return; }
+            }
+            setTimeout(follow, 100);
+        })();
         return window.dash_clientside.no_update;
     }""",
     Output(f"{PREFIX}-scroll", "title"),

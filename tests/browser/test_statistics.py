@@ -92,6 +92,13 @@ def test_method_link_lands_on_the_impact_method(page, demo_server, console_messa
     page.get_by_role("link", name="How this was worked out").click()
     page.wait_for_url("**/data-and-methods#impact-method")
     assert page.locator("#impact-method").inner_text() == "Impact of joint working"
+    # it lands on the method, not thousands of pixels above it once the grids above have drawn: within a few
+    # seconds the heading is in view near the top, and it stays there
+    page.wait_for_function("() => { const top = document.getElementById('impact-method').getBoundingClientRect()"
+                           ".top; return top >= -5 && top <= 200; }", timeout=15000)
+    page.wait_for_timeout(1500)
+    top = page.locator("#impact-method").evaluate("element => element.getBoundingClientRect().top")
+    assert -5 <= top <= 200, top
     assert "Parallel trends" in page.locator("main").inner_text()
     assert serious_axe_violations(page) == []
     assert [str(message) for message in console_messages] == []
