@@ -77,7 +77,8 @@ def method_constants() -> dict[str, dict]:
     constants = {}
     for group, items in yaml.safe_load(METHOD_FILE.read_text()).items():
         for name, spec in items.items():
-            constants[name] = {"group": group, "value": spec["value"], "meaning": " ".join(spec["meaning"].split())}
+            constants[name] = {"group": group, "value": spec["value"], "unit": spec.get("unit", "number"),
+                               "meaning": " ".join(spec["meaning"].split())}
     return constants
 
 
@@ -374,9 +375,11 @@ def _refresh_counts(con) -> None:
 def _write_meta(con, models: dict[str, Model], present: set[str], constants: dict, raw_dir: Path,
                 report: BuildReport) -> None:
     sources = load_sources()
-    con.execute("create table meta_method (name varchar, method_group varchar, value double, meaning varchar)")
-    con.executemany("insert into meta_method values (?, ?, ?, ?)",
-                    [[name, spec["group"], spec["value"], spec["meaning"]] for name, spec in constants.items()])
+    con.execute("create table meta_method (name varchar, method_group varchar, value double, unit varchar, "
+                "meaning varchar)")
+    con.executemany("insert into meta_method values (?, ?, ?, ?, ?)",
+                    [[name, spec["group"], spec["value"], spec["unit"], spec["meaning"]]
+                     for name, spec in constants.items()])
     con.execute("create table meta_sources (source varchar, title varchar, publisher varchar, url varchar, "
                 "schedule varchar, file_pattern varchar, notes varchar, present boolean)")
     con.executemany("insert into meta_sources values (?, ?, ?, ?, ?, ?, ?, ?)",

@@ -543,11 +543,11 @@ def _how_to_read(outcomes: pd.DataFrame) -> list[str]:
 
 def _reading_pointer(council_name: str) -> str:
     """The line under each practice's outcomes table: the words for size in brief, and where they are said
-    in full (the template links to "How to read this pack" and prints its page number)."""
+    in full (the template adds a link to the note: "page 1")."""
     return (f"\"Much\": {comparison_words.LARGE:.0%} or more apart; \"slightly\": under "
             f"{comparison_words.SMALL:.0%}. \"Within what chance would give\": inside the funnel limits "
             f"around {council_name}'s rate, which can be wider than the practice's own interval. In full: "
-            "\"How to read this pack\", page")
+            "\"How to read this pack\",")
 
 
 def _council_facts(council: dict, practices: int) -> list[tuple[str, str]]:

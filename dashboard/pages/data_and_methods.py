@@ -276,7 +276,8 @@ def _indicator(row) -> html.Section:
     fields += [
         *_field("Source", row.source_title),
         *_field("Why it matters", row.why_it_matters),
-        *_field("Definition file", row.definition_file),
+        # the file's name alone: where it sits in the code is the team's business
+        *_field("Definition file", str(row.definition_file).rsplit("/", 1)[-1]),
     ]
     heading_id = f"{row.indicator_id}-title"
     return html.Section([
@@ -307,11 +308,23 @@ def _indicator_sections() -> list[html.Section]:
 
 # --- methods and tables --------------------------------------------------------------------------------
 
+def _setting(value: float, unit: str) -> str:
+    """A method setting as a reader would write it: a share as a percentage, a count or seed whole."""
+    if unit == "share":
+        return f"{value:.0%}" if round(value * 100, 6).is_integer() else f"{value:.1%}"
+    if unit in ("count", "months"):
+        return f"{value:,.0f}" + (" months" if unit == "months" else "")
+    if unit == "seed":
+        return f"{value:.0f}"  # an identifier, not an amount: no thousands separator
+    return _number(value)
+
+
 def _methods_section() -> html.Section:
     method = reference_query("data_and_methods__method")
     tables = reference_query("home__tables")
     method["name"] = method["name"].str.replace("_", " ").str.capitalize()
     method["method_group"] = method["method_group"].str.replace("_", " ").str.capitalize()
+    method["shown"] = [_setting(value, unit) for value, unit in zip(method["value"], method["unit"])]
     return html.Section([
         html.H2(SECTIONS[4][1], id=f"{PREFIX}-methods"),
         html.H3("How patients link practices to councils", className="mt-4"),
@@ -328,9 +341,9 @@ def _methods_section() -> html.Section:
         data_grid(f"{PREFIX}-method", method, [
             column("method_group", "Used for"),
             column("name", "Setting", minWidth=200, wrap=True),
-            column("value", "Value", "rate"),
+            column("shown", "Value"),
             column("meaning", "What it means", minWidth=400, wrap=True, flex=4),
-        ], caption="Method settings the build used (etl/method.yml)", file_name="jointcare-method"),
+        ], caption="Method settings the build used", file_name="jointcare-method"),
         html.H3("Tables in the warehouse", className="mt-4"),
         html.P("Every table the build wrote, with its row count: the marts the pages read, the intermediate "
                "steps, reference lists, and the build's own records of what it loaded."),
@@ -485,7 +498,8 @@ def small_numbers_section() -> html.Section:
                 "secondary check (the reason NHS Digital moved to rounding) is for. NHS Digital applies no "
                 "disclosure control to complex statistics such as confidence intervals; jointcare hides a crude "
                 "rate and its interval with its count, because beside its denominator a crude rate is the count. "
-                "The threshold and both markers are declared once, in etl/method.yml (small_numbers)."]),
+                "The threshold and both markers are set in one place for every page and download, and listed "
+                "with the other method settings above."]),
     ])
 
 

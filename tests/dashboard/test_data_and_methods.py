@@ -62,7 +62,7 @@ def test_every_indicator_definition_has_an_anchored_section(dashboard_db):
     assert "Higher is better." in jw01
     assert "Trust in and awareness of each other's roles" in jw01
     assert "100 for yes, 0 for no." in jw01
-    assert "etl/indicators/JW01.yml" in jw01
+    assert "Definition file JW01.yml" in jw01 and "etl/" not in jw01
     # JW02 is scored against its target of 3 meetings a quarter (etl/indicators/JW02.yml)
     assert "100 × value ÷ 3" in text_of(by_id(tree, "JW02"))
     care_homes = text_of(by_id(tree, "care_home_admissions"))
@@ -73,9 +73,21 @@ def test_every_indicator_definition_has_an_anchored_section(dashboard_db):
 
 def test_methods_and_tables(dashboard_db):
     tree = page()
-    method = {row["name"]: row["value"] for row in grids(tree)["data-and-methods-method"]}
-    assert method["Boundary share threshold"] == 0.10
-    assert method["Joint working domain weight"] == 0.25
+    # shown as a reader writes them (etl/method.yml: 0.10 a share, 999 replicates, seed 2026, 12 months)
+    shown = {row["name"]: row["shown"] for row in grids(tree)["data-and-methods-method"]}
+    assert shown["Boundary share threshold"] == "10%" and shown["Serve min share"] == "1%"
+    assert shown["Impact bootstrap reps"] == "999" and shown["Impact bootstrap seed"] == "2026"
+    assert shown["Impact placebo lead months"] == "12 months" and shown["Joint working domain weight"] == "0.25"
+
+
+def test_no_team_words_reach_users(dashboard_db):
+    # the team's file names are for the team: users read plain words (issue 13)
+    import re
+
+    tree = page()
+    words = text_of(tree) + " ".join(str(value) for rows in grids(tree).values() for row in rows
+                                     for key, value in row.items())
+    assert not re.findall(r"PRODUCT\.md|etl/method\.yml|etl/indicators|suppression\.py", words)
     tables = {row["table_name"]: row["row_count"] for row in grids(tree)["data-and-methods-tables"]}
     # fct_registrations: 11 rows in January 2023 (E01000099 splits into 2) + 1 in April 2024
     assert tables["fct_registrations"] == 13
