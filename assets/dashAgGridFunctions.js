@@ -15,7 +15,24 @@ dagfuncs.neutraliseFormulas = function (params) {
     if (typeof value === "string" && /^[=+\-@\t\r]/.test(value)) {
         return "'" + value;
     }
+    if (typeof value === "number" && isPercent(colDef)) {
+        return parseFloat((value * 100).toPrecision(12));  // 0.0733 -> 7.33, without 7.330000000000001
+    }
     return value;
+};
+
+// A percentage column (tables.PERCENT_TYPE) is held as a fraction and shown as 7.3%: in the CSV it is
+// written in per cent, and its header says so, so 0.0733 never sits under a header that reads as a
+// percentage.
+function isPercent(colDef) {
+    var types = [].concat(colDef.type || []);
+    return types.indexOf("percentColumn") !== -1;
+}
+
+dagfuncs.csvHeader = function (params) {
+    var colDef = params.column.getColDef();
+    var name = colDef.headerName || colDef.field;
+    return isPercent(colDef) && !/%/.test(name) ? name + " (%)" : name;
 };
 
 // A practice as a markdown link to its profile; the label is escaped so a name with brackets or

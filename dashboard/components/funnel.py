@@ -232,7 +232,7 @@ def table_columns(kind: str, *, value_header: str, count_header: str, denominato
     method = intervals.WILSON if kind == "proportion" else (f"{intervals.BYAR}; {intervals.EXACT_POISSON} below "
                                                             f"{intervals.BYAR_FROM} events")
     return [
-        column("name", "Practice", minWidth=200, tooltipField="name"), column("code", "Code"),
+        column("name", "Practice", minWidth=200, wrap=True, flex=2), column("code", "Code"),
         column("num", count_header, "number"), column("den", denominator_header, "number"),
         column("value", value_header, "number"), column("low", f"95% CI lower ({method})", "number"),
         column("high", f"95% CI upper ({method})", "number"), column("method", "CI method"),

@@ -38,6 +38,8 @@ _MARKER_OR = "typeof params.value === 'string' ? params.value : "
 # Keys of a column definition that say how it is suppressed; taken out before the grid is sent (AG Grid
 # would warn about keys it does not know).
 _PEOPLE_COUNT, _HIDDEN_WITH = "jointcarePeopleCount", "jointcareHiddenWith"
+# The column type of a percentage (dashAgGridFunctions.js exports it in per cent, its header marked "(%)").
+PERCENT_TYPE = "percentColumn"
 # Long text wraps inside its cell and the row grows to fit (AG Grid's rows are otherwise one line high).
 WRAP = {"wrapText": True, "autoHeight": True}
 
@@ -57,7 +59,9 @@ def column(field: str, header: str, kind: str = "text", *, wrap: bool = False, p
         definition[_HIDDEN_WITH] = hidden_with
     if kind in FORMATS:
         definition.update(
-            type="numericColumn", filter="agNumberColumnFilter",
+            # a percentage is held as a fraction (0.073) and shown as 7.3%; its CSV says 7.3 under "(%)"
+            type=["numericColumn", PERCENT_TYPE] if kind == "percent" else "numericColumn",
+            filter="agNumberColumnFilter",
             valueFormatter={"function": f"params.value == null ? '' : {_MARKER_OR}{FORMATS[kind]}"},
         )
     elif kind == "date":
@@ -116,11 +120,12 @@ def data_grid(grid_id: str, frame: pd.DataFrame, columns: list[dict], *, caption
         dashGridOptions={
             "pagination": paginate, "paginationPageSize": page_size, "paginationPageSizeSelector": False,
             "domLayout": "autoHeight", "suppressMenuHide": True, "enableCellTextSelection": True,
-            "ensureDomOrder": True,
+            "ensureDomOrder": True, "columnTypes": {PERCENT_TYPE: {}},
         },
         csvExportParams={"fileName": f"{file_name or _slug(caption)}.csv",
                          # assets/dashAgGridFunctions.js: formula text made inert
-                         "processCellCallback": {"function": "neutraliseFormulas(params)"}},
+                         "processCellCallback": {"function": "neutraliseFormulas(params)"},
+                         "processHeaderCallback": {"function": "csvHeader(params)"}},
         className="ag-theme-alpine",
         style={"width": "100%"},
     )

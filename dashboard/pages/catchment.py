@@ -264,7 +264,7 @@ def _council_map(ctx: _Context) -> html.Div | html.Section:
         column("residents", "Registered residents", "count"),
         column("residents_elsewhere", "At practices in another council", "count"),
         column("share_elsewhere", "Share at practices in another council", "percent"),
-        column("main_practice_name", "Practice registering most residents"),
+        column("main_practice_name", "Practice registering most residents", minWidth=200, wrap=True, flex=2),
         column("main_practice_share", "Its share of residents", "percent"),
     ], caption=f"Residents by LSOA and where they are registered, {ctx.month}")
     return maps.with_map_config(chart_card(
@@ -291,7 +291,7 @@ def _sankey_section(ctx: _Context) -> html.Section:
     sources_count = frame["source_code"].nunique()
     shown = _shown_split(frame)
     table = data_grid("catchment-sankey-table", shown, [
-        column("source_name", COLUMN_LABELS[level]),
+        column("source_name", COLUMN_LABELS[level], minWidth=200, wrap=True, flex=2),
         column("area_name", "Lives in"),
         column("patients", "Patients", "count", people_count=True),
         column("share", f"Share of the {level}'s patients", "percent", hidden_with="patients"),

@@ -181,7 +181,7 @@ def _dot_plot_card(scored: pd.DataFrame, ctx: dict) -> html.Section:
     fig.update_yaxes(type="category", categoryorder="array", categoryarray=list(scored["label"]), automargin=True)
     best = scored.iloc[-1]
     table = data_grid(f"{PREFIX}-index-table", scored.iloc[::-1], [
-        column("name", "Practice", minWidth=200, tooltipField="name"), column("code", "Code"),
+        column("name", "Practice", minWidth=200, wrap=True, flex=2), column("code", "Code"),
         column("jwi", "Index", "number"), *[column(field, label, "number") for field, label in DOMAINS],
         column("sw", "Attached social worker"),
     ], caption=f"Joint-working index by practice, {ctx['label']}")
@@ -236,7 +236,7 @@ def _league_table(league: pd.DataFrame, ctx: dict) -> html.Section:
         data_grid(f"{PREFIX}-league", league, [
             # the profile link keeps the year; the area filters do not apply to one practice
             practice_link_column(query=filters.Selection(period=ctx["selection"].period).query_string()),
-            column("name", "Practice", minWidth=200, tooltipField="name"),
+            column("name", "Practice", minWidth=200, wrap=True, flex=2),
             column("pcn", "PCN", tooltipField="pcn"),
             column("jwi", "Index", "number"),
             *[column(field, DOMAIN_SHORT[label.lower()], "number", minWidth=105, headerTooltip=label)

@@ -303,7 +303,7 @@ def _year_section(ctx: dict) -> html.Section:
     grid = data_grid(f"{PREFIX}-year", year, [
         # the profile link keeps the year; the area filters do not apply to one practice
         practice_link_column(query=filters.Selection(period=selection.period).query_string()),
-        column("name", "Practice", minWidth=200, tooltipField="name"),
+        column("name", "Practice", minWidth=200, wrap=True, flex=2),
         column("pcn", "PCN", tooltipField="pcn"), column("rate", f"Rate ({unit})", "number", hidden_with="num"), vs,
         column("num", "Numerator", counts, people_count=True), column("den", "Denominator", counts, people_count=True),
         column("cov", "Coverage", "percent"),

@@ -169,6 +169,30 @@ def test_a_table_exports_its_visible_rows_as_csv(page, demo_server, console_mess
     assert [str(message) for message in console_messages] == []
 
 
+def test_a_percentage_column_exports_in_per_cent_under_a_header_that_says_so(page, demo_server, demo_codes,
+                                                                             tmp_path):
+    # The practice's age bands: "Share of the list" is shown as 14.5% and held as 0.145. Its CSV must not
+    # put 0.145 under a header that reads as a percentage: it writes 14.5 under "Share of the list (%)".
+    import csv
+
+    page.goto(f"{demo_server.url}/practice/{demo_codes['practice']}")
+    settle(page)
+    card = page.locator("section.chart-card", has=page.locator("#practice-age-chart"))
+    card.get_by_text("Show the data as a table").click()
+    with page.expect_download() as download_info:
+        card.get_by_role("button", name="Download these rows (CSV)").click()
+    path = tmp_path / "age.csv"
+    download_info.value.save_as(path)
+    rows = list(csv.DictReader(path.read_text(encoding="utf-8-sig").splitlines()))
+    assert "Share of the list (%)" in rows[0]
+    shares = [float(row["Share of the list (%)"]) for row in rows if row["Share of the list (%)"] not in ("<5", "[c]")]
+    patients = [float(row["Patients"]) for row in rows if row["Patients"] not in ("<5", "[c]")]
+    # each band's share is its patients over the list; the bands' shares add up to about 100 (a fraction
+    # would add up to about 1), less any band hidden as a small number
+    assert max(shares) > 1 and 90 < sum(shares) <= 100.0001
+    assert len(shares) == len(patients)
+
+
 def test_practice_names_and_codes_link_to_profiles(page, demo_server, console_messages):
     page.goto(demo_server.url + "/joint-working?period=2023-24")
     settle(page)

@@ -35,3 +35,19 @@ def test_practice_link_goes_to_the_profile_with_the_query_and_exports_the_code()
     assert link["filterValueGetter"]["function"] == 'params.data["practice_code"]'  # filtering ignores the markdown
     # a quote in the query cannot end the JavaScript string early
     assert practice_link_column(query='?x="')["valueGetter"]["function"].endswith(r'"?x=\"")')
+
+
+def test_practice_names_wrap_in_every_grid_of_the_pages(dashboard_db):
+    # A practice's name ("RUSKANTON & WENNOWHAM MEDICAL PRACTICE") runs onto a second line rather than being
+    # cut off at 1440 px (issue 13); each page's grids are read from its layout on the tiny area
+    from dash.development.base_component import Component
+
+    from dashboard.pages import catchment, joint_working, outcomes, practice
+
+    trees = [catchment.layout(period="2022-23"), joint_working.layout(period="2022-23"),
+             outcomes.layout(period="2022-23"), practice.layout("A00001", period="2022-23")]
+    name_columns = [definition for tree in trees for node in walk(tree)
+                    if isinstance(node, Component) and node._type == "AgGrid"
+                    for definition in node.columnDefs if definition["headerName"].startswith("Practice")
+                    and "name" in definition["field"]]
+    assert name_columns and all(definition.get("wrapText") for definition in name_columns)
