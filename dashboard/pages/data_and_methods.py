@@ -49,7 +49,8 @@ SECTIONS = (
 )
 # Sections other pages link to by a fixed anchor ("How this was worked out").
 STATISTICS_SECTIONS = (("spc-method", "SPC charts and funnel plots"), ("impact-method", "Impact of joint working"),
-                       ("small-numbers", "Small numbers: what is hidden and why"))
+                       ("small-numbers", "Small numbers: what is hidden and why"),
+                       ("practice-counts", "Why pages count different numbers of practices"))
 
 
 def layout(**_query):
@@ -74,6 +75,7 @@ def _page(_version: int) -> html.Div:
         _spc_method_section(),
         _impact_method_section(),
         small_numbers_section(),
+        _practice_counts_section(),
         # Dash renders the page after the browser has looked for the #anchor: scroll to it once drawn.
         html.Div(id=f"{PREFIX}-scroll", hidden=True),
     ])
@@ -307,6 +309,23 @@ def _indicator_sections() -> list[html.Section]:
 
 
 # --- methods and tables --------------------------------------------------------------------------------
+
+def _practice_counts_section() -> html.Section:
+    """Each page counts the practices its source covers, so 92, 89 and 87 can all be right at once."""
+    counts = reference_query("data_and_methods__practice_counts")
+    key, title = STATISTICS_SECTIONS[3]
+    return html.Section([
+        html.H2(title, id=key),
+        html.P("Each page counts the practices that its data cover, so the counts differ: a practice that has "
+               "closed is in the directory but not in the latest registrations, and a practice that did not send "
+               "the quarter's joint-working return is not counted on Joint working. The latest period of each:"),
+        data_grid(f"{PREFIX}-practice-counts", counts, [
+            column("counted", "Practices", minWidth=220, wrap=True, flex=2),
+            column("practices", "How many", "count"),
+            column("why", "Where it is used, and why it differs", minWidth=300, wrap=True, flex=3),
+        ], caption="Practices counted by each source, latest period", file_name="jointcare-practice-counts"),
+    ], **{"aria-labelledby": key})
+
 
 def _setting(value: float, unit: str) -> str:
     """A method setting as a reader would write it: a share as a percentage, a count or seed whole."""

@@ -45,6 +45,9 @@ def layout(**query):
             html.H2("At a glance"),
             html.Div([_catchment_headline(params), _bcf_headline(params), _joint_working_headline(params)],
                      className="headlines"),
+            html.P(["Each figure counts the practices its data cover, so the number of practices differs from "
+                    "page to page: ", html.A("why practice counts differ",
+                                             href="/data-and-methods#practice-counts"), "."], className="small"),
         ], **{"aria-label": "At a glance"}),
         _measures_section(params, residents_view, filters.area_name(selection)),
         impact_panel(selection, "overview"),

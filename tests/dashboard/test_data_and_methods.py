@@ -151,3 +151,15 @@ def test_seasonal_method_lists_every_declared_seasonal_measure_and_why_it_is_not
         assert f"{name}: Not adjusted: a seasonal index needs at least 36 months" in text
     index = grids(tree)["data-and-methods-seasonal-index"]
     assert len(index) == 12
+
+
+def test_says_why_pages_count_different_numbers_of_practices(dashboard_db):
+    # The tiny area (tests/factory.py): the January 2023 release registers A00001, A00002 and A00003, the
+    # April 2024 release only A00001; so 3 practices have patients in some release and 1 in the latest
+    rows = {row["counted"]: row for row in grids(page())["data-and-methods-practice-counts"]}
+    assert rows["With registered patients, April 2024 release"]["practices"] == 1
+    assert rows["With registered patients in any release"]["practices"] == 3
+    assert [name.split(",")[0] for name in rows] == [
+        "In the practice directory", "With registered patients", "With registered patients in any release",
+        "With outcome figures", "Returned the joint-working return"]
+    assert all(row["why"] for row in rows.values())
