@@ -101,8 +101,18 @@ def _return_note(row: pd.Series, period: str) -> html.P | None:
     return html.P(" ".join(parts), className="alert alert-secondary", role="status", id=f"{PAGE}-return-note")
 
 
+def _population_words(row: pd.Series) -> str:
+    """Which registrations release a per-head figure divides by: the one nearest the middle of the year
+    (int_council_year__population), which is not the year's latest release that Overview and Catchment
+    count, so the card says which it is."""
+    if _missing(row["population_release"]):
+        return ""
+    return f" ({sources.month_label(row['population_release'])} release, the latest by the middle of the year)"
+
+
 def _headlines(row: pd.Series, period: str) -> list:
     has_return = int(row["hwbs_with_return"]) > 0
+    release = _population_words(row)
     areas = plural(int(row["hwbs_with_plan"]), "HWB area")
     tiles = [
         headline("Planned", gbp_short(row["planned_gbp"]),
@@ -117,12 +127,12 @@ def _headlines(row: pd.Series, period: str) -> list:
                  f"{gbp(row['planned_social_care_gbp'])} of the {gbp(row['planned_gbp'])} planned, by area of spend"),
         headline(["Planned ", term("per head")],
                  gbp(row["planned_per_head_gbp"]) or "No residents",
-                 f"{gbp(row['planned_gbp'])} over {row['residents']:,.0f} registered residents"
+                 f"{gbp(row['planned_gbp'])} over {row['residents']:,.0f} registered residents{release}"
                  if not _missing(row["residents"]) else "No registered residents are known for the year"),
         headline([term("Per head", "per head"), " aged 65+"],
                  gbp(row["planned_per_head_65_plus_gbp"]) or "No residents",
                  f"Planned {gbp(row['planned_gbp'])} over {row['residents_65_plus']:,.0f} registered residents "
-                 "aged 65+" if not _missing(row["residents_65_plus"])
+                 f"aged 65+{release}" if not _missing(row["residents_65_plus"])
                  else "No residents aged 65+ are known for the year"),
     ]
     return tiles

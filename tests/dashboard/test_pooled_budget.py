@@ -44,6 +44,8 @@ def test_headlines_2023_24_by_hand(page):
     # per head: 10,900 / 109 residents = £100; aged 65+: 10,900 / 27 = 403.70 -> £404
     assert "£100" in text and "109 registered residents" in text
     assert "£404" in text and "27 registered residents aged 65+" in text
+    # dated: the latest release by 1 October 2023 is January 2023's (April 2024's is after it)
+    assert "109 registered residents (January 2023 release, the latest by the middle of the year)" in text
     assert "not in yet" not in text.lower()
     # the return leaves scheme 2 (3,270) out and adds scheme 3 (500): both said, not hidden in the total
     note = text_of(by_id(layout, "pooled-budget-return-note"))

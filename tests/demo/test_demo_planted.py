@@ -8,6 +8,7 @@ practice's postcode (epraccur -> postcode directory -> LAD -> upper tier).
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from pathlib import Path
 from fractions import Fraction
 from statistics import median
 
@@ -23,6 +24,11 @@ def test_demo_size(demo):
     county = next(c for c in demo.manifest["councils"] if c["tier"] == "county")
     assert len(county["lads"]) == 3 and all(lad.startswith("E0709") for lad in county["lads"])
     assert all(c["name"].endswith("(fictional)") for c in demo.manifest["councils"])
+    # the README's description of the demo says what it writes
+    readme = " ".join((Path(__file__).resolve().parents[2] / "README.md").read_text().split())
+    assert (f"{counts['practices']} practices with registered patients ({counts['practices_open_latest']} open at "
+            f"the end; the directory also lists {counts['historic_closed_practices']} closed long before) in "
+            f"{counts['pcns']} PCNs") in readme
 
 
 def test_out_of_area_practice_is_exactly_thirty_percent(demo):
