@@ -8,8 +8,8 @@ practice's postcode (epraccur -> postcode directory -> LAD -> upper tier).
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from pathlib import Path
 from fractions import Fraction
+from pathlib import Path
 from statistics import median
 
 
