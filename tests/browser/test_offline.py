@@ -32,7 +32,8 @@ LOCAL_SCHEMES = {"data", "blob", "about"}
 # the element is not one of the modebar's configured buttons).
 TOOLBARS = """() => [...document.querySelectorAll('.js-plotly-plot')].map(gd => {
     const modebar = gd._fullLayout && gd._fullLayout._modeBar;
-    const names = modebar ? modebar.buttons.flat().map(button => typeof button === 'string' ? button : button.name) : [];
+    const names = modebar
+        ? modebar.buttons.flat().map(button => typeof button === 'string' ? button : button.name) : [];
     const elements = modebar ? modebar.buttonElements : [];
     const graph = gd.closest('[id]');
     return {
