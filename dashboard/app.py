@@ -132,11 +132,22 @@ def _download_menu() -> dbc.DropdownMenu:
         id="download-menu", label="Download", size="sm", color="primary", class_name="download-menu")
 
 
-@dash.callback([Output(item_id, "href") for item_id, *_ in DOWNLOADS], Input("url", "search"))
-def download_links(search):
-    """Each download's address with the current filters (values the filters would drop are left out)."""
-    selection, _ = filters.parse(filters.parse_search(search))
+@dash.callback([Output(item_id, "href") for item_id, *_ in DOWNLOADS], Input("url", "search"),
+               State("url", "pathname"))
+def download_links(search, pathname=None):
+    """Each download's address with the current filters (values the filters would drop are left out), and
+    the year the page shows when the address names none, so the file is of the year on the screen."""
+    selection, _ = filters.for_page(filters.parse_search(search), page_shows(pathname))
     return [path + selection.query_string() for _, _, path, _ in DOWNLOADS]
+
+
+def page_shows(pathname: str | None) -> tuple[str, ...]:
+    """The kinds of data the page at pathname shows (its register_page(shows=...)), which choose its year."""
+    for page in dash.page_registry.values():
+        template = page.get("path_template")
+        if page["path"] == pathname or (template and pathname and pathname.startswith(template.split("<")[0])):
+            return tuple(page.get("shows", ()))
+    return ()
 
 
 def _demo_banner() -> list:
@@ -195,10 +206,10 @@ _NAV_OUTPUTS = [Output(f"nav-{path.strip('/') or 'overview'}", "href") for _, pa
 def sync_filters(search, *args):
     """Keep the URL, the dropdowns and their options in step, whichever one the user changed."""
     values = dict(zip(filters.FILTER_KEYS, args[:len(filters.FILTER_KEYS)]))
-    return filter_state(search, values, ctx.triggered_id)
+    return filter_state(search, values, ctx.triggered_id, args[-1])
 
 
-def filter_state(search: str | None, values: dict, trigger: str | None) -> tuple:
+def filter_state(search: str | None, values: dict, trigger: str | None, pathname: str | None = None) -> tuple:
     """The callback's work as a plain function: (search, six values, six option lists, notes, the filters'
     summary in words, nav hrefs)."""
     query = filters.parse_search(search)
@@ -219,11 +230,12 @@ def filter_state(search: str | None, values: dict, trigger: str | None) -> tuple
     notes_output = [html.P(note, className="filter-note") for note in notes]
     hrefs = [path + selection.query_string() for _, path in NAV]
     everything = {key: [{"label": FILTER_PLACEHOLDERS[key], "value": ANY}] for key in filters.FILTER_KEYS}
-    # the year first: a narrow select cuts the end off ("Latest whole year (2024")
-    everything["period"][0]["label"] = f"{filters.default_period()} (latest whole year)"
+    # the year this page opens on (the page says why), first: a narrow select cuts the end off
+    shown, _ = filters.for_page(filters.parse_search(new_search), page_shows(pathname))
+    everything["period"][0]["label"] = f"{shown.period} (latest)" if shown.period else FILTER_PLACEHOLDERS["period"]
     return (search_output, *[getattr(selection, key) or ANY for key in filters.FILTER_KEYS],
             *[everything[key] + options[key] for key in filters.FILTER_KEYS], notes_output,
-            filters.describe(selection), *hrefs)
+            filters.describe(shown), *hrefs)
 
 
 def _drop_outside(selection: filters.Selection, changed: str) -> filters.Selection:

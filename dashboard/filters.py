@@ -89,16 +89,60 @@ def options() -> Options:
     )
 
 
-def default_period() -> str | None:
-    """The latest financial year with twelve months of outcomes (else the latest with any data).
+# The kinds of data a page can show (filters__periods), as words for its default-year sentence. A page
+# names the kinds it shows, in order of preference: dash.register_page(..., shows=(...)).
+SHOWS = {"outcomes": "monthly outcome figures", "council outcomes": "council outcome figures (ASCOF)",
+         "registrations": "registrations by small area", "joint working": "joint-working returns",
+         "Better Care Fund": "Better Care Fund plans or returns"}
+
+
+def default_period(shows: tuple[str, ...] = ()) -> str | None:
+    """The year a page opens on when the address names none: the latest financial year with data of the
+    first kind it shows that any year has (monthly outcomes: all twelve months where some year has them);
+    for no kind, or none found, the latest year with twelve months of outcomes, else the latest with any.
 
     Board papers compare whole years; a part year is one click away in the period filter.
     """
+    return _default(shows)[0]
+
+
+def _default(shows: tuple[str, ...]) -> tuple[str | None, str | None]:
+    """(the default year, the kind it was chosen for, or None when chosen by the fallback)."""
     periods = reference_query("filters__periods")
     if periods.empty:
-        return None
+        return None, None
+    for kind in shows:
+        having = periods[periods["kinds"].map(lambda kinds, kind=kind: kind in list(kinds))]
+        if kind == "outcomes":
+            whole = having[having["outcome_months"] >= 12]
+            having = whole if not whole.empty else having
+        if not having.empty:
+            return str(having["period"].iloc[0]), kind
     whole_years = periods[periods["outcome_months"] >= 12]
-    return str((whole_years if not whole_years.empty else periods)["period"].iloc[0])
+    return str((whole_years if not whole_years.empty else periods)["period"].iloc[0]), None
+
+
+def has_data(kind: str) -> bool:
+    """Whether any year has data of this kind (filters__periods)."""
+    return bool(reference_query("filters__periods")["kinds"].map(lambda kinds: kind in list(kinds)).any())
+
+
+def for_page(query: dict[str, object], shows: tuple[str, ...]) -> tuple[Selection, str | None]:
+    """The selection a page draws and, when the address names no year, the sentence saying which year it
+    opened on and why: the latest with data of the kind the page shows (default_period)."""
+    selection, _notes = parse(query)
+    if selection.period:
+        return selection, None
+    period, kind = _default(shows)
+    if period is None:
+        return selection, None
+    if kind is None:
+        why = "the latest financial year with data"
+    else:
+        months = reference_query("filters__periods").set_index("period")["outcome_months"].get(period, 0)
+        whole = " for all twelve months" if kind == "outcomes" and months >= 12 else ""
+        why = f"the latest financial year with {SHOWS[kind]}{whole}"
+    return replace(selection, period=period), f"Showing {period}, {why}. Choose another year in the filters."
 
 
 def parse_search(search: str | None) -> dict[str, str]:

@@ -50,6 +50,11 @@ def headline(label: str, value: str, detail: str, *, tone: str = "neutral", symb
     ], className="headline")
 
 
+def period_note(note: str | None) -> list:
+    """The sentence saying which year a page opened on and why (filters.for_page), or nothing."""
+    return [html.P(note, className="period-note", role="status")] if note else []
+
+
 def no_data(message: str) -> html.Div:
     """Plain words where a page or section has nothing to show (a source not loaded, an empty selection)."""
     return html.Div(html.P(message), className="alert alert-secondary no-data", role="status")

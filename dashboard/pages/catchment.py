@@ -20,13 +20,14 @@ from dash import html
 
 from dashboard import filters
 from dashboard.components import figures, maps, sources
-from dashboard.components.cards import chart_card, headline, no_data
+from dashboard.components.cards import chart_card, headline, no_data, period_note
 from dashboard.components.tables import column, data_grid, practice_link_column
 from dashboard.components.terms import term
 from dashboard.db import reference_query, run_query
 from dashboard.exports import suppression
 
-dash.register_page(__name__, path="/catchment", title="Catchment - jointcare", name="Catchment")
+SHOWS = ("registrations",)  # the year it opens on: filters.default_period
+dash.register_page(__name__, path="/catchment", title="Catchment - jointcare", name="Catchment", shows=SHOWS)
 
 MAX_MAP_LSOAS = 3000  # beyond this a map is slow to draw and too fine to read: ask for a narrower selection
 FOCUS_SHARE = 0.005  # a patients map is fitted to the LSOAs holding at least this share of the list
@@ -38,9 +39,9 @@ COLUMN_LABELS = {"practice": "Practice", "PCN": "PCN", "sub-ICB": "Sub-ICB"}
 
 
 def layout(**query):
-    selection, _notes = filters.parse(query)
+    selection, note = filters.for_page(query, SHOWS)
     params = selection.params()
-    header = [html.H1("Catchment: where patients live, and which council cares for them")]
+    header = [html.H1("Catchment: where patients live, and which council cares for them"), *period_note(note)]
     if not sources.is_loaded("registrations"):
         return html.Div([*header, no_data(
             "No GP registrations by LSOA are loaded, so catchments cannot be shown. Add NHS England's "

@@ -13,14 +13,15 @@ import dash
 from dash import dcc, html
 
 from dashboard import filters
-from dashboard.components.cards import no_data
+from dashboard.components.cards import no_data, period_note
 from dashboard.components.sources import is_loaded, source_title
 from dashboard.components.tables import column, data_grid
 from dashboard.components.terms import term
 from dashboard.db import run_query
 from dashboard.exports import gather, suppression
 
-dash.register_page(__name__, path="/downloads", title="Downloads - jointcare", name="Downloads")
+SHOWS = ("outcomes", "registrations")  # the year it opens on: filters.default_period
+dash.register_page(__name__, path="/downloads", title="Downloads - jointcare", name="Downloads", shows=SHOWS)
 
 PREFIX = "downloads"
 # About 1 MB of grid rows across the four tables at this size (practice rows ~250 bytes, three
@@ -47,10 +48,11 @@ PAGE_TABLES = (
 
 
 def layout(**query):
-    selection, _ = filters.parse(query)
+    selection, note = filters.for_page(query, SHOWS)
     area = filters.describe(selection)
     return html.Div([
         html.H1("Downloads"),
+        *period_note(note),
         html.P(f"Download the figures for {area} to use in your own papers and spreadsheets."),
         _summary_section(selection, area),
         _pack_section(selection),

@@ -27,7 +27,7 @@ from dash.exceptions import PreventUpdate
 
 from dashboard import filters
 from dashboard.components import sources
-from dashboard.components.cards import chart_card, headline, no_data
+from dashboard.components.cards import chart_card, headline, no_data, period_note
 from dashboard.components.figures import line_series, series_style, styled
 from dashboard.components.funnel import funnel_card, load_table_dependencies, rows_on_request
 from dashboard.components.impact import impact_panel, pretrends_card
@@ -38,7 +38,9 @@ from dashboard.components.words import plural
 from dashboard.db import run_query
 from etl.stats.spc import INCREASE
 
-dash.register_page(__name__, path="/joint-working", title="Joint working - jointcare", name="Joint working")
+SHOWS = ("joint working",)  # the year it opens on: filters.default_period
+dash.register_page(__name__, path="/joint-working", title="Joint working - jointcare", name="Joint working",
+                   shows=SHOWS)
 
 PREFIX = "joint-working"
 SOURCE = "joint_working_return"
@@ -60,11 +62,12 @@ QUARTER_MONTHS = {4: ("April", "June"), 7: ("July", "September"), 10: ("October"
 
 
 def layout(**query):
-    selection, _notes = filters.parse(query)
+    selection, note = filters.for_page(query, SHOWS)
     params = selection.params()
     where = filters.area_name(selection)
     top = [
         html.H1("Joint working between practices and social care"),
+        *period_note(note),
         html.P(["How closely GP practices in ", html.Strong(where), " work with adult social care, from the "
                 "quarterly joint-working return: ten indicators in four domains, combined into a ",
                 term("joint-working index"), " from 0 to 100."]),

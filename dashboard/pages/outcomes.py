@@ -23,7 +23,7 @@ from dash import Input, Output, State, dcc, html
 
 from dashboard import filters
 from dashboard.components import sources
-from dashboard.components.cards import chart_card, no_data
+from dashboard.components.cards import chart_card, no_data, period_note
 from dashboard.components.funnel import funnel_card, load_table_dependencies, rows_on_request
 from dashboard.components.spc import hidden_points_status, xmr_card
 from dashboard.components.tables import column, data_grid, practice_link_column
@@ -34,7 +34,8 @@ from dashboard.db import run_query
 from dashboard.exports import suppression
 from etl.stats.spc import improvement_for
 
-dash.register_page(__name__, path="/outcomes", title="Outcomes - jointcare", name="Outcomes")
+SHOWS = ("outcomes", "council outcomes")  # the year it opens on: filters.default_period
+dash.register_page(__name__, path="/outcomes", title="Outcomes - jointcare", name="Outcomes", shows=SHOWS)
 
 PREFIX = "outcomes"
 DEFAULT_MEASURE = "emergency_admissions"
@@ -51,12 +52,13 @@ SPREAD_SERIES = "Median council"
 
 
 def layout(**query):
-    selection, _notes = filters.parse(query)
+    selection, year_note = filters.for_page(query, SHOWS)
     measures = _measures()
     measure, note = choose_measure(query.get("measure"), measures)
     where = filters.describe(selection)
     return html.Div([
         html.H1("Outcomes: hospital use and adult social care"),
+        *period_note(year_note),
         html.P(["How often patients in ", html.Strong(where.rsplit(", ", 1)[0]), " are admitted to hospital in an "
                 "emergency, attend A&E or move permanently into a care home, and how ", term("reablement"),
                 " works for them, over time and against their neighbours. Council figures from ",

@@ -18,7 +18,7 @@ from plotly.subplots import make_subplots
 from dashboard import filters
 from dashboard.components import figures
 from dashboard.components import spc as spc_view
-from dashboard.components.cards import chart_card, headline, no_data
+from dashboard.components.cards import chart_card, headline, no_data, period_note
 from dashboard.components.impact import impact_panel
 from dashboard.components.sources import is_loaded, month_label, source_title
 from dashboard.components.tables import column, data_grid
@@ -28,16 +28,18 @@ from dashboard.db import run_query
 from dashboard.exports import suppression
 from etl.stats import spc
 
-dash.register_page(__name__, path="/", title="Overview - jointcare", name="Overview", order=0)
+SHOWS = ("outcomes", "registrations")  # the year it opens on: filters.default_period
+dash.register_page(__name__, path="/", title="Overview - jointcare", name="Overview", order=0, shows=SHOWS)
 
 
 
 def layout(**query):
-    selection, _notes = filters.parse(query)
+    selection, note = filters.for_page(query, SHOWS)
     params = selection.params()
     residents_view = _is_council_view(selection)
     return html.Div([
         html.H1(f"Overview: {filters.describe(selection)}"),
+        *period_note(note),
         html.P("The headline numbers for the area chosen in the filters above: how patients and residents "
                "are doing, where they are registered, what the pooled budget is spent on, and how closely "
                "practices work with social care.", className="lead"),
@@ -182,6 +184,10 @@ def _measures_section(params: dict, residents_view: bool, area: str) -> html.Sec
     heading = html.H2("Headline measures")
     monthly = run_query("overview__measures", residents=residents_view, **params)
     if monthly.empty or not monthly["in_period"].any():
+        if not filters.has_data("outcomes"):
+            return html.Section([heading, no_data(
+                "No monthly outcome figures are loaded, for any year: the headline measures need the hospital "
+                "activity extract or the councils' social care extracts (see Data and methods).")])
         return html.Section([heading, no_data(
             f"No outcome data for the selection in {params['period']}. Choose another year or clear a filter.")])
     who = "residents of the selected council" if residents_view else "patients of the selected practices"

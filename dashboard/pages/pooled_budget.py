@@ -19,7 +19,7 @@ from dash import html
 
 from dashboard import filters
 from dashboard.components import figures, sources
-from dashboard.components.cards import chart_card, headline, no_data
+from dashboard.components.cards import chart_card, headline, no_data, period_note
 from dashboard.components.figures import (NHS_AQUA_GREEN, NHS_BLUE, NHS_DARK_BLUE, NHS_DARK_GREY, NHS_LIGHT_BLUE,
                                           NHS_ORANGE, NHS_PINK, NHS_PURPLE, NHS_WARM_YELLOW, series_style, styled)
 from dashboard.components.tables import column, data_grid
@@ -27,7 +27,9 @@ from dashboard.components.terms import term
 from dashboard.components.words import plural
 from dashboard.db import run_query
 
-dash.register_page(__name__, path="/pooled-budget", title="Pooled budget - jointcare", name="Pooled budget")
+SHOWS = ("Better Care Fund",)  # the year it opens on: filters.default_period
+dash.register_page(__name__, path="/pooled-budget", title="Pooled budget - jointcare", name="Pooled budget",
+                   shows=SHOWS)
 
 PAGE = "pooled-budget"
 SOURCES = ("bcf_plan", "bcf_year_end")
@@ -495,8 +497,8 @@ def _no_plan_message(row: pd.Series, years: pd.DataFrame, period: str) -> str:
 
 
 def layout(**query) -> html.Div:
-    selection, _notes = filters.parse(query)
-    title = html.H1("Pooled budget: the Better Care Fund")
+    selection, note = filters.for_page(query, SHOWS)
+    title = html.Div([html.H1("Pooled budget: the Better Care Fund"), *period_note(note)])
     if not any(sources.is_loaded(key) for key in SOURCES):
         return html.Div([title, no_data(
             "No Better Care Fund plans or year-end returns have been loaded. Put the BCF planning templates "

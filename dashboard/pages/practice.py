@@ -26,7 +26,7 @@ from dash.exceptions import PreventUpdate
 
 from dashboard import filters
 from dashboard.components import figures
-from dashboard.components.cards import chart_card, headline, no_data
+from dashboard.components.cards import chart_card, headline, no_data, period_note
 from dashboard.components.maps import boundary_sentence, lsoa_choropleth, with_map_config
 from dashboard.components.sources import is_loaded, month_label, source_title
 from dashboard.components.tables import column, data_grid
@@ -45,12 +45,14 @@ def _title(code: str | None = None, **_query) -> str:
     return f"Practice {shown} - jointcare" if shown else "Practice profile - jointcare"
 
 
-dash.register_page(__name__, path_template="/practice/<code>", title=_title, name="Practice profile")
+SHOWS = ("outcomes", "registrations")  # the year it opens on: filters.default_period
+dash.register_page(__name__, path_template="/practice/<code>", title=_title, name="Practice profile",
+                   shows=SHOWS)
 
 # The key outcome measures the profile draws, in this order (ids of etl/indicators/*.yml).
 KEY_MEASURES = ("emergency_admissions", "ae_attendances", "emergency_bed_days", "care_home_admissions")
 HOME_RULES = {"postcode": "the council of its postcode",
-              "largest share of patients": "the council where most of its patients live (its postcode is not known)"}
+              "largest share of patients": "the council where most of its patients live"}
 DOMAINS = (("joint_working_index", "Joint-working index"), ("time_and_space", "Time and space"),
            ("trust_and_roles", "Trust and roles"), ("shared_priorities", "Shared priorities"),
            ("practical_support", "Practical support"))
@@ -61,7 +63,7 @@ FOCUS_SHARE = 0.005
 
 
 def layout(code: str | None = None, **query):
-    selection, _ = filters.parse(query)
+    selection, note = filters.for_page(query, SHOWS)
     period = selection.params()["period"]
     wanted = unquote(code or "").strip().upper()
     profile = run_query("practice__profile", code=wanted) if wanted else pd.DataFrame()
@@ -71,6 +73,7 @@ def layout(code: str | None = None, **query):
     params = {"code": practice["practice_code"], "period": period}
     return html.Div([
         html.H1(practice["practice_name"]),
+        *period_note(note),
         html.P(f"Practice {practice['practice_code']}: its patients, joint working with social care, outcomes and "
                f"the pooled budget where its patients live, for {period}. Change the financial year in the filters "
                "above.", className="lead-in"),
@@ -134,12 +137,24 @@ def _dl(pairs: list[tuple[str, object]]) -> html.Dl:
     return html.Dl(items, className="row")
 
 
+def _why_not_by_postcode(postcode) -> str:
+    """Why a practice's home council was not read from its postcode: none is known, the postcode directory
+    is not loaded, or the postcode is not in it."""
+    if pd.isna(postcode) or not str(postcode).strip():
+        return "its postcode is not known"
+    if not is_loaded("postcode_directory"):
+        return f"its postcode, {postcode}, cannot be placed: the ONS postcode directory is not loaded"
+    return f"its postcode, {postcode}, is not in the ONS postcode directory loaded"
+
+
 def _about(practice, selection: filters.Selection) -> html.Section:
     status = str(practice["status"] or "unknown")
     if pd.notna(practice["close_date"]):
         status += f" (closed {pd.Timestamp(practice['close_date']):%d %B %Y})"
     home = practice["home_council_name"] if pd.notna(practice["home_council_name"]) else "not known"
     rule = HOME_RULES.get(practice["home_council_rule"], practice["home_council_rule"])
+    if practice["home_council_rule"] == "largest share of patients":
+        rule += f" ({_why_not_by_postcode(practice['postcode'])})"
     locality = ("not known" if pd.isna(practice["main_locality_name"]) else
                 f"{practice['main_locality_name']} ({practice['share_in_main_locality']:.0%} of its patients)")
     query = filters.Selection(period=selection.period, practice=practice["practice_code"]).query_string()

@@ -1,5 +1,6 @@
--- Financial years the dashboard can show, newest first: what data each has, and how many months
--- of outcomes (the default period is the latest year with all twelve).
+-- Financial years the dashboard can show, newest first: what data each has (kinds: outcomes, monthly;
+-- council outcomes, yearly ASCOF; joint working; Better Care Fund; registrations) and how many months of
+-- outcomes (filters.default_period chooses a page's year from these).
 with outcome_months as (
     select distinct period_start as day from mart_outcomes_practice where period_type = 'month'
 ),
@@ -7,6 +8,9 @@ with outcome_months as (
 years as (
     select financial_year_of(day) as period, 'outcomes' as kind, max(day) as last_day, count(*) as months
     from outcome_months group by 1
+    union all
+    select period_label, 'council outcomes', max(period_start), null from mart_outcomes_council
+    where period_type = 'financial year' group by 1
     union all
     select financial_year_of(quarter_start), 'joint working', max(quarter_start), null from mart_joint_working_index group by 1
     union all

@@ -63,7 +63,7 @@ def test_the_filter_bar_follows_a_pasted_url_and_rewrites_bad_values(dashboard_d
     # the folded filter bar's button says what is chosen: the council's name and the default year
     assert summary == f"{filters.options().councils.set_index('council_code').at['E06000901', 'council_name']}, " \
                       f"{filters.default_period()}"
-    assert output[7][0]["label"] == f"{filters.default_period()} (latest whole year)"
+    assert output[7][0]["label"] == f"{filters.default_period()} (latest)"
     assert dict(zip((path for _, path in NAV), hrefs))["/outcomes"] == "/outcomes?council=E06000901"
 
 
@@ -75,3 +75,29 @@ def test_choosing_a_council_clears_a_practice_outside_it(dashboard_db):
     assert output[0] == "?council=E10000901"
     practice_options = output[12]
     assert [option["value"] for option in practice_options] == ["any", "A00002"]  # "any": all practices
+
+
+def test_each_page_opens_on_the_latest_year_with_what_it_shows_and_says_so(dashboard_db):
+    # The tiny area (tests/factory.py, factory_outcomes.py): one joint-working return (2023-24 Q1); BCF plans
+    # for 2023-24 and 2024-25; ASCOF for 2018-19, 2022-23 and 2023-24; registrations released January 2023
+    # and April 2024 (2022-23 and 2024-25)
+    selection, note = filters.for_page({}, ("joint working",))
+    assert selection.period == "2023-24"
+    assert note == ("Showing 2023-24, the latest financial year with joint-working returns. Choose another year "
+                    "in the filters.")
+    assert filters.for_page({}, ("Better Care Fund",))[0].period == "2024-25"
+    assert filters.for_page({}, ("council outcomes",))[0].period == "2023-24"
+    assert filters.for_page({}, ("registrations",))[0].period == "2024-25"
+    # a year asked for is kept and nothing is said; a kind no year has falls back to the shell's default
+    assert filters.for_page({"period": "2022-23"}, ("joint working",)) == (filters.Selection(period="2022-23"), None)
+    fallback, words = filters.for_page({}, ("no such data",))
+    assert fallback.period == filters.default_period() and "the latest financial year with data" in words
+
+
+def test_the_download_links_and_the_year_select_follow_the_page_s_year(dashboard_db):
+    from dashboard.app import download_links, filter_state
+
+    pdf, *_ = download_links("?council=E06000901", "/joint-working")
+    assert pdf == "/download/summary.pdf?period=2023-24&council=E06000901"
+    output = filter_state("", dict.fromkeys(filters.FILTER_KEYS), "url", "/pooled-budget")
+    assert output[7][0]["label"] == "2024-25 (latest)" and output[14] == "the whole area, 2024-25"

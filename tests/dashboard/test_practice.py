@@ -210,3 +210,11 @@ def test_spc_limits_restart_at_the_adoption_quarter(demo_warehouse, monkeypatch)
     rows = grids(tree)["practice-spc-table"]
     assert len({row["mean"] for row in rows[:months_before]}) == 1
     assert rows[months_before]["mean"] != rows[0]["mean"]
+
+
+def test_a_home_council_by_largest_share_says_why_the_postcode_did_not_place_it(dashboard_db):
+    # A00003's postcode AA9 9ZZ is not in the tiny area's postcode directory (tests/factory.py), so its home
+    # council is where most of its patients live: the page says so, and does not call its postcode unknown
+    text = " ".join(text_of(page("A00003", period="2022-23")).split())
+    assert "its postcode, AA9 9ZZ, is not in the ONS postcode directory loaded" in text
+    assert "postcode is not known" not in text
