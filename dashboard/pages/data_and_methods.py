@@ -343,7 +343,8 @@ def _methods_section() -> html.Section:
     tables = reference_query("home__tables")
     method["name"] = method["name"].str.replace("_", " ").str.capitalize()
     method["method_group"] = method["method_group"].str.replace("_", " ").str.capitalize()
-    method["shown"] = [_setting(value, unit) for value, unit in zip(method["value"], method["unit"])]
+    units = method["unit"] if "unit" in method else ["number"] * len(method)
+    method["shown"] = [_setting(value, unit) for value, unit in zip(method["value"], units)]
     return html.Section([
         html.H2(SECTIONS[4][1], id=f"{PREFIX}-methods"),
         html.H3("How patients link practices to councils", className="mt-4"),
