@@ -51,10 +51,10 @@ def wrapped(text: str, width: int) -> str:
 
 
 def needs_width(figure: go.Figure) -> bool:
-    """Whether the figure needs more than a phone's width to be read: a Sankey (its node labels collide) or
-    panels side by side (each would be a sliver)."""
+    """Whether the figure needs more than a phone's width to be read: a Sankey (its node labels collide), a
+    map (its colour bar would take half of it) or panels side by side (each would be a sliver)."""
     side_by_side = any(axis.domain and axis.domain[0] > 0.2 for axis in figure.select_xaxes())
-    return side_by_side or any(trace.type == "sankey" for trace in figure.data)
+    return side_by_side or any(trace.type in {"sankey", "choropleth"} for trace in figure.data)
 
 
 def graph_config(figure: go.Figure, file_stem: str) -> dict:
@@ -111,8 +111,8 @@ def styled(fig: go.Figure, *, x_title: str | None = None, y_title: str | None = 
         legend={**layout.legend.to_plotly_json(), **HOUSE_LEGEND},
         overwrite=True,
     )
-    if x_title is not None:
-        fig.update_xaxes(title_text=x_title)
+    if x_title is not None:  # on lines a phone's width can hold: plotly cuts a long title off at both ends
+        fig.update_xaxes(title_text=wrapped(x_title, 40))
     if y_title is not None:
         fig.update_yaxes(title_text=y_title)
     return fig
