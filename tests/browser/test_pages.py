@@ -122,6 +122,31 @@ def test_a_measure_chosen_on_the_page_is_in_the_address_and_survives_a_reload(pa
     assert [str(message) for message in console_messages] == []
 
 
+def test_a_table_s_sort_is_in_the_address_and_survives_a_reload(page, demo_server, console_messages):
+    # Joint working's league table sorted by PCN (a click on its header): the address says so, and after a
+    # reload the table is sorted the same way; clicking twice more (descending, then none) is followed too
+    page.goto(demo_server.url + "/joint-working?period=2024-25")
+    settle(page)
+    grid_id = '{"grid":"joint-working-league","type":"data-grid"}'
+    header = page.locator('[id*="joint-working-league"] .ag-header-cell', has_text="PCN").first
+    header.locator(".ag-header-cell-label").click()
+    page.wait_for_url(re.compile(r"sort=joint-working-league\.pcn\.asc"))
+    assert "period=2024-25" in page.url
+    page.reload()
+    settle(page)
+    page.wait_for_function(f"() => window.dash_ag_grid.getApi('{grid_id}').getColumnState()"
+                           ".some(c => c.colId === 'pcn' && c.sort === 'asc')")
+    pcns = page.evaluate(f"() => {{ const api = window.dash_ag_grid.getApi('{grid_id}'); const out = []; "
+                         "api.forEachNodeAfterFilterAndSort(node => out.push(node.data.pcn)); return out; }")
+    assert pcns == sorted(pcns)
+    header = page.locator('[id*="joint-working-league"] .ag-header-cell', has_text="PCN").first
+    header.locator(".ag-header-cell-label").click()
+    page.wait_for_url(re.compile(r"sort=joint-working-league\.pcn\.desc"))
+    header.locator(".ag-header-cell-label").click()
+    page.wait_for_function("() => !window.location.search.includes('sort=')")
+    assert [str(message) for message in console_messages] == []
+
+
 def test_unknown_filter_values_get_a_friendly_note(page, demo_server, console_messages):
     page.goto(demo_server.url + "/catchment?council=NOPE&period=1999-00")
     settle(page)
