@@ -220,7 +220,7 @@ def _patients_map(ctx: _Context, title: str) -> html.Div | html.Section:
         "catchment-map", title=f"{title}, {ctx.month}", units="Registered patients per LSOA",
         description=(f"{where} The most live in {busiest['lsoa_name']}"
                      + ("." if suppression.is_suppressed(busiest["patients"]) else
-                        f": {busiest['patients']:,}, {_percent(busiest['share'])} of the list.") + centred
+                        f": {busiest['patients']:,.0f} patients, {_percent(busiest['share'])} of the list.") + centred
                      + _boundaries_drawn(figure)),
         figure=figure, table=table, source=ctx.source("lsoa_boundaries"), data_date=ctx.month, area=ctx.area))
 

@@ -118,6 +118,8 @@ def test_map_for_a_practice_is_where_its_patients_live(dashboard_db):
     rows = {row["lsoa_code"]: row for row in grids(tree)["catchment-map-table"]}
     assert rows["E01000001"]["share"] == pytest.approx(60 / 110)
     assert "100 of the 110 patients live in the 3 LSOAs shaded; the other 10" in text_of(tree)
+    # the busiest LSOA's count is a whole number of patients, not "60.0" (60 of 110 = 54.5%)
+    assert "The most live in Unitown 001A: 60 patients, 54.5% of the list." in " ".join(text_of(tree).split())
     # Only the drawn LSOAs' boundaries are sent, and the figure fetches nothing (no tiles, no CDN).
     trace = figure.data[0]
     assert sorted(feature["id"] for feature in trace.geojson["features"]) == sorted(got)
