@@ -93,6 +93,7 @@ def series_style(index: int) -> dict:
     }
 
 
+LEGEND_LINE = 32  # characters of a legend entry that fit beside its symbol at 320 px
 HOUSE_LEGEND = {"orientation": "h", "yanchor": "bottom", "y": 1.02, "xanchor": "left", "x": 0, "title": None}
 
 
@@ -111,6 +112,10 @@ def styled(fig: go.Figure, *, x_title: str | None = None, y_title: str | None = 
         legend={**layout.legend.to_plotly_json(), **HOUSE_LEGEND},
         overwrite=True,
     )
+    if legend:  # legend entries on lines a phone's width can hold: plotly cuts a long one off at the edge
+        for trace in fig.data:
+            if trace.name and len(trace.name) > LEGEND_LINE and "<br>" not in trace.name:
+                trace.name = wrapped(trace.name, LEGEND_LINE)
     if x_title is not None:  # on lines a phone's width can hold: plotly cuts a long title off at both ends
         fig.update_xaxes(title_text=wrapped(x_title, 40))
     if y_title is not None:

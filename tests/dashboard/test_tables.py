@@ -51,3 +51,16 @@ def test_practice_names_wrap_in_every_grid_of_the_pages(dashboard_db):
                     for definition in node.columnDefs if definition["headerName"].startswith("Practice")
                     and "name" in definition["field"]]
     assert name_columns and all(definition.get("wrapText") for definition in name_columns)
+
+
+def test_long_legend_entries_are_wrapped_for_a_phone():
+    # plotly cuts a legend entry off at the figure's edge: at 320 px about 32 characters fit beside the symbol
+    import plotly.graph_objects as go
+
+    from dashboard.components import figures
+
+    fig = go.Figure([go.Scatter(x=[1], y=[1], name="Practices with an attached social worker"),
+                     go.Scatter(x=[1], y=[2], name="This practice")])
+    figures.styled(fig)
+    assert fig.data[0].name == "Practices with an attached<br>social worker"
+    assert fig.data[1].name == "This practice"
