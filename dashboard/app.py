@@ -16,10 +16,11 @@ from pathlib import Path
 
 import dash
 import dash_bootstrap_components as dbc
+import duckdb
 from dash import Input, Output, State, ctx, dcc, html, no_update
 
-from dashboard import errors, filters, serialise
-from dashboard.db import run_query, warehouse_path
+from dashboard import errors, filters, security, serialise
+from dashboard.db import run_query, unreadable, warehouse_path
 from dashboard.exports import routes as download_routes
 from etl import settings
 
@@ -165,11 +166,17 @@ def layout() -> html.Div:
         return html.Main([html.H1("jointcare"), html.P(
             "No warehouse has been built yet. Run `make run`, or `jointcare build`, then reload this page.",
             role="alert")], id="main")
+    try:
+        banner = _demo_banner()
+    except (duckdb.Error, OSError):  # damaged or replaced since the server started: say so, once, plainly
+        return html.Main([html.H1("jointcare"), html.P(
+            f"The dashboard cannot show anything just now. {unreadable() or 'The warehouse cannot be read.'} "
+            "Then reload this page.", role="alert")], id="main")
     return html.Div([
         dcc.Location(id="url", refresh="callback-nav"),
         html.A("Skip to main content", href="#main", className="skip-link"),
         html.Header([
-            *_demo_banner(),
+            *banner,
             html.Div([html.P("jointcare", className="brand"),
                       html.P("GP practices and adult social care, joined up by place", className="brand-tagline")],
                      className="brand-block"),
@@ -247,6 +254,8 @@ def _drop_outside(selection: filters.Selection, changed: str) -> filters.Selecti
             selection = replace(selection, **{key: None})
     return selection
 
+
+security.install(app)  # last: its Content-Security-Policy hashes every inline script declared above
 
 if settings.get("JOINTCARE_DEBUG") == "1":  # pragma: no cover - developer convenience only
     app.enable_dev_tools(debug=True)

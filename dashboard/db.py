@@ -53,6 +53,28 @@ def _connection() -> tuple[duckdb.DuckDBPyConnection, int]:
     return _state["con"], inode
 
 
+def unreadable(path: Path | None = None) -> str | None:
+    """Why the warehouse cannot be served, in words a user can act on; None when it can.
+
+    It must open read-only as DuckDB and hold the build's record (meta_build): a file that is not a
+    warehouse, is damaged, or was left half-written by something other than jointcare fails here.
+    """
+    path = path or warehouse_path()
+    if not path.exists():
+        return f"There is no warehouse at {path.name}. Build one with `jointcare build` (or `make run`)."
+    try:
+        con = duckdb.connect(str(path), read_only=True)
+        try:
+            con.execute("select count(*) from meta_build").fetchone()
+        finally:
+            con.close()
+    except (duckdb.Error, OSError) as error:
+        first = str(error).strip().splitlines()[0][:200] if str(error).strip() else type(error).__name__
+        return (f"The warehouse {path.name} cannot be read ({first}). Rebuild it with `jointcare build`; "
+                "the raw files are not affected.")
+    return None
+
+
 @functools.lru_cache(maxsize=None)
 def _sql(name: str) -> tuple[str, frozenset[str]]:
     """The query's text and the $parameters it uses: read once per worker (the files ship with the code)."""

@@ -88,6 +88,11 @@ def serve(db_path: Path, port: int, host: str, workers: int, dev: bool) -> None:
     if not db_path.exists():
         raise click.ClickException(f"{db_path}: no warehouse there. Build one with `jointcare build` "
                                    "(or `make run`, which builds the demo).")
+    from dashboard.db import unreadable
+
+    problem = unreadable(db_path)
+    if problem:  # a server over a file it cannot read would show every user "Something went wrong"
+        raise click.ClickException(problem)
     os.environ["JOINTCARE_DB"] = str(db_path.resolve())
     if dev:
         from dashboard.app import app

@@ -29,6 +29,7 @@ SETTINGS = (
     Setting("JOINTCARE_QUERY_CACHE", "256", "Query results each dashboard worker keeps (0 turns the cache off, as the benchmark does)."),
     Setting("JOINTCARE_BUILD_MEMORY", "1500MB", "DuckDB memory limit for the build (spills to disk beyond it)."),
     Setting("JOINTCARE_THREADS", "2", "DuckDB threads for the build."),
+    Setting("JOINTCARE_MAX_REQUEST_BYTES", "1000000", "Largest request body the dashboard reads (larger gets 413); its callbacks send a few kB."),
     Setting("JOINTCARE_DEBUG", "0", "1 turns on the Dash debug tools; never in production."),
 )
 

@@ -18,9 +18,10 @@ from __future__ import annotations
 import logging
 import re
 
+import duckdb
 from flask import Flask, Response, request
 
-from dashboard import filters
+from dashboard import db, filters
 from dashboard.exports import csv_files, names, pack, summary as summary_module, workbook
 
 log = logging.getLogger(__name__)
@@ -128,7 +129,12 @@ def _guarded(view):
             return view(*args, **kwargs)
         except DownloadError as error:
             return plain(error.status, error.message)
-        except Exception:  # noqa: BLE001 - one plain message for the person, the details in the log
+        except Exception as error:  # noqa: BLE001 - one plain message for the person, the details in the log
+            # the warehouse itself unreadable: say so, not "choose a smaller area"
+            problem = db.unreadable() if isinstance(error, (duckdb.Error, OSError)) else None
+            if problem:
+                log.error("download failed, warehouse unreadable: %s", request.full_path)
+                return plain(503, f"Sorry: no download can be made just now. {problem}")
             log.exception("download failed: %s", request.full_path)
             return plain(500, "Sorry: this download could not be made. The error has been logged; try again, "
                               "or choose a smaller area.")
