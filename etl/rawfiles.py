@@ -3,7 +3,8 @@
 One pass over each file's bytes gives its checksum, its line count, whether it is valid UTF-8 and
 whether its last line is complete, so that loading never has to re-read a file to explain itself.
 Windows-1252 files are transcoded to UTF-8 in the build's work folder, because DuckDB's CSV reader
-only knows UTF-8 and Latin-1 without an extension (and cp1252 is not Latin-1: 0x96 is an en dash).
+only knows UTF-8 and Latin-1 without an extension (and cp1252 is not Latin-1: 0x96 is an en dash);
+files with both CRLF and LF line endings are copied with one ending, which DuckDB's parser needs.
 """
 
 from __future__ import annotations
@@ -166,13 +167,29 @@ def _recognise_json(raw: RawFile, sources: dict[str, Source]) -> None:
 
 
 def make_readable(raw: RawFile, work_dir: Path) -> None:
-    """Give DuckDB a UTF-8 copy of a cp1252 file; UTF-8 files (BOM or not) are read in place."""
-    if raw.encoding != "cp1252":
+    """Give DuckDB a UTF-8, one-line-ending copy of a cp1252 file or of a file whose lines end in
+    both CRLF and LF; other files (UTF-8, BOM or not, all CRLF or all LF) are read in place.
+
+    DuckDB's strict CSV parser takes the first line's ending as the file's and stops at the first
+    other one ("state machine reached an invalid state"); its lenient mode would read them but also
+    silently drop extra fields. So a mixed file is copied with every CRLF made LF, which keeps every
+    line where it was (a CRLF inside a quoted value becomes LF too: the same line break).
+    """
+    mixed = raw.line_ending == "mixed"
+    if raw.encoding != "cp1252" and not mixed:
         return
     target = work_dir / (re.sub(r"[^A-Za-z0-9._-]+", "_", raw.name) + ".utf8.csv")
-    with raw.path.open("r", encoding="cp1252", newline="") as source, target.open("w", encoding="utf-8", newline="") as out:
+    with raw.path.open("r", encoding=raw.encoding, newline="") as source, \
+            target.open("w", encoding="utf-8", newline="") as out:
+        carry = ""  # a CR that ends a chunk may be the first half of a CRLF
         while chunk := source.read(CHUNK):
+            chunk, carry = carry + chunk, ""
+            if mixed:
+                if chunk.endswith("\r"):
+                    chunk, carry = chunk[:-1], "\r"
+                chunk = chunk.replace("\r\n", "\n")
             out.write(chunk)
+        out.write(carry)
     raw.readable_path = target
 
 

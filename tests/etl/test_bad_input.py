@@ -194,3 +194,28 @@ def test_check_validates_without_writing(built, tmp_path):
     with pytest.raises(BuildFailed):
         check(raw, echo=lambda _: None)
     assert sha256(db) == before
+
+
+@pytest.mark.parametrize("bom, pattern", [
+    (b"", "one LF"),        # one line ends LF in an otherwise CRLF file (a hand edit in a text editor)
+    (b"", "alternating"),   # CRLF, LF, CRLF, LF ... (files concatenated from two systems)
+    (b"\xef\xbb\xbf", "alternating"),
+])
+def test_mixed_line_endings_are_read(built, bom, pattern):
+    raw, db, _ = built
+    rows = list(REGISTRATIONS_Q1)
+    rows[6] = ("A00002", "E01000004", -50)  # data row 7 = line 8, so the line numbers can be checked
+    lines = registrations("01JAN2023", rows).split("\r\n")[:-1]  # 12 lines: header + 11 rows
+    if pattern == "one LF":
+        endings = ["\r\n"] * 12
+        endings[4] = "\n"  # line 5
+    else:
+        endings = ["\r\n", "\n"] * 6
+    (raw / REG_Q1).write_bytes(bom + "".join(line + end for line, end in zip(lines, endings)).encode())
+    build(raw, db, echo=lambda _: None)
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute("select line_endings, rows_read, rows_loaded from dq_load_log where file = ?",
+                       [REG_Q1.as_posix()]).fetchone() == ("mixed", 11, 10)
+    con.close()
+    assert [r for r in rejected(db) if r[0] == REG_Q1.as_posix()] == [
+        (REG_Q1.as_posix(), 8, "NUMBER_OF_PATIENTS", "-50", "expected a whole number of at least 0")]
