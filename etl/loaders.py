@@ -260,7 +260,10 @@ def rule_violation(rule: Rule, value_sql: str) -> tuple[str, str]:
         return (f"not regexp_full_match(coalesce(trim({v}), ''), {quote_literal(rule.arg)})",
                 f"value does not have the expected form {rule.arg}")
     if rule.kind == "integer_min":
-        return (f"try_cast(trim({v}) as bigint) is null or try_cast(trim({v}) as bigint) < {int(rule.arg)}",
+        # DuckDB's cast rounds ('12.5' becomes 13) and reads '1e3': the form is checked first. A whole
+        # number written with zero decimals ('12.0', as spreadsheets and pandas export counts) is 12.
+        return (f"not regexp_full_match(coalesce(trim({v}), ''), '[+-]?[0-9]+(\\.0+)?') "
+                f"or try_cast(trim({v}) as bigint) is null or try_cast(trim({v}) as bigint) < {int(rule.arg)}",
                 f"expected a whole number of at least {rule.arg}")
     if rule.kind == "date":
         return f"parse_any_date({v}) is null", "expected a date (e.g. 01OCT2025, 01-Oct-25 or 20251001)"

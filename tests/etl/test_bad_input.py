@@ -219,3 +219,25 @@ def test_mixed_line_endings_are_read(built, bom, pattern):
     con.close()
     assert [r for r in rejected(db) if r[0] == REG_Q1.as_posix()] == [
         (REG_Q1.as_posix(), 8, "NUMBER_OF_PATIENTS", "-50", "expected a whole number of at least 0")]
+
+
+def test_counts_must_be_whole_numbers(built):
+    raw, db, _ = built
+    rows = list(REGISTRATIONS_Q1)
+    rows[1] = ("A00001", "E01000002", "12.5")  # line 3: not a count of patients, and not to be rounded to 13
+    # Line 4: accepted as 30. Our choice: a whole number written with zero decimals is that whole
+    # number, because spreadsheets and pandas export integer columns as 30.0; nothing is rounded.
+    rows[2] = ("A00001", "E01000003", "30.0")
+    rows[4] = ("A00001", "W01000001", "1e1")  # line 6: DuckDB would read 10; a count is written in digits
+    (raw / REG_Q1).write_text(registrations("01JAN2023", rows), newline="")
+    build(raw, db, echo=lambda _: None)
+    assert [r for r in rejected(db) if r[0] == REG_Q1.as_posix()] == [
+        (REG_Q1.as_posix(), 3, "NUMBER_OF_PATIENTS", "12.5", "expected a whole number of at least 0"),
+        (REG_Q1.as_posix(), 6, "NUMBER_OF_PATIENTS", "1e1", "expected a whole number of at least 0"),
+    ]
+    con = duckdb.connect(str(db), read_only=True)
+    # A00001 keeps 60 (E01000001) + 30 (E01000003, written 30.0) + 5 (CLOSED) = 95 patients.
+    assert con.execute("select patients_total from mart_catchment_practice where practice_code = 'A00001' "
+                       "and quarter = date '2023-01-01'").fetchone()[0] == 95
+    con.close()
+
