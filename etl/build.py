@@ -247,7 +247,7 @@ def _sniff_all(raw_dir: Path, report: BuildReport, problems: list[str], allow_un
                 problems.append(str(SourceError(
                     raw.name, f"not recognised: {raw.why_unrecognised}",
                     expected="the header of one of the sources in etl/sources.yml; "
-                             "pass --allow-unknown to build without it", line=1)))
+                             "pass --allow-unknown to build without it", line=raw.why_line)))
             continue
         recognised.append(raw)
     return recognised

@@ -10,6 +10,7 @@ the last line, where they mean the file was cut short: that stops the build.
 from __future__ import annotations
 
 import json
+import re
 import time
 from dataclasses import dataclass
 
@@ -21,11 +22,12 @@ from shapely.geometry import shape
 
 from etl import workbooks
 from etl.errors import SourceError
-from etl.rawfiles import RawFile
+from etl.rawfiles import CP1252_UNDEFINED, RawFile
 from etl.sources import Rule, load_sources
 
 # One date parser for every format FORMATS.md lists (04JAN2021, 01Jan2022, 01-Sep-20, 20210401 ...).
 DATE_FORMATS = ["%d%b%Y", "%d-%b-%y", "%d-%b-%Y", "%Y%m%d", "%Y-%m-%d", "%d/%m/%Y"]
+DUCKDB_MAX_LINE_BYTES = 2_000_000  # DuckDB's default max_line_size: longer records get a second read
 GEOMETRY_TOLERANCE_DEGREES = 0.0002  # about 15 m: invisible at LSOA scale, a third of the bytes
 
 
@@ -90,11 +92,14 @@ def _load_csv(con: duckdb.DuckDBPyConnection, raw: RawFile, file_id: int) -> Loa
     vintage = raw.match.vintage if raw.match and raw.match.vintage else "null"
 
     columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width)) + "}"
-    read = (
-        f"read_csv({quote_literal(raw.readable_path)}, columns={columns}, header={str(not headerless).lower()}, "
-        "auto_detect=false, delim=',', quote='\"', escape='\"', store_rejects=true, "
-        f"rejects_table='rejects_{file_id}', rejects_scan='rejects_scan_{file_id}')"
-    )
+
+    def read(max_line_size: int) -> str:
+        return (
+            f"read_csv({quote_literal(raw.readable_path)}, columns={columns}, header={str(not headerless).lower()}, "
+            "auto_detect=false, delim=',', quote='\"', escape='\"', store_rejects=true, "
+            f"max_line_size={max_line_size}, "
+            f"rejects_table='rejects_{file_id}', rejects_scan='rejects_scan_{file_id}')"
+        )
     if any(field.required for field in source.cover):
         raise SourceError(raw.name, "is a CSV, but this source states values above its table",
                           expected="the xlsx workbook as published")
@@ -107,16 +112,27 @@ def _load_csv(con: duckdb.DuckDBPyConnection, raw: RawFile, file_id: int) -> Loa
     target = ", ".join(quote_ident(c) for c in source.raw_columns)
     # Lines are numbered as rows arrive (DuckDB keeps file order); a line DuckDB skipped as malformed
     # shifts the rows after it, which the update below puts right.
-    con.execute(
-        f"insert into raw.{source.name} (file_id, line, _vintage, {target}) "
-        f"select {file_id}, row_number() over () + {header_lines}, {vintage}, {selected} from {read}"
-    )
-    structural = con.execute(
-        # DuckDB writes one reject per missing column of a short line; the first says how many fields it had.
-        f"select line, any_value(error_type), arg_min(error_message, column_idx), trim(any_value(csv_line), chr(10) || chr(13)) "
-        f"from rejects_{file_id} group by line order by line"
-    ).fetchall()
-    con.execute(f"drop table rejects_{file_id}; drop table rejects_scan_{file_id}")
+    max_line_size = DUCKDB_MAX_LINE_BYTES
+    while True:
+        con.execute(
+            f"insert into raw.{source.name} (file_id, line, _vintage, {target}) "
+            f"select {file_id}, row_number() over () + {header_lines}, {vintage}, {selected} from {read(max_line_size)}"
+        )
+        structural = con.execute(
+            # DuckDB writes one reject per missing column of a short line; the first says how many fields it had.
+            f"select line, any_value(error_type), arg_min(error_message, column_idx), trim(any_value(csv_line), chr(10) || chr(13)) "
+            f"from rejects_{file_id} group by line order by line"
+        ).fetchall()
+        con.execute(f"drop table rejects_{file_id}; drop table rejects_scan_{file_id}")
+        longest = max((_actual_line_bytes(message, raw.size) for _, error_type, message, _ in structural
+                       if error_type == "LINE SIZE OVER MAXIMUM"), default=0)
+        if not longest or max_line_size > DUCKDB_MAX_LINE_BYTES:
+            break
+        # A record longer than DuckDB's default limit is valid CSV (a long quoted Notes value, say):
+        # read the file again with room for its longest record. Only such files pay for a second read
+        # and for the larger buffers.
+        con.execute(f"delete from raw.{source.name} where file_id = {file_id}")
+        max_line_size = longest + 1024
 
     if structural and structural[-1][0] >= raw.lines and not raw.ends_with_newline:
         line, _, message, _ = structural[-1]
@@ -136,7 +152,41 @@ def _load_csv(con: duckdb.DuckDBPyConnection, raw: RawFile, file_id: int) -> Loa
 
     for line, error_type, message, csv_line in structural:
         _reject(con, raw, file_id, line, None, csv_line, f"malformed line: {message}")
+    if raw.has_nul:
+        _reject_characters(con, raw, file_id, positions, "\x00",
+                           "holds a NUL byte, which text never contains (the file is damaged here, or binary "
+                           "data was pasted in); expected text")
+    if raw.has_undefined_bytes:
+        _reject_characters(con, raw, file_id, positions, CP1252_UNDEFINED,
+                           "holds a byte that Windows-1252 leaves undefined (the file is not UTF-8, so it is read "
+                           "as Windows-1252); expected text saved as UTF-8 or Windows-1252")
     return LoadResult(rows_read, len(structural))
+
+
+def _reject_characters(con: duckdb.DuckDBPyConnection, raw: RawFile, file_id: int, positions: dict,
+                       characters: str, reason: str) -> None:
+    """Reject the rows of one file whose values hold any of these characters: NUL bytes, or the bytes
+    Windows-1252 leaves undefined (read as the C1 controls of the same number). Each such character
+    is shown as <0x81> in the value. One scan per column, and only for files that have them."""
+    shown = "{}"
+    for character in characters:
+        shown = f"replace({shown}, chr({ord(character)}), '<0x{ord(character):02X}>')"
+    # chr(0) cannot sit in an SQL literal, so the class is built in SQL from code points.
+    pattern = "'[' || " + " || ".join(f"chr({ord(c)})" for c in characters) + " || ']'"
+    for column in positions:
+        value = quote_ident(column)
+        con.execute(
+            "insert into dq_rejected_rows (file_id, file, source, line, \"column\", value, reason) "
+            f"select file_id, ?, ?, line, ?, {shown.format(value)}, ? from raw.{raw.source.name} "
+            f"where file_id = ? and regexp_matches({value}, {pattern})",
+            [raw.name, raw.source.name, _written_name(raw, column), reason, file_id],
+        )
+
+
+def _actual_line_bytes(message: str, file_size: int) -> int:
+    """The record length DuckDB reports ("... Actual Size:3000030 bytes."), or the whole file's."""
+    found = re.search(r"Actual Size:\s*([0-9]+)", message or "")
+    return int(found.group(1)) if found else file_size
 
 
 class SheetRows:
@@ -307,7 +357,10 @@ def _load_geojson(con: duckdb.DuckDBPyConnection, raw: RawFile, file_id: int) ->
     features = document.get("features") or []
     if not features:
         raise SourceError(raw.name, "has no features", expected="a FeatureCollection of LSOA polygons")
-    properties = [feature.get("properties") or {} for feature in features]
+    # A feature that is not a JSON object, or whose properties are not one, has no code: rejected below.
+    features = [feature if isinstance(feature, dict) else {} for feature in features]
+    properties = [feature.get("properties") if isinstance(feature.get("properties"), dict) else {}
+                  for feature in features]
     geometries = []
     for number, feature in enumerate(features, start=1):
         try:
@@ -315,6 +368,11 @@ def _load_geojson(con: duckdb.DuckDBPyConnection, raw: RawFile, file_id: int) ->
         except (AttributeError, TypeError, ValueError, KeyError, shapely.errors.GEOSException) as error:
             geometries.append(None)
             _reject(con, raw, file_id, number, "geometry", None, f"feature {number}: unreadable geometry ({error})")
+        except RecursionError:  # shapely walks nested coordinate lists recursively
+            geometries.append(None)
+            _reject(con, raw, file_id, number, "geometry", None,
+                    f"feature {number}: unreadable geometry (coordinates nested too deeply; expected a Polygon's "
+                    "3 levels or a MultiPolygon's 4)")
     geometries = np.array(geometries, dtype=object)
     kinds = np.array([g.geom_type if g is not None else "" for g in geometries])
     usable = np.isin(kinds, ["Polygon", "MultiPolygon"]) & ~shapely.is_empty(geometries)

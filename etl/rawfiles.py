@@ -24,6 +24,12 @@ from etl.sources import HeaderMatch, Source, load_sources, recognise_header
 
 DATA_SUFFIXES = {".csv", ".txt", ".geojson", ".json", ".xlsx"}
 CHUNK = 16 * 1024 * 1024
+# Windows-1252 leaves five bytes undefined. Python's codec refuses them; Windows maps each to the C1
+# control of the same number (0x81 -> U+0081), and so does this error handler, so the copy is made
+# and every row holding one is found afterwards and rejected with its line (loaders._load_csv).
+CP1252_UNDEFINED = "\x81\x8d\x8f\x90\x9d"
+UNDEFINED_AS_C1 = "jointcare-cp1252-undefined-as-c1"
+codecs.register_error(UNDEFINED_AS_C1, lambda error: (chr(error.object[error.start]), error.start + 1))
 
 
 @dataclass
@@ -41,9 +47,12 @@ class RawFile:
     source: Source | None = None
     match: HeaderMatch | None = None
     why_unrecognised: str = ""
+    why_line: int | None = 1  # where the reason applies: the header line, or where a JSON file went wrong
     readable_path: Path | None = None  # UTF-8 copy for cp1252 files, else the file itself
     document: object = None  # a JSON file's parsed content, kept from recognition until it is loaded
     sheet: str = ""  # the worksheet holding the table, for xlsx files
+    has_undefined_bytes: bool = False  # a cp1252 file with bytes Windows-1252 leaves undefined
+    has_nul: bool = False  # a NUL byte somewhere: its rows are rejected (loaders._load_csv)
     header_row: int = 0  # 1-based worksheet row of the header, for xlsx files
 
 
@@ -67,6 +76,7 @@ def sniff(path: Path, raw_dir: Path) -> RawFile:
                 digest.update(chunk)
                 newlines += chunk.count(b"\n")
                 crlf += chunk.count(b"\r\n")
+                raw.has_nul = raw.has_nul or b"\x00" in chunk
                 last_byte = chunk[-1:]
                 raw.size += len(chunk)
                 if utf8:
@@ -86,8 +96,11 @@ def sniff(path: Path, raw_dir: Path) -> RawFile:
     if path.suffix.lower() == ".xlsx":
         recognise_workbook(raw)
         return raw
-    if b"\x00" in first:
-        raw.why_unrecognised = "binary file, not text"
+    # A NUL in the header line means binary (or UTF-16); one further down is a damaged row, which
+    # loading rejects with its line like any other, so the rest of the file still counts.
+    if b"\x00" in first.split(b"\n", 1)[0]:
+        utf16 = first[:2] in {codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE}
+        raw.why_unrecognised = "UTF-16 text (save it as UTF-8)" if utf16 else "binary file, not text"
         return raw
     text = first.decode("utf-8-sig" if utf8 else "cp1252", errors="replace")
     _recognise(raw, text)
@@ -145,18 +158,30 @@ def _looks_like_epraccur(first_line: str, fields: list[str], spec: Source) -> bo
 def _recognise_json(raw: RawFile, sources: dict[str, Source]) -> None:
     # GeoJSON files are tens of MB at most; peeking needs the whole document anyway.
     try:
-        document = json.loads(raw.path.read_text(encoding=raw.encoding))
+        text = raw.path.read_text(encoding=raw.encoding)
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        raw.why_unrecognised, raw.why_line = f"not valid JSON ({error.msg}, column {error.colno})", error.lineno
+        return
     except (ValueError, UnicodeDecodeError) as error:
-        raw.why_unrecognised = f"not valid JSON ({error})"
+        raw.why_unrecognised, raw.why_line = f"not valid JSON ({error})", None
+        return
+    except RecursionError:
+        depth, line, column = _deepest(text)
+        raw.why_unrecognised = (f"JSON nested {depth:,} levels deep (deepest at column {column:,}), deeper than "
+                                "Python's reader goes (expected LSOA boundaries, whose polygons nest 4 levels, "
+                                "or a jointcare demo manifest)")
+        raw.why_line = line
         return
     raw.document = document
     if isinstance(document, dict) and document.get("generator") == "jointcare demo":
         raw.source = sources["demo_manifest"]
         return
     if isinstance(document, dict) and document.get("type") == "FeatureCollection":
-        features = document.get("features") or []
-        properties = (features[0].get("properties") or {}) if features else {}
-        if "LSOA21CD" in properties:
+        features = document.get("features")
+        first = features[0] if isinstance(features, list) and features else None
+        properties = first.get("properties") if isinstance(first, dict) else None
+        if isinstance(properties, dict) and "LSOA21CD" in properties:
             raw.source = sources["lsoa_boundaries"]
             return
         raw.why_unrecognised = "GeoJSON without LSOA21CD properties (expected 2021 LSOA boundaries)"
@@ -164,6 +189,22 @@ def _recognise_json(raw: RawFile, sources: dict[str, Source]) -> None:
         return
     raw.why_unrecognised = "JSON that is neither LSOA boundaries nor a jointcare demo manifest"
     raw.document = None
+
+
+def _deepest(text: str) -> tuple[int, int, int]:
+    """How deep a JSON text nests, and the line and column where it first gets that deep. Only run
+    when the parser gave up, so a scan in Python is fine; strings are skipped whole by the regex."""
+    depth = deepest = at = 0
+    for token in re.finditer(r'"(?:[^"\\]|\\.)*"|[\[{\]}]', text):
+        bracket = token.group()
+        if bracket in "[{":
+            depth += 1
+            if depth > deepest:
+                deepest, at = depth, token.start()
+        elif bracket in "]}":
+            depth -= 1
+    line = text.count("\n", 0, at) + 1
+    return deepest, line, at - (text.rfind("\n", 0, at) + 1) + 1
 
 
 def make_readable(raw: RawFile, work_dir: Path) -> None:
@@ -179,7 +220,9 @@ def make_readable(raw: RawFile, work_dir: Path) -> None:
     if raw.encoding != "cp1252" and not mixed:
         return
     target = work_dir / (re.sub(r"[^A-Za-z0-9._-]+", "_", raw.name) + ".utf8.csv")
-    with raw.path.open("r", encoding=raw.encoding, newline="") as source, \
+    errors = UNDEFINED_AS_C1 if raw.encoding == "cp1252" else "strict"
+    undefined = re.compile(f"[{CP1252_UNDEFINED}]")
+    with raw.path.open("r", encoding=raw.encoding, errors=errors, newline="") as source, \
             target.open("w", encoding="utf-8", newline="") as out:
         carry = ""  # a CR that ends a chunk may be the first half of a CRLF
         while chunk := source.read(CHUNK):
@@ -188,6 +231,8 @@ def make_readable(raw: RawFile, work_dir: Path) -> None:
                 if chunk.endswith("\r"):
                     chunk, carry = chunk[:-1], "\r"
                 chunk = chunk.replace("\r\n", "\n")
+            if errors != "strict" and not raw.has_undefined_bytes and undefined.search(chunk):
+                raw.has_undefined_bytes = True
             out.write(chunk)
         out.write(carry)
     raw.readable_path = target

@@ -166,10 +166,13 @@ def test_practice_profile_known_and_unknown(page, demo_server, demo_codes, conso
     settle(page)
     assert "No practice has the code ZZZ999" in page.locator("main").inner_text()
     shoot(page, "practice-unknown")
+    assert [str(message) for message in console_messages] == []
     page.goto(demo_server.url + "/no-such-page")
     settle(page)
     assert page.locator("main h1").inner_text() == "Page not found"
-    assert [str(message) for message in console_messages] == []
+    # the address itself answers 404 (the browser says so in its console), and nothing else fails
+    assert [str(message) for message in console_messages] == [
+        "Failed to load resource: the server responded with a status of 404 (NOT FOUND)"]
 
 
 def test_a_table_exports_its_visible_rows_as_csv(page, demo_server, console_messages, tmp_path):

@@ -241,3 +241,88 @@ def test_counts_must_be_whole_numbers(built):
                        "and quarter = date '2023-01-01'").fetchone()[0] == 95
     con.close()
 
+
+def test_bytes_undefined_in_windows_1252_reject_their_rows(built):
+    raw, db, _ = built
+    lines = registrations("01JAN2023", REGISTRATIONS_Q1).encode("cp1252").split(b"\r\n")
+    planted = {2: b"\x81", 7: b"\x8d", 8: b"\x8f", 11: b"\x90", 12: b"\x9d"}  # line: the byte after the name
+    for line, byte in planted.items():
+        code = lines[line - 1].split(b",")[2].decode()
+        lines[line - 1] = lines[line - 1].replace(NAMES[code].encode(), NAMES[code].encode() + byte)
+    lines[2] = lines[2].replace(b"UNITOWN SURGERY", b"UNITOWN SURGERY \x96 EAST")  # en dash: defined, kept
+    (raw / REG_Q1).write_bytes(b"\r\n".join(lines))
+    build(raw, db, echo=lambda _: None)
+    reason = ("holds a byte that Windows-1252 leaves undefined (the file is not UTF-8, so it is read as "
+              "Windows-1252); expected text saved as UTF-8 or Windows-1252")
+    assert [r for r in rejected(db) if r[0] == REG_Q1.as_posix()] == [
+        (REG_Q1.as_posix(), 2, "PRACTICE_NAME", "UNITOWN SURGERY<0x81>", reason),
+        (REG_Q1.as_posix(), 7, "PRACTICE_NAME", "DALE MEDICAL CENTRE<0x8D>", reason),
+        (REG_Q1.as_posix(), 8, "PRACTICE_NAME", "DALE MEDICAL CENTRE<0x8F>", reason),
+        (REG_Q1.as_posix(), 11, "PRACTICE_NAME", "FELL PRACTICE<0x90>", reason),
+        (REG_Q1.as_posix(), 12, "PRACTICE_NAME", "FELL PRACTICE<0x9D>", reason),
+    ]
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute("select encoding, rows_read, rows_loaded from dq_load_log where file = ?",
+                       [REG_Q1.as_posix()]).fetchone() == ("cp1252", 11, 6)
+    # A00001 keeps lines 3-6: 10 + 30 + 5 (CLOSED) + 5 (W01000001) = 50 patients.
+    assert con.execute("select patients_total from mart_catchment_practice where practice_code = 'A00001' "
+                       "and quarter = date '2023-01-01'").fetchone()[0] == 50
+    con.close()
+
+
+def test_json_nested_too_deeply_is_located(built):
+    raw, db, before = built
+    depth = 100_000
+    (raw / "deep.json").write_text('{"a": ' + "[" * depth + "]" * depth + "}")
+    boundaries = raw / "ons" / "lsoa_boundaries.geojson"
+    # A property nested as deeply inside the boundaries: on line 2, since the features start there.
+    boundaries.write_text(boundaries.read_text().replace('"features": [', '\n"features": [', 1)
+                          .replace('"LSOA21NM": "Area 2"', '"LSOA21NM": "Area 2", "x": ' + "[" * depth + "]" * depth))
+    message = fails(raw, db, before)
+    # '{' is level 1; '{"a": ' is 6 characters, so the first '[' is column 7 and the last (level
+    # 100,001) column 7 + 99,999 = 100,006.
+    assert ("deep.json, line 1: not recognised: JSON nested 100,001 levels deep (deepest at column 100,006), "
+            "deeper than Python's reader goes") in message
+    assert "ons/lsoa_boundaries.geojson, line 2: not recognised: JSON nested 100,004 levels deep" in message
+    assert "Traceback" not in message and "RecursionError" not in message
+
+
+def test_geometry_nested_too_deeply_rejects_its_feature(built):
+    raw, db, _ = built
+    boundaries = raw / "ons" / "lsoa_boundaries.geojson"
+    # Feature 3 (E01000003): coordinates nested 600 levels, which JSON reads but shapely cannot walk.
+    nested = "[" * 600 + "]" * 600
+    boundaries.write_text(boundaries.read_text().replace('"coordinates": [[[-1.48,', f'"coordinates": {nested}, "was": [[[-1.48,'))
+    build(raw, db, echo=lambda _: None)
+    assert [r for r in rejected(db) if r[0].endswith(".geojson")] == [
+        ("ons/lsoa_boundaries.geojson", 3, "geometry", None,
+         "feature 3: unreadable geometry (coordinates nested too deeply; expected a Polygon's 3 levels "
+         "or a MultiPolygon's 4)")]
+
+
+def test_nul_byte_rejects_only_its_row(built):
+    raw, db, _ = built
+    path = raw / "ons" / "postcodes_extract.csv"
+    lines = path.read_text().splitlines()
+    lines += [f"AB{i} 1AA,AB{i}  1AA,AB{i} 1AA,199801,,E00000003,E10000901,E07000901,E92000001,E01000003"
+              for i in range(3, 30)]  # 30 lines: the header, the 2 postcodes of the tiny area and 27 more
+    lines[20] = lines[20].replace("AB20  1AA,AB20 1AA", "AB20  1AA,AB20 \x001AA")  # line 21, within the first 64 kB
+    path.write_text("\n".join(lines) + "\n")
+    build(raw, db, echo=lambda _: None)
+    assert rejected(db) == [
+        ("ons/postcodes_extract.csv", 21, "pcds", "AB20 <0x00>1AA",
+         "holds a NUL byte, which text never contains (the file is damaged here, or binary data was pasted in); "
+         "expected text")]
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute("select rows_read, rows_loaded from dq_load_log where file = 'ons/postcodes_extract.csv'"
+                       ).fetchone() == (29, 28)
+    con.close()
+
+
+def test_nul_in_the_header_line_is_a_binary_file(built):
+    raw, db, before = built
+    (raw / "export.csv").write_bytes("PRACTICE_CODE,NAME\r\nA00001,X\r\n".encode("utf-16"))
+    (raw / "sheet.csv").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\x00\x00\x00\x00")  # an old .xls renamed
+    message = fails(raw, db, before)
+    assert "export.csv, line 1: not recognised: UTF-16 text (save it as UTF-8)" in message
+    assert "sheet.csv, line 1: not recognised: binary file, not text" in message

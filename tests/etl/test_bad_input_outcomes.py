@@ -147,3 +147,24 @@ def test_workbook_with_no_known_table_is_named_as_unrecognised(built, tmp_path):
     workbook.close()
     message = fails(raw, db, before)
     assert "bcf/notes.xlsx, line 1: not recognised: no sheet has the header row of a known source" in message
+
+
+def test_long_quoted_notes_are_read(built):
+    raw, db, _ = built
+    path = raw / "joint_working" / "jw_return_2023-24_Q1.csv"
+    lines = path.read_text().splitlines(keepends=True)
+    one_mb = 'Agreed, with the council: ""see the plan"". ' * 23_832  # 44 characters each, 1,048,608 in all
+    three_mb = "é" * 1_500_000  # 3,000,000 bytes in UTF-8: more than DuckDB's default 2,000,000-byte record
+    lines[1] = lines[1].rstrip("\n") + f'"{one_mb}"\n'         # line 2: A00001 JW01, Notes was empty
+    lines[11] = ",".join(lines[11].split(",")[:6]) + f',"{three_mb}"\n'  # line 12: A00002 JW01's Notes
+    path.write_text("".join(lines))
+    build(raw, db, echo=lambda _: None)
+    assert rejected(db, "joint_working_return") == []
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute("select rows_read, rows_loaded from dq_load_log where file = ?",
+                       ["joint_working/jw_return_2023-24_Q1.csv"]).fetchone() == (15, 15)
+    # Doubled quotes inside a quoted value are one quote each: 23,832 x 42 characters, less the final
+    # space, which staging trims.
+    assert con.execute("select practice_code, length(notes) from fct_joint_working where indicator_id = 'JW01' "
+                       "order by practice_code").fetchall() == [("A00001", 1_000_943), ("A00002", 1_500_000)]
+    con.close()
