@@ -12,10 +12,13 @@ the intermediate models, the marts and the data-quality tables, not a second cop
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import json
 import os
+import re
 import resource
 import shutil
+import socket
 import tempfile
 import time
 from collections.abc import Callable
@@ -82,20 +85,91 @@ def method_constants() -> dict[str, dict]:
     return constants
 
 
+WORK_PREFIX = ".jointcare-build-"
+HOST = re.sub(r"[^A-Za-z0-9.]+", "_", socket.gethostname()) or "host"
+STARTED_AT = time.time()  # about when this process started: older work folders are not its own
+
+
 def build(raw_dir: Path, db_path: Path, *, allow_unknown: bool = False,
           echo: Callable[[str], None] = print) -> BuildReport:
     raw_dir, db_path = Path(raw_dir), Path(db_path)
     if not raw_dir.is_dir():
         raise BuildFailed([f"{raw_dir}: no such folder of raw files"])
-    db_path.parent.mkdir(parents=True, exist_ok=True)
-    work_dir = Path(tempfile.mkdtemp(prefix=".jointcare-build-", dir=db_path.parent))
+    folder = db_path.parent
+    work_dir = None
     try:
+        folder.mkdir(parents=True, exist_ok=True)
+        remove_stale_work_folders(folder)
+        # The work folder names its host and process, so a later build can tell a killed build's
+        # folder (process gone) from a build still running beside it.
+        work_dir = Path(tempfile.mkdtemp(prefix=f"{WORK_PREFIX}{HOST}-{os.getpid()}-", dir=folder))
         new_db = work_dir / "warehouse.duckdb"
         report = _build_into(raw_dir, new_db, work_dir, allow_unknown=allow_unknown, echo=echo)
         os.replace(new_db, db_path)
         return report
+    except (OSError, duckdb.IOException) as error:
+        raise BuildFailed([_cannot_write(folder, error)]) from None
+    except duckdb.FatalException as error:  # DuckDB gives up on a write it cannot finish (disk full)
+        if not _is_io(error):
+            raise
+        raise BuildFailed([_cannot_write(folder, error)]) from None
     finally:
-        shutil.rmtree(work_dir, ignore_errors=True)
+        if work_dir is not None:
+            shutil.rmtree(work_dir, ignore_errors=True)
+
+
+def _is_io(error: Exception) -> bool:
+    return any(words in str(error) for words in ("No space left on device", "Could not write", "Permission denied",
+                                                  "Read-only file system", "Disk quota exceeded"))
+
+
+def _cannot_write(folder: Path, error: Exception) -> str:
+    """The machine's state, said in one line: which folder, and what the system said."""
+    text = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+    if isinstance(error, OSError) and error.errno in {errno.ENOSPC, errno.EDQUOT} \
+            or "No space left on device" in text or "Disk quota exceeded" in text:
+        return (f"{folder}: no space left on the disk (expected room for a new warehouse beside the old one, "
+                "about the size of the old one plus the raw files)")
+    filename = getattr(error, "filename", None)
+    elsewhere = filename is not None and not str(filename).startswith(str(folder))  # a raw file, say
+    if (isinstance(error, OSError) and error.errno in {errno.EACCES, errno.EPERM, errno.EROFS}
+            or "Permission denied" in text or "Read-only file system" in text) and not elsewhere:
+        return f"{folder}: cannot write here ({text}; expected a folder this user can write to, for --db)"
+    if folder.exists() and not folder.is_dir():
+        return f"{folder}: is a file, not a folder (expected a folder to hold the warehouse, --db)"
+    return f"{filename if elsewhere else folder}: cannot be written or read ({' '.join(text.split())})"
+
+
+def remove_stale_work_folders(folder: Path) -> list[Path]:
+    """Remove work folders that builds killed mid-way (kill -9, power cut) left beside the warehouse:
+    this host's whose process is gone, and old-style ones (no process in the name) older than this
+    process. A folder of a build still running, or of another host sharing the folder, is kept."""
+    removed = []
+    for path in folder.glob(f"{WORK_PREFIX}*"):
+        named = re.fullmatch(re.escape(WORK_PREFIX) + r"(?P<host>.+)-(?P<pid>[0-9]+)-[^-]+", path.name)
+        if named:
+            stale = named["host"] == HOST and not _running(int(named["pid"]))
+        else:
+            try:
+                stale = path.stat().st_mtime < STARTED_AT
+            except OSError:
+                continue
+        if stale and path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(path)
+    return removed
+
+
+def _running(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # it exists but belongs to another user
+        return True
+    return True
 
 
 def check(raw_dir: Path, *, allow_unknown: bool = False, echo: Callable[[str], None] = print) -> BuildReport:
@@ -103,9 +177,16 @@ def check(raw_dir: Path, *, allow_unknown: bool = False, echo: Callable[[str], N
     raw_dir = Path(raw_dir)
     if not raw_dir.is_dir():
         raise BuildFailed([f"{raw_dir}: no such folder of raw files"])
-    with tempfile.TemporaryDirectory(prefix="jointcare-check-") as scratch:
-        return _build_into(raw_dir, Path(scratch) / "check.duckdb", Path(scratch),
-                           allow_unknown=allow_unknown, echo=echo)
+    try:
+        with tempfile.TemporaryDirectory(prefix="jointcare-check-") as scratch:
+            return _build_into(raw_dir, Path(scratch) / "check.duckdb", Path(scratch),
+                               allow_unknown=allow_unknown, echo=echo)
+    except (OSError, duckdb.IOException) as error:
+        raise BuildFailed([_cannot_write(Path(tempfile.gettempdir()), error)]) from None
+    except duckdb.FatalException as error:
+        if not _is_io(error):
+            raise
+        raise BuildFailed([_cannot_write(Path(tempfile.gettempdir()), error)]) from None
 
 
 def _connect(path: Path, work_dir: Path) -> duckdb.DuckDBPyConnection:
@@ -174,6 +255,8 @@ def _build_into(raw_dir: Path, db_path: Path, work_dir: Path, *, allow_unknown: 
             started = time.perf_counter()
             try:
                 run(con, model)
+            except (duckdb.IOException, duckdb.FatalException):
+                raise  # the disk (or DuckDB itself), not the model: build() says which
             except (duckdb.Error, ValueError, ArithmeticError, KeyError) as error:
                 # a Python model's data errors arrive as Python exceptions, not DuckDB's
                 model_errors.append(f"model {model.name} ({model.path.name}) failed: {error!r}")

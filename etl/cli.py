@@ -23,6 +23,17 @@ def cli() -> None:
     """jointcare: join GP practices and social care councils by locality."""
 
 
+def _internal_error(outcome: str) -> None:
+    """A failure no check foresaw: a bug, not the user's files or machine. Say so plainly first, then
+    give the traceback for the bug report."""
+    import traceback
+
+    click.echo(f"Error: jointcare hit an internal error (a bug in jointcare, not a problem with your files). "
+               f"{outcome} Please report it with the details below.", err=True)
+    click.echo(traceback.format_exc(), err=True)
+    sys.exit(1)
+
+
 @cli.command()
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True,
               help="Folder to write the raw files and manifest.json into.")
@@ -56,6 +67,8 @@ def build(raw_dir: Path, db_path: Path, allow_unknown: bool) -> None:
         report = run_build(raw_dir, db_path, allow_unknown=allow_unknown, echo=click.echo)
     except BuildFailed as failure:
         raise click.ClickException(failure.summary()) from None
+    except Exception:  # noqa: BLE001 - anything else is a bug in jointcare, and says so
+        _internal_error("The build stopped; the previous warehouse was left as it was.")
     click.echo(f"Built {db_path} ({len(report.tables)} tables" + (", fictional demo data)." if report.is_demo else ")."))
 
 
@@ -72,6 +85,8 @@ def check(raw_dir: Path, allow_unknown: bool) -> None:
     except BuildFailed as failure:
         raise click.ClickException(failure.summary().replace("The build stopped; the previous warehouse was left as it was.",
                                                              "The raw files would not build:")) from None
+    except Exception:  # noqa: BLE001
+        _internal_error("The check stopped.")
     click.echo("The raw files would build.")
 
 

@@ -3,6 +3,8 @@ with their reasons; and a failed build never touches the warehouse users are rea
 
 from __future__ import annotations
 
+import errno
+import os
 from pathlib import Path
 
 import duckdb
@@ -326,3 +328,102 @@ def test_nul_in_the_header_line_is_a_binary_file(built):
     message = fails(raw, db, before)
     assert "export.csv, line 1: not recognised: UTF-16 text (save it as UTF-8)" in message
     assert "sheet.csv, line 1: not recognised: binary file, not text" in message
+
+
+def run_cli(*args: str):
+    from click.testing import CliRunner
+
+    from etl.cli import cli
+
+    return CliRunner().invoke(cli, list(args))
+
+
+@pytest.mark.parametrize("where, error", [
+    # the disk fills while a file is copied into the work folder ...
+    ("make_readable", OSError(errno.ENOSPC, "No space left on device")),
+    # ... or while DuckDB writes the new warehouse, which it reports as fatal
+    ("apply_rules", duckdb.FatalException('FATAL Error: Failed to create checkpoint because of error: Could not '
+                                          'write file "warehouse.duckdb": No space left on device')),
+])
+def test_full_disk_is_one_located_line(built, monkeypatch, where, error):
+    raw, db, before = built
+
+    def full(*args, **kwargs):
+        raise error
+
+    monkeypatch.setattr(f"etl.build.{where}", full)
+    if where == "make_readable":  # the tiny area has no file to copy: make one
+        path = raw / REG_Q1
+        path.write_bytes(path.read_bytes().replace(b"FELL PRACTICE", b"FELL PRACTICE \x96 EAST"))
+    message = fails(raw, db, before)
+    assert message.splitlines()[1] == (
+        f"* {db.parent}: no space left on the disk (expected room for a new warehouse beside the old one, "
+        "about the size of the old one plus the raw files)")
+    result = run_cli("build", "--raw", str(raw), "--db", str(db))
+    assert result.exit_code == 1 and "no space left on the disk" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_folder_that_cannot_be_written_is_one_located_line(built, monkeypatch, tmp_path):
+    raw, db, before = built
+    # Running as root, chmod cannot make a folder read-only, so the refusal is the one the system gives.
+    def refuse(*args, dir=None, **kwargs):
+        raise PermissionError(errno.EACCES, "Permission denied", str(dir))
+
+    monkeypatch.setattr("etl.build.tempfile.mkdtemp", refuse)
+    message = fails(raw, db, before)
+    assert message.splitlines()[1] == (
+        f"* {db.parent}: cannot write here (Permission denied; expected a folder this user can write to, for --db)")
+    # A --db whose folder is a file:
+    result = run_cli("build", "--raw", str(raw), "--db", str(raw / REG_Q1 / "warehouse.duckdb"))
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert f"{raw / REG_Q1}: is a file, not a folder" in result.output
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes to read-only folders")
+def test_read_only_folder_is_one_located_line(tiny_raw, tmp_path):
+    folder = tmp_path / "readonly"
+    folder.mkdir()
+    folder.chmod(0o555)
+    try:
+        with pytest.raises(BuildFailed, match="readonly: cannot write here"):
+            build(tiny_raw, folder / "warehouse.duckdb", echo=lambda _: None)
+    finally:
+        folder.chmod(0o755)
+
+
+def test_stale_work_folders_of_killed_builds_are_removed(built):
+    import subprocess
+    import sys
+
+    from etl.build import HOST, WORK_PREFIX
+
+    raw, db, _ = built
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                          text=True, check=True).stdout.strip()  # a process that has ended
+    killed = db.parent / f"{WORK_PREFIX}{HOST}-{gone}-abc123"           # kill -9: its process is gone
+    running = db.parent / f"{WORK_PREFIX}{HOST}-1-def456"               # pid 1 is always running
+    elsewhere = db.parent / f"{WORK_PREFIX}otherhost-{gone}-ghi789"     # another machine sharing the folder
+    legacy = db.parent / f"{WORK_PREFIX}jkl012"                          # named before builds named their process
+    for folder in (killed, running, elsewhere, legacy):
+        (folder / "spill").mkdir(parents=True)
+        (folder / "warehouse.duckdb").write_bytes(b"half-written")
+    os.utime(legacy, (0, 0))  # older than this process
+    build(raw, db, echo=lambda _: None)
+    assert sorted(p.name for p in db.parent.glob(f"{WORK_PREFIX}*")) == sorted([running.name, elsewhere.name])
+
+
+def test_internal_error_says_so_before_its_traceback(built, monkeypatch):
+    raw, db, before = built
+
+    def bug(*args, **kwargs):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr("etl.build._build_into", bug)
+    result = run_cli("build", "--raw", str(raw), "--db", str(db))
+    assert result.exit_code == 1
+    assert result.output.startswith(
+        "Error: jointcare hit an internal error (a bug in jointcare, not a problem with your files). "
+        "The build stopped; the previous warehouse was left as it was. Please report it with the details below.\n"
+        "Traceback")
+    assert sha256(db) == before and not list(db.parent.glob(".jointcare-build-*"))
