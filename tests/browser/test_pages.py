@@ -114,6 +114,10 @@ def test_a_measure_chosen_on_the_page_is_in_the_address_and_survives_a_reload(pa
         settle(page)
         chosen = page.locator(chooser).input_value()
         assert chosen != before and f"measure={chosen}" in page.url and "period=2023-24" in page.url
+        # the page is drawn again for the measure: its chart's title starts with the measure's name
+        name = page.locator(f"{chooser} option:checked").inner_text().split(" (")[0]
+        page.wait_for_function("([title, name]) => { const t = document.querySelector(title); "
+                               "return t && t.innerText.startsWith(name); }", arg=[chart_title, name])
         assert page.evaluate("document.activeElement.id") == chooser[1:]
         title = page.locator(chart_title).inner_text()
         page.reload()
