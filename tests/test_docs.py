@@ -48,3 +48,24 @@ if __name__ == "__main__":
     for command in ("demo", "build", "check", "serve"):
         print(f"### `jointcare {command}`\n\n```\n" +
               CliRunner().invoke(cli, [command, "--help"], terminal_width=100, prog_name="jointcare").output.strip() + "\n```\n")
+
+
+# The test files whose every test is a row of the README's "What jointcare does with bad input".
+BAD_INPUT_TESTS = ("tests/etl/test_bad_input.py", "tests/etl/test_bad_input_outcomes.py",
+                   "tests/dashboard/test_server_lockdown.py")
+
+
+def test_bad_input_section_and_its_tests_are_in_step():
+    # Each test the README's table names exists in one of the bad-input test files, and each test in
+    # those files is named by a row: a fault handled but not documented, or documented but not tested,
+    # fails here.
+    import ast
+
+    root = Path(__file__).resolve().parent.parent
+    section = README.split("## What jointcare does with bad input", 1)[1].split("\n## ", 1)[0]
+    named = set(re.findall(r"`(test_[a-z0-9_]+)`", section))
+    defined = {node.name for path in BAD_INPUT_TESTS
+               for node in ast.parse((root / path).read_text()).body
+               if isinstance(node, ast.FunctionDef) and node.name.startswith("test_")}
+    assert named - defined == set(), "README names tests that do not exist"
+    assert defined - named == set(), "bad-input tests missing from the README's table"
