@@ -30,7 +30,7 @@ import duckdb
 import pandas as pd
 import yaml
 
-from etl import __version__, settings
+from etl import __version__, archives, boundaries, settings
 from etl.contracts import Contract, check as check_contract, contract_path
 from etl.errors import BuildFailed, SourceError
 from etl.loaders import SheetRows, apply_rules, create_raw_tables, load_file, quote_ident, scalar
@@ -217,7 +217,7 @@ def _build_into(raw_dir: Path, db_path: Path, work_dir: Path, *, allow_unknown: 
             con.execute(f"set variable {name} = {spec['value']}")
 
         started = time.perf_counter()
-        recognised = _sniff_all(raw_dir, report, problems, allow_unknown)
+        recognised = _sniff_all(raw_dir, work_dir, report, problems, allow_unknown)
         _timed(report, "recognise files", started)
 
         sheets = SheetRows()
@@ -230,6 +230,8 @@ def _build_into(raw_dir: Path, db_path: Path, work_dir: Path, *, allow_unknown: 
                 problems.append(str(error))
                 _log_file(con, file_id, raw, "failed", 0, 0, time.perf_counter() - started, str(error))
                 continue
+            finally:
+                _discard_copy(raw)
             _log_file(con, file_id, raw, "loaded", result.rows_read, result.rows_rejected,
                       time.perf_counter() - started, result.note)
             _timed(report, f"load {raw.name}", started, result.rows_read)
@@ -238,6 +240,15 @@ def _build_into(raw_dir: Path, db_path: Path, work_dir: Path, *, allow_unknown: 
         sheets.flush(con)
         apply_rules(con, [(file_id, raw) for file_id, raw in enumerate(recognised, start=1) if raw.source])
         _timed(report, "check row rules", started)
+
+        started = time.perf_counter()
+        # 2011 boundaries wait for the lookup (any file, any order) and its checked rows.
+        loaded = _loaded_ids(con)
+        report.unrecognised += boundaries.map_2011(
+            con, [(file_id, raw) for file_id, raw in enumerate(recognised, start=1)
+                  if raw.source.name == "lsoa_boundaries" and raw.match.vintage == 2011 and file_id in loaded],
+            _valid_rows("lsoa11_lsoa21"))
+        _timed(report, "map 2011 boundaries to 2021", started)
 
         started = time.perf_counter()
         problems += _check_keys(con, recognised)
@@ -300,17 +311,26 @@ def _build_into(raw_dir: Path, db_path: Path, work_dir: Path, *, allow_unknown: 
         con.close()
 
 
-def _sniff_all(raw_dir: Path, report: BuildReport, problems: list[str], allow_unknown: bool) -> list[RawFile]:
+def _sniff_all(raw_dir: Path, work_dir: Path, report: BuildReport, problems: list[str],
+               allow_unknown: bool) -> list[RawFile]:
     paths = find_files(raw_dir)
-    data_paths = [path for path in paths if is_data_file(path)]
+    data_paths: list[tuple[Path, str]] = [(path, "") for path in paths if is_data_file(path)]
     for path in paths:
-        if not is_data_file(path):
-            report.unrecognised.append((path.relative_to(raw_dir).as_posix(),
-                                        f"not a data file ({path.suffix or 'no extension'}); ignored"))
+        name = path.relative_to(raw_dir).as_posix()
+        if archives.is_zip(path):
+            # Members are recognised like loose files, under the name archive.zip!member.csv.
+            expanded = archives.expand(path, name, work_dir, is_data_file)
+            data_paths += expanded.members
+            report.unrecognised += expanded.ignored
+            problems += [str(error) for error in expanded.errors]
+            if expanded.nothing_usable:
+                _unrecognised(report, problems, allow_unknown, name, expanded.nothing_usable, None)
+        elif not is_data_file(path):
+            report.unrecognised.append((name, f"not a data file ({path.suffix or 'no extension'}); ignored"))
 
-    def safe_sniff(path: Path) -> RawFile | SourceError:
+    def safe_sniff(item: tuple[Path, str]) -> RawFile | SourceError:
         try:
-            return sniff(path, raw_dir)
+            return sniff(item[0], raw_dir, item[1])
         except SourceError as error:
             return error
 
@@ -323,17 +343,38 @@ def _sniff_all(raw_dir: Path, report: BuildReport, problems: list[str], allow_un
             problems.append(str(raw))
             continue
         if raw.source is None:
-            report.unrecognised.append((raw.name, raw.why_unrecognised))
             if raw.why_unrecognised == "file is empty":
+                report.unrecognised.append((raw.name, raw.why_unrecognised))
                 problems.append(str(SourceError(raw.name, "is empty", expected="a header line and data rows")))
-            elif not allow_unknown:
-                problems.append(str(SourceError(
-                    raw.name, f"not recognised: {raw.why_unrecognised}",
-                    expected="the header of one of the sources in etl/sources.yml; "
-                             "pass --allow-unknown to build without it", line=raw.why_line)))
+            else:
+                _unrecognised(report, problems, allow_unknown, raw.name, raw.why_unrecognised, raw.why_line)
+            _discard_copy(raw)
             continue
         recognised.append(raw)
     return recognised
+
+
+def _unrecognised(report: BuildReport, problems: list[str], allow_unknown: bool, name: str, why: str,
+                  line: int | None) -> None:
+    report.unrecognised.append((name, why))
+    if not allow_unknown:
+        problems.append(str(SourceError(
+            name, f"not recognised: {why}",
+            expected="the header of one of the sources in etl/sources.yml; "
+                     "pass --allow-unknown to build without it", line=line)))
+
+
+def _discard_copy(raw: RawFile) -> None:
+    """A zip member's copy (and any UTF-8 copy) in the work folder is removed once it is loaded (or
+    found unusable), so the disk holds the members not yet loaded rather than every one to the end."""
+    if raw.from_archive:
+        raw.path.unlink(missing_ok=True)
+    if raw.readable_path is not None and raw.readable_path != raw.path:
+        raw.readable_path.unlink(missing_ok=True)
+
+
+def _loaded_ids(con) -> set[int]:
+    return {row[0] for row in con.execute("select file_id from dq_load_log where status = 'loaded'").fetchall()}
 
 
 def _log_file(con, file_id: int, raw: RawFile, status: str, rows_read: int, rows_rejected: int,

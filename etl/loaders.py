@@ -15,12 +15,9 @@ import time
 from dataclasses import dataclass
 
 import duckdb
-import numpy as np
 import pandas as pd
-import shapely
-from shapely.geometry import shape
 
-from etl import workbooks
+from etl import boundaries, workbooks
 from etl.errors import SourceError
 from etl.rawfiles import CP1252_UNDEFINED, RawFile
 from etl.sources import Rule, load_sources
@@ -28,7 +25,6 @@ from etl.sources import Rule, load_sources
 # One date parser for every format FORMATS.md lists (04JAN2021, 01Jan2022, 01-Sep-20, 20210401 ...).
 DATE_FORMATS = ["%d%b%Y", "%d-%b-%y", "%d-%b-%Y", "%Y%m%d", "%Y-%m-%d", "%d/%m/%Y"]
 DUCKDB_MAX_LINE_BYTES = 2_000_000  # DuckDB's default max_line_size: longer records get a second read
-GEOMETRY_TOLERANCE_DEGREES = 0.0002  # about 15 m: invisible at LSOA scale, a third of the bytes
 
 
 def quote_ident(name: str) -> str:
@@ -71,7 +67,9 @@ def load_file(con: duckdb.DuckDBPyConnection, raw: RawFile, file_id: int, sheets
     if raw.source.format in {"table", "headerless_csv"}:
         return _load_csv(con, raw, file_id)
     if raw.source.format == "geojson":
-        return _load_geojson(con, raw, file_id)
+        loaded = boundaries.load(con, raw, file_id)
+        rejected = scalar(con, "select count(distinct line) from dq_rejected_rows where file_id = ?", [file_id])
+        return LoadResult(loaded.rows_read, rejected, note=loaded.note)
     if raw.source.format == "manifest":
         return _load_manifest(con, raw, file_id)
     raise AssertionError(f"no loader for format {raw.source.format}")
@@ -350,65 +348,6 @@ def _reject(con, raw: RawFile, file_id: int, line: int | None, column: str | Non
         "insert into dq_rejected_rows (file_id, file, source, line, \"column\", value, reason) values (?, ?, ?, ?, ?, ?, ?)",
         [file_id, raw.name, raw.source.name, line, column, value, reason],
     )
-
-
-def _load_geojson(con: duckdb.DuckDBPyConnection, raw: RawFile, file_id: int) -> LoadResult:
-    document, raw.document = raw.document, None  # parsed once, at recognition; freed once loaded
-    features = document.get("features") or []
-    if not features:
-        raise SourceError(raw.name, "has no features", expected="a FeatureCollection of LSOA polygons")
-    # A feature that is not a JSON object, or whose properties are not one, has no code: rejected below.
-    features = [feature if isinstance(feature, dict) else {} for feature in features]
-    properties = [feature.get("properties") if isinstance(feature.get("properties"), dict) else {}
-                  for feature in features]
-    geometries = []
-    for number, feature in enumerate(features, start=1):
-        try:
-            geometries.append(shape(feature.get("geometry")))
-        except (AttributeError, TypeError, ValueError, KeyError, shapely.errors.GEOSException) as error:
-            geometries.append(None)
-            _reject(con, raw, file_id, number, "geometry", None, f"feature {number}: unreadable geometry ({error})")
-        except RecursionError:  # shapely walks nested coordinate lists recursively
-            geometries.append(None)
-            _reject(con, raw, file_id, number, "geometry", None,
-                    f"feature {number}: unreadable geometry (coordinates nested too deeply; expected a Polygon's "
-                    "3 levels or a MultiPolygon's 4)")
-    geometries = np.array(geometries, dtype=object)
-    kinds = np.array([g.geom_type if g is not None else "" for g in geometries])
-    usable = np.isin(kinds, ["Polygon", "MultiPolygon"]) & ~shapely.is_empty(geometries)
-    for number in np.flatnonzero(~usable & (kinds != "")) + 1:
-        _reject(con, raw, file_id, int(number), "geometry", str(kinds[number - 1]),
-                f"feature {number}: expected a Polygon or MultiPolygon")
-    # Shapely 2 works on whole arrays: repair, simplify for display, and find a point inside each.
-    shapes = geometries[usable]
-    invalid = ~shapely.is_valid(shapes)
-    shapes[invalid] = shapely.make_valid(shapes[invalid])
-    simplified = shapely.set_precision(shapely.simplify(shapes, GEOMETRY_TOLERANCE_DEGREES, preserve_topology=True), 1e-5)
-    inside = shapely.point_on_surface(shapes)
-    numbers = np.flatnonzero(usable) + 1
-    frame = pd.DataFrame({
-        "file_id": file_id,
-        "line": numbers,
-        "_vintage": None,
-        "lsoa21_code": [str(properties[n - 1].get("LSOA21CD") or "").strip() for n in numbers],
-        "lsoa21_name": [str(properties[n - 1].get("LSOA21NM") or "").strip() for n in numbers],
-        "geometry_geojson": shapely.to_geojson(simplified),
-        "centroid_lon": np.round(shapely.get_x(inside), 6),
-        "centroid_lat": np.round(shapely.get_y(inside), 6),
-    })
-    con.register("boundaries_frame", frame)
-    con.execute("insert into raw.lsoa_boundaries by name select * from boundaries_frame")
-    con.unregister("boundaries_frame")
-    source = raw.source
-    con.execute(
-        "insert into dq_rejected_rows (file_id, file, source, line, \"column\", value, reason) "
-        "select ?, ?, ?, line, 'LSOA21CD', lsoa21_code, "
-        "'feature ' || line || ': expected an LSOA code like E01012345' "
-        "from raw.lsoa_boundaries where file_id = ? and not regexp_full_match(lsoa21_code, '[EW]01[0-9]{6}')",
-        [file_id, raw.name, source.name, file_id],
-    )
-    rejected = scalar(con, "select count(distinct line) from dq_rejected_rows where file_id = ?", [file_id])
-    return LoadResult(len(features), rejected, note="line = feature number")
 
 
 def _load_manifest(con: duckdb.DuckDBPyConnection, raw: RawFile, file_id: int) -> LoadResult:

@@ -18,11 +18,11 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from etl import workbooks
+from etl import boundaries, workbooks
 from etl.errors import SourceError
 from etl.sources import HeaderMatch, Source, load_sources, recognise_header
 
-DATA_SUFFIXES = {".csv", ".txt", ".geojson", ".json", ".xlsx"}
+DATA_SUFFIXES = {".csv", ".txt", ".geojson", ".json", ".xlsx", ".geojsonl", ".ndjson", ".jsonl"}
 CHUNK = 16 * 1024 * 1024
 # Windows-1252 leaves five bytes undefined. Python's codec refuses them; Windows maps each to the C1
 # control of the same number (0x81 -> U+0081), and so does this error handler, so the copy is made
@@ -54,14 +54,16 @@ class RawFile:
     has_undefined_bytes: bool = False  # a cp1252 file with bytes Windows-1252 leaves undefined
     has_nul: bool = False  # a NUL byte somewhere: its rows are rejected (loaders._load_csv)
     header_row: int = 0  # 1-based worksheet row of the header, for xlsx files
+    from_archive: bool = False  # path is a member copied out of a zip into the work folder
 
 
 def find_files(raw_dir: Path) -> list[Path]:
     return sorted(p for p in raw_dir.rglob("*") if p.is_file() and not p.name.startswith("."))
 
 
-def sniff(path: Path, raw_dir: Path) -> RawFile:
-    raw = RawFile(path=path, name=path.relative_to(raw_dir).as_posix())
+def sniff(path: Path, raw_dir: Path, name: str = "") -> RawFile:
+    """`name` is given for a zip member (archive.zip!member.csv), whose path is a copy in the work folder."""
+    raw = RawFile(path=path, name=name or path.relative_to(raw_dir).as_posix(), from_archive=bool(name))
     digest = hashlib.sha256()
     decoder = codecs.getincrementaldecoder("utf-8")()
     utf8 = True
@@ -125,7 +127,7 @@ def recognise_workbook(raw: RawFile) -> None:
 def _recognise(raw: RawFile, text: str) -> None:
     sources = load_sources()
     stripped = text.lstrip()
-    if raw.path.suffix.lower() in {".geojson", ".json"} or stripped.startswith("{"):
+    if raw.path.suffix.lower() in {".geojson", ".json", *boundaries.LINE_DELIMITED} or stripped.startswith("{"):
         _recognise_json(raw, sources)
         return
     first_line = text.splitlines()[0] if text.strip() else ""
@@ -159,10 +161,16 @@ def _recognise_json(raw: RawFile, sources: dict[str, Source]) -> None:
     # GeoJSON files are tens of MB at most; peeking needs the whole document anyway.
     try:
         text = raw.path.read_text(encoding=raw.encoding)
-        document = json.loads(text)
+        if raw.path.suffix.lower() in boundaries.LINE_DELIMITED:
+            document = boundaries.read_lines(text)
+        else:
+            document = json.loads(text)
     except json.JSONDecodeError as error:
-        raw.why_unrecognised, raw.why_line = f"not valid JSON ({error.msg}, column {error.colno})", error.lineno
-        return
+        if error.msg == "Extra data" and _first_line_is_feature(text):
+            document = boundaries.read_lines(text)  # line-delimited features saved as .geojson
+        else:
+            raw.why_unrecognised, raw.why_line = f"not valid JSON ({error.msg}, column {error.colno})", error.lineno
+            return
     except (ValueError, UnicodeDecodeError) as error:
         raw.why_unrecognised, raw.why_line = f"not valid JSON ({error})", None
         return
@@ -177,18 +185,24 @@ def _recognise_json(raw: RawFile, sources: dict[str, Source]) -> None:
     if isinstance(document, dict) and document.get("generator") == "jointcare demo":
         raw.source = sources["demo_manifest"]
         return
-    if isinstance(document, dict) and document.get("type") == "FeatureCollection":
-        features = document.get("features")
-        first = features[0] if isinstance(features, list) and features else None
-        properties = first.get("properties") if isinstance(first, dict) else None
-        if isinstance(properties, dict) and "LSOA21CD" in properties:
-            raw.source = sources["lsoa_boundaries"]
+    if boundaries.feature_list(document) is not None:
+        match, why = boundaries.recognise(document, sources["lsoa_boundaries"])
+        if match:
+            raw.source, raw.match = match.source, match
             return
-        raw.why_unrecognised = "GeoJSON without LSOA21CD properties (expected 2021 LSOA boundaries)"
+        raw.why_unrecognised = why
         raw.document = None
         return
     raw.why_unrecognised = "JSON that is neither LSOA boundaries nor a jointcare demo manifest"
     raw.document = None
+
+
+def _first_line_is_feature(text: str) -> bool:
+    try:
+        first = json.loads(text.split("\n", 1)[0])
+    except (ValueError, RecursionError):
+        return False
+    return isinstance(first, dict) and first.get("type") == "Feature"
 
 
 def _deepest(text: str) -> tuple[int, int, int]:

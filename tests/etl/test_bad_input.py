@@ -298,7 +298,7 @@ def test_geometry_nested_too_deeply_rejects_its_feature(built):
     build(raw, db, echo=lambda _: None)
     assert [r for r in rejected(db) if r[0].endswith(".geojson")] == [
         ("ons/lsoa_boundaries.geojson", 3, "geometry", None,
-         "feature 3: unreadable geometry (coordinates nested too deeply; expected a Polygon's 3 levels "
+         "feature 3 (E01000003): unreadable geometry (coordinates nested too deeply; expected a Polygon's 3 levels "
          "or a MultiPolygon's 4)")]
 
 
