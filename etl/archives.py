@@ -85,10 +85,10 @@ def expand(path: Path, name: str, work_dir: Path, is_data_file) -> Expanded:
                     shown, f"cannot be read from the archive ({error}: compression type {info.compress_type})",
                     expected="a zip made with ordinary deflate compression, or the file unzipped into the raw folder"))
                 continue
-            except RuntimeError as error:  # zipfile's word for an encrypted member
+            except RuntimeError:  # zipfile's word for an encrypted member (its message shows a repr)
                 copy.unlink(missing_ok=True)
                 result.errors.append(SourceError(
-                    shown, f"cannot be read from the archive ({error})",
+                    shown, "cannot be read from the archive (it is encrypted: a password is needed)",
                     expected="an archive without a password, or the file unzipped into the raw folder"))
                 continue
             result.members.append((copy, shown))

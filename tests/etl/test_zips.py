@@ -45,7 +45,7 @@ def test_zip_members_are_loaded_and_named_archive_bang_member(tiny_raw, tmp_path
     rows = list(REGISTRATIONS_Q1)
     rows[1] = ("A00001", "E01000002", -10)
     zip_registrations(tiny_raw, registrations("01JAN2023", rows),
-                      extra={"Jan-23/readme.pdf": b"%PDF-1.4", "__MACOSX/._x.csv": b"junk"})
+                      extra={"Jan-23/readme.pdf": b"%PDF-1.4", "__MACOSX/._x.csv": b"junk", "old/2022.zip": b"PK"})
     db = tmp_path / "warehouse.duckdb"
     report = build(tiny_raw, db, echo=lambda _: None)
     name = f"{ZIP}!{MEMBER}"
@@ -56,7 +56,9 @@ def test_zip_members_are_loaded_and_named_archive_bang_member(tiny_raw, tmp_path
     # the good rows of the zipped quarter are in the marts, as if the file had been loose
     assert query(db, "select patients_total from mart_catchment_practice where practice_code = 'A00002' "
                      "and quarter = date '2023-01-01'")[0][0] == 110
-    assert dict(report.unrecognised) == {f"{ZIP}!Jan-23/readme.pdf": "not a data file (.pdf); ignored"}
+    assert dict(report.unrecognised) == {
+        f"{ZIP}!Jan-23/readme.pdf": "not a data file (.pdf); ignored",
+        f"{ZIP}!old/2022.zip": "a zip inside a zip is not opened (unzip it into the raw folder)"}
     # the copies taken out of the zip went with the work folder
     assert sorted(p.name for p in tmp_path.iterdir()) == ["raw", "warehouse.duckdb"]
 
@@ -82,6 +84,20 @@ def test_damaged_zip_member_is_a_located_error(tiny_raw, tmp_path):
     assert f"* {ZIP}!{MEMBER}: cannot be read from the archive (" in message
     assert "(expected an undamaged archive (download it again))" in message
     assert "Traceback" not in message
+
+
+def test_encrypted_zip_member_is_a_located_error(tiny_raw, tmp_path):
+    path = zip_registrations(tiny_raw)
+    data = bytearray(path.read_bytes())
+    # Python's zipfile cannot write encrypted members: set the "encrypted" flag in both headers.
+    for signature, offset in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
+        data[data.index(signature) + offset] |= 0x01
+    path.write_bytes(bytes(data))
+    with pytest.raises(BuildFailed) as failure:
+        build(tiny_raw, tmp_path / "warehouse.duckdb", echo=lambda _: None)
+    assert (f"* {ZIP}!{MEMBER}: cannot be read from the archive (it is encrypted: a password is "
+            "needed) (expected an archive without a password, or the file unzipped into the raw folder)"
+            ) in str(failure.value)
 
 
 def test_zip_with_nothing_recognisable_is_listed_like_an_unrecognised_file(tiny_raw, tmp_path):
