@@ -7,7 +7,7 @@ DEMO_RAW := data/demo/raw
 DB := data/warehouse.duckdb
 UV := $(BIN)/uv pip install --python $(BIN)/python --compile-bytecode --quiet -c constraints.txt
 
-.PHONY: run test bench demo build check clean
+.PHONY: run test lint bench demo build check clean
 
 # The app's environment: exact versions from constraints.txt (uv caches; pip on these machines does not).
 $(VENV)/.installed: pyproject.toml constraints.txt
@@ -38,7 +38,11 @@ build: $(VENV)/.installed
 run: $(VENV)/.installed $(DB)
 	$(BIN)/jointcare serve --db $(DB) --port $(PORT)
 
-test: $(VENV)/.installed-test
+# ruff, with the layers kept apart (pyproject.toml, etl/ruff.toml, etl/stats/ruff.toml)
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check etl dashboard tests bench
+
+test: $(VENV)/.installed-test lint
 	$(BIN)/python -m pytest
 
 # The build (and pandas) at England scale, then the dashboard, the statistics and the downloads over

@@ -31,7 +31,8 @@ import pandas as pd
 import yaml
 
 from etl import __version__, archives, boundaries, settings
-from etl.contracts import Contract, check as check_contract, contract_path
+from etl.contracts import Contract, contract_path
+from etl.contracts import check as check_contract
 from etl.errors import BuildFailed, SourceError
 from etl.loaders import SheetRows, apply_rules, create_raw_tables, load_file, quote_ident, scalar
 from etl.models import Model, build_order, discover, load_macros, load_reference, run

@@ -40,7 +40,6 @@ import pandas as pd
 import plotly.graph_objects as go
 from dash import Input, Output, State, dcc, html
 
-from dashboard import filters
 from dashboard.components.cards import chart_card, no_data
 from dashboard.components.figures import NHS_BLUE, NHS_DARK_GREY, NHS_ORANGE, NHS_PURPLE, styled
 from dashboard.components.tables import column, data_grid

@@ -26,7 +26,8 @@ import pandas as pd
 from dashboard.components import comparison
 from dashboard.components import spc as spc_view
 from dashboard.db import run_query
-from dashboard.exports import gather as summary_gather, suppression
+from dashboard.exports import gather as summary_gather
+from dashboard.exports import suppression
 from etl.stats import funnels, intervals, spc
 
 AREAS_SHOWN = 5  # areas drawn one by one on a practice's page; the rest are added up

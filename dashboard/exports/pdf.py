@@ -26,11 +26,11 @@ import pandas as pd
 import weasyprint
 from markupsafe import Markup
 
-from dashboard.exports import narrative, pack, suppression, svg_charts
-from dashboard.exports.svg_charts import number
 from dashboard.components import comparison as comparison_words
 from dashboard.components.sources import source_title
 from dashboard.components.words import plural
+from dashboard.exports import narrative, pack, suppression, svg_charts
+from dashboard.exports.svg_charts import number
 from etl.models import indicator_definitions
 
 TEMPLATES = Path(__file__).with_name("templates")

@@ -22,7 +22,8 @@ import duckdb
 from flask import Flask, Response, request
 
 from dashboard import db, filters
-from dashboard.exports import csv_files, names, pack, summary as summary_module, workbook
+from dashboard.exports import csv_files, names, pack, workbook
+from dashboard.exports import summary as summary_module
 
 log = logging.getLogger(__name__)
 

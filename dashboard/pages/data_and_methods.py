@@ -182,8 +182,8 @@ def _source_detail(row, files: pd.DataFrame) -> html.Section:
         *_field("Notes", row.notes),
     ], className="row source-fields")
     if files.empty:
-        body = no_data(f"No file of this source was found when the warehouse was built. Add the published "
-                       f"file to the raw folder and rebuild to use it.")
+        body = no_data("No file of this source was found when the warehouse was built. Add the published "
+                       "file to the raw folder and rebuild to use it.")
     else:
         body = html.Details([
             html.Summary(f"The {plural(len(files), 'file')} loaded: "

@@ -15,11 +15,10 @@ etl/stats; this page only chooses the series and the practices.
 
 from __future__ import annotations
 
-
 import dash
 import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import Input, Output, State, dcc, html
+from dash import Input, Output, State, html
 
 from dashboard import filters
 from dashboard.components import sources

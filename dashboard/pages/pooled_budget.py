@@ -20,8 +20,19 @@ from dash import html
 from dashboard import filters
 from dashboard.components import figures, sources
 from dashboard.components.cards import chart_card, headline, no_data, period_note
-from dashboard.components.figures import (NHS_AQUA_GREEN, NHS_BLUE, NHS_DARK_BLUE, NHS_DARK_GREY, NHS_LIGHT_BLUE,
-                                          NHS_ORANGE, NHS_PINK, NHS_PURPLE, NHS_WARM_YELLOW, series_style, styled)
+from dashboard.components.figures import (
+    NHS_AQUA_GREEN,
+    NHS_BLUE,
+    NHS_DARK_BLUE,
+    NHS_DARK_GREY,
+    NHS_LIGHT_BLUE,
+    NHS_ORANGE,
+    NHS_PINK,
+    NHS_PURPLE,
+    NHS_WARM_YELLOW,
+    series_style,
+    styled,
+)
 from dashboard.components.tables import column, data_grid
 from dashboard.components.terms import term
 from dashboard.components.words import plural

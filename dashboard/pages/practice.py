@@ -29,9 +29,9 @@ from dashboard.components import figures
 from dashboard.components.cards import chart_card, headline, no_data, period_note
 from dashboard.components.maps import boundary_sentence, lsoa_choropleth, with_map_config
 from dashboard.components.sources import is_loaded, month_label, source_title
+from dashboard.components.spc import change_point, hidden_points_status, xmr_card
 from dashboard.components.tables import column, data_grid
 from dashboard.components.terms import term
-from dashboard.components.spc import change_point, hidden_points_status, xmr_card
 from dashboard.components.trends import trend_figure
 from dashboard.db import run_query
 from dashboard.exports import suppression

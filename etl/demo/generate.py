@@ -24,7 +24,12 @@ from etl.demo.areas import Areas, build_areas
 from etl.demo.postcodes import assign_postcodes, pcd7, pcd8
 from etl.demo.practices import CLOSE_DATE, JOIN_DATE, Practices, build_practices
 from etl.demo.registrations import (
-    AGE_BANDS, CLOSE_QUARTER, FIRST_2021_QUARTER, OUT_OF_AREA_SHARE, QUARTERS, Registrations,
+    AGE_BANDS,
+    CLOSE_QUARTER,
+    FIRST_2021_QUARTER,
+    OUT_OF_AREA_SHARE,
+    QUARTERS,
+    Registrations,
     build_registrations,
 )
 from etl.demo.scales import ScaleSpec, get_scale

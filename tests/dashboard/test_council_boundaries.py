@@ -11,7 +11,6 @@ import json
 
 import numpy as np
 import pytest
-import shapely
 
 from tests.dashboard.helpers import figures, text_of, values
 

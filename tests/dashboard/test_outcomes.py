@@ -10,8 +10,8 @@ A00003 Unitown (E06000901), A00002 Countyshire (E10000901).
 
 from __future__ import annotations
 
-import pandas as pd
 import numpy as np
+import pandas as pd
 import pytest
 
 from tests.dashboard.helpers import by_id, figures, grids, text_of, values

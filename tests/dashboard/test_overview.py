@@ -8,8 +8,6 @@ of 110 (the January 2023 release; December uses the earliest release), A00002 22
 
 from __future__ import annotations
 
-import pandas as pd
-
 from dashboard.pages import overview
 from tests.dashboard.helpers import figures, grids, text_of, values
 

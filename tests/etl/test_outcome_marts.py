@@ -7,8 +7,6 @@ April 2024 release: A00001 100 patients, all in Unitown.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import duckdb
 import pytest
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import calendar
 
-import numpy as np
 import pandas as pd
 
 from etl.stats import seasonal
