@@ -47,8 +47,14 @@
     });
   }
 
+  // A chart drawing makes thousands of mutations: look for new grids at most once a frame.
+  var pending = false;
   new MutationObserver(function () {
-    if (!window.dash_ag_grid) { return; }
-    document.querySelectorAll('[id^="{"][id*="data-grid"]').forEach(attach);
+    if (pending || !window.dash_ag_grid) { return; }
+    pending = true;
+    window.requestAnimationFrame(function () {
+      pending = false;
+      document.querySelectorAll('[id^="{"][id*="data-grid"]').forEach(attach);
+    });
   }).observe(document.documentElement, {childList: true, subtree: true});
 })();

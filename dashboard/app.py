@@ -238,7 +238,7 @@ def filter_state(search: str | None, values: dict, trigger: str | None, pathname
     hrefs = [path + selection.query_string() for _, path in NAV]
     everything = {key: [{"label": FILTER_PLACEHOLDERS[key], "value": ANY}] for key in filters.FILTER_KEYS}
     # the year this page opens on (the page says why), first: a narrow select cuts the end off
-    shown, _ = filters.for_page(filters.parse_search(new_search), page_shows(pathname))
+    shown, _ = filters.with_page_year(selection, page_shows(pathname))
     everything["period"][0]["label"] = f"{shown.period} (latest)" if shown.period else FILTER_PLACEHOLDERS["period"]
     return (search_output, *[getattr(selection, key) or ANY for key in filters.FILTER_KEYS],
             *[everything[key] + options[key] for key in filters.FILTER_KEYS], notes_output,

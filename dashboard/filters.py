@@ -130,7 +130,11 @@ def has_data(kind: str) -> bool:
 def for_page(query: dict[str, object], shows: tuple[str, ...]) -> tuple[Selection, str | None]:
     """The selection a page draws and, when the address names no year, the sentence saying which year it
     opened on and why: the latest with data of the kind the page shows (default_period)."""
-    selection, _notes = parse(query)
+    return with_page_year(parse(query)[0], shows)
+
+
+def with_page_year(selection: Selection, shows: tuple[str, ...]) -> tuple[Selection, str | None]:
+    """for_page for a selection already parsed (the filter bar has one: no second parse of the address)."""
     if selection.period:
         return selection, None
     period, kind = _default(shows)
