@@ -45,11 +45,18 @@ lint: $(VENV)/.installed-test
 test: $(VENV)/.installed-test lint
 	$(BIN)/python -m pytest
 
+# The load tool for the load benchmark (locust), kept out of the test set-up: make test does not need it.
+$(VENV)/.installed-bench: $(VENV)/.installed-test
+	$(UV) -e '.[test,bench]'
+	touch $@
+
 # The build (and pandas) at England scale, then the dashboard, the statistics and the downloads over
-# the warehouse it leaves behind; the dashboard part drives Debian's chromium, so bench needs the test tools.
-bench: $(VENV)/.installed-test
+# the warehouse it leaves behind (the load benchmark replays what the dashboard part recorded, with locust);
+# the dashboard part drives Debian's chromium, so bench needs the test tools.
+bench: $(VENV)/.installed-bench
 	$(BIN)/python -m bench.catchment
 	$(BIN)/python -m bench.dashboard
+	$(BIN)/python -m bench.load
 	$(BIN)/python -m bench.statistics
 	$(BIN)/python -m bench.downloads
 	$(BIN)/python -m bench.seasons

@@ -61,18 +61,21 @@ def selections() -> list[str]:
 
 
 class Served:
-    def __init__(self) -> None:
-        self.port = 8097
+    """`jointcare serve` over the bench warehouse: with the query cache off (this benchmark), or with the
+    shipped settings (shipped=True, the load benchmark)."""
+
+    def __init__(self, port: int = 8097, shipped: bool = False) -> None:
+        self.port = port
         self.url = f"http://127.0.0.1:{self.port}"
-        env = {**os.environ, "JOINTCARE_QUERY_CACHE": "0", "WEB_CONCURRENCY": "2"}
+        env = {**os.environ} if shipped else {**os.environ, "JOINTCARE_QUERY_CACHE": "0", "WEB_CONCURRENCY": "2"}
         self.process = subprocess.Popen(
             [str(Path(sys.executable).parent / "jointcare"), "serve", "--db", str(DB), "--port", str(self.port)],
             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         for _ in range(150):
             try:
-                requests.get(self.url, timeout=5)
+                requests.get(self.url, timeout=30)
                 return
-            except requests.ConnectionError:
+            except requests.RequestException:  # not listening yet, or a worker still warming on a busy machine
                 time.sleep(0.2)
         raise RuntimeError("the dashboard did not start")
 
@@ -114,6 +117,18 @@ def record(url: str, paths: list[str]) -> tuple[list[dict], dict]:
     return calls, first
 
 
+def walk() -> list[str]:
+    """Every page with each selection, then a practice profile and a practice that does not exist."""
+    picks = selections()
+    practice = picks[-2].split("=")[1]
+    return [page + query for page in PAGES for query in picks] + [f"/practice/{practice}", "/practice/ZZZ999"]
+
+
+def save_session(calls: list[dict]) -> None:
+    """Keep the recorded requests for the load benchmark (bench.load), which replays them."""
+    (DB.parent / "callbacks.json").write_text(json.dumps(calls))
+
+
 def label(body: str) -> str:
     output = json.loads(body)["output"]
     return "page render" if "_pages_content" in output else output.strip(".").split("...")[0][:60]
@@ -146,12 +161,10 @@ def main() -> None:
     ensure_warehouse()
     served = Served()
     try:
-        picks = selections()
-        paths = [page + query for page in PAGES for query in picks]
-        practice = picks[-2].split("=")[1]
-        paths += [f"/practice/{practice}", "/practice/ZZZ999"]
+        paths = walk()
         started = time.perf_counter()
         calls, first = record(served.url, paths)
+        save_session(calls)
         print(f"dashboard ({SCALE}): {len(paths)} page views, {len(calls)} callback requests recorded "
               f"in {time.perf_counter() - started:.0f} s; each replayed {REPEATS} times, query cache off")
         results = replay(served.url, calls)
