@@ -130,6 +130,8 @@ def get(cache_key: str) -> bytes | None:
 
 
 def put(cache_key: str, value: bytes) -> None:
+    if not isinstance(value, bytes):  # a programming error, raised here rather than taken for an outage below
+        raise TypeError(f"the cache stores bytes, not {type(value).__name__}")
     if not _usable():
         return
     try:
