@@ -18,11 +18,13 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core >/dev/null; }
 	touch $@
 
-# Test tools, and Debian's chromium for the browser tests (nothing may download a browser of its own).
+# Test tools, Debian's chromium for the browser tests (nothing may download a browser of its own), and
+# Debian's redis-server for the shared-cache test (the product runs without it).
 $(VENV)/.installed-test: $(VENV)/.installed
 	$(UV) -e '.[test]'
-	command -v chromium >/dev/null && command -v pdftoppm >/dev/null || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium poppler-utils >/dev/null; }
+	command -v chromium >/dev/null && command -v pdftoppm >/dev/null && command -v redis-server >/dev/null || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium poppler-utils redis-server >/dev/null; }
 	touch $@
 
 $(DB): | $(VENV)/.installed

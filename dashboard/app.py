@@ -19,7 +19,7 @@ import dash_bootstrap_components as dbc
 import duckdb
 from dash import Input, Output, State, ctx, dcc, html, no_update
 
-from dashboard import errors, filters, security, serialise
+from dashboard import callback_cache, errors, filters, security, serialise
 from dashboard.db import run_query, unreadable, warehouse_path
 from dashboard.exports import routes as download_routes
 from etl import settings
@@ -256,6 +256,7 @@ def _drop_outside(selection: filters.Selection, changed: str) -> filters.Selecti
 
 
 security.install(app)  # last: its Content-Security-Policy hashes every inline script declared above
+callback_cache.install(app)  # after security: a malformed request gets its 400 first
 
 if settings.get("JOINTCARE_DEBUG") == "1":  # pragma: no cover - developer convenience only
     app.enable_dev_tools(debug=True)

@@ -4,8 +4,9 @@ Each gunicorn worker opens its own read-only connection on first use (after the 
 reopens it when a rebuild has swapped a new file into place: the swap is an os.replace, so the
 old connection still reads the old inode until it is closed, and no request ever sees half a build.
 
-Results are cached per warehouse file (keyed by its inode), because board members flip between
-the same few selections; a swapped warehouse starts a fresh cache.
+Results are kept in the dashboard's one cache (dashboard/cache.py: each worker's own, or Redis shared
+by every server) as Parquet bytes, keyed by the warehouse's build id, the query and its parameters,
+because board members flip between the same few selections; a swapped warehouse starts a fresh cache.
 """
 
 from __future__ import annotations
@@ -13,20 +14,20 @@ from __future__ import annotations
 import functools
 import os
 import re
+import tempfile
 import threading
-from collections import OrderedDict
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
+from dashboard import cache
 from etl import settings
 
 QUERIES = Path(__file__).with_name("queries")
 
 _lock = threading.Lock()
-_state: dict = {"con": None, "inode": None, "pid": None}
-_cache: OrderedDict = OrderedDict()
+_state: dict = {"con": None, "inode": None, "pid": None, "build_id": None, "parquet": None}
 _reference: dict = {}
 
 
@@ -47,8 +48,7 @@ def _connection() -> tuple[duckdb.DuckDBPyConnection, int]:
         con = duckdb.connect(str(path), read_only=True)
         con.execute(f"set memory_limit = '{settings.get('JOINTCARE_WORKER_MEMORY')}'")
         con.execute((QUERIES / "_macros.sql").read_text())
-        _state.update(con=con, inode=inode, pid=os.getpid())
-        _cache.clear()
+        _state.update(con=con, inode=inode, pid=os.getpid(), build_id=_read_build_id(con, inode))
         _reference.clear()
     return _state["con"], inode
 
@@ -97,20 +97,19 @@ def run_query(name: str, **params) -> pd.DataFrame:
     if missing:
         raise TypeError(f"dashboard/queries/{name}.sql needs ${', $'.join(sorted(missing))}")
     params = {key: value for key, value in params.items() if key in used}
-    with _lock:
-        con, inode = _connection()
-        key = (inode, name, tuple(sorted(params.items())))
-        if key in _cache:
-            _cache.move_to_end(key)
-            return _cache[key].copy()
-        frame = con.execute(sql, params).df() if params else con.execute(sql).df()
-        keep = settings.get_int("JOINTCARE_QUERY_CACHE")
-        if not keep:
-            return frame  # nothing kept, so nothing to protect with a copy
-        _cache[key] = frame
-        while len(_cache) > keep:
-            _cache.popitem(last=False)
-        return frame.copy()
+    if not cache.enabled():
+        with _lock:
+            con, _ = _connection()
+            return con.execute(sql, params).df() if params else con.execute(sql).df()
+    key = cache.key(build_id(), "query", name, sorted(params.items()))
+    stored = cache.get(key)
+    if stored is None:
+        with _lock:
+            con, _ = _connection()
+            stored = _to_parquet(con.sql(sql, params=params or None))
+        cache.put(key, stored)
+    # a miss reads back what it stored too, so every caller gets the same frame, hit or miss
+    return _from_parquet(stored)
 
 
 def reference_query(name: str) -> pd.DataFrame:
@@ -128,3 +127,40 @@ def warehouse_version() -> int:
     """Changes whenever a rebuild swaps the warehouse file: a cache key for derived objects."""
     with _lock:
         return _connection()[1]
+
+
+def build_id() -> str:
+    """The id of the build being served (meta_build.build_id), the same on every server that reads that
+    file: the shared cache's key for everything derived from the warehouse."""
+    with _lock:
+        _connection()
+        return _state["build_id"]
+
+
+def _read_build_id(con: duckdb.DuckDBPyConnection, inode: int) -> str:
+    try:
+        return con.execute("select build_id from meta_build").fetchall()[0][0]
+    except duckdb.BinderException:  # built before build ids: its build time, and this machine's file
+        return f"{con.execute('select built_at from meta_build').fetchall()[0][0]}-{inode}"
+
+
+# Query results travel as Parquet written and read by DuckDB itself, so a frame from the cache has exactly
+# the types and values of one from the warehouse (no pickle; pyarrow is not needed).
+def _to_parquet(relation: duckdb.DuckDBPyRelation) -> bytes:
+    with tempfile.TemporaryDirectory(prefix="jointcare-") as folder:
+        path = Path(folder) / "result.parquet"
+        relation.to_parquet(str(path))
+        return path.read_bytes()
+
+
+def _from_parquet(data: bytes) -> pd.DataFrame:
+    if _state["parquet"] is None or _state["parquet"][0] != os.getpid():
+        _state["parquet"] = (os.getpid(), duckdb.connect())  # in memory, one per worker: connecting costs ms
+    reader = _state["parquet"][1].cursor()  # a cursor per call: requests arrive on several threads
+    with tempfile.TemporaryDirectory(prefix="jointcare-") as folder:
+        path = Path(folder) / "result.parquet"
+        path.write_bytes(data)
+        try:
+            return reader.read_parquet(str(path)).df()
+        finally:
+            reader.close()

@@ -10,6 +10,8 @@ import logging
 
 from dash import set_props
 
+from dashboard import callback_cache
+
 ALERT_ID = "global-alert"
 log = logging.getLogger("jointcare.dashboard")
 
@@ -19,4 +21,5 @@ FRIENDLY = ("Something went wrong while drawing this part of the page. The rest 
 
 def on_error(error: Exception) -> None:
     log.exception("callback failed", exc_info=error)
+    callback_cache.do_not_keep()  # the next user to ask gets a fresh try, not this failure
     set_props(ALERT_ID, {"children": FRIENDLY, "is_open": True})

@@ -21,6 +21,7 @@ import shutil
 import socket
 import tempfile
 import time
+import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -527,11 +528,13 @@ def _write_meta(con, models: dict[str, Model], present: set[str], constants: dic
                 "row_count bigint, missing_sources varchar[], note varchar)")
     con.executemany("insert into meta_models values (?, ?, ?, ?, ?, ?, ?)", rows)
     report.is_demo = bool(scalar(con, "select count(*) from meta_demo_manifest"))
+    # build_id names this build alone (built_at has one-second resolution and repeats across machines):
+    # the dashboard's shared cache keys every answer by it, so a swapped warehouse is never served stale.
     con.execute("create table meta_build (built_at timestamp, jointcare_version varchar, raw_folder varchar, "
-                "is_demo boolean, unrecognised_files varchar)")
-    con.execute("insert into meta_build values (?, ?, ?, ?, ?)",
+                "is_demo boolean, unrecognised_files varchar, build_id varchar)")
+    con.execute("insert into meta_build values (?, ?, ?, ?, ?, ?)",
                 [dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0), __version__, raw_dir.name,
-                 report.is_demo, json.dumps(report.unrecognised)])
+                 report.is_demo, json.dumps(report.unrecognised), uuid.uuid4().hex])
 
 
 def _drop_build_only(con, models: dict[str, Model]) -> None:

@@ -61,7 +61,7 @@ def free_port() -> int:
 class Server:
     """A real gunicorn serving a warehouse, started the way users start it (`jointcare serve`)."""
 
-    def __init__(self, db: Path):
+    def __init__(self, db: Path, **settings: str):
         import os
         import subprocess
         import sys
@@ -71,10 +71,10 @@ class Server:
 
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        env = {**os.environ, "WEB_CONCURRENCY": "2", "JOINTCARE_DEBUG": "0"}
+        env = {**os.environ, "WEB_CONCURRENCY": "2", "JOINTCARE_DEBUG": "0", **settings}
         # The server's log goes to a file beside the warehouse, never to a pipe nobody reads: gunicorn
         # writes a line per request, and a full pipe would block every worker mid-request.
-        self.log = db.with_suffix(".server.log")
+        self.log = db.with_suffix(f".{self.port}.server.log")  # one per server: two may serve one file
         self._log_file = self.log.open("w")
         self.process = subprocess.Popen(
             [str(Path(sys.executable).parent / "jointcare"), "serve", "--db", str(db), "--port", str(self.port)],
