@@ -10,7 +10,7 @@ bind = f"127.0.0.1:{settings.get_int('PORT')}"
 workers = settings.get_int("WEB_CONCURRENCY")
 # Threads, not sync workers: browsers open spare connections ahead of need, and a sync worker that
 # accepts one waits on it until its timeout, so two idle sockets could stall the whole dashboard for
-# 30 s. Queries inside a worker are serialised on its one DuckDB connection (dashboard/db.py).
+# 30 s. Each thread queries through its own cursor of the worker's DuckDB connection (dashboard/db.py).
 worker_class = "gthread"
 threads = 4
 # gunicorn 27 opens a control socket at one shared path per user; two servers (tests, a second

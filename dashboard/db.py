@@ -3,6 +3,7 @@
 Each gunicorn worker opens its own read-only connection on first use (after the fork), and
 reopens it when a rebuild has swapped a new file into place: the swap is an os.replace, so the
 old connection still reads the old inode until it is closed, and no request ever sees half a build.
+Each of the worker's threads queries through its own cursor of that connection, so they run at once.
 
 Results are kept in the dashboard's one cache (dashboard/cache.py: each worker's own, or Redis shared
 by every server) as Parquet bytes, keyed by the warehouse's build id, the query and its parameters,
@@ -29,6 +30,7 @@ QUERIES = Path(__file__).with_name("queries")
 _lock = threading.Lock()
 _state: dict = {"con": None, "inode": None, "pid": None, "build_id": None, "parquet": None}
 _reference: dict = {}
+_thread = threading.local()
 
 
 class UnknownQuery(LookupError):
@@ -43,8 +45,8 @@ def _connection() -> tuple[duckdb.DuckDBPyConnection, int]:
     path = warehouse_path()
     inode = path.stat().st_ino
     if _state["con"] is None or _state["inode"] != inode or _state["pid"] != os.getpid():
-        if _state["con"] is not None and _state["pid"] == os.getpid():
-            _state["con"].close()
+        # The old connection is not closed here: another thread may be mid-query on a cursor of it. It
+        # closes when the last cursor on it is dropped (each thread drops its own on its next query).
         con = duckdb.connect(str(path), read_only=True)
         con.execute(f"set memory_limit = '{settings.get('JOINTCARE_WORKER_MEMORY')}'")
         con.execute((QUERIES / "_macros.sql").read_text())
@@ -98,18 +100,31 @@ def run_query(name: str, **params) -> pd.DataFrame:
         raise TypeError(f"dashboard/queries/{name}.sql needs ${', $'.join(sorted(missing))}")
     params = {key: value for key, value in params.items() if key in used}
     if not cache.enabled():
-        with _lock:
-            con, _ = _connection()
-            return con.execute(sql, params).df() if params else con.execute(sql).df()
+        cursor = _cursor()
+        return cursor.execute(sql, params).df() if params else cursor.execute(sql).df()
     key = cache.key(build_id(), "query", name, sorted(params.items()))
     stored = cache.get(key)
     if stored is None:
-        with _lock:
-            con, _ = _connection()
-            stored = _to_parquet(con.sql(sql, params=params or None))
+        stored = _to_parquet(_cursor().sql(sql, params=params or None))
         cache.put(key, stored)
     # a miss reads back what it stored too, so every caller gets the same frame, hit or miss
     return _from_parquet(stored)
+
+
+def _cursor() -> duckdb.DuckDBPyConnection:
+    """This thread's cursor on the worker's connection, with the query macros defined on it.
+
+    One DuckDB connection must not run queries from two threads at once, but cursors of it may, and
+    DuckDB lets go of the GIL while it works: so a worker's threads (gunicorn.conf.py) answer requests
+    side by side instead of queueing on one connection. Macros are per cursor (they are temporary).
+    """
+    with _lock:
+        con, inode = _connection()
+        if getattr(_thread, "key", None) != (os.getpid(), inode):
+            _thread.cursor = con.cursor()
+            _thread.key = (os.getpid(), inode)
+            _thread.cursor.execute((QUERIES / "_macros.sql").read_text())
+    return _thread.cursor
 
 
 def reference_query(name: str) -> pd.DataFrame:
