@@ -289,7 +289,8 @@ def _build_into(raw_dir: Path, db_path: Path, work_dir: Path, *, allow_unknown: 
             if not path.exists():
                 failures.append(f"{model.name}: no contract (expected {path.relative_to(path.parents[2])})")
                 continue
-            failures += check_contract(con, Contract.load(path))
+            contract = Contract.load(path)
+            failures += contract.problems() + check_contract(con, contract)
         _timed(report, "contracts", started)
         if failures:
             raise BuildFailed(failures)

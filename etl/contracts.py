@@ -6,6 +6,11 @@ not_null, unique, accepted_values: [...], between: [low, high], relationships: m
 Model tests: unique: [columns] (the grain), expression: <true for every row>, sql: <query whose
 rows are violations>. Columns in the table and in the contract must match both ways, so the
 documentation cannot drift from the SQL. Every failure is collected, none stops the others.
+
+A column may also carry the words the pages and downloads show for it (dashboard/catalogue.py reads
+them): `label` (a plain-English name, "Planned") and `unit` (one of UNITS, so a header can say
+"Planned (£)"). They are optional here because most columns are never shown; the catalogue's test
+requires them for every column a page grid or a download shows.
 """
 
 from __future__ import annotations
@@ -18,6 +23,25 @@ import yaml
 
 from etl.loaders import scalar
 
+# What a shown number is, and the words a header adds for it. A header names the unit only where the
+# number alone is ambiguous (money, a percentage); a share is held as a fraction (0.25) and shown as 25%.
+UNITS = {
+    "£": " (£)",  # pounds
+    "%": " (%)",  # a percentage, 0-100 (a change, an effect)
+    "share": "",  # a proportion, 0-1, shown as a percentage
+    "0-100": "",  # a score out of 100 (the joint-working index and its domains)
+    "count": "",  # a whole number of people, practices, lines...
+    "rate": "",  # in the row's unit (per 1,000 patients, per 100,000 aged 65+...)
+    "number": "",  # any other number (an index of 1 = average, a factor)
+    "text": "",
+    "date": "",
+}
+
+
+# What a column's entry may say: same_as and computed_in are for named queries' contracts
+# (dashboard/queries/*.yml), whose columns may be a model's column or worked out in Python.
+COLUMN_KEYS = {"description", "tests", "label", "unit", "same_as", "computed_in"}
+
 
 @dataclass
 class Contract:
@@ -27,18 +51,37 @@ class Contract:
     columns: dict[str, dict]
     tests: list
     requires: list[str]  # sources it cannot be built without; "a | b" means either will do
+    path: Path | None = None  # the file, to name it in problems()
 
     @classmethod
     def load(cls, path: Path) -> "Contract":
         body = yaml.safe_load(path.read_text())
         return cls(
-            model=body["model"],
+            path=path,
+            model=body.get("model") or body["query"],  # a named query's contract says query:
             grain=body.get("grain", ""),
             description=(body.get("description") or "").strip(),
             columns={name: (spec or {}) for name, spec in (body.get("columns") or {}).items()},
             tests=list(body.get("tests") or []),
             requires=list(body.get("requires") or []),
         )
+
+    def problems(self) -> list[str]:
+        """Every column whose label or unit is malformed, naming the file and the column."""
+        where = self.path.name if self.path else self.model
+        found = []
+        for name, spec in self.columns.items():
+            # an unknown key is most often a description cut at a comma in YAML's {flow: style}
+            unknown = set(spec) - COLUMN_KEYS
+            if unknown:
+                found.append(f"{where}: column {name}: unknown keys {', '.join(sorted(map(str, unknown)))} "
+                             "(quote a description that has a comma)")
+            unit, label = spec.get("unit"), spec.get("label")
+            if unit is not None and unit not in UNITS:
+                found.append(f"{where}: column {name}: unknown unit {unit!r} (one of {', '.join(UNITS)})")
+            if label is not None and not (isinstance(label, str) and label.strip()):
+                found.append(f"{where}: column {name}: label must be non-empty text")
+        return found
 
     def missing_requirements(self, present: set[str]) -> list[list[str]]:
         """Each requirement none of whose alternative sources is present."""

@@ -82,61 +82,45 @@ def financial_year(day) -> str:
 # ---------------------------------------------------------------- headline measures and monthly series
 
 HEADLINE_COLUMNS = [
-    Column("measure_id", "Measure id", "text", "Identifier of the measure (its definition file, etl/indicators)."),
-    Column("name", "Measure", "text", "Name of the measure."),
-    Column("unit", "Unit", "text", "What the rate counts, per how many of whom."),
-    Column("polarity", "Better when", "text", "lower_is_better or higher_is_better."),
-    Column("months", "Months", "count", "Months of the financial year with data."),
-    Column("rate", "Rate", "rate", "The year's rate (a monthly rate for the monthly measures): the months' "
-           "numerators over their denominators, times the unit's multiplier (never a mean of monthly rates)."),
-    Column("previous_rate", "Rate a year before", "rate", "The rate over the same months a year earlier."),
-    Column("change_pct", "Change on a year before (%)", "number", "Rate against the rate a year before, "
-           "as a percentage change."),
-    Column("numerator", "Numerator", "number", "The year's count (people or events; for a council's residents, "
-           "apportioned from practices by where their patients live, so it may not be a whole number).",
-           people_count=True),
-    Column("denominator", "Denominator", "number", "The year's denominator summed over its months "
-           "(patient-months or people).", people_count=True),
-    Column("previous_numerator", "Numerator a year before", "number", "The count over the same months a year "
-           "earlier.", people_count=True),
-    Column("change_significance", "Change beyond chance", "text", "This year's rate against the same months a "
-           "year before, by an exact test of the two years' counts (Poisson for rates, Fisher's for percentages): "
-           "within, above 95%, above 99.8%, below 95%, below 99.8%."),
-    Column("change_reading", "Change on a year before, in words", "text", "The change said by its size (in the "
-           "unit and in %) and, apart, whether it is beyond chance; better or worse only then."),
-    Column("ci_low", "95% CI lower", "rate", "Lower end of the 95% confidence interval of the rate."),
-    Column("ci_high", "95% CI upper", "rate", "Upper end of the 95% confidence interval of the rate."),
-    Column("ci_method", "CI method", "text", "How the interval was worked out: Wilson score for percentages; "
-           "exact Poisson below 10 events and Byar's method from 10 for rates (as Fingertips)."),
-    Column("spc_variation", "SPC variation (key)", "text", "The Making Data Count variation icon of the monthly "
-           "XmR chart, as a key (etl/stats/spc.py VARIATION_LABELS)."),
-    Column("spc_label", "SPC variation", "text", "The variation icon in words."),
-    Column("spc_assurance", "SPC assurance", "text", "The assurance icon (empty: no target set)."),
+    Column.of("overview__measures.measure_id", "text"),
+    Column.of("overview__measures.name", "text"),
+    Column.of("overview__measures.unit", "text"),
+    Column.of("overview__measures.polarity", "text"),
+    Column.of("overview__measures.months", "count"),
+    Column.of("overview__measures.year_rate", "rate", field="rate"),
+    Column.of("overview__measures.previous_rate", "rate"),
+    Column.of("overview__measures.change_pct", "number"),
+    Column.of("overview__measures.year_numerator", "number", field="numerator", people_count=True),
+    Column.of("overview__measures.year_denominator", "number", field="denominator", people_count=True),
+    Column.of("overview__measures.previous_numerator", "number", people_count=True),
+    Column.of("overview__measures.change_significance", "text"),
+    Column.of("overview__measures.change_reading", "text"),
+    Column.of("overview__measures.ci_low", "rate"),
+    Column.of("overview__measures.ci_high", "rate"),
+    Column.of("overview__measures.ci_method", "text"),
+    Column.of("overview__measures.spc_variation", "text"),
+    Column.of("overview__measures.spc_label", "text"),
+    Column.of("overview__measures.spc_assurance", "text"),
 ]
 HEADLINE_COLUMNS = _derived(HEADLINE_COLUMNS, {"rate": "numerator", "ci_low": "numerator", "ci_high": "numerator",
                                                "previous_rate": "previous_numerator", "change_pct": "numerator",
                                                "change_significance": "numerator or the numerator a year before",
                                                "change_reading": "numerator or the numerator a year before"})
 MONTHLY_COLUMNS = [
-    Column("measure_id", "Measure id", "text", "Identifier of the measure."),
-    Column("name", "Measure", "text", "Name of the measure."),
-    Column("month", "Month", "date", "First day of the month."),
-    Column("financial_year", "Financial year", "text", "The financial year of the month."),
-    Column("numerator", "Numerator", "number", "The month's count.", people_count=True),
-    Column("denominator", "Denominator", "number", "The month's denominator.", people_count=True),
-    Column("rate", "Rate", "rate", "The month's rate, in the measure's unit."),
-    Column("spc_rate", "Rate charted", "rate", "The rate the SPC chart reads: for a seasonal measure the rate "
-           "divided by its month-of-year index (seasonally adjusted, see seasonal_index), else the rate itself."),
-    Column("seasonal_index", "Seasonal index", "number", "The month's seasonal index (1 = an average month; empty "
-           "when the measure is not seasonally adjusted)."),
-    Column("mean", "SPC mean", "rate", "Centre line of the XmR chart (empty: too few months, or a month of the "
-           "measure is hidden under the small-number rule, when the mean would give it back; the SPC status in "
-           "the headline measures is still read from every month)."),
-    Column("lower", "SPC lower limit", "rate", "Lower natural process limit (mean - 2.66 x mean moving range)."),
-    Column("upper", "SPC upper limit", "rate", "Upper natural process limit (mean + 2.66 x mean moving range)."),
-    Column("point_type", "SPC point", "text", "common_cause, special_cause_improvement, special_cause_concern or "
-           "special_cause_neutral."),
-    Column("in_period", "In the year", "text", "Whether the month is in the chosen financial year."),
+    Column.of("overview__measures.measure_id", "text"),
+    Column.of("overview__measures.name", "text"),
+    Column.of("overview__measures.period_start", "date", field="month"),
+    Column.of("overview__measures.financial_year", "text"),
+    Column.of("overview__measures.numerator", "number", people_count=True),
+    Column.of("overview__measures.denominator", "number", people_count=True),
+    Column.of("overview__measures.rate", "rate"),
+    Column.of("overview__measures.spc_rate", "rate"),
+    Column.of("overview__measures.seasonal_index", "number"),
+    Column.of("overview__measures.mean", "rate"),
+    Column.of("overview__measures.lower", "rate"),
+    Column.of("overview__measures.upper", "rate"),
+    Column.of("overview__measures.point_type", "text"),
+    Column.of("overview__measures.in_period", "text"),
 ]
 MONTHLY_COLUMNS = _derived(MONTHLY_COLUMNS, {"rate": "numerator", "spc_rate": "numerator"})
 
@@ -311,20 +295,16 @@ def _interval(numerator: float, denominator: float, factor: float, unit: str) ->
 # ---------------------------------------------------------------- catchment
 
 SERVING_COLUMNS = [
-    Column("council_code", "Council code", "text", "The council whose residents are counted."),
-    Column("council_name", "Council", "text", "Name of the council."),
-    Column("practice_code", "Practice code", "text", "ODS code of the GP practice."),
-    Column("practice_name", "Practice", "text", "Name of the GP practice."),
-    Column("pcn_name", "PCN", "text", "Primary care network of the practice."),
-    Column("home_council", "Practice's home council", "text", "The council the practice is based in."),
-    Column("based_elsewhere", "Based in another council", "text", "Yes when the practice is based outside the "
-           "council."),
-    Column("residents", "Residents registered", "count", "The council's residents registered with the practice.",
-           people_count=True),
-    Column("share", "Share of the council's residents", "percent", "Residents registered with the practice as a "
-           "share of the council's residents registered with any practice."),
-    Column("share_of_list", "Share of the practice's list", "percent", "The same residents as a share of the "
-           "practice's registered patients."),
+    Column.of("exports__serving_practices.council_code", "text"),
+    Column.of("exports__serving_practices.council_name", "text"),
+    Column.of("exports__serving_practices.practice_code", "text"),
+    Column.of("exports__serving_practices.practice_name", "text"),
+    Column.of("exports__serving_practices.pcn_name", "text"),
+    Column.of("exports__serving_practices.home_council", "text"),
+    Column.of("exports__serving_practices.based_elsewhere", "text"),
+    Column.of("exports__serving_practices.residents", "count", people_count=True),
+    Column.of("exports__serving_practices.share", "percent"),
+    Column.of("exports__serving_practices.share_of_list", "percent"),
 ]
 SERVING_COLUMNS = _derived(SERVING_COLUMNS, {"share": "residents", "share_of_list": "residents"})
 
@@ -379,13 +359,12 @@ def _combined(markers, total: float):
 # ---------------------------------------------------------------- pooled budget
 
 BCF_COLUMNS = [
-    Column("scheme_type_group", "Scheme type group", "text", "The group of the scheme type in the year's list."),
-    Column("scheme_type", "Scheme type", "text", "Better Care Fund scheme type, as named in the year's list."),
-    Column("scheme_lines", "Scheme lines", "count", "Lines of the planning template with this scheme type."),
-    Column("planned_gbp", "Planned (£)", "gbp", "Planned spend in the year, pounds."),
-    Column("actual_gbp", "Actual (£)", "gbp", "Actual spend from the year-end return, pounds (empty: no return)."),
-    Column("actual_vs_plan_pct", "Actual as % of plan", "number", "Actual spend as a percentage of the planned "
-           "spend of the lines with an actual figure."),
+    Column.of("pooled_budget__scheme_types.scheme_type_group", "text"),
+    Column.of("pooled_budget__scheme_types.scheme_type", "text"),
+    Column.of("pooled_budget__scheme_types.scheme_lines", "count"),
+    Column.of("pooled_budget__scheme_types.planned_gbp", "gbp"),
+    Column.of("pooled_budget__scheme_types.actual_gbp", "gbp"),
+    Column.of("pooled_budget__scheme_types.actual_vs_plan_pct", "number"),
 ]
 
 
@@ -401,19 +380,17 @@ def _bcf(params: dict) -> Table:
 # ---------------------------------------------------------------- joint working
 
 JW_COLUMNS = [
-    Column("practice_code", "Practice code", "text", "ODS code of the GP practice."),
-    Column("practice_name", "Practice", "text", "Name of the GP practice."),
-    Column("pcn_name", "PCN", "text", "Primary care network."),
-    Column("quarter_label", "Quarter", "text", "The quarter of the return (the latest at or before the year's end)."),
-    Column("joint_working_index", "Joint-working index (0-100)", "index", "Mean of the four domain scores "
-           "(empty when a domain could not be scored)."),
-    Column("time_and_space", "Time and space", "index", "Domain score, 0-100."),
-    Column("trust_and_roles", "Trust and roles", "index", "Domain score, 0-100."),
-    Column("shared_priorities", "Shared priorities", "index", "Domain score, 0-100."),
-    Column("practical_support", "Practical support", "index", "Domain score, 0-100."),
-    Column("indicators_scored", "Indicators scored", "count", "Indicators of the return that could be scored."),
-    Column("attached_social_worker", "Attached social worker", "text", "Yes when the practice has a named or "
-           "attached social worker."),
+    Column.of("downloads__joint_working.practice_code", "text"),
+    Column.of("downloads__joint_working.practice_name", "text"),
+    Column.of("downloads__joint_working.pcn_name", "text"),
+    Column.of("downloads__joint_working.quarter_label", "text"),
+    Column.of("downloads__joint_working.joint_working_index", "index"),
+    Column.of("downloads__joint_working.time_and_space", "index"),
+    Column.of("downloads__joint_working.trust_and_roles", "index"),
+    Column.of("downloads__joint_working.shared_priorities", "index"),
+    Column.of("downloads__joint_working.practical_support", "index"),
+    Column.of("downloads__joint_working.indicators_scored", "count"),
+    Column.of("downloads__joint_working.attached_social_worker", "text"),
 ]
 
 
@@ -441,22 +418,16 @@ def _joint_working_practices(params: dict) -> Table:
 # ---------------------------------------------------------------- comparison
 
 COMPARISON_COLUMNS = [
-    Column("measure_id", "Measure id", "text", "Identifier of the measure."),
-    Column("name", "Measure", "text", "Name of the measure."),
-    Column("unit", "Unit", "text", "Unit of both rates."),
-    Column("polarity", "Better when", "text", "lower_is_better or higher_is_better."),
-    Column("rate", "This area", "rate", "The selection's rate over the year."),
-    Column("comparator", "Compared with", "text", "All councils (for a council's residents) or the practices "
-           "based in the selection's council(s)."),
-    Column("comparator_rate", "Comparator rate", "rate", "The comparator's pooled rate over the same months."),
-    Column("significance", "Significance", "text", "The area against the comparator's 95% and 99.8% limits: "
-           "PHE's funnel method (Wilson for percentages, exact Poisson or Byar for rates), or the limits widened "
-           "for overdispersion (see Limits): within, above 95%, above 99.8%, below 95%, below 99.8%."),
-    Column("limits", "Limits", "text", "Which limits the significance is judged against: PHE's, or widened for "
-           "overdispersion by Spiegelhalter's method when the comparator's units (councils, or practices) differ "
-           "by more than chance, as on the pages' funnel plots."),
-    Column("reading", "What it means", "text", "The difference said by its size (in the unit and in %) and, apart, "
-           "whether it is beyond chance (outside the 95% or 99.8% limits); better or worse only then."),
+    Column.of("overview__measures.measure_id", "text"),
+    Column.of("overview__measures.name", "text"),
+    Column.of("overview__measures.unit", "text"),
+    Column.of("overview__measures.polarity", "text"),
+    Column.of("exports__comparison.area_rate", "rate", field="rate"),
+    Column.of("exports__comparison.comparator", "text"),
+    Column.of("exports__comparison.comparator_rate", "rate"),
+    Column.of("exports__comparison.significance", "text"),
+    Column.of("exports__comparison.limits", "text"),
+    Column.of("exports__comparison.reading", "text"),
 ]
 COMPARISON_COLUMNS = _derived(COMPARISON_COLUMNS, {"rate": "the numerator (headline measures)",
                                                    "significance": "the numerator (headline measures)",
@@ -551,19 +522,17 @@ def _reading(row: dict, label: str | None) -> str | None:
 # ---------------------------------------------------------------- impact, sources, definitions
 
 IMPACT_COLUMNS = [
-    Column("outcome_name", "Outcome", "text", "The outcome measure."),
-    Column("area_name", "Council", "text", "Practices based in this council."),
-    Column("effect_pct", "Effect (%)", "number", "Change in adopting practices' counts after a social worker was "
-           "attached, against what the model predicts without (negative = fewer)."),
-    Column("ci_low_pct", "95% CI lower (%)", "number", "Lower end of the 95% cluster-bootstrap interval."),
-    Column("ci_high_pct", "95% CI upper (%)", "number", "Upper end of the interval."),
-    Column("practices_adopting", "Practices adopting", "count", "Adopting practices in the estimate."),
-    Column("practices_comparison", "Comparison practices", "count", "Never-adopting practices."),
-    Column("annual_activity_change", "Change in events a year", "number", "Implied annual change in events."),
-    Column("annual_cost_change_gbp", "Change in cost a year (£)", "gbp", "Implied annual change in cost."),
-    Column("placebo_pct", "Placebo (%)", "number", "The 'effect' with adoption moved a year earlier: near 0 when "
-           "the groups were on parallel paths before."),
-    Column("note", "Note", "text", "Why there is no estimate, when there is none."),
+    Column.of("exports__impact.outcome_name", "text"),
+    Column.of("exports__impact.area_name", "text"),
+    Column.of("exports__impact.effect_pct", "number"),
+    Column.of("exports__impact.ci_low_pct", "number"),
+    Column.of("exports__impact.ci_high_pct", "number"),
+    Column.of("exports__impact.practices_adopting", "count"),
+    Column.of("exports__impact.practices_comparison", "count"),
+    Column.of("exports__impact.annual_activity_change", "number"),
+    Column.of("exports__impact.annual_cost_change_gbp", "gbp"),
+    Column.of("exports__impact.placebo_pct", "number"),
+    Column.of("exports__impact.note", "text"),
 ]
 
 
@@ -577,13 +546,13 @@ def _impact(params: dict) -> Table | None:
 
 
 SOURCE_COLUMNS = [
-    Column("source", "Source key", "text", "Key of the source (etl/sources.yml)."),
-    Column("title", "Source", "text", "Title of the published source."),
-    Column("publisher", "Publisher", "text", "Who publishes it."),
-    Column("url", "Address", "text", "Where it is published."),
-    Column("files", "Files loaded", "count", "Files of this source loaded into the warehouse."),
-    Column("first_period", "First period", "text", "Earliest period in the loaded data."),
-    Column("last_period", "Data date (latest period)", "text", "Latest period in the loaded data."),
+    Column.of("data_and_methods__sources.source", "text"),
+    Column.of("data_and_methods__sources.title", "text"),
+    Column.of("data_and_methods__sources.publisher", "text"),
+    Column.of("data_and_methods__sources.url", "text"),
+    Column.of("data_and_methods__sources.files", "count"),
+    Column.of("data_and_methods__sources.first_period", "text"),
+    Column.of("data_and_methods__sources.last_period", "text"),
 ]
 
 
@@ -595,15 +564,15 @@ def _sources() -> Table:
 
 
 DEFINITION_COLUMNS = [
-    Column("indicator_id", "Id", "text", "Identifier of the indicator (its definition file)."),
-    Column("kind", "Kind", "text", "outcome or joint_working."),
-    Column("name", "Name", "text", "Name of the indicator."),
-    Column("definition", "Definition", "text", "What is measured."),
-    Column("numerator", "Numerator", "text", "What is counted."),
-    Column("denominator", "Denominator", "text", "What it is counted per."),
-    Column("unit", "Unit", "text", "Unit of the rate or score."),
-    Column("polarity", "Better when", "text", "lower_is_better or higher_is_better."),
-    Column("source_title", "Source", "text", "The source the indicator is built from."),
+    Column.of("data_and_methods__indicators.indicator_id", "text"),
+    Column.of("data_and_methods__indicators.kind", "text"),
+    Column.of("data_and_methods__indicators.name", "text"),
+    Column.of("data_and_methods__indicators.definition", "text"),
+    Column.of("data_and_methods__indicators.numerator", "text"),
+    Column.of("data_and_methods__indicators.denominator", "text"),
+    Column.of("data_and_methods__indicators.unit", "text"),
+    Column.of("data_and_methods__indicators.polarity", "text"),
+    Column.of("data_and_methods__indicators.source_title", "text"),
 ]
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from dashboard import filters
+from dashboard import catalogue, filters
 from dashboard.exports.suppression import SECONDARY, SUPPRESSED  # noqa: F401  (re-exported)
 
 
@@ -29,6 +29,13 @@ class Column:
     people_count: bool = False  # a count of people: suppressed (see suppression.py)
     # Added by EXPORTS-DATA: the count column this one is worked out from, so it is hidden with it.
     hidden_with: str = ""
+
+    @classmethod
+    def of(cls, key: str, kind: str, *, field: str | None = None, people_count: bool = False) -> "Column":
+        """The column whose header and description are the catalogue's entry `key` ("<table>.<column>"),
+        so a download reads as the page grids do; `field` when the table names it otherwise."""
+        entry = catalogue.entry(key)
+        return cls(field or key.rsplit(".", 1)[1], entry.header, kind, entry.description, people_count)
 
 
 @dataclass

@@ -26,6 +26,7 @@ from dash import html
 from dash.exceptions import PreventUpdate
 
 from dashboard import filters
+from dashboard.catalogue import header
 from dashboard.components import sources
 from dashboard.components.cards import chart_card, headline, no_data, period_note
 from dashboard.components.figures import line_series, series_style, styled
@@ -184,9 +185,10 @@ def _dot_plot_card(scored: pd.DataFrame, ctx: dict) -> html.Section:
     fig.update_yaxes(type="category", categoryorder="array", categoryarray=list(scored["label"]), automargin=True)
     best = scored.iloc[-1]
     table = data_grid(f"{PREFIX}-index-table", scored.iloc[::-1], [
-        column("name", "Practice", minWidth=200, wrap=True, flex=2), column("code", "Code"),
-        column("jwi", "Index", "number"), *[column(field, label, "number") for field, label in DOMAINS],
-        column("sw", "Attached social worker"),
+        column("name", header("joint_working__league.name"), minWidth=200, wrap=True, flex=2), column("code", header("joint_working__league.code")),
+        column("jwi", header("joint_working__league.jwi"), "number"),
+        *[column(field, header(f"joint_working__league.{field}"), "number") for field, _ in DOMAINS],
+        column("sw", header("joint_working__league.sw")),
     ], caption=f"Joint-working index by practice, {ctx['label']}")
     return chart_card(
         f"{PREFIX}-index", title=f"Joint-working index of each practice, {ctx['label']}",
@@ -239,12 +241,12 @@ def _league_table(league: pd.DataFrame, ctx: dict) -> html.Section:
         data_grid(f"{PREFIX}-league", league, [
             # the profile link keeps the year; the area filters do not apply to one practice
             practice_link_column(query=filters.Selection(period=ctx["selection"].period).query_string()),
-            column("name", "Practice", minWidth=200, wrap=True, flex=2),
-            column("pcn", "PCN", tooltipField="pcn"),
-            column("jwi", "Index", "number"),
-            *[column(field, DOMAIN_SHORT[label.lower()], "number", minWidth=105, headerTooltip=label)
+            column("name", header("joint_working__league.name"), minWidth=200, wrap=True, flex=2),
+            column("pcn", header("joint_working__league.pcn"), tooltipField="pcn"),
+            column("jwi", header("joint_working__league.jwi"), "number"),
+            *[column(field, header(f"joint_working__league.{field}"), "number", minWidth=105, headerTooltip=label)
               for field, label in DOMAINS],
-            column("sw", "Attached social worker"), column("scored", "Indicators scored", "count"),
+            column("sw", header("joint_working__league.sw")), column("scored", header("joint_working__league.scored"), "count"),
         ], caption=f"Joint-working league table, {ctx['where']}, {ctx['label']}", page_size=20),
         html.P([html.Strong("Source: "), _source(), f". Data to {ctx['label']}."], className="chart-source"),
     ], className="chart-card", **{"aria-labelledby": heading_id})

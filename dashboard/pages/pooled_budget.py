@@ -18,6 +18,7 @@ import plotly.graph_objects as go
 from dash import html
 
 from dashboard import filters
+from dashboard.catalogue import header
 from dashboard.components import figures, sources
 from dashboard.components.cards import chart_card, headline, no_data, period_note
 from dashboard.components.figures import (
@@ -370,9 +371,9 @@ def _flows_card(selection: filters.Selection, params: dict, period: str, total) 
             step=flows["stage"].map({1: f"Source of funding to {level}", 2: f"{level.capitalize()} to provider"}),
             share=flows["planned_gbp"] / total if total else None)
         table = data_grid(f"{PAGE}-flows", table_frame, [
-            column("step", "Step"), column("source_label", "From", minWidth=220, flex=2),
-            column("target_label", "To", minWidth=220, flex=2),
-            column("planned_gbp", "Planned (£)", "gbp"), column("share", "Share of the year's plan", "percent"),
+            column("step", header("pooled_budget__flows.step")), column("source_label", header("pooled_budget__flows.source_label"), minWidth=220, flex=2),
+            column("target_label", header("pooled_budget__flows.target_label"), minWidth=220, flex=2),
+            column("planned_gbp", header("pooled_budget__flows.planned_gbp"), "gbp"), column("share", header("pooled_budget__flows.share"), "percent"),
         ], caption=f"Planned BCF spend by source of funding, {level} and provider, {filters.describe(selection)}")
     grouped = " (grouped, because the plan has more than 10 scheme types)" if level == "scheme type group" else ""
     return chart_card(
@@ -390,21 +391,21 @@ def _years_cards(selection: filters.Selection, years: pd.DataFrame, period: str)
         return [no_data(message)]
     date = _data_date(period, years)
     planned_actual_table = data_grid(f"{PAGE}-planned-actual", years, [
-        column("financial_year", "Financial year"), column("planned_gbp", "Planned (£)", "gbp"),
-        column("actual_gbp", "Actual (£)", "gbp"), column("actual_to_planned", "Actual as % of plan", "percent"),
-        column("hwbs_with_plan", "HWB areas with a plan", "count"),
-        column("hwbs_with_return", "HWB areas with a year-end return", "count"),
+        column("financial_year", header("pooled_budget__years.financial_year")), column("planned_gbp", header("pooled_budget__years.planned_gbp"), "gbp"),
+        column("actual_gbp", header("pooled_budget__years.actual_gbp"), "gbp"), column("actual_to_planned", header("pooled_budget__years.actual_to_planned"), "percent"),
+        column("hwbs_with_plan", header("pooled_budget__years.hwbs_with_plan"), "count"),
+        column("hwbs_with_return", header("pooled_budget__years.hwbs_with_return"), "count"),
     ], caption=f"Planned and actual BCF spend by year, {where}")
     per_head_table = data_grid(f"{PAGE}-per-head", years, [
-        column("financial_year", "Financial year"), column("residents", "Registered residents", "count"),
-        column("planned_per_head_gbp", "Planned per resident (£)", "pence"),
-        column("actual_per_head_gbp", "Actual per resident (£)", "pence"),
-        column("residents_65_plus", "Registered residents aged 65+", "count"),
-        column("planned_per_head_65_plus_gbp", "Planned per resident aged 65+ (£)", "pence"),
-        column("actual_per_head_65_plus_gbp", "Actual per resident aged 65+ (£)", "pence"),
+        column("financial_year", header("pooled_budget__years.financial_year")), column("residents", header("pooled_budget__years.residents"), "count"),
+        column("planned_per_head_gbp", header("pooled_budget__years.planned_per_head_gbp"), "pence"),
+        column("actual_per_head_gbp", header("pooled_budget__years.actual_per_head_gbp"), "pence"),
+        column("residents_65_plus", header("pooled_budget__years.residents_65_plus"), "count"),
+        column("planned_per_head_65_plus_gbp", header("pooled_budget__years.planned_per_head_65_plus_gbp"), "pence"),
+        column("actual_per_head_65_plus_gbp", header("pooled_budget__years.actual_per_head_65_plus_gbp"), "pence"),
     ], caption=f"BCF spend per registered resident by year, {where}")
     share_table = data_grid(f"{PAGE}-social-care", years, [
-        column("financial_year", "Financial year"), column("share_social_care", "Planned for social care", "percent"),
+        column("financial_year", header("pooled_budget__years.financial_year")), column("share_social_care", header("pooled_budget__years.share_social_care"), "percent"),
     ], caption=f"Share of planned BCF spend on social care by year, {where}")
     missing = years.loc[years["hwbs_with_return"] == 0, "financial_year"].tolist()
     gap_words = ""
@@ -439,13 +440,13 @@ def _hwbs_card(params: dict, period: str) -> html.Section:
     figure, note = _hwb_comparison(hwbs, period)
     table_frame = hwbs.assign(selected=hwbs["is_selected"].map({True: "Yes", False: ""}))
     table = data_grid(f"{PAGE}-hwbs", table_frame, [
-        column("per_head_rank", "Rank", "count"), column("hwb_name", "HWB area", minWidth=160),
-        column("selected", "In the selection"),
-        column("planned_per_head_gbp", "Planned per resident (£)", "pence"),
-        column("planned_per_head_65_plus_gbp", "Planned per resident aged 65+ (£)", "pence"),
-        column("share_social_care", "Planned for social care", "percent"),
-        column("planned_gbp", "Planned (£)", "gbp"), column("residents", "Registered residents", "count"),
-        column("actual_to_planned", "Actual as % of plan", "percent"),
+        column("per_head_rank", header("pooled_budget__hwbs.per_head_rank"), "count"), column("hwb_name", header("pooled_budget__hwbs.hwb_name"), minWidth=160),
+        column("selected", header("pooled_budget__hwbs.selected")),
+        column("planned_per_head_gbp", header("pooled_budget__hwbs.planned_per_head_gbp"), "pence"),
+        column("planned_per_head_65_plus_gbp", header("pooled_budget__hwbs.planned_per_head_65_plus_gbp"), "pence"),
+        column("share_social_care", header("pooled_budget__hwbs.share_social_care"), "percent"),
+        column("planned_gbp", header("pooled_budget__hwbs.planned_gbp"), "gbp"), column("residents", header("pooled_budget__hwbs.residents"), "count"),
+        column("actual_to_planned", header("pooled_budget__hwbs.actual_to_planned"), "percent"),
     ], caption=f"BCF planned spend per registered resident, every HWB area, {period}")
     selected = hwbs.loc[hwbs["is_selected"], "hwb_name"].tolist()
     marked = (f"The selected HWB area{'s are' if len(selected) > 1 else ' is'} in blue and marked ◀ selected. "
@@ -463,12 +464,12 @@ def _scheme_types_section(selection: filters.Selection, params: dict, period: st
     if schemes.empty:
         return html.Section([heading, no_data(f"No scheme lines for {period} in the selection.")])
     grid = data_grid(f"{PAGE}-scheme-types", schemes, [
-        column("scheme_type_group", "Scheme type group", minWidth=200, flex=2),
-        column("scheme_type", "Scheme type", minWidth=240, flex=2, wrap=True),
-        column("scheme_lines", "Scheme lines", "count"), column("planned_gbp", "Planned (£)", "gbp"),
-        column("actual_gbp", "Actual (£)", "gbp"), column("actual_to_planned", "Actual as % of plan", "percent"),
-        column("planned_not_in_return_gbp", "Planned but not in the year-end return (£)", "gbp"),
-        column("actual_not_in_plan_gbp", "Spent on lines not in the plan (£)", "gbp"),
+        column("scheme_type_group", header("pooled_budget__scheme_types.scheme_type_group"), minWidth=200, flex=2),
+        column("scheme_type", header("pooled_budget__scheme_types.scheme_type"), minWidth=240, flex=2, wrap=True),
+        column("scheme_lines", header("pooled_budget__scheme_types.scheme_lines"), "count"), column("planned_gbp", header("pooled_budget__scheme_types.planned_gbp"), "gbp"),
+        column("actual_gbp", header("pooled_budget__scheme_types.actual_gbp"), "gbp"), column("actual_to_planned", header("pooled_budget__scheme_types.actual_to_planned"), "percent"),
+        column("planned_not_in_return_gbp", header("pooled_budget__scheme_types.planned_not_in_return_gbp"), "gbp"),
+        column("actual_not_in_plan_gbp", header("pooled_budget__scheme_types.actual_not_in_plan_gbp"), "gbp"),
     ], caption=f"BCF spend by scheme type, {filters.describe(selection)}", page_size=25)
     return html.Section([
         heading,

@@ -24,7 +24,8 @@ import plotly.graph_objects as go
 from dash import Input, Output, State, dcc, html
 from dash.exceptions import PreventUpdate
 
-from dashboard import filters
+from dashboard import catalogue, filters
+from dashboard.catalogue import header
 from dashboard.components import figures
 from dashboard.components.cards import chart_card, headline, no_data, period_note
 from dashboard.components.maps import boundary_sentence, lsoa_choropleth, with_map_config
@@ -53,9 +54,9 @@ dash.register_page(__name__, path_template="/practice/<code>", title=_title, nam
 KEY_MEASURES = ("emergency_admissions", "ae_attendances", "emergency_bed_days", "care_home_admissions")
 HOME_RULES = {"postcode": "the council of its postcode",
               "largest share of patients": "the council where most of its patients live"}
-DOMAINS = (("joint_working_index", "Joint-working index"), ("time_and_space", "Time and space"),
-           ("trust_and_roles", "Trust and roles"), ("shared_priorities", "Shared priorities"),
-           ("practical_support", "Practical support"))
+# (field, label) of the index and its domains: the trend chart's lines and the grid's columns
+DOMAINS = tuple((field, catalogue.label(f"practice__joint_working_trend.{field}")) for field in (
+    "joint_working_index", "time_and_space", "trust_and_roles", "shared_priorities", "practical_support"))
 MAX_SUGGESTIONS = 5
 # The map is fitted to the LSOAs holding at least this share of the list (as on the Catchment page), so
 # a few patients far away do not shrink the practice's own area to a speck.
@@ -365,7 +366,8 @@ def _joint_working_section(params: dict) -> html.Section:
     index_text = ("no index (a domain had nothing scored)" if pd.isna(last["joint_working_index"])
                   else f"an index of {last['joint_working_index']:.0f} out of 100")
     table = data_grid(f"{PREFIX}-jw-trend", trend, [
-        column("quarter_label", "Quarter"), *[column(field, name, "index", minWidth=105) for field, name in DOMAINS],
+        column("quarter_label", header("practice__joint_working_trend.quarter_label")),
+        *[column(field, header(f"practice__joint_working_trend.{field}"), "index", minWidth=105) for field, _ in DOMAINS],
     ], caption="Joint-working index and domain scores by quarter", file_name="practice-joint-working-trend")
     card = chart_card(
         f"{PREFIX}-jw-chart", title="Its joint-working index and domain scores over time",
@@ -559,12 +561,12 @@ def _bcf_section(params: dict) -> html.Section:
                                 f"(£{top['planned_per_head_gbp']:,.0f} per resident)."))
     parts += [
         data_grid(f"{PREFIX}-bcf", bcf, [
-            column("council_name", "Council", minWidth=140),
-            column("patients", "Its patients there", "count", minWidth=105),
-            column("share", "Share of its list", "percent", minWidth=105),
-            column("planned_gbp", "Planned", "gbp", minWidth=105), column("actual_gbp", "Actual", "gbp", minWidth=105),
-            column("planned_per_head_gbp", "Planned per head", "gbp", minWidth=105),
-            column("share_social_care", "Share on social care", "percent", minWidth=105),
+            column("council_name", header("practice__bcf.council_name"), minWidth=140),
+            column("patients", header("practice__bcf.patients"), "count", minWidth=105),
+            column("share", header("practice__bcf.share"), "percent", minWidth=105),
+            column("planned_gbp", header("practice__bcf.planned_gbp"), "gbp", minWidth=105), column("actual_gbp", header("practice__bcf.actual_gbp"), "gbp", minWidth=105),
+            column("planned_per_head_gbp", header("practice__bcf.planned_per_head_gbp"), "gbp", minWidth=105),
+            column("share_social_care", header("practice__bcf.share_social_care"), "percent", minWidth=105),
         ], caption=f"Better Care Fund {params['period']} of the councils its patients live in",
             file_name="practice-bcf"),
         html.P([html.Strong("Source: "), source_title("bcf_plan", "bcf_year_end"),

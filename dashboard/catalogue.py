@@ -1,0 +1,116 @@
+"""The column catalogue: what every column the pages and downloads show is called, in what unit, and
+what it means, written once.
+
+Entries are named "<table>.<column>". A table is a model (its contract beside its SQL in etl/models)
+or a named query (a contract in the same shape beside its SQL in dashboard/queries). A query's column
+that is a model's column unchanged, or a sum of it, says `same_as: <model>.<column>` and takes its
+words from there, so they are written once. Columns the pages or exports work out in Python from a
+query's rows (a rate's interval, an SPC reading) are in that query's contract too, marked
+`computed_in: <module>`: the reader of a query finds every column built from it in one file.
+
+Why beside the query rather than one file of derived columns: a query's columns are named by its
+SQL, and the next person to change the SQL sees the contract beside it (as the models' contracts);
+a later API serving a named query can serve its contract with it.
+
+No Dash here: the grids (components/tables.py), the downloads (exports/gather.py) and their data
+dictionaries all read it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from etl.contracts import UNITS, Contract
+from etl.models import MODELS_DIR
+
+QUERIES_DIR = Path(__file__).with_name("queries")
+
+
+@dataclass(frozen=True)
+class Entry:
+    key: str  # "<table>.<column>"
+    label: str  # "Planned"
+    unit: str  # one of etl.contracts.UNITS
+    description: str
+
+    @property
+    def header(self) -> str:
+        """The label with its unit where the number alone is ambiguous: "Planned (£)". A label that
+        already says what it is a percentage of ("Actual as % of plan") is not told twice; one that only
+        mentions a percentage ("95% CI lower") is."""
+        suffix = UNITS[self.unit]
+        if not suffix or f"{suffix.strip(' ()')} of " in self.label:
+            return self.label
+        return self.label + suffix
+
+
+class CatalogueError(LookupError):
+    pass
+
+
+def _contract_files() -> list[Path]:
+    return sorted(MODELS_DIR.glob("*/*.yml")) + sorted(QUERIES_DIR.glob("*.yml"))
+
+
+@cache
+def _specs() -> dict[str, dict]:
+    """Every contract column's spec by key, with its table's contract problems raised together."""
+    specs, problems = {}, []
+    for path in _contract_files():
+        contract = Contract.load(path)
+        problems += contract.problems()
+        for column, spec in contract.columns.items():
+            specs[f"{contract.model}.{column}"] = spec
+    if problems:
+        raise CatalogueError("Contract problems:\n* " + "\n* ".join(problems))
+    return specs
+
+
+def _resolved(key: str, seen: tuple[str, ...] = ()) -> dict:
+    """A column's spec with what it leaves out taken from the column it is `same_as`."""
+    specs = _specs()
+    if key not in specs:
+        where = f" (same_as of {seen[-1]})" if seen else ""
+        raise CatalogueError(f"No catalogue entry for {key!r}{where}: add it to the contract of its model "
+                             "(etl/models) or query (dashboard/queries).")
+    spec = specs[key]
+    if "same_as" not in spec:
+        return spec
+    if key in seen:
+        raise CatalogueError(f"same_as goes round in a circle: {' -> '.join((*seen, key))}")
+    return {**_resolved(spec["same_as"], (*seen, key)), **{k: v for k, v in spec.items() if k != "same_as"}}
+
+
+@cache
+def entry(key: str) -> Entry:
+    """The catalogue's entry for "<table>.<column>"; CatalogueError when it has no label, unit or
+    description (a column shown anywhere must have all three)."""
+    spec = _resolved(key)
+    missing = [name for name in ("label", "unit", "description") if not spec.get(name)]
+    if missing:
+        raise CatalogueError(f"The catalogue entry {key!r} has no {', '.join(missing)}.")
+    return Entry(key, spec["label"], spec["unit"], " ".join(str(spec["description"]).split()))
+
+
+def label(key: str) -> str:
+    return entry(key).label
+
+
+def unit(key: str) -> str:
+    return entry(key).unit
+
+
+def description(key: str) -> str:
+    return entry(key).description
+
+
+def header(key: str) -> str:
+    """What a grid's column header and a download's header say: "Planned (£)"."""
+    return entry(key).header
+
+
+def keys() -> list[str]:
+    """Every column any contract names (shown or not)."""
+    return list(_specs())
