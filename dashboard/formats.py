@@ -122,11 +122,20 @@ def money_compact(value, *, missing: str = NO_FIGURE) -> str:
     if shown is not None:
         return shown
     pounds = as_float(value)
-    for size, word in ((1e9, "billion"), (1e6, "million")):
-        if abs(pounds) >= size:
-            amount = f"{abs(pounds) / size:,.1f}".removesuffix(".0")
-            return f"{'-' if pounds < 0 else ''}£{amount} {word}"
+    if abs(pounds) >= 1e9:
+        return f"{'-' if pounds < 0 else ''}£{abs(pounds) / 1e9:,.1f} billion".replace(".0 ", " ")
+    if abs(pounds) >= 1e6:
+        return money_millions(pounds)
     return money(pounds)
+
+
+def money_millions(value: float, places: int = 1) -> str:
+    """'£31.9 million', '£0.5 million', '£2 million': in millions whatever the size, for the ticks of an
+    axis, which must all be in one unit (a trailing '.0' is dropped)."""
+    amount = f"{abs(value) / 1e6:,.{places}f}"
+    if places and amount.endswith("." + "0" * places):
+        amount = amount[: -places - 1]
+    return f"{'-' if value < 0 else ''}£{amount} million"
 
 
 # --- percentages ------------------------------------------------------------------------------------

@@ -25,11 +25,12 @@ from plotly.subplots import make_subplots
 
 from dashboard import filters
 from dashboard.components.cards import chart_card, no_data
-from dashboard.components.figures import series_style, styled
+from dashboard.components.figures import styled
 from dashboard.components.tables import column, data_grid
 from dashboard.components.terms import term
 from dashboard.components.words import plural
 from dashboard.db import reference_query, run_query
+from dashboard.palette import series_style
 
 METHOD_LINK = "/data-and-methods#impact-method"
 # How each outcome reads inside a sentence, and what one event is called.

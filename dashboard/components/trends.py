@@ -16,7 +16,8 @@ import html
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.components.figures import NHS_DARK_GREY, empty, line_series, series_style, styled
+from dashboard.components.figures import empty, line_series, styled
+from dashboard.palette import NHS_DARK_GREY, series_style
 
 YEARLY = {"financial year", "year"}
 

@@ -18,7 +18,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from dash import html
 
-from dashboard import filters
+from dashboard import filters, palette
 from dashboard.components import figures, maps, sources
 from dashboard.components.cards import chart_card, headline, no_data, period_note
 from dashboard.components.tables import column, data_grid, practice_link_column
@@ -337,8 +337,8 @@ def _sankey_figure(frame: pd.DataFrame, shown_patients: pd.Series, sources_count
     index.update({("area", code): len(source_nodes) + i for i, code in enumerate(targets["area_code"])})
     phrases = {"outside England": "live outside England", "unknown residence": "have no known address"}
 
-    colours = [figures.NHS_BLUE] * len(source_nodes) + [
-        figures.NHS_DARK_GREY if kind == "council" else figures.NHS_PALE_GREY for kind in targets["area_kind"]]
+    colours = [palette.NHS_BLUE] * len(source_nodes) + [
+        palette.NHS_DARK_GREY if kind == "council" else palette.NHS_PALE_GREY for kind in targets["area_kind"]]
     # Fixed positions keep the order readable: sources as listed, councils largest first, then the
     # two buckets at the bottom (plotly would otherwise place small nodes wherever they fit).
     source_totals = frame.groupby("source_code", sort=False)["patients"].sum().reindex(source_nodes["source_code"])
@@ -352,7 +352,7 @@ def _sankey_figure(frame: pd.DataFrame, shown_patients: pd.Series, sources_count
     fig = go.Figure(go.Sankey(
         arrangement="snap",
         node={"label": labels, "color": colours, "pad": SANKEY_PAD, "thickness": 16, "x": node_x, "y": node_y,
-              "line": {"color": figures.NHS_DARK_GREY, "width": 0.5},
+              "line": {"color": palette.NHS_DARK_GREY, "width": 0.5},
               "customdata": node_values, "hovertemplate": "%{label}: %{customdata} patients<extra></extra>"},
         link={"source": [index[("source", code)] for code in frame["source_code"]],
               "target": [index[("area", code)] for code in frame["area_code"]],
@@ -467,7 +467,7 @@ def _coterminosity_figure(frame: pd.DataFrame) -> go.Figure:
         ("council_coterminosity", "best_council_name", "Best-matching council", ""),
         ("locality_coterminosity", "best_locality_name", "Best-matching locality", "/"),
     ]):
-        style = figures.series_style(index)
+        style = palette.series_style(index)
         fig.add_trace(go.Bar(
             y=frame["label"], x=frame[column_name], name=name, orientation="h",
             customdata=frame[area_column].fillna("no locality").tolist(),

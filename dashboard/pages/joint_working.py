@@ -28,7 +28,7 @@ from dash.exceptions import PreventUpdate
 from dashboard import filters
 from dashboard.components import sources
 from dashboard.components.cards import chart_card, headline, no_data, period_note
-from dashboard.components.figures import line_series, series_style, styled
+from dashboard.components.figures import line_series, styled
 from dashboard.components.funnel import funnel_card, load_table_dependencies, rows_on_request
 from dashboard.components.impact import impact_panel, pretrends_card
 from dashboard.components.spc import xmr_card
@@ -36,6 +36,7 @@ from dashboard.components.tables import column, data_grid, practice_link_column
 from dashboard.components.terms import term
 from dashboard.components.words import plural
 from dashboard.db import run_query
+from dashboard.palette import series_style
 from etl.stats.spc import INCREASE
 
 SHOWS = ("joint working",)  # the year it opens on: filters.default_period

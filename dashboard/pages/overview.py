@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 from dash import dcc, html
 from plotly.subplots import make_subplots
 
-from dashboard import filters
+from dashboard import filters, palette
 from dashboard.components import figures
 from dashboard.components import spc as spc_view
 from dashboard.components.cards import chart_card, headline, no_data, period_note
@@ -129,7 +129,7 @@ def status(series: pd.DataFrame, polarity: str, measure_id: str | None = None) -
         words.append(html.Span(f" {plural(earlier, 'earlier month')} special cause.", className="spc-earlier"))
     if read.adjusted:
         words.append(html.Span(" Seasonally adjusted.", className="spc-adjusted"))
-    return words, spc_view.tone(result.variation), spc_view.SYMBOLS[result.variation]
+    return words, spc_view.tone(result.variation), palette.SPC_SYMBOLS[result.variation]
 
 
 def _year_rates(monthly: pd.DataFrame) -> pd.DataFrame:
@@ -243,7 +243,7 @@ def _trend_panels(monthly: pd.DataFrame, period: str) -> go.Figure:
                         subplot_titles=[figures.wrapped(names[measure], 34) for measure in measures])
     start = pd.Timestamp(f"{period[:4]}-04-01")
     end = min(start + pd.DateOffset(years=1), monthly["period_start"].max() + pd.DateOffset(days=15))
-    style = figures.series_style(0)
+    style = palette.series_style(0)
     shading = []
     for row, measure in enumerate(measures, start=1):
         series = monthly[monthly["measure_id"] == measure]
@@ -254,7 +254,7 @@ def _trend_panels(monthly: pd.DataFrame, period: str) -> go.Figure:
         # the selected year, shaded behind the line (one shape per panel, added in one go below)
         axis = "" if row == 1 else str(row)
         shading.append({"type": "rect", "xref": f"x{axis}", "yref": f"y{axis} domain", "x0": start, "x1": end,
-                        "y0": 0, "y1": 1, "fillcolor": figures.NHS_PALE_GREY, "opacity": 0.6, "line": {"width": 0},
+                        "y0": 0, "y1": 1, "fillcolor": palette.NHS_PALE_GREY, "opacity": 0.6, "line": {"width": 0},
                         "layer": "below"})
     fig.update_layout(shapes=shading)
     fig.update_annotations(font={"size": 13}, x=0, xanchor="left", align="left", xshift=-48)

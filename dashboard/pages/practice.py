@@ -24,7 +24,7 @@ import plotly.graph_objects as go
 from dash import Input, Output, State, dcc, html
 from dash.exceptions import PreventUpdate
 
-from dashboard import filters
+from dashboard import filters, palette
 from dashboard.components import figures
 from dashboard.components.cards import chart_card, headline, no_data, period_note
 from dashboard.components.maps import boundary_sentence, lsoa_choropleth, with_map_config
@@ -238,7 +238,7 @@ def _age_card(age: pd.DataFrame, period: str, code: str | None = None) -> html.S
     fig = go.Figure()
     for index, (mask, name, pattern) in enumerate(((~older, "Under 65", ""), (older, "65 and over", "/"))):
         rows = age[mask & ~age["patients"].map(suppression.is_suppressed)]  # a hidden band is not drawn
-        style = figures.series_style(index)
+        style = palette.series_style(index)
         fig.add_trace(go.Bar(
             y=rows["band"], x=rows["patients"], orientation="h", name=name, customdata=rows["share"],
             # overlay: the hatching is drawn over the bar's colour (plotly's default, replace, draws
@@ -283,7 +283,7 @@ def _split_card(split: pd.DataFrame, period: str, code: str | None = None) -> ht
     drawn = split[~split["patients"].map(suppression.is_suppressed)]  # a hidden count's bar would give it away
     fig = go.Figure(go.Bar(
         y=drawn["label"], x=drawn["share"], orientation="h", customdata=drawn["patients"],
-        marker={"color": figures.NHS_BLUE}, text=[f"{share:.1%}" for share in drawn["share"]], textposition="auto",
+        marker={"color": palette.NHS_BLUE}, text=[f"{share:.1%}" for share in drawn["share"]], textposition="auto",
         hovertemplate="%{y}: %{x:.1%} of the list (%{customdata:,} patients)<extra></extra>",
     ))
     figures.styled(fig, x_title="Share of the practice's registered patients", height=120 + 48 * len(split),
