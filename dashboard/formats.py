@@ -86,14 +86,18 @@ def count(value, *, missing: str = NO_FIGURE) -> str:
     return number(value, 0, missing=missing)
 
 
-def about(value: float) -> str:
-    """A count rounded for a sentence, unsigned: two significant figures in whole numbers ('36,000', '40',
-    '7'), for estimates whose precision is no better."""
+def _two_figures(value: float) -> float:
+    """The size of an estimate to two significant figures, whole numbers below 10 (7.4 -> 7)."""
     size = abs(value)
     if size < 10:
-        return f"{round(size):,}"
-    digits = int(math.floor(math.log10(size))) - 1
-    return f"{round(size, -digits):,.0f}"
+        return float(round(size))
+    return float(round(size, -(int(math.floor(math.log10(size))) - 1)))
+
+
+def about(value: float) -> str:
+    """An estimated count for a sentence, unsigned (the sentence says more or fewer), to two significant
+    figures, as its precision is no better: '36,000', '40', '7'."""
+    return f"{_two_figures(value):,.0f}"
 
 
 def rate(value, unit: str, *, missing: str = NO_FIGURE) -> str:
@@ -136,6 +140,12 @@ def money_millions(value: float, places: int = 1) -> str:
     if places and amount.endswith("." + "0" * places):
         amount = amount[: -places - 1]
     return f"{'-' if value < 0 else ''}£{amount} million"
+
+
+def money_about(value: float) -> str:
+    """Estimated pounds for a sentence, unsigned, rounded as `about` rounds counts: '£1.2 million',
+    '£45,000', '£910'."""
+    return money_compact(_two_figures(value))
 
 
 # --- percentages ------------------------------------------------------------------------------------

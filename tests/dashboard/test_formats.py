@@ -43,6 +43,9 @@ def test_markers_pass_through_every_formatter():
 
 def test_about_keeps_two_significant_figures():
     assert [formats.about(v) for v in (9_577.2, -36_412, 43, 7.4)] == ["9,600", "36,000", "43", "7"]
+    # 1,233,180 -> 1,200,000; 123,456 -> 120,000; -45,300 -> 45,000; 912 -> 910
+    assert [formats.money_about(v) for v in (1_233_180, 123_456, -45_300, 912)] == [
+        "£1.2 million", "£120,000", "£45,000", "£910"]
 
 
 def test_rate_in_its_unit():
