@@ -81,6 +81,11 @@ def number(value, places: int = 1, *, missing: str = NO_FIGURE) -> str:
     return shown if shown is not None else f"{as_float(value):,.{places}f}"
 
 
+def number_as_set(value, places: int = 2) -> str:
+    """A setting, target or median as it was written or measured: no trailing zeros ('50', '62.5', '0.75')."""
+    return f"{as_float(value):,.{places}f}".rstrip("0").rstrip(".") if places else f"{as_float(value):,.0f}"
+
+
 def count(value, *, missing: str = NO_FIGURE) -> str:
     """'1,234': a whole number with thousands separated."""
     return number(value, 0, missing=missing)

@@ -16,17 +16,11 @@ import html
 import pandas as pd
 import plotly.graph_objects as go
 
+from dashboard import formats
 from dashboard.components.figures import empty, line_series, styled
 from dashboard.palette import NHS_DARK_GREY, series_style
 
 YEARLY = {"financial year", "year"}
-
-
-def financial_year_label(day) -> str:
-    """'2024-25' for any date in April 2024 to March 2025."""
-    stamp = pd.Timestamp(day)
-    start = stamp.year if stamp.month >= 4 else stamp.year - 1
-    return f"{start}-{(start + 1) % 100:02d}"
 
 
 def _value_text(hover_unit: str, y: str = "y") -> str:
@@ -100,6 +94,6 @@ def _wrap_title(title: str, width: int = 30) -> str:
 
 def _x(rows: pd.DataFrame, yearly: bool) -> list:
     if yearly:
-        return [financial_year_label(day) for day in rows["period_start"]]
+        return [formats.financial_year(day) for day in rows["period_start"]]
     # ISO dates keep the JSON small and unambiguous on a date axis
     return [pd.Timestamp(day).strftime("%Y-%m-%d") for day in rows["period_start"]]

@@ -305,7 +305,7 @@ def _joint_facts(joint: dict | None) -> list[tuple[str, str]]:
               formats.count(with_worker))]
     if as_float(joint.get("mean_index")) is not None:
         facts.append(("out of 100: the mean joint-working index of the practices that made a return",
-                      formats.by_kind(joint.get("mean_index"), "index")))
+                      formats.number(joint.get("mean_index"))))  # a mean of indices: one place, as the page
     if joint.get("quarter"):
         facts.append(("is the quarter of these returns (the latest in or before the year)", str(joint["quarter"])))
     return facts

@@ -24,11 +24,11 @@ import plotly.graph_objects as go
 from dash import Input, Output, State, dcc, html
 from dash.exceptions import PreventUpdate
 
-from dashboard import filters, palette
+from dashboard import filters, formats, palette
 from dashboard.components import figures
 from dashboard.components.cards import chart_card, headline, no_data, period_note
 from dashboard.components.maps import boundary_sentence, lsoa_choropleth, with_map_config
-from dashboard.components.sources import is_loaded, month_label, source_title
+from dashboard.components.sources import is_loaded, source_title
 from dashboard.components.spc import change_point, hidden_points_status, xmr_card
 from dashboard.components.tables import column, data_grid
 from dashboard.components.terms import term
@@ -200,7 +200,7 @@ def _patients_section(params: dict) -> html.Section:
 def _release_note(frame: pd.DataFrame, period: str) -> str:
     if frame.empty:
         return ""
-    note = month_label(frame["release"].iloc[0])
+    note = formats.month(frame["release"].iloc[0])
     if bool(frame["release_after_period"].iloc[0]):
         note += f" (the earliest release loaded: none is from {period} or before)"
     return note
@@ -210,7 +210,7 @@ def _headlines(age: pd.DataFrame, split: pd.DataFrame) -> html.Div:
     cards = []
     if not age.empty:
         size, older = int(age["list_size"].iloc[0]), int(age["patients_65_plus"].iloc[0])
-        cards.append(headline("Registered patients", f"{size:,}", f"{month_label(age['release'].iloc[0])} release"))
+        cards.append(headline("Registered patients", f"{size:,}", f"{formats.month(age['release'].iloc[0])} release"))
         cards.append(headline("Aged 65 and over", f"{older / size:.1%}" if size else "none",
                               f"{older:,} patients"))
     if not split.empty:
@@ -335,7 +335,7 @@ def _map_card(params: dict) -> html.Section | html.Div:
     return with_map_config(chart_card(
         f"{PREFIX}-map", title="Where its patients live", units=["Registered patients in each ", term("LSOA")],
         figure=fig, table=table, source=source_title("registrations", "lsoa_boundaries"),
-        data_date=month_label(release.iloc[0]) if not release.empty else "",
+        data_date=formats.month(release.iloc[0]) if not release.empty else "",
         description=(f"Its patients live in {len(patients):,} small areas; the darker the area, the more of "
                      f"them.{centred}{boundaries}"), area=params["code"]
     ))
@@ -487,7 +487,7 @@ def _outcome_card(measure: str, rows: pd.DataFrame, params: dict):
                        + (f", against {', '.join(others)}." if others else "."))
     return html.Div([chart_card(
         f"{PREFIX}-outcome-chart", title=f"{name}, month by month", units=unit.capitalize(),
-        figure=fig, table=table, source=source_title(source), data_date=month_label(rows["period_start"].max()),
+        figure=fig, table=table, source=source_title(source), data_date=formats.month(rows["period_start"].max()),
         description=description, area=params["code"]), _spc_card(measure, rows, params)])
 
 
@@ -526,16 +526,12 @@ def _spc_card(measure: str, rows: pd.DataFrame, params: dict):
                term("special cause", "special cause"), "; dashed lines are the ",
                term("process limits", "process limits"), "."],
         y_title=unit, hover_unit=unit, source=source_title(rows["source"].iloc[0]),
-        data_date=month_label(own["period_start"].max()) if not own.empty else "",
+        data_date=formats.month(own["period_start"].max()) if not own.empty else "",
         description=f"The practice's own rate, {len(own)} months.{note}", value_header=f"Rate ({unit})",
         measure_id=measure, area=params["code"])
 
 
 # --- Better Care Fund ----------------------------------------------------------------------------------
-
-def _pounds(amount: float) -> str:
-    return f"£{amount / 1e6:,.1f} million" if amount >= 1e6 else f"£{amount:,.0f}"
-
 
 def _bcf_section(params: dict) -> html.Section:
     heading = html.H2("The Better Care Fund where its patients live", className="mt-5")
@@ -555,7 +551,7 @@ def _bcf_section(params: dict) -> html.Section:
         top = bcf.iloc[0]
         if pd.notna(top["planned_gbp"]):
             parts.append(html.P(f"{top['share']:.0%} of its patients live in {top['council_name']}, whose fund "
-                                f"planned {_pounds(top['planned_gbp'])} for {params['period']} "
+                                f"planned {formats.money_compact(top['planned_gbp'])} for {params['period']} "
                                 f"(£{top['planned_per_head_gbp']:,.0f} per resident)."))
     parts += [
         data_grid(f"{PREFIX}-bcf", bcf, [
