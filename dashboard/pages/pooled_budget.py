@@ -101,7 +101,7 @@ def _population_words(row: pd.Series) -> str:
     count, so the card says which it is."""
     if formats.is_missing(row["population_release"]):
         return ""
-    return f" ({sources.month_label(row['population_release'])} release, the latest by the middle of the year)"
+    return f" ({formats.month(row['population_release'])} release, the latest by the middle of the year)"
 
 
 def _headlines(row: pd.Series, period: str) -> list:
