@@ -35,6 +35,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from dash import html
 
+from dashboard import formats
 from dashboard.components.cards import chart_card, no_data
 from dashboard.components.figures import styled
 from dashboard.components.tables import column, data_grid
@@ -132,7 +133,7 @@ def status_words(result: spc.XmR, periods: Sequence, *, dates: bool = True, draw
 
 
 def _period_words(period, dates: bool) -> str:
-    return pd.Timestamp(period).strftime("%B %Y") if dates else str(period)
+    return formats.month(period) if dates else str(period)
 
 
 def season_words(index: dict[int, float]) -> str:

@@ -158,10 +158,6 @@ def _period_words(day, yearly: bool) -> str:
     return formats.financial_year(day) if yearly else formats.month(day)
 
 
-def _value_words(value: float, hover_unit: str) -> str:
-    return f"{value:,.1f}%" if hover_unit == "%" else f"{value:,.1f}"
-
-
 # The trend -------------------------------------------------------------------------------------------
 
 def _trend_section(ctx: dict) -> html.Section:
@@ -232,7 +228,7 @@ def _trend_title(ctx: dict, trend: pd.DataFrame) -> str:
 
 def _trend_description(trend: pd.DataFrame, latest, yearly: bool, hover_unit: str) -> str:
     at_latest = trend[(trend["period_start"] == latest) & trend["rate"].notna()]
-    parts = [f"{row.series} {_value_words(row.rate, hover_unit)}" for row in at_latest.itertuples()]
+    parts = [f"{row.series} {formats.rate(row.rate, hover_unit)}" for row in at_latest.itertuples()]
     if not parts:
         return "Each line is one area; hover over a point for its value."
     unit = "" if hover_unit == "%" else f" ({hover_unit})"
@@ -288,7 +284,7 @@ def _year_section(ctx: dict) -> html.Section:
     year, pooled_reveals = suppression.suppress_rates(year, count="num", denominator="den", derived=["rate", "vs"],
                                                       total_shown=True, complement=hover_unit == "%")
     rate_words = (f'hidden ("{suppression.SECONDARY}", it would give a small count away)' if pooled_reveals else
-                  _value_words(selection_rate, hover_unit) + ("" if hover_unit == "%" else f" {unit}"))
+                  formats.rate(selection_rate, hover_unit) + ("" if hover_unit == "%" else f" {unit}"))
     # one practice alone has nothing to be compared with: list its PCN (the query does the same)
     group = (f"The {plural(len(year), 'practice')} in {year['pcn'].iloc[0]}, {ctx['where']}'s PCN"
              if selection.practice and year["pcn"].notna().any() else f"The {plural(len(year), 'practice')} listed")

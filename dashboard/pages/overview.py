@@ -195,7 +195,7 @@ def _measures_section(params: dict, residents_view: bool, area: str) -> html.Sec
                                      measure.measure_id)
         # a year's hidden count hides its rate (the SPC status gives no count away, as in the downloads)
         count = year_counts.get(measure.measure_id)
-        value = count if suppression.is_suppressed(count) else f"{measure.rate:,.1f}"
+        value = count if suppression.is_suppressed(count) else formats.number(measure.rate, formats.KINDS["rate"].places)
         cards.append(headline(measure.name, value,
                               [f"{measure.unit}{'' if measure.unit == '%' else ' a month'}, {params['period']}"
                                f"{' to ' + formats.month(measure.last_month) if measure.months < 12 else ''}. ",

@@ -156,7 +156,7 @@ def _about(practice, selection: filters.Selection) -> html.Section:
     if practice["home_council_rule"] == "largest share of patients":
         rule += f" ({_why_not_by_postcode(practice['postcode'])})"
     locality = ("not known" if pd.isna(practice["main_locality_name"]) else
-                f"{practice['main_locality_name']} ({practice['share_in_main_locality']:.0%} of its patients)")
+                f"{practice['main_locality_name']} ({formats.percent(practice['share_in_main_locality'])} of its patients)")
     query = filters.Selection(period=selection.period, practice=practice["practice_code"]).query_string()
     return html.Section([
         html.H2("About the practice", className="mt-5"),
@@ -211,14 +211,14 @@ def _headlines(age: pd.DataFrame, split: pd.DataFrame) -> html.Div:
     if not age.empty:
         size, older = int(age["list_size"].iloc[0]), int(age["patients_65_plus"].iloc[0])
         cards.append(headline("Registered patients", f"{size:,}", f"{formats.month(age['release'].iloc[0])} release"))
-        cards.append(headline("Aged 65 and over", f"{older / size:.1%}" if size else "none",
+        cards.append(headline("Aged 65 and over", formats.percent(older / size) if size else "none",
                               f"{older:,} patients"))
     if not split.empty:
         elsewhere = int(split.loc[(split["area_kind"] != "unknown residence") & ~split["is_home_council"].astype(bool),
                                   "patients"].sum())
         known = int(split.loc[split["area_kind"] != "unknown residence", "patients"].sum())
         councils = int((split["area_kind"] == "council").sum())
-        cards.append(headline("Living under another council", f"{elsewhere / known:.1%}" if known else "not known",
+        cards.append(headline("Living under another council", formats.percent(elsewhere / known) if known else "not known",
                               f"{elsewhere:,} of {known:,} patients whose address is known; "
                               f"{councils} council{'s' if councils != 1 else ''} in all"))
     if not cards:
@@ -256,7 +256,7 @@ def _age_card(age: pd.DataFrame, period: str, code: str | None = None) -> html.S
     return chart_card(
         f"{PREFIX}-age-chart", title="Its patients by age", units="Registered patients in each 5-year age band",
         figure=fig, table=table, source=source_title("practice_age"), data_date=_release_note(age, period),
-        description=(f"{over:,} of its {size:,} patients ({over / size:.1%}) are aged 65 or over, the age group "
+        description=(f"{over:,} of its {size:,} patients ({formats.percent(over / size)}) are aged 65 or over, the age group "
                      "most social care serves." if size else None), area=code
     )
 
@@ -283,7 +283,7 @@ def _split_card(split: pd.DataFrame, period: str, code: str | None = None) -> ht
     drawn = split[~split["patients"].map(suppression.is_suppressed)]  # a hidden count's bar would give it away
     fig = go.Figure(go.Bar(
         y=drawn["label"], x=drawn["share"], orientation="h", customdata=drawn["patients"],
-        marker={"color": palette.NHS_BLUE}, text=[f"{share:.1%}" for share in drawn["share"]], textposition="auto",
+        marker={"color": palette.NHS_BLUE}, text=[formats.percent(share) for share in drawn["share"]], textposition="auto",
         hovertemplate="%{y}: %{x:.1%} of the list (%{customdata:,} patients)<extra></extra>",
     ))
     figures.styled(fig, x_title="Share of the practice's registered patients", height=120 + 48 * len(split),
@@ -300,7 +300,7 @@ def _split_card(split: pd.DataFrame, period: str, code: str | None = None) -> ht
         units="Share of the practice's registered patients, by the social care council of their home",
         figure=fig, table=table, source=source_title("registrations"), data_date=_release_note(split, period),
         description=("" if suppression.is_suppressed(top["share"]) else
-                     f"{top['share']:.0%} of its patients live in {top['area_name']}. ")
+                     f"{formats.percent(top['share'])} of its patients live in {top['area_name']}. ")
         + "Each council's eligibility rules and pooled budget apply to the patients who live in it.", area=code
     )
 
@@ -550,9 +550,9 @@ def _bcf_section(params: dict) -> html.Section:
     else:
         top = bcf.iloc[0]
         if pd.notna(top["planned_gbp"]):
-            parts.append(html.P(f"{top['share']:.0%} of its patients live in {top['council_name']}, whose fund "
+            parts.append(html.P(f"{formats.percent(top['share'])} of its patients live in {top['council_name']}, whose fund "
                                 f"planned {formats.money_compact(top['planned_gbp'])} for {params['period']} "
-                                f"(£{top['planned_per_head_gbp']:,.0f} per resident)."))
+                                f"({formats.money(top['planned_per_head_gbp'])} per resident)."))
     parts += [
         data_grid(f"{PREFIX}-bcf", bcf, [
             column("council_name", "Council", minWidth=140),
