@@ -30,6 +30,7 @@ manual follows too:
 
 from __future__ import annotations
 
+import html
 import math
 from dataclasses import dataclass
 from numbers import Real
@@ -252,6 +253,14 @@ KINDS = {
     "index": Kind(0, separators=False),  # a score out of 100
 }
 EXCEL_DATE = "yyyy-mm-dd"
+
+
+def hover_rate(unit: str, field: str = "y") -> str:
+    """A plotly hover template's rate in its unit, as `rate` writes it: '%{y:,.1f}%' for a per cent (the
+    sign against the number), '%{y:,.1f} per 1,000 patients' for a worded unit (HTML-escaped: plotly
+    renders hover text as HTML)."""
+    value = f"%{{{field}:{KINDS['rate'].d3}}}"
+    return value + "%" if unit.strip() == "%" else f"{value} {html.escape(unit)}"
 # plotly's date formats of the Python ones above (hover templates and axis ticks)
 D3_MONTH = "%B %Y"
 D3_MONTH_SHORT = "%b %Y"

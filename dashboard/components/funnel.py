@@ -40,6 +40,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from dash import Input, Output, State, dcc, html
 
+from dashboard import formats
 from dashboard.components.cards import chart_card, no_data
 from dashboard.components.figures import styled
 from dashboard.components.tables import column, data_grid
@@ -135,7 +136,7 @@ def funnel_figure(points: pd.DataFrame, lines: dict, *, polarity: str | None, x_
     # at England scale the hover names the practice by code only, and positions go as 32-bit floats:
     # the figure stays ~0.15 MB instead of ~0.4 MB (names are in the table)
     who = "<b>%{customdata[0]}</b>" if large else "<b>%{customdata[0]}</b> (%{customdata[1]})"
-    value = "%{y:,.1f}%" if hover_unit.strip() == "%" else f"%{{y:,.1f}} {html_text.escape(hover_unit)}"
+    value = formats.hover_rate(hover_unit)
     fig = go.Figure()
     fig.add_trace(go.Scatter(x=lines["den"], y=np.full(len(lines["den"]), lines["comparator"]), mode="lines",
                              name=f"Comparator: all shown ({lines['comparator']:,.1f})", hoverinfo="skip",

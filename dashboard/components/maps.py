@@ -37,14 +37,14 @@ import shapely
 from dash import dcc
 from dash.development.base_component import Component
 
-from dashboard import geometry, palette
+from dashboard import formats, geometry, palette
 from dashboard.components import figures
 from dashboard.exports import suppression
 
 MISSING_GREY = "#C8CDD0"
-BORDER = "#768692"  # NHS mid grey: a pale area's edge still shows on the white page
+BORDER = palette.NHS_MID_GREY  # a pale area's edge still shows on the white page
 COUNCIL_LINE = "#212B32"  # NHS black
-HALO = "#FFFFFF"
+HALO = palette.WHITE
 COUNCIL_WIDTH, HOME_WIDTH, HALO_EXTRA = 1.5, 4.0, 2.5  # pixels; LSOA edges are 0.3
 _BASE_LAYERS = ("coastlines", "land", "ocean", "lakes", "rivers", "countries", "subunits")
 EMPTY_TOPOLOGY = {"type": "Topology", "arcs": [],
@@ -93,7 +93,7 @@ def lsoa_choropleth(frame: pd.DataFrame, *, colour_title: str, hovertemplate: st
     if not missing.empty:
         traces.append(go.Choropleth(
             featureidkey="id", locations=missing["lsoa_code"], z=[0] * len(missing),
-            customdata=_customdata(missing, ["lsoa_name"]), showscale=False, name="no data",
+            customdata=_customdata(missing, ["lsoa_name"]), showscale=False, name=formats.NO_DATA,
             colorscale=[[0, MISSING_GREY], [1, MISSING_GREY]], marker={"line": {"color": BORDER, "width": 0.3}},
             hovertemplate="%{customdata[0]} (%{location}): no data<extra></extra>",
         ))

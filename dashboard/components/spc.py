@@ -206,7 +206,7 @@ def xmr_figure(frame: pd.DataFrame, *, y_title: str, hover_unit: str, dates: boo
 
     dates: True for a month axis (periods are ISO dates), False for labelled categories (quarters).
     """
-    value = f"%{{y:,.1f}}{'%' if hover_unit.strip() == '%' else ' ' + html_text.escape(hover_unit)}"
+    value = formats.hover_rate(hover_unit)
     when = "%{x|%B %Y}" if dates else "%{x}"
     fig = go.Figure()
     for field, name, dash_style, width in (("upper", "Process limits", "dash", 1.5), ("lower", None, "dash", 1.5),

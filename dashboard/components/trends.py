@@ -23,11 +23,6 @@ from dashboard.palette import NHS_DARK_GREY, series_style
 YEARLY = {"financial year", "year"}
 
 
-def _value_text(hover_unit: str, y: str = "y") -> str:
-    # '%' sits against the number; a worded unit after a space
-    return f"%{{{y}:,.1f}}%" if hover_unit.strip() == "%" else f"%{{{y}:,.1f}} " + hover_unit
-
-
 def trend_figure(frame: pd.DataFrame, *, y_title: str, hover_unit: str, period_type: str = "month",
                  band_label: str = "shaded range") -> go.Figure:
     """Lines with markers, one per series, styled so that colour never stands alone.
@@ -42,7 +37,7 @@ def trend_figure(frame: pd.DataFrame, *, y_title: str, hover_unit: str, period_t
     order = list(dict.fromkeys(frame["series"]))  # legend order: first appearance, before sorting by date
     frame = frame.sort_values("period_start", kind="stable")
     when = "%{x}" if yearly else "%{x|%B %Y}"
-    value = _value_text(hover_unit)
+    value = formats.hover_rate(hover_unit)
 
     fig = go.Figure()
     for index, series in enumerate(order):
@@ -53,8 +48,8 @@ def trend_figure(frame: pd.DataFrame, *, y_title: str, hover_unit: str, period_t
         if _has_band(rows):
             _add_band(fig, x, rows, index, str(series))
             custom = rows[["low", "high"]].to_numpy()
-            hover += (f"<br>{html.escape(band_label)}: {_value_text(hover_unit, 'customdata[0]')} to "
-                      f"{_value_text(hover_unit, 'customdata[1]')}")
+            hover += (f"<br>{html.escape(band_label)}: {formats.hover_rate(hover_unit, 'customdata[0]')} to "
+                      f"{formats.hover_rate(hover_unit, 'customdata[1]')}")
         line_series(fig, x, rows["rate"], str(series), index, hover, custom)
         fig.data[-1].legendgroup = str(series)  # the band shows and hides with its line
 

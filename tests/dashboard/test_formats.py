@@ -102,6 +102,11 @@ def test_cells_by_kind(value, kind, expected):
     assert formats.by_kind(value, kind) == expected
 
 
+def test_hover_rate_puts_a_per_cent_against_the_number():
+    assert formats.hover_rate("%") == "%{y:,.1f}%"
+    assert formats.hover_rate("per 1,000 <b>", "customdata[0]") == "%{customdata[0]:,.1f} per 1,000 &lt;b&gt;"
+
+
 def test_kinds_write_the_same_places_for_plotly_and_excel():
     assert formats.KINDS["count"].d3 == ",.0f" and formats.KINDS["count"].excel == "#,##0"
     assert formats.KINDS["percent"].d3 == ".1%" and formats.KINDS["percent"].excel == "0.0%"
