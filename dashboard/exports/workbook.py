@@ -20,9 +20,9 @@ import numpy as np
 import pandas as pd
 import xlsxwriter
 
-from dashboard import formats
 from dashboard.exports import safe_text, suppression
 from dashboard.exports.summary import Column, Summary, Table
+from dashboard.formats import EXCEL_DATE, KINDS, is_missing
 from dashboard.palette import NHS_BLACK, NHS_BLUE, NHS_DARK_GREY, NHS_WARM_YELLOW, WHITE
 
 SHEET_NAMES = {
@@ -37,7 +37,7 @@ SHEET_NAMES = {
     "definitions": "Definitions",
 }
 # each column kind's cell format: the places the pages and the PDF show (dashboard/formats.py KINDS)
-NUMBER_FORMATS = {**{kind: style.excel for kind, style in formats.KINDS.items()}, "date": formats.EXCEL_DATE}
+NUMBER_FORMATS = {**{kind: style.excel for kind, style in KINDS.items()}, "date": EXCEL_DATE}
 TABLE_FIRST_ROW = 3  # 0-based: title, note, blank line, then the table's header
 WIDE_TEXT = 60
 
@@ -81,7 +81,7 @@ def summary_workbook(summary: Summary) -> bytes:
 
 def write_cell(sheet, row: int, col: int, value, kind: str, formats: _Formats, *, wrap: bool = False) -> None:
     """One value in the format of its column's kind; text always as a string, hidden counts as text."""
-    if formats.is_missing(value):
+    if is_missing(value):
         sheet.write_blank(row, col, None, formats.text)
     elif suppression.is_suppressed(value):
         sheet.write_string(row, col, value, formats.hidden)
