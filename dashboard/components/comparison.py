@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 from scipy import stats
 
+from dashboard import formats
 from etl.build import method_constants
 from etl.stats import funnels
 
@@ -87,7 +88,7 @@ def size_of(value, reference) -> Size | None:
 def amount(size: Size, unit: str) -> str:
     """'0.6 (1.4%)': the difference in the measure's unit (percentage points for a per cent) and in %."""
     points = " percentage points" if unit == "%" else ""
-    relative = f" ({abs(size.relative):.1%})" if size.relative is not None else ""
+    relative = f" ({formats.percent(abs(size.relative))})" if size.relative is not None else ""
     difference = abs(size.difference)
     # one decimal, as the rates are shown; a difference too small for that gets two significant figures
     shown = f"{difference:,.1f}" if difference >= 0.05 else f"{difference:.2g}"
@@ -176,8 +177,8 @@ def year_significance(numerator, denominator, previous_numerator, previous_denom
 
 def method_words() -> str:
     """The rule in words, for a table's note and the Data and methods page."""
-    return (f"Size and significance are said apart. \"Much\" higher or lower means at least {LARGE:.0%} apart; "
-            f"\"slightly\" means less than {SMALL:.0%}. Beyond chance: outside the funnel limits against a "
+    return (f"Size and significance are said apart. \"Much\" higher or lower means at least {formats.percent(LARGE, 0)} apart; "
+            f"\"slightly\" means less than {formats.percent(SMALL, 0)}. Beyond chance: outside the funnel limits against a "
             "comparator (PHE's method, widened by Spiegelhalter's method when the units pooled in the comparator "
             "differ by more than chance), or, against the same months a year before, an exact test of the two "
             "years' counts (Poisson for rates, Fisher's for percentages) at 95% or 99.8%. Better or worse is "

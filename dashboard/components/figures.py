@@ -1,8 +1,7 @@
-"""Figure styling shared by every chart: NHS identity colours, colour-blind-safe order, and shapes.
+"""Figure styling shared by every chart: the house plotly template, the toolbar, and the layout helpers.
 
-Colours follow the NHS identity palette, ordered so neighbouring series stay distinguishable with the
-common colour-vision deficiencies (blue, orange, dark grey, light blue, yellow, purple, aqua green,
-pink). Wherever colour carries meaning, a marker symbol or dash pattern carries it too.
+The colours, their order and the marker shapes are dashboard/palette.py's (shared with the PDF's SVG
+charts and the workbook); this module applies them to plotly figures.
 """
 
 from __future__ import annotations
@@ -12,23 +11,15 @@ import textwrap
 import plotly.graph_objects as go
 import plotly.io as pio
 
-NHS_BLUE = "#005EB8"
-NHS_DARK_BLUE = "#003087"
-NHS_ORANGE = "#ED8B00"
-NHS_DARK_GREY = "#425563"
-NHS_LIGHT_BLUE = "#41B6E6"
-NHS_WARM_YELLOW = "#FFB81C"
-NHS_PURPLE = "#330072"
-NHS_AQUA_GREEN = "#00A499"
-NHS_PINK = "#AE2573"
-NHS_PALE_GREY = "#E8EDEE"
-
-SERIES_COLOURS = (NHS_BLUE, NHS_ORANGE, NHS_DARK_GREY, NHS_LIGHT_BLUE, NHS_WARM_YELLOW, NHS_PURPLE,
-                  NHS_AQUA_GREEN, NHS_PINK)
-SERIES_SYMBOLS = ("circle", "square", "diamond", "triangle-up", "x", "star", "cross", "pentagon")
-SERIES_DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot", "solid", "dash")
-# Sequential scale for maps and heat maps: pale grey to NHS dark blue (monotonic in lightness).
-SEQUENTIAL = [[0.0, "#F0F4F5"], [0.25, "#A6D3EE"], [0.5, NHS_LIGHT_BLUE], [0.75, NHS_BLUE], [1.0, NHS_DARK_BLUE]]
+from dashboard.palette import (
+    LINE_GREY,
+    NHS_BLACK,
+    NHS_DARK_GREY,
+    NHS_MID_GREY,
+    NHS_PALE_GREY,
+    SERIES_COLOURS,
+    series_style,
+)
 
 # The chart toolbar keeps only what works on this machine: save as an image, zoom and reset. It is a list
 # of the buttons to show, not of those to hide, so a plotly release that adds a button (plotly 7's
@@ -72,25 +63,16 @@ def graph_config(figure: go.Figure, file_stem: str) -> dict:
 # The house template, registered as plotly's default. Small on purpose: plotly copies the template into
 # every figure, and the stock "plotly_white" (styles for every trace type) cost ~25 ms a figure.
 pio.templates["jointcare"] = go.layout.Template(layout={
-    "font": {"family": "Arial, Helvetica, sans-serif", "size": 13, "color": "#231f20"},
+    "font": {"family": "Arial, Helvetica, sans-serif", "size": 13, "color": NHS_BLACK},
     "paper_bgcolor": "white",
     "plot_bgcolor": "white",
     "colorway": list(SERIES_COLOURS),
     "hoverlabel": {"font": {"family": "Arial, Helvetica, sans-serif", "size": 13}, "bgcolor": "white"},
-    "xaxis": {"gridcolor": NHS_PALE_GREY, "linecolor": "#768692", "zerolinecolor": "#AEB7BD", "automargin": True},
-    "yaxis": {"gridcolor": NHS_PALE_GREY, "linecolor": "#768692", "zerolinecolor": "#AEB7BD", "automargin": True},
+    "xaxis": {"gridcolor": NHS_PALE_GREY, "linecolor": NHS_MID_GREY, "zerolinecolor": LINE_GREY, "automargin": True},
+    "yaxis": {"gridcolor": NHS_PALE_GREY, "linecolor": NHS_MID_GREY, "zerolinecolor": LINE_GREY, "automargin": True},
     "separators": ".,",
 })
 pio.templates.default = "jointcare"
-
-
-def series_style(index: int) -> dict:
-    """Colour, marker symbol and line dash of the index-th series: colour never stands alone."""
-    return {
-        "color": SERIES_COLOURS[index % len(SERIES_COLOURS)],
-        "symbol": SERIES_SYMBOLS[index % len(SERIES_SYMBOLS)],
-        "dash": SERIES_DASHES[index % len(SERIES_DASHES)],
-    }
 
 
 LEGEND_LINE = 32  # characters of a legend entry that fit beside its symbol at 320 px

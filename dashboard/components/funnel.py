@@ -40,45 +40,34 @@ import pandas as pd
 import plotly.graph_objects as go
 from dash import Input, Output, State, dcc, html
 
+from dashboard import formats
 from dashboard.components.cards import chart_card, no_data
-from dashboard.components.figures import NHS_BLUE, NHS_DARK_GREY, NHS_ORANGE, NHS_PURPLE, styled
+from dashboard.components.figures import styled
 from dashboard.components.tables import column, data_grid
 from dashboard.exports import suppression
+from dashboard.palette import BETTER_SIDE, FUNNEL_SHAPES, NHS_BLACK, NHS_DARK_GREY, NHS_MID_GREY, funnel_colour
 from etl.stats import funnels, intervals
 
 GRID_POINTS = 100
 GL_FROM = 1000  # scattergl above this many practices (the house rule for large scatters)
 LABEL_AT_MOST = 8  # name the selected practices on the chart when there are no more than this
-MID_GREY = "#768692"
-OUTLINE = "#231f20"
-
-# significance label -> (symbol, which side, words)
-MARKS = {
-    funnels.ABOVE_998: ("triangle-up", +1, "Higher than expected: above the 99.8% limit"),
-    funnels.ABOVE_95: ("triangle-up-open", +1, "Higher than expected: above the 95% limit"),
-    funnels.WITHIN: ("circle-open", 0, "Within the limits: no significant difference"),
-    funnels.BELOW_95: ("triangle-down-open", -1, "Lower than expected: below the 95% limit"),
-    funnels.BELOW_998: ("triangle-down", -1, "Lower than expected: below the 99.8% limit"),
+# significance label -> its words (the shape and colour are dashboard/palette.py's FUNNEL_SHAPES)
+WORDS = {
+    funnels.ABOVE_998: "Higher than expected: above the 99.8% limit",
+    funnels.ABOVE_95: "Higher than expected: above the 95% limit",
+    funnels.WITHIN: "Within the limits: no significant difference",
+    funnels.BELOW_95: "Lower than expected: below the 95% limit",
+    funnels.BELOW_998: "Lower than expected: below the 99.8% limit",
 }
-BETTER = {"lower_is_better": -1, "higher_is_better": +1}
-
-
-def _colour(side: int, polarity: str | None) -> str:
-    if side == 0:
-        return MID_GREY
-    better = BETTER.get(str(polarity))
-    if better is None:
-        return NHS_PURPLE
-    return NHS_BLUE if side == better else NHS_ORANGE
 
 
 def significance_words(label: str, polarity: str | None) -> str:
     """'Higher than expected: above the 99.8% limit (worse)'."""
-    symbol, side, words = MARKS[label]
-    better = BETTER.get(str(polarity))
+    _, side = FUNNEL_SHAPES[label]
+    better = BETTER_SIDE.get(str(polarity))
     if side == 0 or better is None:
-        return words
-    return f"{words} ({'better' if side == better else 'worse'})"
+        return WORDS[label]
+    return f"{WORDS[label]} ({'better' if side == better else 'worse'})"
 
 
 SHORT = {funnels.WITHIN: "Within the limits", funnels.ABOVE_95: "Above the 95% limit",
@@ -88,8 +77,8 @@ SHORT = {funnels.WITHIN: "Within the limits", funnels.ABOVE_95: "Above the 95% l
 
 def short_words(label: str, polarity: str | None) -> str:
     """The significance for a table cell: 'Above the 99.8% limit (worse)' (6,300 of them must stay small)."""
-    _, side, _ = MARKS[label]
-    better = BETTER.get(str(polarity))
+    _, side = FUNNEL_SHAPES[label]
+    better = BETTER_SIDE.get(str(polarity))
     if side == 0 or better is None:
         return SHORT[label]
     return f"{SHORT[label]} ({'better' if side == better else 'worse'})"
@@ -147,16 +136,16 @@ def funnel_figure(points: pd.DataFrame, lines: dict, *, polarity: str | None, x_
     # at England scale the hover names the practice by code only, and positions go as 32-bit floats:
     # the figure stays ~0.15 MB instead of ~0.4 MB (names are in the table)
     who = "<b>%{customdata[0]}</b>" if large else "<b>%{customdata[0]}</b> (%{customdata[1]})"
-    value = "%{y:,.1f}%" if hover_unit.strip() == "%" else f"%{{y:,.1f}} {html_text.escape(hover_unit)}"
+    value = formats.hover_rate(hover_unit)
     fig = go.Figure()
     fig.add_trace(go.Scatter(x=lines["den"], y=np.full(len(lines["den"]), lines["comparator"]), mode="lines",
                              name=f"Comparator: all shown ({lines['comparator']:,.1f})", hoverinfo="skip",
-                             line={"color": OUTLINE, "width": 1.5}))
+                             line={"color": NHS_BLACK, "width": 1.5}))
     widened = lines["overdispersion"].widened
     limit_sets = [("", " (widened for overdispersion)" if widened else "", NHS_DARK_GREY, True)]
     if widened:
         # PHE's plain limits one click away: in the legend, drawn only when the reader clicks them
-        limit_sets.append(("plain_", ", plain PHE", MID_GREY, "legendonly"))
+        limit_sets.append(("plain_", ", plain PHE", NHS_MID_GREY, "legendonly"))
     for prefix, suffix, colour, visible in limit_sets:
         for level, dash_style, name in ((0.95, "dash", "95% limits"), (0.998, "dot", "99.8% limits")):
             for side in ("upper", "lower"):
@@ -164,17 +153,17 @@ def funnel_figure(points: pd.DataFrame, lines: dict, *, polarity: str | None, x_
                                          name=name + suffix, showlegend=side == "upper", legendgroup=name + suffix,
                                          hoverinfo="skip", visible=visible,
                                          line={"color": colour, "dash": dash_style, "width": 1.5}))
-    for label, (symbol, side, words) in MARKS.items():
+    for label, (symbol, side) in FUNNEL_SHAPES.items():
         rows = points[points["significance"] == label]
         if rows.empty:
             continue
-        colour = _colour(side, polarity)
+        colour = funnel_colour(side, polarity)
         dtype = np.float32 if large else float
         fig.add_trace(scatter(
             x=rows["den"].to_numpy(dtype), y=rows["value"].to_numpy(dtype), mode="markers",
             name=significance_words(label, polarity),
             marker={"symbol": symbol, "size": 9, "color": colour,
-                    "line": {"color": colour if symbol.endswith("open") else OUTLINE, "width": 1.5}},
+                    "line": {"color": colour if symbol.endswith("open") else NHS_BLACK, "width": 1.5}},
             customdata=rows[["code"] if large else ["name", "code"]].to_numpy(dtype=object),
             hovertemplate=(f"{who}<br>{value}<br>{x_hover}: %{{x:,.0f}}"
                            f"<br>{html_text.escape(significance_words(label, polarity))}<extra></extra>")))
@@ -185,8 +174,8 @@ def funnel_figure(points: pd.DataFrame, lines: dict, *, polarity: str | None, x_
             x=chosen["den"], y=chosen["value"], mode="markers+text" if labelled else "markers",
             name="Selected practice" + ("s" if len(chosen) > 1 else ""),
             text=[str(name).title() for name in chosen["name"]] if labelled else None,
-            textposition="top center", textfont={"size": 12, "color": OUTLINE},
-            marker={"symbol": "circle-open", "size": 18, "color": OUTLINE, "line": {"width": 2.5}},
+            textposition="top center", textfont={"size": 12, "color": NHS_BLACK},
+            marker={"symbol": "circle-open", "size": 18, "color": NHS_BLACK, "line": {"width": 2.5}},
             hoverinfo="skip"))
     styled(fig, x_title=x_title, y_title=y_title, height=440)
     fig.update_xaxes(type="log", tickformat=",")

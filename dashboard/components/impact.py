@@ -9,13 +9,11 @@ staggered difference-in-differences in etl/stats/did.py. Which area's row a sele
     any NHS filter, or a locality   -> the ICB holding most of the selected practices ("in <ICB>")
     nothing selected                -> every practice in the data (area_type 'all')
 
-Money is written "£1.2 million", as elsewhere in the app. An estimate whose 95% CI includes 0 is
+Money is written "£1.2 million", as elsewhere in the app (dashboard/formats.py). An estimate whose 95% CI includes 0 is
 "no clear change", never a headline number on its own.
 """
 
 from __future__ import annotations
-
-import math
 
 import numpy as np
 import pandas as pd
@@ -23,13 +21,14 @@ import plotly.graph_objects as go
 from dash import html
 from plotly.subplots import make_subplots
 
-from dashboard import filters
+from dashboard import filters, formats
 from dashboard.components.cards import chart_card, no_data
-from dashboard.components.figures import series_style, styled
+from dashboard.components.figures import styled
 from dashboard.components.tables import column, data_grid
 from dashboard.components.terms import term
 from dashboard.components.words import plural
 from dashboard.db import reference_query, run_query
+from dashboard.palette import NHS_BLACK, series_style
 
 METHOD_LINK = "/data-and-methods#impact-method"
 # How each outcome reads inside a sentence, and what one event is called.
@@ -57,26 +56,7 @@ ASSUMPTIONS = (
 )
 
 
-# --- numbers in words ----------------------------------------------------------------------------
-
-def about(number: float) -> str:
-    """A count rounded for a sentence: two significant figures, whole numbers ('about 36,000', '40', '7')."""
-    value = abs(number)
-    if value < 10:
-        return f"{round(value):,}"
-    digits = int(math.floor(math.log10(value))) - 1
-    return f"{round(value, -digits):,.0f}"
-
-
-def pounds(amount: float) -> str:
-    """'£1.2 million', '£45,000', '£900' (unsigned: the sentence says more or less)."""
-    value = abs(amount)
-    if value >= 1e6:
-        return f"£{value / 1e6:,.1f} million"
-    if value >= 1e4:
-        return f"£{round(value, -3):,.0f}"
-    return f"£{round(value, -1):,.0f}"
-
+# --- numbers in words (estimates are rounded as formats.about and formats.money_about say) ------------
 
 def _pct(value: float) -> str:
     return f"{abs(value):.0f}%"
@@ -109,12 +89,12 @@ def effect_sentence(row: pd.Series) -> str:
     activity = row.get("annual_activity_change")
     if activity is None or pd.isna(activity):
         return sentence + "."
-    count = about(activity)
+    count = formats.about(activity)
     events = f"about {count} {direction} {event}{'' if count == '1' else 's'}"
     cost, unit_cost = row.get("annual_cost_change_gbp"), row.get("unit_cost_gbp")
     if cost is None or pd.isna(cost) or unit_cost is None or pd.isna(unit_cost) or float(unit_cost) <= 0:
         return f"{sentence}: {events} a year (no unit cost is loaded to price it)."
-    money = f"{pounds(cost)} {'less' if cost < 0 else 'more'}"
+    money = f"{formats.money_about(cost)} {'less' if cost < 0 else 'more'}"
     return f"{sentence}: {events} and {money} a year."
 
 
@@ -166,10 +146,6 @@ def _where(rows: pd.DataFrame, selection: filters.Selection) -> str:
     return f"in {name}"
 
 
-def _months(day) -> str:
-    return pd.Timestamp(day).strftime("%B %Y")
-
-
 # --- the panel ------------------------------------------------------------------------------------
 
 def impact_panel(selection: filters.Selection, prefix: str, heading_level: int = 2) -> html.Section:
@@ -195,7 +171,7 @@ def impact_panel(selection: filters.Selection, prefix: str, heading_level: int =
     who = (f"Measured {_where(rows, selection)}: the {plural(int(basis['practices_adopting']), 'practice')} that "
            f"gained an attached social worker against {plural(int(basis['practices_comparison']), 'practice')} "
            f"that never did (and the adopters' own months before joining), over {int(basis['periods'])} months from "
-           f"{_months(basis['first_month'])} to {_months(basis['last_month'])}. A ",
+           f"{formats.month(basis['first_month'])} to {formats.month(basis['last_month'])}. A ",
            term("difference-in-differences"), " estimate with a 95% ", term("confidence interval"), ".")
     sentences = html.Ul([html.Li(effect_sentence(row), className="impact-sentence") for _, row in rows.iterrows()],
                         id=f"{prefix}-impact-sentences")
@@ -219,7 +195,7 @@ def unit_costs(rows: pd.DataFrame) -> str:
         if pd.isna(row["unit_cost_gbp"]) or float(row["unit_cost_gbp"]) <= 0:
             parts.append(f"{row['outcome_name']}: no unit cost loaded")
         else:
-            parts.append(f"{row['outcome_name']}: £{float(row['unit_cost_gbp']):,.0f} a {row['cost_unit']} "
+            parts.append(f"{row['outcome_name']}: {formats.money(row['unit_cost_gbp'])} a {row['cost_unit']} "
                          f"({row['unit_cost_source']})")
     return "; ".join(parts) + "."
 
@@ -256,7 +232,7 @@ def pretrends_card(selection: filters.Selection, prefix: str, source: str) -> ht
         # drawn as plain layout shapes: add_vline with row/col took about 30 ms a panel to place
         axis = "" if col == 1 else str(col)
         joined_lines.append({"type": "line", "xref": f"x{axis}", "yref": f"y{axis} domain", "x0": -0.5, "x1": -0.5,
-                             "y0": 0, "y1": 1, "line": {"color": "#231f20", "dash": "longdash", "width": 1.5}})
+                             "y0": 0, "y1": 1, "line": {"color": NHS_BLACK, "dash": "longdash", "width": 1.5}})
     fig.add_annotation(x=-0.5, y=0, xref="x", yref="paper", text="Joined ", showarrow=False, xanchor="right",
                        yanchor="bottom", font={"size": 12})
     styled(fig, height=440)
@@ -279,6 +255,6 @@ def pretrends_card(selection: filters.Selection, prefix: str, source: str) -> ht
                                      "practices predict",
         units="Index: 100 = the adopting practices' mean rate in the quarters before they joined.",
         figure=fig, table=table, source=source, area=filters.area_name(selection),
-        data_date=_months(reference_query("joint_working__impact_method").iloc[0]["last_month"]),
+        data_date=formats.month(reference_query("joint_working__impact_method").iloc[0]["last_month"]),
         description=(f"Before joining (left of the dashed line) the two lines should run together: here they are "
                      f"at most {gap:.1f} points apart. After it, the gap between them is the effect."))

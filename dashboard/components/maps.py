@@ -37,14 +37,14 @@ import shapely
 from dash import dcc
 from dash.development.base_component import Component
 
-from dashboard import geometry
+from dashboard import formats, geometry, palette
 from dashboard.components import figures
 from dashboard.exports import suppression
 
 MISSING_GREY = "#C8CDD0"
-BORDER = "#768692"  # NHS mid grey: a pale area's edge still shows on the white page
+BORDER = palette.NHS_MID_GREY  # a pale area's edge still shows on the white page
 COUNCIL_LINE = "#212B32"  # NHS black
-HALO = "#FFFFFF"
+HALO = palette.WHITE
 COUNCIL_WIDTH, HOME_WIDTH, HALO_EXTRA = 1.5, 4.0, 2.5  # pixels; LSOA edges are 0.3
 _BASE_LAYERS = ("coastlines", "land", "ocean", "lakes", "rivers", "countries", "subunits")
 EMPTY_TOPOLOGY = {"type": "Topology", "arcs": [],
@@ -57,7 +57,7 @@ MAP_CONFIG = {**figures.GRAPH_CONFIG,
 def lsoa_choropleth(frame: pd.DataFrame, *, colour_title: str, hovertemplate: str, value_column: str = "value",
                     colour_format: str | None = None, focus: Iterable[str] | None = None,
                     home_council: str | None = None, height: int = 520) -> go.Figure:
-    """A map of frame's LSOAs coloured by value_column on figures.SEQUENTIAL (missing values grey).
+    """A map of frame's LSOAs coloured by value_column on palette.SEQUENTIAL (missing values grey).
 
     colour_format is a d3 format for the colour bar's ticks (".0%" for shares); the colour bar
     starts at 0 so a pale colour always means a small number. The map is fitted to all the LSOAs
@@ -84,7 +84,7 @@ def lsoa_choropleth(frame: pd.DataFrame, *, colour_title: str, hovertemplate: st
         traces.append(go.Choropleth(
             featureidkey="id", locations=known["lsoa_code"], z=values[values.notna()],
             customdata=_customdata(known, hover_columns), hovertemplate=hovertemplate,
-            colorscale=figures.SEQUENTIAL, zmin=0, zmax=max(float(values.max()), 1e-9),
+            colorscale=[list(step) for step in palette.SEQUENTIAL], zmin=0, zmax=max(float(values.max()), 1e-9),
             marker={"line": {"color": BORDER, "width": 0.3}}, name="",
             colorbar={"title": {"text": colour_title, "side": "right"}, "thickness": 14, "len": 0.8,
                       "tickformat": colour_format or ",.0f", "outlinewidth": 0},
@@ -93,7 +93,7 @@ def lsoa_choropleth(frame: pd.DataFrame, *, colour_title: str, hovertemplate: st
     if not missing.empty:
         traces.append(go.Choropleth(
             featureidkey="id", locations=missing["lsoa_code"], z=[0] * len(missing),
-            customdata=_customdata(missing, ["lsoa_name"]), showscale=False, name="no data",
+            customdata=_customdata(missing, ["lsoa_name"]), showscale=False, name=formats.NO_DATA,
             colorscale=[[0, MISSING_GREY], [1, MISSING_GREY]], marker={"line": {"color": BORDER, "width": 0.3}},
             hovertemplate="%{customdata[0]} (%{location}): no data<extra></extra>",
         ))

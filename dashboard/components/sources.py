@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from dashboard.db import reference_query
 
 
@@ -19,9 +17,3 @@ def is_loaded(key: str) -> bool:
     sources = reference_query("common__sources").set_index("source")
     return key in sources.index and int(sources.at[key, "rows_loaded"]) > 0
 
-
-def month_label(day) -> str:
-    """'September 2025' for any date-like value; '' for a missing one."""
-    if day is None or (hasattr(day, "__class__") and str(day) in {"NaT", "nan", "None"}):
-        return ""
-    return dt.date.fromisoformat(str(day)[:10]).strftime("%B %Y")

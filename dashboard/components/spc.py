@@ -35,27 +35,18 @@ import pandas as pd
 import plotly.graph_objects as go
 from dash import html
 
+from dashboard import formats
 from dashboard.components.cards import chart_card, no_data
-from dashboard.components.figures import NHS_BLUE, NHS_DARK_GREY, NHS_ORANGE, NHS_PURPLE, styled
+from dashboard.components.figures import styled
 from dashboard.components.tables import column, data_grid
 from dashboard.components.words import plural
 from dashboard.db import reference_query
+from dashboard.palette import LINE_GREY, NHS_BLACK, NHS_DARK_GREY, NHS_DARK_RED, SPC_POINTS
 from etl.stats import seasonal, spc
 
 # Fewer points than this and the limits mean little: NHSRplotthedots warns below 12 (ptd_spc), and
 # every page and download uses this one number.
 MIN_POINTS = 12
-RAW_GREY = "#AEB7BD"
-MID_GREY = "#768692"
-TARGET_RED = "#8A1538"
-OUTLINE = "#231f20"
-
-POINT_STYLES = {  # point type -> legend name, colour, marker symbol
-    spc.COMMON: ("Common cause", MID_GREY, "circle"),
-    spc.IMPROVEMENT: ("Special cause: improving", NHS_BLUE, "diamond"),
-    spc.CONCERN: ("Special cause: concerning", NHS_ORANGE, "square"),
-    spc.NEUTRAL_CAUSE: ("Special cause: neither better nor worse", NHS_PURPLE, "hexagon"),
-}
 RULE_WORDS = (  # XmR attribute -> why a point was flagged, in words
     ("outside", "outside the process limits"),
     ("shift", "in a run of 7 or more on one side of the mean"),
@@ -63,8 +54,6 @@ RULE_WORDS = (  # XmR attribute -> why a point was flagged, in words
     ("two_of_three", "2 of 3 points near a limit"),
 )
 TONES = {"improvement": "better", "concern": "worse"}  # the variation icon's stem -> headline tone
-SYMBOLS = {"common_cause": "●", "improvement_high": "◆", "improvement_low": "◆", "concern_high": "■",
-           "concern_low": "■", "neutral_high": "⬢", "neutral_low": "⬢"}  # the marker shapes, as text
 
 
 def too_few(points: int, unit: str = "months") -> str:
@@ -144,7 +133,7 @@ def status_words(result: spc.XmR, periods: Sequence, *, dates: bool = True, draw
 
 
 def _period_words(period, dates: bool) -> str:
-    return pd.Timestamp(period).strftime("%B %Y") if dates else str(period)
+    return formats.month(period) if dates else str(period)
 
 
 def season_words(index: dict[int, float]) -> str:
@@ -176,7 +165,7 @@ def xmr_frame(periods: Sequence, values: Sequence[float], *, improvement: str, t
                           "upper": upper, "segment": result.segment, "point_type": result.point_type})
     if raw is not None:
         frame["raw"] = np.asarray(list(raw), dtype=float)
-    frame["point_words"] = [POINT_STYLES[kind][0] for kind in result.point_type]
+    frame["point_words"] = [SPC_POINTS[kind].words for kind in result.point_type]
     reasons = []
     for i in range(len(frame)):
         why = [words for rule, words in RULE_WORDS if getattr(result, rule)[i]]
@@ -217,7 +206,7 @@ def xmr_figure(frame: pd.DataFrame, *, y_title: str, hover_unit: str, dates: boo
 
     dates: True for a month axis (periods are ISO dates), False for labelled categories (quarters).
     """
-    value = f"%{{y:,.1f}}{'%' if hover_unit.strip() == '%' else ' ' + html_text.escape(hover_unit)}"
+    value = formats.hover_rate(hover_unit)
     when = "%{x|%B %Y}" if dates else "%{x}"
     fig = go.Figure()
     for field, name, dash_style, width in (("upper", "Process limits", "dash", 1.5), ("lower", None, "dash", 1.5),
@@ -230,7 +219,7 @@ def xmr_figure(frame: pd.DataFrame, *, y_title: str, hover_unit: str, dates: boo
     if target is not None:
         fig.add_trace(go.Scatter(
             x=[frame["period"].iloc[0], frame["period"].iloc[-1]], y=[target, target], mode="lines",
-            name="Target", line={"color": TARGET_RED, "dash": "dot", "width": 2},
+            name="Target", line={"color": NHS_DARK_RED, "dash": "dot", "width": 2},
             hovertemplate=f"Target: {target:,.1f}<extra></extra>"))
     if "raw" in frame:  # a seasonally adjusted chart keeps the published rate in view
         fig.add_trace(go.Scatter(
@@ -239,15 +228,15 @@ def xmr_figure(frame: pd.DataFrame, *, y_title: str, hover_unit: str, dates: boo
             hovertemplate=f"{when}: {value} before seasonal adjustment<extra></extra>"))
     # the series itself: a thin line joining every point, then the points by type on top
     fig.add_trace(go.Scatter(x=list(frame["period"]), y=frame["value"], mode="lines", showlegend=False,
-                             hoverinfo="skip", line={"color": RAW_GREY, "width": 1.5}, name="Series"))
-    for kind, (name, colour, symbol) in POINT_STYLES.items():
+                             hoverinfo="skip", line={"color": LINE_GREY, "width": 1.5}, name="Series"))
+    for kind, mark in SPC_POINTS.items():
         rows = frame[frame["point_type"] == kind]
         if rows.empty:
             continue
         fig.add_trace(go.Scatter(
-            x=list(rows["period"]), y=rows["value"], mode="markers", name=name,
-            marker={"symbol": symbol, "size": 10 if kind == spc.COMMON else 12, "color": colour,
-                    "line": {"color": OUTLINE, "width": 1}},
+            x=list(rows["period"]), y=rows["value"], mode="markers", name=mark.words,
+            marker={"symbol": mark.shape, "size": 10 if kind == spc.COMMON else 12, "color": mark.colour,
+                    "line": {"color": NHS_BLACK, "width": 1}},
             customdata=rows[["point_words", "mean", "lower", "upper", "why"]].to_numpy(dtype=object),
             hovertemplate=(f"{when}: {value}<br>%{{customdata[0]}} %{{customdata[4]}}<br>Mean %{{customdata[1]:,.1f}};"
                            " process limits %{customdata[2]:,.1f} to %{customdata[3]:,.1f}<extra></extra>")))
@@ -258,11 +247,11 @@ def xmr_figure(frame: pd.DataFrame, *, y_title: str, hover_unit: str, dates: boo
         fig.update_xaxes(type="category", categoryorder="array", categoryarray=list(frame["period"]))
     if change_at is not None:
         fig.add_shape(type="line", xref="x", yref="paper", x0=change_at, x1=change_at, y0=0, y1=1,
-                      line={"color": OUTLINE, "width": 2, "dash": "longdash"})
+                      line={"color": NHS_BLACK, "width": 2, "dash": "longdash"})
         if change_label:
             fig.add_annotation(x=change_at, xref="x", y=1, yref="paper", text=html_text.escape(change_label),
                                showarrow=False, xanchor="left", yanchor="top", bgcolor="white",
-                               font={"size": 12, "color": OUTLINE})
+                               font={"size": 12, "color": NHS_BLACK})
     return fig
 
 

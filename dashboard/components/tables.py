@@ -21,18 +21,18 @@ import dash_ag_grid as dag
 import pandas as pd
 from dash import MATCH, Input, Output, clientside_callback, html
 
+from dashboard import formats
 from dashboard.exports import suppression
 
-# Column kinds: how a number is shown in the grid (d3-format via AG Grid's valueFormatter).
-FORMATS = {
-    "count": "d3.format(',.0f')(params.value)",
-    "number": "d3.format(',.1f')(params.value)",
-    "rate": "d3.format(',.2f')(params.value)",
-    "percent": "d3.format('.1%')(params.value)",
-    "gbp": "'£' + d3.format(',.0f')(params.value)",
-    "index": "d3.format('.0f')(params.value)",
-    "pence": "'£' + d3.format(',.2f')(params.value)",
-}
+
+# Column kinds: how a number is shown in the grid (d3-format via AG Grid's valueFormatter), in the places
+# the PDF and the workbook show the same kind (dashboard/formats.py KINDS)
+def _grid_format(style: formats.Kind) -> str:
+    shown = f"d3.format('{style.d3}')(params.value)"
+    return f"'£' + {shown}" if style.pounds else shown
+
+
+FORMATS = {kind: _grid_format(style) for kind, style in formats.KINDS.items()}
 # Markers of hidden small numbers ("<5", "[c]") are text in a number column: shown as they are.
 _MARKER_OR = "typeof params.value === 'string' ? params.value : "
 # Keys of a column definition that say how it is suppressed; taken out before the grid is sent (AG Grid

@@ -16,21 +16,11 @@ import html
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.components.figures import NHS_DARK_GREY, empty, line_series, series_style, styled
+from dashboard import formats
+from dashboard.components.figures import empty, line_series, styled
+from dashboard.palette import NHS_DARK_GREY, series_style
 
 YEARLY = {"financial year", "year"}
-
-
-def financial_year_label(day) -> str:
-    """'2024-25' for any date in April 2024 to March 2025."""
-    stamp = pd.Timestamp(day)
-    start = stamp.year if stamp.month >= 4 else stamp.year - 1
-    return f"{start}-{(start + 1) % 100:02d}"
-
-
-def _value_text(hover_unit: str, y: str = "y") -> str:
-    # '%' sits against the number; a worded unit after a space
-    return f"%{{{y}:,.1f}}%" if hover_unit.strip() == "%" else f"%{{{y}:,.1f}} " + hover_unit
 
 
 def trend_figure(frame: pd.DataFrame, *, y_title: str, hover_unit: str, period_type: str = "month",
@@ -47,7 +37,7 @@ def trend_figure(frame: pd.DataFrame, *, y_title: str, hover_unit: str, period_t
     order = list(dict.fromkeys(frame["series"]))  # legend order: first appearance, before sorting by date
     frame = frame.sort_values("period_start", kind="stable")
     when = "%{x}" if yearly else "%{x|%B %Y}"
-    value = _value_text(hover_unit)
+    value = formats.hover_rate(hover_unit)
 
     fig = go.Figure()
     for index, series in enumerate(order):
@@ -58,8 +48,8 @@ def trend_figure(frame: pd.DataFrame, *, y_title: str, hover_unit: str, period_t
         if _has_band(rows):
             _add_band(fig, x, rows, index, str(series))
             custom = rows[["low", "high"]].to_numpy()
-            hover += (f"<br>{html.escape(band_label)}: {_value_text(hover_unit, 'customdata[0]')} to "
-                      f"{_value_text(hover_unit, 'customdata[1]')}")
+            hover += (f"<br>{html.escape(band_label)}: {formats.hover_rate(hover_unit, 'customdata[0]')} to "
+                      f"{formats.hover_rate(hover_unit, 'customdata[1]')}")
         line_series(fig, x, rows["rate"], str(series), index, hover, custom)
         fig.data[-1].legendgroup = str(series)  # the band shows and hides with its line
 
@@ -99,6 +89,6 @@ def _wrap_title(title: str, width: int = 30) -> str:
 
 def _x(rows: pd.DataFrame, yearly: bool) -> list:
     if yearly:
-        return [financial_year_label(day) for day in rows["period_start"]]
+        return [formats.financial_year(day) for day in rows["period_start"]]
     # ISO dates keep the JSON small and unambiguous on a date axis
     return [pd.Timestamp(day).strftime("%Y-%m-%d") for day in rows["period_start"]]

@@ -19,8 +19,8 @@ import io
 import math
 
 import numpy as np
-import pandas as pd
 
+from dashboard import formats
 from dashboard.exports import safe_text, suppression
 from dashboard.exports.summary import Column, Table
 
@@ -40,7 +40,7 @@ DICTIONARY_HEADER = ["column", "header", "type", "description", "suppressed"]
 
 def cell(value) -> str:
     """One value as CSV text: inert text, plain numbers, ISO dates, '' for missing."""
-    if value is None or value is pd.NaT:
+    if formats.is_missing(value):
         return ""
     if isinstance(value, (bool, np.bool_)):
         return "Yes" if value else "No"
@@ -51,17 +51,10 @@ def cell(value) -> str:
     if isinstance(value, (int, np.integer)):
         return str(int(value))
     if isinstance(value, (float, np.floating)):
-        if math.isnan(value) or math.isinf(value):
+        if math.isinf(value):
             return ""
         return str(int(value)) if float(value).is_integer() and abs(value) < 1e15 else repr(float(value))
-    if isinstance(value, str):
-        return safe_text.neutralise(value)
-    try:
-        if pd.isna(value):
-            return ""
-    except (TypeError, ValueError):
-        pass
-    return safe_text.neutralise(str(value))
+    return safe_text.neutralise(value if isinstance(value, str) else str(value))
 
 
 def _write(rows) -> bytes:

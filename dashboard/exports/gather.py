@@ -14,7 +14,7 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
-from dashboard import filters
+from dashboard import filters, formats
 from dashboard.components import comparison
 from dashboard.components import spc as spc_view
 from dashboard.db import run_query
@@ -73,12 +73,6 @@ def _fictional() -> bool:
     return bool(not build_row.empty and build_row["is_demo"].fillna(False).astype(bool).iloc[0])
 
 
-def financial_year(day) -> str:
-    day = pd.Timestamp(day)
-    start = day.year if day.month >= 4 else day.year - 1
-    return f"{start}-{(start + 1) % 100:02d}"
-
-
 # ---------------------------------------------------------------- headline measures and monthly series
 
 HEADLINE_COLUMNS = [
@@ -128,7 +122,7 @@ MONTHLY_COLUMNS = _derived(MONTHLY_COLUMNS, {"rate": "numerator", "spc_rate": "n
 def _measures(monthly_raw: pd.DataFrame, period: str) -> tuple[Table, Table, pd.DataFrame]:
     """The headline and monthly tables as they may be shown, and the headline rows before suppression."""
     monthly = monthly_raw.rename(columns={"period_start": "month"}).copy()
-    monthly["financial_year"] = [financial_year(month) for month in monthly["month"]]
+    monthly["financial_year"] = [formats.financial_year(month) for month in monthly["month"]]
     monthly = _with_spc(monthly)
     rows = [_year_row(series) for _, series in monthly.groupby("measure_id", sort=False)
             if series["in_period"].any()]

@@ -25,8 +25,9 @@ from __future__ import annotations
 
 import pandas as pd
 
+from dashboard import formats
 from dashboard.components import comparison as words
-from dashboard.exports.svg_charts import gbp_short, number
+from dashboard.formats import as_float
 
 MAX_NAMED = 3
 MAX_SENTENCES = 5
@@ -61,7 +62,7 @@ def _verb(names: list[str]) -> str:
 
 def year_change(row) -> float | None:
     """This year's rate against the same months a year before, as a fraction (-0.08 = 8% lower)."""
-    rate, previous = number(row.get("rate")), number(row.get("previous_rate"))
+    rate, previous = as_float(row.get("rate")), as_float(row.get("previous_rate"))
     if rate is None or previous is None or previous == 0:
         return None
     return rate / previous - 1
@@ -95,7 +96,7 @@ def _by_spc(headlines: pd.DataFrame, stem: str) -> list[str]:
 
 def _moved(moved: list[tuple[str, float]]) -> str:
     """'the rate of falls was 8% lower' or 'the rate of a was 8% lower and of b 6% higher'."""
-    parts = [f"{abs(change):.1%} {'lower' if change < 0 else 'higher'}" for _, change in moved[:MAX_NAMED]]
+    parts = [f"{formats.percent(abs(change))} {'lower' if change < 0 else 'higher'}" for _, change in moved[:MAX_NAMED]]
     names = [lower_first(name) for name, _ in moved[:MAX_NAMED]]
     pieces = [f"the rate of {names[0]} was {parts[0]}"] + [f"of {n} {p}" for n, p in zip(names[1:], parts[1:])]
     if len(pieces) == 1:
@@ -157,8 +158,8 @@ def standing_out(comparison: pd.DataFrame, polarities: dict[str, str], comparato
         verdict = "" if better is None else (", which is better" if better else ", which is worse")
         size = words.size_of(row.get("rate"), row.get("comparator_rate"))
         unit = str(row.get("unit", ""))
-        figures = (f" ({_rate(size.value, unit)} against {_rate(size.reference, unit)}, "
-                   f"{abs(size.relative):.1%} {size.direction})" if size is not None and size.relative is not None else "")
+        figures = (f" ({formats.rate(size.value, unit)} against {formats.rate(size.reference, unit)}, "
+                   f"{formats.percent(abs(size.relative))} {size.direction})" if size is not None and size.relative is not None else "")
         parts.append(f"{lower_first(str(row['name']))} is {size.adverb if size is not None else ''}"
                      f"{'above' if higher else 'below'} the average{figures}{verdict}")
     more = len(rows) - len(parts)
@@ -166,36 +167,30 @@ def standing_out(comparison: pd.DataFrame, polarities: dict[str, str], comparato
     return f"{against}, beyond what chance would give: {'; '.join(parts)}{tail}."
 
 
-def _rate(value: float, unit: str) -> str:
-    return f"{value:,.1f}{'%' if unit == '%' else ''}"
-
-
 def bcf_sentence(bcf: pd.DataFrame, period: str) -> str:
     """Sentence 4: share of the planned Better Care Fund spent (only when every scheme type has an actual)."""
     if bcf is None or bcf.empty or "planned_gbp" not in bcf or "actual_gbp" not in bcf:
         return ""
-    planned = [number(v) for v in bcf["planned_gbp"]]
-    actual = [number(v) for v in bcf["actual_gbp"]]
+    planned = [as_float(v) for v in bcf["planned_gbp"]]
+    actual = [as_float(v) for v in bcf["actual_gbp"]]
     if any(v is None for v in planned) or any(v is None for v in actual) or not sum(planned):
         return ""
     share = sum(actual) / sum(planned)
-    return (f"{share:.0%} of the {gbp_short(sum(planned))} Better Care Fund planned for {period} was spent "
-            f"({gbp_short(sum(actual))}).")
+    return (f"{formats.percent(share)} of the {formats.money_compact(sum(planned))} Better Care Fund planned for "
+            f"{period} was spent ({formats.money_compact(sum(actual))}).")
 
 
 def catchment_sentence(catchment: dict) -> str:
     """Sentence 5: residents registered with practices based in another council."""
-    share = number((catchment or {}).get("share_elsewhere"))
-    practices = number((catchment or {}).get("practices_serving"))
+    share = as_float((catchment or {}).get("share_elsewhere"))
+    practices = as_float((catchment or {}).get("practices_serving"))
     if share is None:
         return ""
     if share == 0:
         return "None of the residents registered with a GP are with practices based in another council."
-    served = f", and {practices:,.0f} {'practice serves' if practices == 1 else 'practices serve'} its residents" \
-        if practices else ""
-    # one decimal under 10%, as the catchment figures elsewhere in the summary (1.4%, not 1%)
-    shown = f"{share:.1%}" if share < 0.1 else f"{share:.0%}"
-    return f"{shown} of residents registered with a GP are with practices based in another council{served}."
+    served = (f", and {formats.count(practices)} {'practice serves' if practices == 1 else 'practices serve'} its "
+              "residents" if practices else "")
+    return f"{formats.percent(share)} of residents registered with a GP are with practices based in another council{served}."
 
 
 def sentences(headlines: pd.DataFrame, comparison: pd.DataFrame | None = None, *, comparator: str = "all councils",
@@ -234,14 +229,14 @@ def impact_sentences(impact: pd.DataFrame | None, limit: int = 2) -> list[str]:
     """
     if impact is None or impact.empty:
         return []
-    estimated = impact[[number(v) is not None for v in impact.get("effect_pct", pd.Series(dtype=float))]]
+    estimated = impact[[as_float(v) is not None for v in impact.get("effect_pct", pd.Series(dtype=float))]]
     if estimated.empty:
         note = next((str(v) for v in impact.get("note", []) if isinstance(v, str) and v), "")
         return [f"The impact of joint working could not be measured here ({lower_first(note.rstrip('.'))})."] \
             if note else []
     out = []
     for row in estimated.to_dict("records")[:limit]:
-        effect, low, high = (number(row.get(k)) for k in ("effect_pct", "ci_low_pct", "ci_high_pct"))
+        effect, low, high = (as_float(row.get(k)) for k in ("effect_pct", "ci_low_pct", "ci_high_pct"))
         name = lower_first(str(row.get("outcome_name", row.get("outcome", "this outcome"))))
         interval = (f" (95% confidence interval {low:+.0f}% to {high:+.0f}%)"
                     if low is not None and high is not None else "")
@@ -249,13 +244,14 @@ def impact_sentences(impact: pd.DataFrame | None, limit: int = 2) -> list[str]:
             out.append(f"{capitalise(name)}: no clear change after practices gained an attached social worker, "
                        f"against comparable practices: {effect:+.0f}%{interval}.")
             continue
-        yearly = number(row.get("annual_activity_change"))
-        cost = number(row.get("annual_cost_change_gbp"))
+        yearly = as_float(row.get("annual_activity_change"))
+        cost = as_float(row.get("annual_cost_change_gbp"))
         extra = ""
         if yearly is not None:
-            extra = f", about {abs(yearly):,.0f} {'fewer' if yearly < 0 else 'more'} a year"
+            # rounded as the dashboard's impact panel rounds the same estimate
+            extra = f", about {formats.about(yearly)} {'fewer' if yearly < 0 else 'more'} a year"
             if cost is not None and abs(cost) >= 500:
-                extra += f" ({'saving' if cost < 0 else 'costing'} about {gbp_short(abs(cost))})"
+                extra += f" ({'saving' if cost < 0 else 'costing'} about {formats.money_about(cost)})"
         out.append(f"{capitalise(name)} went {'down' if effect < 0 else 'up'} {abs(effect):.0f}% after practices "
                    f"gained an attached social worker, against comparable practices{interval}"
                    f"{extra}.")

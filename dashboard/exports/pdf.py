@@ -17,7 +17,6 @@ import datetime as dt
 import functools
 import hashlib
 import html
-import math
 import re
 from pathlib import Path
 
@@ -26,18 +25,19 @@ import pandas as pd
 import weasyprint
 from markupsafe import Markup
 
+from dashboard import formats
 from dashboard.components import comparison as comparison_words
 from dashboard.components.sources import source_title
 from dashboard.components.words import plural
 from dashboard.exports import narrative, pack, suppression, svg_charts
-from dashboard.exports.svg_charts import number
+from dashboard.formats import as_float
 from etl.models import indicator_definitions
+from etl.stats import spc
 
 TEMPLATES = Path(__file__).with_name("templates")
 SPC_ICONS = Path(__file__).resolve().parents[2] / "assets" / "spc"  # the dashboard's icons (dashboard/app.py ROOT)
 SPARK_MONTHS = 36  # months drawn in a sparkline: three years reads clearly at this size
 BCF_SCHEME_TYPES = 5  # scheme types drawn one by one; the rest are added up as "Other scheme types"
-NOT_AVAILABLE = "–"
 
 
 @functools.lru_cache(maxsize=1)
@@ -123,48 +123,6 @@ def render(template: str, images: Images | None = None, tagged: bool = True, **c
 
 
 # ---------------------------------------------------------------------------------------------------
-# Formatting: one place that turns cells into text, passing suppression markers through untouched
-
-def fmt(value, kind: str = "text", *, missing: str = NOT_AVAILABLE) -> str:
-    """A cell as text by its column kind (dashboard.components.tables kinds). '<5' and other text
-    pass through unchanged; None and NaN become `missing`."""
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT:
-        return missing
-    v = number(value)
-    if v is None or kind in ("text", "date"):
-        text = str(value)
-        return text[:10] if kind == "date" and len(text) >= 10 and text[4] == "-" else text
-    if kind == "count":
-        return f"{v:,.0f}"
-    if kind == "percent":
-        return f"{v:.1%}"
-    if kind == "gbp":
-        return f"£{v:,.0f}"
-    if kind == "index":
-        return f"{v:.0f}"
-    return f"{v:,.1f}"
-
-
-def rate_text(value, unit: str) -> str:
-    text = fmt(value, "rate")
-    return text + "%" if unit == "%" and number(value) is not None else text
-
-
-def _produced(generated: str) -> str:
-    try:
-        return dt.datetime.fromisoformat(str(generated)).strftime("%-d %B %Y")
-    except ValueError:
-        return str(generated)
-
-
-def _month(value) -> str:
-    try:
-        return pd.Timestamp(value).strftime("%b %Y")
-    except (ValueError, TypeError):
-        return ""
-
-
-# ---------------------------------------------------------------------------------------------------
 # The summary
 
 def summary_pdf(summary) -> bytes:
@@ -188,7 +146,7 @@ def summary_context(summary) -> dict:
         "area_name": summary.area_name,
         "period": period,
         "scope": scope,
-        "generated": _produced(summary.generated),
+        "generated": formats.day(summary.generated),
         "fictional": bool(summary.fictional),
         "narrative": narrative.for_summary(summary),
         "images": images,
@@ -215,10 +173,10 @@ def summary_context(summary) -> dict:
 
 def _key(images: Images) -> dict:
     return {f"key_{name}": images.img(svg_charts.svg(9, 9, label, label, svg_charts.marker(kind, 4.5, 4.5, 3.2)))
-            for name, kind, label in (("improvement", svg_charts.IMPROVEMENT, "Diamond: improving"),
-                                      ("concern", svg_charts.CONCERN_CAUSE, "Square: getting worse"),
-                                      ("neutral", svg_charts.NEUTRAL_CAUSE, "Hexagon: unusual, no better direction"),
-                                      ("common", svg_charts.COMMON, "Dot: usual variation"))}
+            for name, kind, label in (("improvement", spc.IMPROVEMENT, "Diamond: improving"),
+                                      ("concern", spc.CONCERN, "Square: getting worse"),
+                                      ("neutral", spc.NEUTRAL_CAUSE, "Hexagon: unusual, no better direction"),
+                                      ("common", spc.COMMON, "Dot: usual variation"))}
 
 
 def status_words(variation) -> str:
@@ -236,12 +194,12 @@ def _change_text(row: dict) -> str:
 
 def _ci_text(row: dict) -> str:
     low, high = row.get("ci_low"), row.get("ci_high")
-    if number(low) is None or number(high) is None:
+    if as_float(low) is None or as_float(high) is None:
         return "interval not shown" if isinstance(low, str) or isinstance(high, str) else ""
     unit = str(row.get("unit", ""))
     # the method beside every interval (issue 5: named in every table that shows one)
     method = f" ({row['ci_method']})" if row.get("ci_method") else ""
-    return f"{rate_text(low, unit)} to {rate_text(high, unit)}{method}"
+    return f"{formats.rate(low, unit)} to {formats.rate(high, unit)}{method}"
 
 
 def _headline_rows(headlines: pd.DataFrame, monthly: pd.DataFrame, images: Images) -> list[dict]:
@@ -253,30 +211,30 @@ def _headline_rows(headlines: pd.DataFrame, monthly: pd.DataFrame, images: Image
         spark = ""
         if not series.empty:
             limits = series["point_type"].notna().any()  # none when a month is hidden (gather.suppress_measures)
-            special = int((series["point_type"].notna() & (series["point_type"].astype(str) != svg_charts.COMMON))
+            special = int((series["point_type"].notna() & (series["point_type"].astype(str) != spc.COMMON))
                           .sum())
             # the values the SPC limits were worked out on: seasonally adjusted for a seasonal measure
-            adjusted = "seasonal_index" in series and series["seasonal_index"].map(number).notna().any()
+            adjusted = "seasonal_index" in series and series["seasonal_index"].map(as_float).notna().any()
             charted = series["spc_rate"] if adjusted else series["rate"]
             spark = images.img(svg_charts.sparkline(
                 charted.tolist(), series["mean"].tolist(), series["lower"].tolist(),
-                series["upper"].tolist(), series["point_type"].fillna(svg_charts.COMMON).astype(str).tolist(),
-                title=f"{name} by month, {_month(series['month'].iloc[0])} to {_month(series['month'].iloc[-1])}",
+                series["upper"].tolist(), series["point_type"].fillna(spc.COMMON).astype(str).tolist(),
+                title=f"{name} by month, {formats.month_short(series['month'].iloc[0])} to {formats.month_short(series['month'].iloc[-1])}",
                 desc=(f"Monthly rate ({unit}){', seasonally adjusted,' if adjusted else ''} with its mean and "
                       f"process limits; {special} month{'' if special == 1 else 's'} marked as special cause "
                       "variation." if limits else
                       f"Monthly rate ({unit}); some months are hidden under the small-number rule (gaps), so "
                       "the mean and process limits are not drawn."),
-                first_label=_month(series["month"].iloc[0]), last_label=_month(series["month"].iloc[-1]),
+                first_label=formats.month_short(series["month"].iloc[0]), last_label=formats.month_short(series["month"].iloc[-1]),
                 width=160, height=32))
         variation = row.get("spc_variation")
         variation = variation if isinstance(variation, str) and variation else None
         rows.append({
             "name": name,
             "unit": "percentage of people" if unit == "%" else unit,
-            "rate": rate_text(row.get("rate"), unit),
+            "rate": formats.rate(row.get("rate"), unit),
             "ci": _ci_text(row),
-            "previous": rate_text(row.get("previous_rate"), unit),
+            "previous": formats.rate(row.get("previous_rate"), unit),
             "change": _change_text(row),
             "icon": images.spc_icon(variation),
             "status": status_words(variation),
@@ -295,17 +253,17 @@ def _catchment_title(catchment: dict | None) -> str:
 
 def _catchment_facts(catchment: dict | None) -> list[tuple[str, str]]:
     residents = (catchment or {}).get("residents")
-    if number(residents) is None and not isinstance(residents, str):
+    if as_float(residents) is None and not isinstance(residents, str):
         return []
-    facts = [("residents registered with a GP", fmt(catchment.get("residents"), "count"))]
+    facts = [("residents registered with a GP", formats.count(catchment.get("residents")))]
     share, elsewhere = catchment.get("share_elsewhere"), catchment.get("residents_elsewhere")
     if share is not None:
-        facts.append((f"of them ({fmt(elsewhere, 'count')}) are registered with practices based in another council",
-                      fmt(share, "percent") if number(share) is not None else str(share)))
+        facts.append((f"of them ({formats.count(elsewhere)}) are registered with practices based in another council",
+                      formats.percent(share) if as_float(share) is not None else str(share)))
     if catchment.get("practices_serving") is not None:
-        served = number(catchment.get("practices_serving"))
+        served = as_float(catchment.get("practices_serving"))
         facts.append((f"{'practice serves' if served == 1 else 'practices serve'} these residents "
-                      "(see the practice pack)", fmt(catchment.get("practices_serving"), "count")))
+                      "(see the practice pack)", formats.count(catchment.get("practices_serving"))))
     return facts
 
 
@@ -329,25 +287,25 @@ def has_words(answer, noun: str) -> tuple[str, str]:
     """A yes/no indicator as a fact: (value, the rest of the sentence). 'Has' + 'a named or attached social
     worker'; 'Has no' + 'named or attached social worker' (no article after 'no'); 'Not known' + 'whether it
     has a ...' when there is no answer."""
-    if answer is None or (not isinstance(answer, bool) and pd.isna(answer)):
+    if formats.is_missing(answer):
         return "Not known", f"whether it has {with_article(noun)}"
     return ("Has", with_article(noun)) if bool(answer) else ("Has no", noun)
 
 
 def _joint_facts(joint: dict | None) -> list[tuple[str, str]]:
-    returning = number((joint or {}).get("practices_returning"))
+    returning = as_float((joint or {}).get("practices_returning"))
     if not returning:
         return []
-    share = number(joint.get("share"))
+    share = as_float(joint.get("share"))
     with_worker = joint.get("with_attached_social_worker")
     verb = "has" if 1 in (returning, with_worker) else "have"
-    facts = [(f"of the {plural(int(returning), 'practice')} making a return (of {fmt(joint.get('practices'), 'count')} "
+    facts = [(f"of the {plural(int(returning), 'practice')} making a return (of {formats.count(joint.get('practices'))} "
               f"selected) {verb} {with_article(indicator_name(SOCIAL_WORKER))}"
-              f"{f' ({share:.0%})' if share is not None else ''}",
-              fmt(with_worker, "count"))]
-    if number(joint.get("mean_index")) is not None:
+              f"{f' ({formats.percent(share)})' if share is not None else ''}",
+              formats.count(with_worker))]
+    if as_float(joint.get("mean_index")) is not None:
         facts.append(("out of 100: the mean joint-working index of the practices that made a return",
-                      fmt(joint.get("mean_index"), "index")))
+                      formats.number(joint.get("mean_index"))))  # a mean of indices: one place, as the page
     if joint.get("quarter"):
         facts.append(("is the quarter of these returns (the latest in or before the year)", str(joint["quarter"])))
     return facts
@@ -358,7 +316,7 @@ def bcf_rows(frame: pd.DataFrame, top: int = BCF_SCHEME_TYPES) -> list[tuple[str
     (its actual is only a number when every scheme type in it has one)."""
     if frame.empty:
         return []
-    ordered = frame.assign(_planned=[number(v) or 0.0 for v in frame["planned_gbp"]]) \
+    ordered = frame.assign(_planned=[as_float(v) or 0.0 for v in frame["planned_gbp"]]) \
         .sort_values("_planned", ascending=False, kind="stable")
     rows = [(str(r["scheme_type"]), r["planned_gbp"], r["actual_gbp"]) for r in ordered.head(top).to_dict("records")]
     rest = ordered.iloc[top:]
@@ -366,7 +324,7 @@ def bcf_rows(frame: pd.DataFrame, top: int = BCF_SCHEME_TYPES) -> list[tuple[str
         r = rest.iloc[0]
         rows.append((str(r["scheme_type"]), r["planned_gbp"], r["actual_gbp"]))
     elif len(rest) > 1:
-        actual = [number(v) for v in rest["actual_gbp"]]
+        actual = [as_float(v) for v in rest["actual_gbp"]]
         rows.append((f"Other scheme types ({len(rest)})", float(rest["_planned"].sum()),
                      sum(actual) if all(v is not None for v in actual) else None))
     return rows
@@ -378,17 +336,17 @@ def _bcf(bcf, period: str, images: Images) -> dict:
         return {"bcf_chart": "", "bcf_total": "", "bcf_empty": f"No Better Care Fund plan for {period} is loaded "
                                                                "for the councils in this selection."}
     rows = bcf_rows(frame)
-    planned = sum(number(v) or 0.0 for v in frame["planned_gbp"])
-    actuals = [number(v) for v in frame["actual_gbp"]]
+    planned = sum(as_float(v) or 0.0 for v in frame["planned_gbp"])
+    actuals = [as_float(v) for v in frame["actual_gbp"]]
     if all(v is not None for v in actuals):
-        total = (f"In total {svg_charts.gbp_short(sum(actuals))} spent of {svg_charts.gbp_short(planned)} planned "
-                 f"({sum(actuals) / planned:.0%})." if planned else "")
+        total = (f"In total {formats.money_compact(sum(actuals))} spent of {formats.money_compact(planned)} planned "
+                 f"({formats.percent(sum(actuals) / planned)})." if planned else "")
     else:
-        total = (f"{svg_charts.gbp_short(planned)} planned. Actual spend is shown where the year-end return "
+        total = (f"{formats.money_compact(planned)} planned. Actual spend is shown where the year-end return "
                  "gives it.")
     chart = svg_charts.planned_vs_actual(
         rows, title=f"Better Care Fund {period}: planned and actual spend by scheme type",
-        desc="; ".join(f"{label}: planned {svg_charts.gbp_short(p, 'none')}, actual {svg_charts.gbp_short(a)}"
+        desc="; ".join(f"{label}: planned {formats.money_compact(p, missing='none')}, actual {formats.money_compact(a, missing=formats.NOT_REPORTED)}"
                        for label, p, a in rows))
     return {"bcf_chart": images.img(chart), "bcf_total": total, "bcf_empty": ""}
 
@@ -406,8 +364,8 @@ def _comparison(comparison, period: str) -> dict:
         return {"comparison": None}
     frame = comparison.frame
     names = frame["comparator"].dropna().astype(str) if "comparator" in frame else pd.Series(dtype=str)
-    rows = [{"name": str(r.get("name")), "rate": rate_text(r.get("rate"), str(r.get("unit", ""))),
-             "comparator_rate": rate_text(r.get("comparator_rate"), str(r.get("unit", ""))),
+    rows = [{"name": str(r.get("name")), "rate": formats.rate(r.get("rate"), str(r.get("unit", ""))),
+             "comparator_rate": formats.rate(r.get("comparator_rate"), str(r.get("unit", ""))),
              "reading": reading_text(r.get("reading"))}
             for r in frame.to_dict("records")]
     comparator = names.iloc[0] if not names.empty else "Comparator"
@@ -454,8 +412,8 @@ def _sources(sources) -> list[str]:
     for record in frame.to_dict("records"):
         text = str(record.get("title") or record.get("source"))
         latest = record.get("last_period")
-        if latest is not None and fmt(latest) != NOT_AVAILABLE:
-            text += f" (to {fmt(latest, 'date')})"
+        if not formats.is_missing(latest):
+            text += f" (to {formats.by_kind(latest, 'date')})"
         out.append(text)
     return out
 
@@ -494,7 +452,7 @@ def pack_context(data: "pack.Pack", period: str) -> dict:
         "council_name": name,
         "period": period,
         "release": release,
-        "generated": dt.date.today().strftime("%-d %B %Y"),
+        "generated": formats.day(dt.date.today()),
         "fictional": fictional,
         "council_facts": _council_facts(council, len(practices)),
         "explanation": "One page for each practice serving the council's residents (at least the share of its "
@@ -544,30 +502,30 @@ def _how_to_read(outcomes: pd.DataFrame) -> list[str]:
 def _reading_pointer(council_name: str) -> str:
     """The line under each practice's outcomes table: the words for size in brief, and where they are said
     in full (the template adds a link to the note: "page 1")."""
-    return (f"\"Much\": {comparison_words.LARGE:.0%} or more apart; \"slightly\": under "
-            f"{comparison_words.SMALL:.0%}. \"Within what chance would give\": inside the funnel limits "
+    return (f"\"Much\": {formats.percent(comparison_words.LARGE, 0)} or more apart; \"slightly\": under "
+            f"{formats.percent(comparison_words.SMALL, 0)}. \"Within what chance would give\": inside the funnel limits "
             f"around {council_name}'s rate, which can be wider than the practice's own interval. In full: "
             "\"How to read this pack\",")
 
 
 def _council_facts(council: dict, practices: int) -> list[tuple[str, str]]:
     residents, elsewhere = council["residents_registered"], council["residents_at_practices_elsewhere"]
-    if number(residents) and number(elsewhere) is not None:
-        share = fmt(number(elsewhere) / number(residents), "percent")
+    if as_float(residents) and as_float(elsewhere) is not None:
+        share = formats.percent(as_float(elsewhere) / as_float(residents))
     else:  # a hidden count hides the share worked out from it
-        share = str(elsewhere) if number(elsewhere) is None else NOT_AVAILABLE
+        share = str(elsewhere) if as_float(elsewhere) is None else formats.NO_FIGURE
     return [
-        ("residents registered with a GP", fmt(residents, "count")),
-        (f"of them ({fmt(elsewhere, 'count')}) with practices based in another council", share),
-        (f"practices serve them (of {fmt(council['practices_with_residents'], 'count')} with any of its residents): "
-         "one page each below", fmt(practices, "count")),
+        ("residents registered with a GP", formats.count(residents)),
+        (f"of them ({formats.count(elsewhere)}) with practices based in another council", share),
+        (f"practices serve them (of {formats.count(council['practices_with_residents'])} with any of its residents): "
+         "one page each below", formats.count(practices)),
     ]
 
 
 def _share_text(patients, share) -> str:
-    if number(patients) is None:
+    if as_float(patients) is None:
         return str(patients)
-    return f"{fmt(patients, 'count')} ({fmt(share, 'percent')})"
+    return f"{formats.count(patients)} ({formats.percent(share)})"
 
 
 def _area_rows(rows: pd.DataFrame | None, top: int = pack.AREAS_SHOWN) -> list[tuple[str, object, str]]:
@@ -594,8 +552,7 @@ def _pack_practice(row: dict, council_name: str, areas, outcomes, joint, images:
                 f" · ICB: {row['icb_name'] or 'unknown'}",
                 f"Based in {based}{' (another council)' if row['based_elsewhere'] else ''}"
                 f" · Postcode {row['postcode'] or 'unknown'} · {str(row['status'] or 'status unknown').capitalize()}"
-                + (f", closed {fmt(row['close_date'], 'date')}" if row.get("close_date") is not None
-                   and fmt(row["close_date"]) != NOT_AVAILABLE else "")]
+                + (f", closed {formats.by_kind(row['close_date'], 'date')}" if not formats.is_missing(row.get("close_date")) else "")]
     area_rows = _area_rows(areas)
     chart = ""
     if area_rows:
@@ -608,15 +565,15 @@ def _pack_practice(row: dict, council_name: str, areas, outcomes, joint, images:
         "anchor": f"practice-{code}",
         "name": str(row["practice_name"]),
         "home_council": based,
-        "council_residents": fmt(residents, "count"),
-        "council_share": fmt(row["council_share_of_list"], "percent"),
+        "council_residents": formats.count(residents),
+        "council_share": formats.percent(row["council_share_of_list"]),
         "identity": identity,
-        "facts": [("patients on its list", fmt(row["list_size"], "count")),
+        "facts": [("patients on its list", formats.count(row["list_size"])),
                   (f"of them live in {council_name}", _share_text(residents, row["council_share_of_list"]))],
         "areas_chart": images.img(chart),
         "outcomes": _pack_outcomes(outcomes, images),
         "joint": _pack_joint(joint),
-        "domains": [(label, fmt(joint.get(field), "index")) for field, label in DOMAINS] if joint else [],
+        "domains": [(label, formats.by_kind(joint.get(field), "index")) for field, label in DOMAINS] if joint else [],
     }
 
 
@@ -631,9 +588,9 @@ def _pack_outcomes(rows: pd.DataFrame | None, images: Images) -> list[dict]:
         out.append({
             "name": str(r["name"]),
             "unit": "percentage of people" if unit == "%" else unit,
-            "rate": rate_text(r["rate"], unit),
+            "rate": formats.rate(r["rate"], unit),
             "ci": _ci_text(r),
-            "council_rate": rate_text(r.get("council_rate"), unit),
+            "council_rate": formats.rate(r.get("council_rate"), unit),
             "council_reading": reading_text(r.get("council_reading")),
             "icon": images.spc_icon(variation),
             "status": status_words(variation),
@@ -647,7 +604,7 @@ def _pack_joint(joint: dict | None) -> list[tuple[str, str]]:
     value, rest = has_words(joint.get("has_attached_social_worker"), indicator_name(SOCIAL_WORKER))
     return [
         ("is the quarter of its latest return", str(joint["quarter_label"])),
-        ("out of 100: its joint-working index", fmt(joint.get("joint_working_index"), "index",
+        ("out of 100: its joint-working index", formats.by_kind(joint.get("joint_working_index"), "index",
                                                       missing="not scored (a domain is missing)")),
         (rest, value),
     ]

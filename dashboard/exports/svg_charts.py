@@ -5,9 +5,9 @@ with a <title> and <desc> saying what it shows, and its numbers written on it as
 still reads in black and white and a table beside it can give the same figures.
 
 Meaning never rests on colour alone:
-* special cause points differ by shape as well as colour, in the dashboard's house style
-  (dashboard/components/spc.py POINT_STYLES): improvement a blue diamond, concern an orange square, a
-  change with no better direction a purple hexagon, common cause a small grey circle; each with a dark
+* special cause points differ by shape as well as colour, the marks of dashboard/palette.py SPC_POINTS
+  that the dashboard's charts use: improvement a blue diamond, concern an orange square, a change with no
+  better direction a purple hexagon, common cause a small grey circle; each special cause mark with a dark
   outline, so the pale fills keep their contrast on white;
 * planned spend is a solid bar and actual spend a hollow, outlined bar, each with its amount printed.
 
@@ -19,32 +19,23 @@ from __future__ import annotations
 
 import math
 from html import escape
-from numbers import Real
 
-BLUE = "#005EB8"  # NHS blue: improvement, planned spend
-DARK_BLUE = "#003087"  # the measure's line
-CONCERN = "#ED8B00"  # NHS orange, as the dashboard's SPC charts (outlined: see OUTLINE)
-OUTLINE = "#231F20"
-GREY = "#425563"  # NHS dark grey: text, the mean, common cause
-MID_GREY = "#768692"  # process limits
-PALE_GREY = "#E8EDEE"
-PURPLE = "#330072"  # special cause where neither direction is better
-TEXT = "#231F20"
+from dashboard import formats
+from dashboard.formats import as_float
+from dashboard.palette import (
+    NHS_BLACK,
+    NHS_BLUE,
+    NHS_DARK_BLUE,
+    NHS_DARK_GREY,
+    NHS_MID_GREY,
+    SPC_ICON_POINTS,
+    SPC_POINTS,
+)
+from etl.stats.spc import COMMON
+
 FONT = "'Liberation Sans', 'DejaVu Sans', Arial, sans-serif"
-
-# Point types of etl.stats.spc (and the summary's monthly table)
-COMMON = "common_cause"
-IMPROVEMENT = "special_cause_improvement"
-CONCERN_CAUSE = "special_cause_concern"
-NEUTRAL_CAUSE = "special_cause_neutral"
-
-
-def number(value) -> float | None:
-    """A plottable float, or None for a gap (None, NaN, or a suppressed '<5')."""
-    if isinstance(value, bool) or not isinstance(value, Real):
-        return None
-    value = float(value)
-    return value if math.isfinite(value) else None
+# planned spend is a solid NHS blue bar, actual spend a hollow one outlined in NHS dark blue, which is
+# also the colour of a sparkline's measure; the mean is dark grey, the limits mid grey
 
 
 def _fmt(value: float) -> str:
@@ -60,35 +51,35 @@ def svg(width: float, height: float, title: str, desc: str, body: str) -> str:
             f"<title>{escape(title)}</title><desc>{escape(desc)}</desc>{body}</svg>")
 
 
-def text(x: float, y: float, content: str, *, size: float = 9, anchor: str = "start", fill: str = TEXT,
+def text(x: float, y: float, content: str, *, size: float = 9, anchor: str = "start", fill: str = NHS_BLACK,
          weight: str = "normal") -> str:
     return (f'<text x="{_fmt(x)}" y="{_fmt(y)}" font-size="{_fmt(size)}" text-anchor="{anchor}" fill="{fill}" '
             f'font-weight="{weight}">{escape(content)}</text>')
 
 
 def marker(kind: str, x: float, y: float, size: float = 3.2) -> str:
-    """The point shape for an SPC point type (the dashboard's house style): improvement a blue diamond,
-    concern an orange square, no better direction a purple hexagon, common cause a small grey circle."""
-    edge = f'stroke="{OUTLINE}" stroke-width="{_fmt(max(size / 5, 0.5))}"'
-    if kind == IMPROVEMENT:
+    """The mark of an SPC point type (palette.SPC_POINTS, as the dashboard draws it) in SVG: a diamond, a
+    square or a hexagon, outlined; common cause (or an unknown type) a small circle with no outline."""
+    mark = SPC_POINTS.get(kind, SPC_POINTS[COMMON])
+    edge = f'stroke="{NHS_BLACK}" stroke-width="{_fmt(max(size / 5, 0.5))}"'
+    if mark.shape == "diamond":
         s = size * 1.3
         points = f"{_fmt(x)},{_fmt(y - s)} {_fmt(x + s)},{_fmt(y)} {_fmt(x)},{_fmt(y + s)} {_fmt(x - s)},{_fmt(y)}"
-        return f'<polygon points="{points}" fill="{BLUE}" {edge}/>'
-    if kind == CONCERN_CAUSE:
+        return f'<polygon points="{points}" fill="{mark.colour}" {edge}/>'
+    if mark.shape == "square":
         return (f'<rect x="{_fmt(x - size)}" y="{_fmt(y - size)}" width="{_fmt(2 * size)}" '
-                f'height="{_fmt(2 * size)}" fill="{CONCERN}" {edge}/>')
-    if kind == NEUTRAL_CAUSE:
+                f'height="{_fmt(2 * size)}" fill="{mark.colour}" {edge}/>')
+    if mark.shape == "hexagon":
         corners = [(x + size * 1.15 * math.cos(math.pi / 3 * i), y + size * 1.15 * math.sin(math.pi / 3 * i))
                    for i in range(6)]
         points = " ".join(f"{_fmt(px)},{_fmt(py)}" for px, py in corners)
-        return f'<polygon points="{points}" fill="{PURPLE}" {edge}/>'
-    return f'<circle cx="{_fmt(x)}" cy="{_fmt(y)}" r="1.4" fill="{GREY}"/>'
+        return f'<polygon points="{points}" fill="{mark.colour}" {edge}/>'
+    return f'<circle cx="{_fmt(x)}" cy="{_fmt(y)}" r="1.4" fill="{mark.colour}"/>'
 
 
 # ---------------------------------------------------------------------------------------------------
 # SPC icon: the variation of the latest point, as a shape with an arrow (words go beside it)
 
-ICON_SHAPES = {"improvement": IMPROVEMENT, "concern": CONCERN_CAUSE, "neutral": NEUTRAL_CAUSE}
 ICON_WORDS = {
     "common_cause": "no significant change",
     "improvement_high": "improving (higher)",
@@ -113,16 +104,16 @@ def spc_icon(variation: str | None, size: float = 16) -> str:
     title = f"SPC: {words}"
     if not variation or variation not in ICON_WORDS:
         body = (f'<circle cx="{_fmt(half)}" cy="{_fmt(half)}" r="{_fmt(half - 1.5)}" fill="none" '
-                f'stroke="{MID_GREY}" stroke-width="1.2" stroke-dasharray="2 2"/>')
+                f'stroke="{NHS_MID_GREY}" stroke-width="1.2" stroke-dasharray="2 2"/>')
         return svg(size, size, title, "No statistical process control status.", body)
     if variation == "common_cause":
         wave = (f"M{_fmt(size * 0.22)},{_fmt(half)} q{_fmt(size * 0.14)},{_fmt(-size * 0.2)} "
                 f"{_fmt(size * 0.28)},0 t{_fmt(size * 0.28)},0")
-        body = (f'<circle cx="{_fmt(half)}" cy="{_fmt(half)}" r="{_fmt(half - 1)}" fill="white" stroke="{GREY}" '
-                f'stroke-width="1.6"/><path d="{wave}" fill="none" stroke="{GREY}" stroke-width="1.6"/>')
+        body = (f'<circle cx="{_fmt(half)}" cy="{_fmt(half)}" r="{_fmt(half - 1)}" fill="white" stroke="{NHS_DARK_GREY}" '
+                f'stroke-width="1.6"/><path d="{wave}" fill="none" stroke="{NHS_DARK_GREY}" stroke-width="1.6"/>')
         return svg(size, size, title, "Common cause variation: the latest month is within the usual range.", body)
     stem, side = variation.rsplit("_", 1)
-    outline = marker(ICON_SHAPES[stem], half, half, size * (0.36 if stem == "improvement" else 0.42))
+    outline = marker(SPC_ICON_POINTS[stem], half, half, size * (0.36 if stem == "improvement" else 0.42))
     up = side == "high"
     tip, base = (size * 0.24, size * 0.5) if up else (size * 0.76, size * 0.5)
     arrow = (f'<path d="M{_fmt(half)},{_fmt(size * (0.76 if up else 0.24))} L{_fmt(half)},{_fmt(tip)} '
@@ -143,17 +134,17 @@ def sparkline(values, means=None, lowers=None, uppers=None, point_types=None, *,
 
     first_label / last_label: short month names written under the ends ("Apr 2022").
     """
-    ys = [number(v) for v in values]
+    ys = [as_float(v) for v in values]
     n = len(ys)
-    means = [number(v) for v in (means if means is not None else [None] * n)]
-    lowers = [number(v) for v in (lowers if lowers is not None else [None] * n)]
-    uppers = [number(v) for v in (uppers if uppers is not None else [None] * n)]
+    means = [as_float(v) for v in (means if means is not None else [None] * n)]
+    lowers = [as_float(v) for v in (lowers if lowers is not None else [None] * n)]
+    uppers = [as_float(v) for v in (uppers if uppers is not None else [None] * n)]
     kinds = list(point_types) if point_types is not None else [COMMON] * n
     known = [v for v in ys + means + lowers + uppers if v is not None]
     label_space = 9 if (first_label or last_label) else 0
     plot_h = height - label_space
     if n == 0 or not known:
-        body = text(width / 2, plot_h / 2 + 3, "no data", size=8, anchor="middle", fill=GREY)
+        body = text(width / 2, plot_h / 2 + 3, formats.NO_DATA, size=8, anchor="middle", fill=NHS_DARK_GREY)
         return svg(width, height, title, desc, body)
     lo, hi = min(known), max(known)
     pad = (hi - lo) * 0.08 or max(abs(hi) * 0.1, 1.0)
@@ -167,9 +158,9 @@ def sparkline(values, means=None, lowers=None, uppers=None, point_types=None, *,
         return 2 + (plot_h - 4) * (1 - (v - lo) / (hi - lo))
 
     parts = [f'<rect x="0" y="0" width="{_fmt(width)}" height="{_fmt(plot_h)}" fill="white"/>']
-    for series, style in ((lowers, f'stroke="{MID_GREY}" stroke-dasharray="3 2"'),
-                          (uppers, f'stroke="{MID_GREY}" stroke-dasharray="3 2"'),
-                          (means, f'stroke="{GREY}"')):
+    for series, style in ((lowers, f'stroke="{NHS_MID_GREY}" stroke-dasharray="3 2"'),
+                          (uppers, f'stroke="{NHS_MID_GREY}" stroke-dasharray="3 2"'),
+                          (means, f'stroke="{NHS_DARK_GREY}"')):
         for run in _runs(series):
             path = " ".join(f"{_fmt(x_at(i))},{_fmt(y_at(series[i]))}" for i in run)
             if len(run) == 1:
@@ -178,14 +169,14 @@ def sparkline(values, means=None, lowers=None, uppers=None, point_types=None, *,
     for run in _runs(ys):
         path = " ".join(f"{_fmt(x_at(i))},{_fmt(y_at(ys[i]))}" for i in run)
         if len(run) > 1:
-            parts.append(f'<polyline points="{path}" fill="none" stroke="{DARK_BLUE}" stroke-width="1.1"/>')
+            parts.append(f'<polyline points="{path}" fill="none" stroke="{NHS_DARK_BLUE}" stroke-width="1.1"/>')
     for i, v in enumerate(ys):
         if v is not None:
             parts.append(marker(kinds[i] if i < len(kinds) else COMMON, x_at(i), y_at(v)))
     if first_label:
-        parts.append(text(left - 2, height - 1, first_label, size=7, fill=GREY))
+        parts.append(text(left - 2, height - 1, first_label, size=7, fill=NHS_DARK_GREY))
     if last_label:
-        parts.append(text(right + 2, height - 1, last_label, size=7, anchor="end", fill=GREY))
+        parts.append(text(right + 2, height - 1, last_label, size=7, anchor="end", fill=NHS_DARK_GREY))
     return svg(width, height, title, desc, "".join(parts))
 
 
@@ -207,18 +198,6 @@ def _runs(series: list[float | None]) -> list[list[int]]:
 # ---------------------------------------------------------------------------------------------------
 # Bars
 
-def gbp_short(value, missing: str = "not reported") -> str:
-    """'£12.3m', '£540k' or '£10,900'; a gap is `missing`, and a marker such as '<5' passes through."""
-    v = number(value)
-    if v is None:
-        return missing if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
-    if abs(v) >= 1e6:
-        return f"£{v / 1e6:,.1f}m"
-    if abs(v) >= 1e5:
-        return f"£{v / 1e3:,.0f}k"
-    return f"£{v:,.0f}"
-
-
 def planned_vs_actual(rows, *, title: str, desc: str, width: float = 330, label_width: float = 118) -> str:
     """Horizontal bars per category: planned (solid blue) above actual (hollow, outlined), each with
     its amount at the bar's end. rows: (label, planned, actual). Labels sit left of their bars, on up
@@ -228,14 +207,18 @@ def planned_vs_actual(rows, *, title: str, desc: str, width: float = 330, label_
     bar_h, gap, group_gap, legend_h = 7, 1, 5, 14
     group_h = max(2 * bar_h + gap, 17) + group_gap
     height = legend_h + group_h * len(rows)
-    amounts = [number(v) for _, p, a in rows for v in (p, a)]
+    amounts = [as_float(v) for _, p, a in rows for v in (p, a)]
     top = max([v for v in amounts if v is not None] + [0.0]) or 1.0
-    value_space = 42
+    # room at a bar's end for its amount: the longest of the amounts ("£12.3 million") is measured, at
+    # about 0.55 em a character, as share_bars does; a missing amount's words ("none planned") may run on
+    # past the longest bar, as there is no bar
+    amount_text = [formats.money_compact(v) for v in amounts if v is not None]
+    value_space = max([len(shown) for shown in amount_text] + [7]) * 7.5 * 0.55 + 4
     left = label_width + 4
     scale = (width - left - value_space) / top
     parts = [
-        f'<rect x="{_fmt(left)}" y="2" width="10" height="8" fill="{BLUE}"/>', text(left + 14, 9.5, "Planned", size=8),
-        f'<rect x="{_fmt(left + 64.6)}" y="2.6" width="8.8" height="6.8" fill="white" stroke="{DARK_BLUE}" '
+        f'<rect x="{_fmt(left)}" y="2" width="10" height="8" fill="{NHS_BLUE}"/>', text(left + 14, 9.5, "Planned", size=8),
+        f'<rect x="{_fmt(left + 64.6)}" y="2.6" width="8.8" height="6.8" fill="white" stroke="{NHS_DARK_BLUE}" '
         f'stroke-width="1.2"/>',
         text(left + 78, 9.5, "Actual", size=8),
     ]
@@ -246,18 +229,18 @@ def planned_vs_actual(rows, *, title: str, desc: str, width: float = 330, label_
         for i, line in enumerate(lines):
             parts.append(text(0, first_line + i * 8.6, line, size=7.5))
         bar_y = y
-        for value, solid, missing in ((planned, True, "none planned"), (actual, False, "not reported")):
-            v = number(value)
+        for value, solid, missing in ((planned, True, "none planned"), (actual, False, formats.NOT_REPORTED)):
+            v = as_float(value)
             length = max(v * scale, 0.0) if v is not None else 0.0
             if v is not None and solid:
                 parts.append(f'<rect x="{_fmt(left)}" y="{_fmt(bar_y)}" width="{_fmt(length)}" height="{bar_h}" '
-                             f'fill="{BLUE}"/>')
+                             f'fill="{NHS_BLUE}"/>')
             elif v is not None:
                 parts.append(f'<rect x="{_fmt(left + 0.6)}" y="{_fmt(bar_y + 0.6)}" '
                              f'width="{_fmt(max(length - 1.2, 0))}" height="{_fmt(bar_h - 1.2)}" fill="white" '
-                             f'stroke="{DARK_BLUE}" stroke-width="1.2"/>')
-            parts.append(text(left + length + 3, bar_y + bar_h - 0.8, gbp_short(value, missing), size=7.5,
-                              fill=TEXT if v is not None else GREY))
+                             f'stroke="{NHS_DARK_BLUE}" stroke-width="1.2"/>')
+            parts.append(text(left + length + 3, bar_y + bar_h - 0.8, formats.money_compact(value, missing=missing), size=7.5,
+                              fill=NHS_BLACK if v is not None else NHS_DARK_GREY))
             bar_y += bar_h + gap
         y += group_h
     return svg(width, height, title, desc, "".join(parts))
@@ -300,11 +283,11 @@ def share_bars(rows, *, title: str, desc: str, width: float = 300, label_width: 
     for i, (label, share, shown) in enumerate(rows):
         y = 1 + i * step
         parts.append(text(0, y + 8.5, _clip(str(label), label_width, 9), size=9))
-        v = number(share)
+        v = as_float(share)
         length = max(min(v, 1.0), 0.0) * scale if v is not None else 0.0
         if v is not None:
             parts.append(f'<rect x="{_fmt(label_width)}" y="{_fmt(y)}" width="{_fmt(max(length, 0.6))}" '
-                         f'height="{bar_h}" fill="{BLUE}"/>')
+                         f'height="{bar_h}" fill="{NHS_BLUE}"/>')
         parts.append(text(label_width + length + 3, y + 8.5, shown, size=9))
     return svg(width, height, title, desc, "".join(parts))
 

@@ -22,6 +22,8 @@ import xlsxwriter
 
 from dashboard.exports import safe_text, suppression
 from dashboard.exports.summary import Column, Summary, Table
+from dashboard.formats import EXCEL_DATE, KINDS, is_missing
+from dashboard.palette import NHS_BLACK, NHS_BLUE, NHS_DARK_GREY, NHS_WARM_YELLOW, WHITE
 
 SHEET_NAMES = {
     "headline_measures": "Headlines",
@@ -34,18 +36,10 @@ SHEET_NAMES = {
     "sources": "Sources",
     "definitions": "Definitions",
 }
-NUMBER_FORMATS = {
-    "count": "#,##0",
-    "number": "#,##0.0",
-    "rate": "#,##0.00",
-    "percent": "0.0%",
-    "gbp": "£#,##0",
-    "index": "0",
-    "date": "yyyy-mm-dd",
-}
+# each column kind's cell format: the places the pages and the PDF show (dashboard/formats.py KINDS)
+NUMBER_FORMATS = {**{kind: style.excel for kind, style in KINDS.items()}, "date": EXCEL_DATE}
 TABLE_FIRST_ROW = 3  # 0-based: title, note, blank line, then the table's header
 WIDE_TEXT = 60
-NHS_BLUE, NHS_DARK_GREY, WARM_YELLOW = "#005EB8", "#425563", "#FFB81C"
 
 
 class _Formats:
@@ -53,7 +47,7 @@ class _Formats:
         self.title = book.add_format({"bold": True, "font_size": 16, "font_color": NHS_BLUE})
         self.heading = book.add_format({"bold": True, "font_size": 12, "font_color": NHS_DARK_GREY})
         self.note = book.add_format({"text_wrap": True, "valign": "top", "font_color": NHS_DARK_GREY})
-        self.banner = book.add_format({"bold": True, "bg_color": WARM_YELLOW, "font_color": "#000000"})
+        self.banner = book.add_format({"bold": True, "bg_color": NHS_WARM_YELLOW, "font_color": NHS_BLACK})
         self.bold = book.add_format({"bold": True})
         self.text = book.add_format({"valign": "top"})
         self.wrap = book.add_format({"text_wrap": True, "valign": "top"})
@@ -87,7 +81,7 @@ def summary_workbook(summary: Summary) -> bytes:
 
 def write_cell(sheet, row: int, col: int, value, kind: str, formats: _Formats, *, wrap: bool = False) -> None:
     """One value in the format of its column's kind; text always as a string, hidden counts as text."""
-    if value is None or value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
+    if is_missing(value):
         sheet.write_blank(row, col, None, formats.text)
     elif suppression.is_suppressed(value):
         sheet.write_string(row, col, value, formats.hidden)
@@ -219,10 +213,10 @@ def _bcf_chart(book, sheet, bcf: Table) -> None:
                   "border": {"color": colour}}
         if pattern:  # shape as well as colour: the actual bars are hatched
             series.pop("fill")
-            series["pattern"] = {"pattern": pattern, "fg_color": colour, "bg_color": "#FFFFFF"}
+            series["pattern"] = {"pattern": pattern, "fg_color": colour, "bg_color": WHITE}
         chart.add_series(series)
     chart.set_title({"name": "Better Care Fund: planned and actual spend by scheme type", "name_font": {"size": 11}})
-    chart.set_x_axis({"name": "Pounds", "num_format": "£#,##0"})
+    chart.set_x_axis({"name": "Pounds", "num_format": NUMBER_FORMATS["gbp"]})
     chart.set_y_axis({"reverse": True})
     chart.set_legend({"position": "bottom"})
     chart.set_size({"width": 720, "height": max(300, 40 * len(bcf.frame) + 120)})

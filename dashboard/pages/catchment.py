@@ -18,7 +18,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from dash import html
 
-from dashboard import filters
+from dashboard import filters, formats, palette
 from dashboard.components import figures, maps, sources
 from dashboard.components.cards import chart_card, headline, no_data, period_note
 from dashboard.components.tables import column, data_grid, practice_link_column
@@ -49,7 +49,7 @@ def layout(**query):
     release = run_query("catchment__quarter", **params)
     quarter = release["quarter"].iloc[0] if not release.empty else None
     if quarter is None or pd.isna(quarter):
-        first = sources.month_label(release["first_quarter"].iloc[0]) if not release.empty else ""
+        first = formats.month(release["first_quarter"].iloc[0]) if not release.empty else ""
         return html.Div([*header, no_data(
             f"There is no registrations release at or before the end of {params['period']}"
             + (f"; the first is {first}. Choose a later financial year." if first else "."))])
@@ -74,7 +74,7 @@ class _Context:
         self.params = {**params, "quarter": quarter}
         self.quarter = quarter
         self.inside = inside
-        self.month = sources.month_label(quarter)
+        self.month = formats.month(quarter)
         self.area = filters.area_name(selection)
         method = reference_query("catchment__method")
         self.method = dict(zip(method["name"], method["value"]))
@@ -84,10 +84,6 @@ class _Context:
 
     def source(self, *keys: str) -> str:
         return sources.source_title("registrations", *keys)
-
-
-def _percent(value: float, digits: int = 1) -> str:
-    return f"{value:.{digits}%}"
 
 
 def _intro(ctx: _Context) -> html.Div:
@@ -114,13 +110,13 @@ def _headlines(ctx: _Context) -> html.Section:
     if len(councils) > MAX_HEADLINE_COUNCILS:
         totals = councils[["residents_registered", "residents_at_practices_elsewhere"]].sum()
         cards.append(headline(
-            f"Residents of the {len(councils)} councils", _percent(totals.iloc[1] / totals.iloc[0]),
+            f"Residents of the {len(councils)} councils", formats.percent(totals.iloc[1] / totals.iloc[0]),
             f"of the registered residents of these {len(councils)} councils are registered with practices based in "
             f"another council ({totals.iloc[1]:,.0f} of {totals.iloc[0]:,.0f})."))
     else:
         for row in councils.itertuples():
             cards.append(headline(
-                f"{row.council_name} residents", _percent(row.share_at_practices_elsewhere),
+                f"{row.council_name} residents", formats.percent(row.share_at_practices_elsewhere),
                 f"of {row.council_name}'s registered residents are registered with practices based in another "
                 f"council ({row.residents_at_practices_elsewhere:,} of {row.residents_registered:,}). "
                 f"{row.practices_serving} practices in {row.pcns_serving} PCNs serve its residents."))
@@ -140,7 +136,7 @@ def _headlines(ctx: _Context) -> html.Section:
         else:
             label = "Patients of all practices"
         cards.append(headline(
-            label, _percent(summary["patients_elsewhere"] / summary["patients_known_residence"]),
+            label, formats.percent(summary["patients_elsewhere"] / summary["patients_known_residence"]),
             f"of {who} patients with a known address live under a council other than their practice's home council "
             f"({summary['patients_elsewhere']:,} of {summary['patients_known_residence']:,}). {boundary}"))
     if not cards:
@@ -220,7 +216,7 @@ def _patients_map(ctx: _Context, title: str) -> html.Div | html.Section:
         "catchment-map", title=f"{title}, {ctx.month}", units="Registered patients per LSOA",
         description=(f"{where} The most live in {busiest['lsoa_name']}"
                      + ("." if suppression.is_suppressed(busiest["patients"]) else
-                        f": {busiest['patients']:,.0f} patients, {_percent(busiest['share'])} of the list.") + centred
+                        f": {busiest['patients']:,.0f} patients, {formats.percent(busiest['share'])} of the list.") + centred
                      + _boundaries_drawn(figure)),
         figure=figure, table=table, source=ctx.source("lsoa_boundaries"), data_date=ctx.month, area=ctx.area))
 
@@ -273,7 +269,7 @@ def _council_map(ctx: _Context) -> html.Div | html.Section:
                                f"{ctx.month}",
         units="Share of each LSOA's registered residents who are with practices based in another council",
         description=(f"The darker an area, the more of its residents are registered with practices based in another "
-                     f"council. The highest share is {_percent(highest['share_elsewhere'], 0)}, in "
+                     f"council. The highest share is {formats.percent(highest['share_elsewhere'], 0)}, in "
                      f"{highest['lsoa_name']}; {majority_text}. Grey areas have no registered residents in the data. "
                      f"Hover over an area to see the practice registering most of its residents."
                      + _boundaries_drawn(figure)),
@@ -337,8 +333,8 @@ def _sankey_figure(frame: pd.DataFrame, shown_patients: pd.Series, sources_count
     index.update({("area", code): len(source_nodes) + i for i, code in enumerate(targets["area_code"])})
     phrases = {"outside England": "live outside England", "unknown residence": "have no known address"}
 
-    colours = [figures.NHS_BLUE] * len(source_nodes) + [
-        figures.NHS_DARK_GREY if kind == "council" else figures.NHS_PALE_GREY for kind in targets["area_kind"]]
+    colours = [palette.NHS_BLUE] * len(source_nodes) + [
+        palette.NHS_DARK_GREY if kind == "council" else palette.NHS_PALE_GREY for kind in targets["area_kind"]]
     # Fixed positions keep the order readable: sources as listed, councils largest first, then the
     # two buckets at the bottom (plotly would otherwise place small nodes wherever they fit).
     source_totals = frame.groupby("source_code", sort=False)["patients"].sum().reindex(source_nodes["source_code"])
@@ -352,7 +348,7 @@ def _sankey_figure(frame: pd.DataFrame, shown_patients: pd.Series, sources_count
     fig = go.Figure(go.Sankey(
         arrangement="snap",
         node={"label": labels, "color": colours, "pad": SANKEY_PAD, "thickness": 16, "x": node_x, "y": node_y,
-              "line": {"color": figures.NHS_DARK_GREY, "width": 0.5},
+              "line": {"color": palette.NHS_DARK_GREY, "width": 0.5},
               "customdata": node_values, "hovertemplate": "%{label}: %{customdata} patients<extra></extra>"},
         link={"source": [index[("source", code)] for code in frame["source_code"]],
               "target": [index[("area", code)] for code in frame["area_code"]],
@@ -454,7 +450,7 @@ def _coterminosity_section(ctx: _Context) -> html.Section:
         "catchment-coterminosity-chart", title=f"Share of each PCN's and sub-ICB's patients in its best-matching "
                                                f"council and locality, {ctx.month}",
         units="Percentage of patients with a known address",
-        description=(f"Least coterminous first: {lowest['label']} has {_percent(lowest['council_coterminosity'], 0)} "
+        description=(f"Least coterminous first: {lowest['label']} has {formats.percent(lowest['council_coterminosity'], 0)} "
                      f"of its patients in {lowest['best_council_name']}.{note}"),
         figure=_coterminosity_figure(frame), table=table, source=ctx.source("council_localities"),
         data_date=ctx.month, area=ctx.area)
@@ -467,7 +463,7 @@ def _coterminosity_figure(frame: pd.DataFrame) -> go.Figure:
         ("council_coterminosity", "best_council_name", "Best-matching council", ""),
         ("locality_coterminosity", "best_locality_name", "Best-matching locality", "/"),
     ]):
-        style = figures.series_style(index)
+        style = palette.series_style(index)
         fig.add_trace(go.Bar(
             y=frame["label"], x=frame[column_name], name=name, orientation="h",
             customdata=frame[area_column].fillna("no locality").tolist(),

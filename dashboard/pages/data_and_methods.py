@@ -15,6 +15,7 @@ import dash
 import pandas as pd
 from dash import Input, Output, clientside_callback, html
 
+from dashboard import formats
 from dashboard.components import impact
 from dashboard.components.cards import no_data
 from dashboard.components.spc import MIN_POINTS
@@ -247,17 +248,13 @@ def _rejected_section() -> html.Section:
 
 # --- indicator definitions -----------------------------------------------------------------------------
 
-def _number(value: float) -> str:
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
-
-
 def _scoring(row) -> str:
     if row.scoring_kind == "yes_no":
         return "100 for yes, 0 for no."
     if row.scoring_kind == "percent":
         return "Its percentage, at most 100."
     if row.scoring_kind == "target" and not pd.isna(row.scoring_target):
-        return (f"100 × value ÷ {_number(row.scoring_target)} (the target, {row.unit}), "
+        return (f"100 × value ÷ {formats.number_as_set(row.scoring_target)} (the target, {row.unit}), "
                 "at most 100.")
     return "Not scored."
 
@@ -330,12 +327,13 @@ def _practice_counts_section() -> html.Section:
 def _setting(value: float, unit: str) -> str:
     """A method setting as a reader would write it: a share as a percentage, a count or seed whole."""
     if unit == "share":
-        return f"{value:.0%}" if round(value * 100, 6).is_integer() else f"{value:.1%}"
+        # a setting is stated in round numbers (formats.py): whole per cents unless it has a fraction of one
+        return formats.percent(value, 0 if round(value * 100, 6).is_integer() else 1)
     if unit in ("count", "months"):
-        return f"{value:,.0f}" + (" months" if unit == "months" else "")
+        return formats.count(value) + (" months" if unit == "months" else "")
     if unit == "seed":
         return f"{value:.0f}"  # an identifier, not an amount: no thousands separator
-    return _number(value)
+    return formats.number_as_set(value)
 
 
 def _methods_section() -> html.Section:

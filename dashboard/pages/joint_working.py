@@ -25,11 +25,11 @@ import plotly.graph_objects as go
 from dash import html
 from dash.exceptions import PreventUpdate
 
-from dashboard import filters
+from dashboard import filters, formats
 from dashboard.catalogue import header
 from dashboard.components import sources
 from dashboard.components.cards import chart_card, headline, no_data, period_note
-from dashboard.components.figures import line_series, series_style, styled
+from dashboard.components.figures import line_series, styled
 from dashboard.components.funnel import funnel_card, load_table_dependencies, rows_on_request
 from dashboard.components.impact import impact_panel, pretrends_card
 from dashboard.components.spc import xmr_card
@@ -37,6 +37,7 @@ from dashboard.components.tables import column, data_grid, practice_link_column
 from dashboard.components.terms import term
 from dashboard.components.words import plural
 from dashboard.db import run_query
+from dashboard.palette import series_style
 from etl.stats.spc import INCREASE
 
 SHOWS = ("joint working",)  # the year it opens on: filters.default_period
@@ -58,8 +59,6 @@ DOMAIN_SHORT = {  # group labels on the indicator chart's axis
     "shared priorities and outcomes": "Shared priorities",
     "practical support": "Practical support",
 }
-QUARTER_MONTHS = {4: ("April", "June"), 7: ("July", "September"), 10: ("October", "December"),
-                  1: ("January", "March")}
 
 
 def layout(**query):
@@ -79,17 +78,17 @@ def layout(**query):
             "returns to the raw data folder and rebuild the warehouse.")])
     quarter = run_query("joint_working__quarter", **params).iloc[0]
     if pd.isna(quarter["quarter_start"]):
-        first = quarter_words(quarter["first_quarter"])
+        first = formats.quarter(quarter["first_quarter"])
         return html.Div([*top, no_data(
             f"No joint-working return covers {params['period']} or earlier: the first return is for {first}. "
             "Choose a later financial year.")])
     quarter_start = pd.Timestamp(quarter["quarter_start"]).date().isoformat()
     label = str(quarter["quarter_label"])
     context = {"selection": selection, "params": params, "quarter": quarter_start, "label": label, "where": where}
-    note = (f"The latest return in {params['period']} is for {label} ({quarter_words(quarter['quarter_start'])})."
+    note = (f"The latest return in {params['period']} is for {label} ({formats.quarter(quarter['quarter_start'])})."
             if quarter["is_inside_period"] else
             f"No returns fall inside {params['period']}, so the latest before it is shown: {label} "
-            f"({quarter_words(quarter['quarter_start'])}).")
+            f"({formats.quarter(quarter['quarter_start'])}).")
     return html.Div([
         *top,
         html.P(note),
@@ -103,16 +102,6 @@ def layout(**query):
     ])
 
 
-def quarter_words(day) -> str:
-    """'January to March 2025' for the quarter starting on day."""
-    if day is None or pd.isna(day):
-        return "no quarter"
-    stamp = pd.Timestamp(day)
-    first, last = QUARTER_MONTHS[stamp.month]
-    return f"{first} to {last} {stamp.year}"
-
-
-
 def _source() -> str:
     return sources.source_title(SOURCE)
 
@@ -123,15 +112,15 @@ def _headlines(ctx: dict) -> html.Section:
     row = run_query("joint_working__headline", quarter=ctx["quarter"], **ctx["params"]).iloc[0]
     open_, returned = int(row["practices_open"]), int(row["practices_returned"])
     with_sw, with_index = int(row["practices_with_social_worker"]), int(row["practices_with_index"])
-    share = f" ({with_sw / returned:.0%})" if returned else ""
-    mean = "no index" if pd.isna(row["mean_index"]) else f"{row['mean_index']:.1f}"
+    share = f" ({formats.percent(with_sw / returned)})" if returned else ""
+    mean = formats.number(row["mean_index"], missing="no index")
     cards = [
-        headline("Practices with an attached social worker", f"{with_sw:,} of {returned:,}",
+        headline("Practices with an attached social worker", f"{formats.count(with_sw)} of {formats.count(returned)}",
                  f"practices that returned {ctx['label']}{share}"),
         headline("Mean joint-working index", mean,
                  f"out of 100; the mean of the {plural(with_index, 'practice')} with all four domains scored"
                  if with_index else "no practice had all four domains scored this quarter"),
-        headline(f"Practices that returned {ctx['label']}", f"{returned:,} of {open_:,}",
+        headline(f"Practices that returned {ctx['label']}", f"{formats.count(returned)} of {formats.count(open_)}",
                  "practices open in the selection that quarter"),
     ]
     return html.Section([
@@ -290,10 +279,6 @@ def _adoption_section(ctx: dict) -> html.Section:
 
 # 4. The indicators, with their definitions ------------------------------------------------------------
 
-def _number(value: float) -> str:
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
-
-
 def selection_value(row: pd.Series) -> str:
     """The selection's value of one indicator in words: share answering yes, or the median practice."""
     if int(row["practices_returning"]) == 0:
@@ -301,7 +286,7 @@ def selection_value(row: pd.Series) -> str:
     if row["scoring_kind"] == "yes_no":
         return f"{row['percent_yes']:.0f}% yes ({int(row['practices_yes'])} of {int(row['practices_returning'])})"
     unit = str(row["unit"])
-    value = _number(row["median_value"])
+    value = formats.number_as_set(row["median_value"])
     return f"median {value}%" if unit == "%" else f"median {value} ({unit})"
 
 
@@ -310,7 +295,7 @@ def scoring_words(row: pd.Series) -> str:
         return "Yes scores 100, no scores 0."
     if row["scoring_kind"] == "percent":
         return "Scores its percentage (at most 100)."
-    return (f"Scores 100 x value / target of {_number(row['scoring_target'])} {row['unit']}, at most 100.")
+    return (f"Scores 100 x value / target of {formats.number_as_set(row['scoring_target'])} {row['unit']}, at most 100.")
 
 
 def _indicators_section(ctx: dict) -> html.Section:

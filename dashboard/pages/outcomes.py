@@ -20,14 +20,14 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, State, html
 
-from dashboard import filters
+from dashboard import filters, formats
 from dashboard.components import sources
 from dashboard.components.cards import chart_card, no_data, period_note
 from dashboard.components.funnel import funnel_card, load_table_dependencies, rows_on_request
 from dashboard.components.spc import hidden_points_status, xmr_card
 from dashboard.components.tables import column, data_grid, practice_link_column
 from dashboard.components.terms import term
-from dashboard.components.trends import financial_year_label, trend_figure
+from dashboard.components.trends import trend_figure
 from dashboard.components.words import plural
 from dashboard.db import run_query
 from dashboard.exports import suppression
@@ -155,11 +155,7 @@ def units(info: pd.Series, yearly: bool) -> tuple[str, str]:
 
 
 def _period_words(day, yearly: bool) -> str:
-    return financial_year_label(day) if yearly else sources.month_label(day)
-
-
-def _value_words(value: float, hover_unit: str) -> str:
-    return f"{value:,.1f}%" if hover_unit == "%" else f"{value:,.1f}"
+    return formats.financial_year(day) if yearly else formats.month(day)
 
 
 # The trend -------------------------------------------------------------------------------------------
@@ -232,7 +228,7 @@ def _trend_title(ctx: dict, trend: pd.DataFrame) -> str:
 
 def _trend_description(trend: pd.DataFrame, latest, yearly: bool, hover_unit: str) -> str:
     at_latest = trend[(trend["period_start"] == latest) & trend["rate"].notna()]
-    parts = [f"{row.series} {_value_words(row.rate, hover_unit)}" for row in at_latest.itertuples()]
+    parts = [f"{row.series} {formats.rate(row.rate, hover_unit)}" for row in at_latest.itertuples()]
     if not parts:
         return "Each line is one area; hover over a point for its value."
     unit = "" if hover_unit == "%" else f" ({hover_unit})"
@@ -265,7 +261,7 @@ def _trend_table(trend: pd.DataFrame, yearly: bool, info: pd.Series) -> html.Div
 
 def _period_key(day, yearly: bool) -> str:
     # '2025-09' sorts correctly as text; the chart shows 'September 2025'
-    return financial_year_label(day) if yearly else pd.Timestamp(day).strftime("%Y-%m")
+    return formats.financial_year(day) if yearly else pd.Timestamp(day).strftime("%Y-%m")
 
 
 # The year's table of practices -----------------------------------------------------------------------
@@ -288,7 +284,7 @@ def _year_section(ctx: dict) -> html.Section:
     year, pooled_reveals = suppression.suppress_rates(year, count="num", denominator="den", derived=["rate", "vs"],
                                                       total_shown=True, complement=hover_unit == "%")
     rate_words = (f'hidden ("{suppression.SECONDARY}", it would give a small count away)' if pooled_reveals else
-                  _value_words(selection_rate, hover_unit) + ("" if hover_unit == "%" else f" {unit}"))
+                  formats.rate(selection_rate, hover_unit) + ("" if hover_unit == "%" else f" {unit}"))
     # one practice alone has nothing to be compared with: list its PCN (the query does the same)
     group = (f"The {plural(len(year), 'practice')} in {year['pcn'].iloc[0]}, {ctx['where']}'s PCN"
              if selection.practice and year["pcn"].notna().any() else f"The {plural(len(year), 'practice')} listed")
@@ -370,7 +366,7 @@ def _spc_section(ctx: dict) -> html.Section:
                                               "to chart.")], **{"aria-labelledby": heading_id})
     y_title, hover_unit = units(info, yearly)
     name = str(series["series"].iloc[0])
-    periods = ([financial_year_label(day) for day in series["period_start"]] if yearly else
+    periods = ([formats.financial_year(day) for day in series["period_start"]] if yearly else
                [pd.Timestamp(day).strftime("%Y-%m-%d") for day in series["period_start"]])
     latest = series["period_start"].max()
     polarity = str(info["polarity"])

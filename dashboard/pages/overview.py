@@ -15,12 +15,12 @@ import plotly.graph_objects as go
 from dash import dcc, html
 from plotly.subplots import make_subplots
 
-from dashboard import filters
+from dashboard import filters, formats, palette
 from dashboard.components import figures
 from dashboard.components import spc as spc_view
 from dashboard.components.cards import chart_card, headline, no_data, period_note
 from dashboard.components.impact import impact_panel
-from dashboard.components.sources import is_loaded, month_label, source_title
+from dashboard.components.sources import is_loaded, source_title
 from dashboard.components.tables import column, data_grid
 from dashboard.components.terms import term
 from dashboard.components.words import plural
@@ -61,10 +61,6 @@ def _is_council_view(selection: filters.Selection) -> bool:
                                                 selection.practice))
 
 
-def _percent(value: float) -> str:
-    return f"{value:.0%}" if value >= 0.1 else f"{value:.1%}"
-
-
 def _catchment_headline(params: dict) -> html.Div:
     row = run_query("overview__catchment", **params).iloc[0]
     if not row["councils"] or pd.isna(row["residents_registered"]):
@@ -72,9 +68,9 @@ def _catchment_headline(params: dict) -> html.Div:
     names = row["council_names"] if row["councils"] <= 2 else f"the {row['councils']} selected councils"
     return headline(
         [term("Registered elsewhere", "catchment")],
-        _percent(row["share_elsewhere"]),
-        f"of the {row['residents_registered']:,.0f} residents of {names} registered with a GP are with practices "
-        f"based in another council ({month_label(row['quarter'])} release).")
+        formats.percent(row["share_elsewhere"]),
+        f"of the {formats.count(row['residents_registered'])} residents of {names} registered with a GP are with practices "
+        f"based in another council ({formats.month(row['quarter'])} release).")
 
 
 def _bcf_headline(params: dict) -> html.Div:
@@ -84,15 +80,15 @@ def _bcf_headline(params: dict) -> html.Div:
     if not row["plans"]:
         return headline([term("BCF"), " spend against plan"], "No plan",
                         f"No Better Care Fund plan for the selected councils in {params['period']}.")
-    planned = f"£{row['planned_gbp'] / 1e6:,.1f}m planned"
+    planned = f"{formats.money_compact(row['planned_gbp'])} planned"
     if row["plans_with_actual"] < row["plans"]:
         return headline([term("BCF"), " spend against plan"], planned,
                         f"{params['period']}: the year-end return with actual spend is not in yet. "
-                        f"{_percent(row['share_social_care'])} of the plan is for social care.")
+                        f"{formats.percent(row['share_social_care'])} of the plan is for social care.")
     share = row["actual_gbp"] / row["planned_gbp"]
-    return headline([term("BCF"), " spend against plan"], f"{share:.0%} spent",
-                    f"£{row['actual_gbp'] / 1e6:,.1f}m spent of {planned} in {params['period']}; "
-                    f"{_percent(row['share_social_care'])} of the plan is for social care.")
+    return headline([term("BCF"), " spend against plan"], f"{formats.percent(share)} spent",
+                    f"{formats.money_compact(row['actual_gbp'])} spent of {planned} in {params['period']}; "
+                    f"{formats.percent(row['share_social_care'])} of the plan is for social care.")
 
 
 def _joint_working_headline(params: dict) -> html.Div:
@@ -105,7 +101,7 @@ def _joint_working_headline(params: dict) -> html.Div:
         "Attached social worker",
         f"{row['practices_with_social_worker']:,} of {row['practices_returning']:,} practices",
         [f"returning in {row['quarter_label']} have a named or attached social worker; mean ",
-         term("joint-working index"), f" {row['mean_index']:.0f} out of 100."])
+         term("joint-working index"), f" {formats.number(row['mean_index'])} out of 100."])
 
 
 def status(series: pd.DataFrame, polarity: str, measure_id: str | None = None) -> tuple[list, str, str]:
@@ -129,7 +125,7 @@ def status(series: pd.DataFrame, polarity: str, measure_id: str | None = None) -
         words.append(html.Span(f" {plural(earlier, 'earlier month')} special cause.", className="spc-earlier"))
     if read.adjusted:
         words.append(html.Span(" Seasonally adjusted.", className="spc-adjusted"))
-    return words, spc_view.tone(result.variation), spc_view.SYMBOLS[result.variation]
+    return words, spc_view.tone(result.variation), palette.SPC_SYMBOLS[result.variation]
 
 
 def _year_rates(monthly: pd.DataFrame) -> pd.DataFrame:
@@ -199,10 +195,10 @@ def _measures_section(params: dict, residents_view: bool, area: str) -> html.Sec
                                      measure.measure_id)
         # a year's hidden count hides its rate (the SPC status gives no count away, as in the downloads)
         count = year_counts.get(measure.measure_id)
-        value = count if suppression.is_suppressed(count) else f"{measure.rate:,.1f}"
+        value = count if suppression.is_suppressed(count) else formats.number(measure.rate, formats.KINDS["rate"].places)
         cards.append(headline(measure.name, value,
                               [f"{measure.unit}{'' if measure.unit == '%' else ' a month'}, {params['period']}"
-                               f"{' to ' + month_label(measure.last_month) if measure.months < 12 else ''}. ",
+                               f"{' to ' + formats.month(measure.last_month) if measure.months < 12 else ''}. ",
                                html.Span(words, className="headline-status")], tone=tone, symbol=symbol))
     last = monthly["period_start"].max()
     return html.Section([
@@ -226,7 +222,7 @@ def _measures_section(params: dict, residents_view: bool, area: str) -> html.Sec
                              column("unit", "Unit")],
                             caption="Headline measures by month. " + suppression.RULE),
             source=source_title("sus_activity", "social_care_events", "registrations"),
-            data_date=month_label(last),
+            data_date=formats.month(last),
             description="One panel per measure: the line is the monthly rate, to the end of the selected year.", area=area
         ),
         dcc.Markdown("Definitions of every measure are on [Data and methods](/data-and-methods).",
@@ -243,7 +239,7 @@ def _trend_panels(monthly: pd.DataFrame, period: str) -> go.Figure:
                         subplot_titles=[figures.wrapped(names[measure], 34) for measure in measures])
     start = pd.Timestamp(f"{period[:4]}-04-01")
     end = min(start + pd.DateOffset(years=1), monthly["period_start"].max() + pd.DateOffset(days=15))
-    style = figures.series_style(0)
+    style = palette.series_style(0)
     shading = []
     for row, measure in enumerate(measures, start=1):
         series = monthly[monthly["measure_id"] == measure]
@@ -254,7 +250,7 @@ def _trend_panels(monthly: pd.DataFrame, period: str) -> go.Figure:
         # the selected year, shaded behind the line (one shape per panel, added in one go below)
         axis = "" if row == 1 else str(row)
         shading.append({"type": "rect", "xref": f"x{axis}", "yref": f"y{axis} domain", "x0": start, "x1": end,
-                        "y0": 0, "y1": 1, "fillcolor": figures.NHS_PALE_GREY, "opacity": 0.6, "line": {"width": 0},
+                        "y0": 0, "y1": 1, "fillcolor": palette.NHS_PALE_GREY, "opacity": 0.6, "line": {"width": 0},
                         "layer": "below"})
     fig.update_layout(shapes=shading)
     fig.update_annotations(font={"size": 13}, x=0, xanchor="left", align="left", xshift=-48)

@@ -17,27 +17,28 @@ import pandas as pd
 import plotly.graph_objects as go
 from dash import html
 
-from dashboard import filters
+from dashboard import filters, formats
 from dashboard.catalogue import header
 from dashboard.components import figures, sources
 from dashboard.components.cards import chart_card, headline, no_data, period_note
-from dashboard.components.figures import (
+from dashboard.components.figures import styled
+from dashboard.components.tables import column, data_grid
+from dashboard.components.terms import term
+from dashboard.components.words import plural
+from dashboard.db import run_query
+from dashboard.palette import (
     NHS_AQUA_GREEN,
     NHS_BLUE,
     NHS_DARK_BLUE,
     NHS_DARK_GREY,
     NHS_LIGHT_BLUE,
+    NHS_MID_GREY,
     NHS_ORANGE,
     NHS_PINK,
     NHS_PURPLE,
     NHS_WARM_YELLOW,
     series_style,
-    styled,
 )
-from dashboard.components.tables import column, data_grid
-from dashboard.components.terms import term
-from dashboard.components.words import plural
-from dashboard.db import run_query
 
 SHOWS = ("Better Care Fund",)  # the year it opens on: filters.default_period
 dash.register_page(__name__, path="/pooled-budget", title="Pooled budget - jointcare", name="Pooled budget",
@@ -48,7 +49,7 @@ SOURCES = ("bcf_plan", "bcf_year_end")
 # Above this many HWBs the comparison shows the highest, the lowest and the selected ones (the table has all).
 ALL_HWBS_UP_TO = 30
 SHOW_EACH_END = 10
-OTHER_HWB_COLOUR = "#768692"  # NHS mid grey: 3.6:1 on white, so unselected bars stay visible
+OTHER_HWB_COLOUR = NHS_MID_GREY  # 3.6:1 on white, so unselected bars stay visible
 # Sankey: each source of funding keeps its colour through to its scheme types; grey is left for the
 # scheme-to-provider bands so they never look like a source.
 FUNDING_COLOURS = (NHS_BLUE, NHS_ORANGE, NHS_LIGHT_BLUE, NHS_WARM_YELLOW, NHS_PURPLE, NHS_AQUA_GREEN, NHS_PINK,
@@ -56,27 +57,7 @@ FUNDING_COLOURS = (NHS_BLUE, NHS_ORANGE, NHS_LIGHT_BLUE, NHS_WARM_YELLOW, NHS_PU
 PROVIDER_BAND_COLOUR = "rgba(118,134,146,0.4)"
 
 
-# --- formatting -------------------------------------------------------------------------------------
-
-def _missing(value) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA or value is pd.NaT
-
-
-def gbp(value) -> str:
-    """'£10,900'; '' when missing."""
-    return "" if _missing(value) else f"£{value:,.0f}"
-
-
-def gbp_short(value) -> str:
-    """'£31.9m' from a million up, else '£10,900': for headlines and hover text."""
-    if _missing(value):
-        return ""
-    return f"£{value / 1e6:,.1f}m" if abs(value) >= 1e6 else gbp(value)
-
-
-def percent(value) -> str:
-    return "" if _missing(value) else f"{value:.1%}"
-
+# --- formatting: the house rules are dashboard/formats.py's ----------------------------------------
 
 def _names(text, limit: int = 5) -> str:
     """'A, B and C', or 'A, B, ... and 12 more' for a long comma-separated list."""
@@ -87,7 +68,7 @@ def _names(text, limit: int = 5) -> str:
 
 
 def _count(value) -> int:
-    return 0 if _missing(value) else int(value)
+    return 0 if formats.is_missing(value) else int(value)
 
 
 
@@ -105,10 +86,10 @@ def _return_note(row: pd.Series, period: str) -> html.P | None:
         parts.append(f"Year-end returns for {period} are in for {with_return} of the {with_plan} HWB areas; "
                      "actual spend is compared with the plans of those that sent one.")
     if int(row["lines_not_in_return"]):
-        parts.append(f"{gbp(row['planned_not_in_return_gbp'])} of planned spend "
+        parts.append(f"{formats.money(row['planned_not_in_return_gbp'])} of planned spend "
                      f"({plural(int(row['lines_not_in_return']), 'scheme line')}) is not in the year-end return.")
     if int(row["lines_not_in_plan"]):
-        parts.append(f"{gbp(row['actual_not_in_plan_gbp'])} was reported as spent on "
+        parts.append(f"{formats.money(row['actual_not_in_plan_gbp'])} was reported as spent on "
                      f"{plural(int(row['lines_not_in_plan']), 'line')} that the plan does not have.")
     if not parts:
         return None
@@ -119,9 +100,9 @@ def _population_words(row: pd.Series) -> str:
     """Which registrations release a per-head figure divides by: the one nearest the middle of the year
     (int_council_year__population), which is not the year's latest release that Overview and Catchment
     count, so the card says which it is."""
-    if _missing(row["population_release"]):
+    if formats.is_missing(row["population_release"]):
         return ""
-    return f" ({sources.month_label(row['population_release'])} release, the latest by the middle of the year)"
+    return f" ({formats.month(row['population_release'])} release, the latest by the middle of the year)"
 
 
 def _headlines(row: pd.Series, period: str) -> list:
@@ -129,24 +110,24 @@ def _headlines(row: pd.Series, period: str) -> list:
     release = _population_words(row)
     areas = plural(int(row["hwbs_with_plan"]), "HWB area")
     tiles = [
-        headline("Planned", gbp_short(row["planned_gbp"]),
-                 f"{gbp(row['planned_gbp'])} in {plural(_count(row['scheme_lines']), 'scheme line')}, {areas}"),
-        headline("Spent", gbp_short(row["actual_gbp"]) if has_return else "Not in yet",
-                 f"{gbp(row['actual_gbp'])} in the year-end return" if has_return
+        headline("Planned", formats.money_compact(row["planned_gbp"]),
+                 f"{formats.money(row['planned_gbp'])} in {plural(_count(row['scheme_lines']), 'scheme line')}, {areas}"),
+        headline("Spent", formats.money_compact(row["actual_gbp"]) if has_return else "Not in yet",
+                 f"{formats.money(row['actual_gbp'])} in the year-end return" if has_return
                  else f"No year-end return for {period} has been loaded yet"),
-        headline("Spent as % of plan", percent(row["actual_to_planned"]) if has_return else "Not known yet",
-                 f"{gbp(row['actual_gbp'])} of {gbp(row['planned_with_return_gbp'])} planned" if has_return
+        headline("Spent as % of plan", formats.percent(row["actual_to_planned"]) if has_return else "Not known yet",
+                 f"{formats.money(row['actual_gbp'])} of {formats.money(row['planned_with_return_gbp'])} planned" if has_return
                  else "Needs the year-end return"),
-        headline("On social care", percent(row["share_social_care"]),
-                 f"{gbp(row['planned_social_care_gbp'])} of the {gbp(row['planned_gbp'])} planned, by area of spend"),
+        headline("On social care", formats.percent(row["share_social_care"]),
+                 f"{formats.money(row['planned_social_care_gbp'])} of the {formats.money(row['planned_gbp'])} planned, by area of spend"),
         headline(["Planned ", term("per head")],
-                 gbp(row["planned_per_head_gbp"]) or "No residents",
-                 f"{gbp(row['planned_gbp'])} over {row['residents']:,.0f} registered residents{release}"
-                 if not _missing(row["residents"]) else "No registered residents are known for the year"),
+                 formats.money(row["planned_per_head_gbp"], missing="No residents"),
+                 f"{formats.money(row['planned_gbp'])} over {formats.count(row['residents'])} registered residents{release}"
+                 if not formats.is_missing(row["residents"]) else "No registered residents are known for the year"),
         headline([term("Per head", "per head"), " aged 65+"],
-                 gbp(row["planned_per_head_65_plus_gbp"]) or "No residents",
-                 f"Planned {gbp(row['planned_gbp'])} over {row['residents_65_plus']:,.0f} registered residents "
-                 f"aged 65+{release}" if not _missing(row["residents_65_plus"])
+                 formats.money(row["planned_per_head_65_plus_gbp"], missing="No residents"),
+                 f"Planned {formats.money(row['planned_gbp'])} over {formats.count(row['residents_65_plus'])} registered residents "
+                 f"aged 65+{release}" if not formats.is_missing(row["residents_65_plus"])
                  else "No residents aged 65+ are known for the year"),
     ]
     return tiles
@@ -176,7 +157,7 @@ def _sankey(flows: pd.DataFrame, level: str) -> go.Figure:
         sources_.append(source)
         targets.append(target)
         values.append(float(row.planned_gbp))
-        hovers.append(f"{gbp_short(row.planned_gbp)} of {row.source_label} goes to {row.target_label}")
+        hovers.append(f"{formats.money_compact(row.planned_gbp)} of {row.source_label} goes to {row.target_label}")
         link_colours.append(_rgba(funding_colour[row.source_label], 0.4) if row.stage == 1 else PROVIDER_BAND_COLOUR)
     # a node's pounds: what flows through it (in for the middle and right, out for the sources)
     inflow, outflow = [0.0] * len(labels), [0.0] * len(labels)
@@ -188,7 +169,7 @@ def _sankey(flows: pd.DataFrame, level: str) -> go.Figure:
         arrangement="snap",
         node={"label": [_shorten(label) for label in labels], "color": colours, "pad": 14, "thickness": 16,
               "line": {"color": "white", "width": 0.5},
-              "customdata": [f"{label}: {gbp_short(total)} planned" for label, total in zip(labels, node_totals)],
+              "customdata": [f"{label}: {formats.money_compact(total)} planned" for label, total in zip(labels, node_totals)],
               "hovertemplate": "%{customdata}<extra></extra>"},
         link={"source": sources_, "target": targets, "value": values, "color": link_colours,
               "customdata": hovers, "hovertemplate": "%{customdata}<extra></extra>"},
@@ -218,10 +199,10 @@ def _planned_actual(years: pd.DataFrame) -> go.Figure:
     fig.add_trace(go.Bar(
         x=years["financial_year"], y=years["planned_gbp"], name="Planned",
         marker={"color": planned_style["color"], "line": {"color": NHS_DARK_BLUE, "width": 1}},
-        customdata=[gbp(value) for value in years["planned_gbp"]],
+        customdata=[formats.money(value) for value in years["planned_gbp"]],
         hovertemplate="%{x} planned: %{customdata}<extra></extra>",
     ))
-    actual_text = [f"{gbp(actual)} ({percent(share)} of plan)" if not _missing(actual) else "no year-end return yet"
+    actual_text = [f"{formats.money(actual)} ({formats.percent(share)} of plan)" if not formats.is_missing(actual) else "no year-end return yet"
                    for actual, share in zip(years["actual_gbp"], years["actual_to_planned"])]
     fig.add_trace(go.Bar(
         x=years["financial_year"], y=years["actual_gbp"], name="Actual (year-end return)",
@@ -230,7 +211,7 @@ def _planned_actual(years: pd.DataFrame) -> go.Figure:
         customdata=actual_text, hovertemplate="%{x} actual: %{customdata}<extra></extra>",
     ))
     for year, planned, actual in zip(years["financial_year"], years["planned_gbp"], years["actual_gbp"]):
-        if _missing(actual):
+        if formats.is_missing(actual):
             fig.add_annotation(x=year, y=planned, text="No year-end<br>return yet", showarrow=False, yshift=22,
                                xshift=14, font={"size": 11, "color": NHS_DARK_GREY})
     fig = styled(fig, x_title="Financial year", y_title="Pounds (£)", height=380)
@@ -242,17 +223,17 @@ def _planned_actual(years: pd.DataFrame) -> go.Figure:
 
 
 def _money_axis(fig: go.Figure, top) -> None:
-    """Pound ticks on the y axis: '£150m' from a million up (house style), else '£5,000'."""
-    if _missing(top) or top <= 0:
+    """Pound ticks on the y axis: '£150 million' from a million up (formats.money_millions), else '£5,000'."""
+    if formats.is_missing(top) or top <= 0:
         return
     raw = top / 5
     magnitude = 10 ** math.floor(math.log10(raw))
     step = next(factor * magnitude for factor in (1, 2, 2.5, 5, 10) if factor * magnitude >= raw)
     ticks = [step * i for i in range(int(top // step) + 2)]
-    if top >= 1e6:
-        text = [f"£{tick / 1e6:,.{0 if step >= 1e6 else 1}f}m" for tick in ticks]
+    if top >= 1e6:  # every tick in millions, so the axis reads in one unit
+        text = [formats.money_millions(tick) for tick in ticks]
     else:
-        text = [f"£{tick:,.0f}" for tick in ticks]
+        text = [formats.money(tick) for tick in ticks]
     fig.update_yaxes(tickvals=ticks, ticktext=text, range=[0, ticks[-1] * 1.02])
 
 
@@ -320,8 +301,8 @@ def _hwb_comparison(hwbs: pd.DataFrame, period: str) -> tuple[go.Figure, str]:
     labels = [f"{label} ◀ selected" if selected else label
               for label, selected in zip(shown["label"], shown["is_selected"])]
     colours = [NHS_BLUE if selected else OTHER_HWB_COLOUR for selected in shown["is_selected"]]
-    text = ["" if _missing(value) else gbp(value) for value in shown["planned_per_head_gbp"]]
-    hover = [f"{name}: {gbp(value)} planned per resident in {period}; {percent(share)} planned for social care"
+    text = [formats.money(value, missing="") for value in shown["planned_per_head_gbp"]]
+    hover = [f"{name}: {formats.money(value)} planned per resident in {period}; {formats.percent(share)} planned for social care"
              if name else "" for name, value, share in
              zip(shown["hwb_name"], shown["planned_per_head_gbp"], shown["share_social_care"])]
     fig = go.Figure(go.Bar(
@@ -330,15 +311,15 @@ def _hwb_comparison(hwbs: pd.DataFrame, period: str) -> tuple[go.Figure, str]:
         hovertemplate="%{customdata}<extra></extra>",
     ))
     median = hwbs["planned_per_head_gbp"].median()
-    if not _missing(median):
+    if not formats.is_missing(median):
         fig.add_vline(x=median, line={"color": NHS_DARK_GREY, "dash": "dash", "width": 1.5})
         fig.add_annotation(x=median, y=1, yref="paper", yanchor="bottom", showarrow=False,
-                           text=f"Middle HWB (median): {gbp(median)}", font={"size": 12, "color": NHS_DARK_GREY})
+                           text=f"Middle HWB (median): {formats.money(median)}", font={"size": 12, "color": NHS_DARK_GREY})
     fig = styled(fig, x_title=f"Planned pounds per registered resident, {period} (£)",
                  height=max(200, 26 * len(shown) + 110), legend=False)
     fig.update_yaxes(autorange="reversed", type="category", automargin=True)
     top = hwbs["planned_per_head_gbp"].max()
-    fig.update_xaxes(tickprefix="£", range=[0, (top if not _missing(top) else 1) * 1.25])
+    fig.update_xaxes(tickprefix="£", range=[0, (top if not formats.is_missing(top) else 1) * 1.25])
     fig.update_layout(margin={"l": 16, "r": 24, "t": 36, "b": 56})
     return fig, note
 

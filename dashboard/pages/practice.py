@@ -24,12 +24,12 @@ import plotly.graph_objects as go
 from dash import Input, Output, State, dcc, html
 from dash.exceptions import PreventUpdate
 
-from dashboard import catalogue, filters
+from dashboard import catalogue, filters, formats, palette
 from dashboard.catalogue import header
 from dashboard.components import figures
 from dashboard.components.cards import chart_card, headline, no_data, period_note
 from dashboard.components.maps import boundary_sentence, lsoa_choropleth, with_map_config
-from dashboard.components.sources import is_loaded, month_label, source_title
+from dashboard.components.sources import is_loaded, source_title
 from dashboard.components.spc import change_point, hidden_points_status, xmr_card
 from dashboard.components.tables import column, data_grid
 from dashboard.components.terms import term
@@ -157,7 +157,7 @@ def _about(practice, selection: filters.Selection) -> html.Section:
     if practice["home_council_rule"] == "largest share of patients":
         rule += f" ({_why_not_by_postcode(practice['postcode'])})"
     locality = ("not known" if pd.isna(practice["main_locality_name"]) else
-                f"{practice['main_locality_name']} ({practice['share_in_main_locality']:.0%} of its patients)")
+                f"{practice['main_locality_name']} ({formats.percent(practice['share_in_main_locality'])} of its patients)")
     query = filters.Selection(period=selection.period, practice=practice["practice_code"]).query_string()
     return html.Section([
         html.H2("About the practice", className="mt-5"),
@@ -201,7 +201,7 @@ def _patients_section(params: dict) -> html.Section:
 def _release_note(frame: pd.DataFrame, period: str) -> str:
     if frame.empty:
         return ""
-    note = month_label(frame["release"].iloc[0])
+    note = formats.month(frame["release"].iloc[0])
     if bool(frame["release_after_period"].iloc[0]):
         note += f" (the earliest release loaded: none is from {period} or before)"
     return note
@@ -211,15 +211,15 @@ def _headlines(age: pd.DataFrame, split: pd.DataFrame) -> html.Div:
     cards = []
     if not age.empty:
         size, older = int(age["list_size"].iloc[0]), int(age["patients_65_plus"].iloc[0])
-        cards.append(headline("Registered patients", f"{size:,}", f"{month_label(age['release'].iloc[0])} release"))
-        cards.append(headline("Aged 65 and over", f"{older / size:.1%}" if size else "none",
+        cards.append(headline("Registered patients", f"{size:,}", f"{formats.month(age['release'].iloc[0])} release"))
+        cards.append(headline("Aged 65 and over", formats.percent(older / size) if size else "none",
                               f"{older:,} patients"))
     if not split.empty:
         elsewhere = int(split.loc[(split["area_kind"] != "unknown residence") & ~split["is_home_council"].astype(bool),
                                   "patients"].sum())
         known = int(split.loc[split["area_kind"] != "unknown residence", "patients"].sum())
         councils = int((split["area_kind"] == "council").sum())
-        cards.append(headline("Living under another council", f"{elsewhere / known:.1%}" if known else "not known",
+        cards.append(headline("Living under another council", formats.percent(elsewhere / known) if known else "not known",
                               f"{elsewhere:,} of {known:,} patients whose address is known; "
                               f"{councils} council{'s' if councils != 1 else ''} in all"))
     if not cards:
@@ -239,7 +239,7 @@ def _age_card(age: pd.DataFrame, period: str, code: str | None = None) -> html.S
     fig = go.Figure()
     for index, (mask, name, pattern) in enumerate(((~older, "Under 65", ""), (older, "65 and over", "/"))):
         rows = age[mask & ~age["patients"].map(suppression.is_suppressed)]  # a hidden band is not drawn
-        style = figures.series_style(index)
+        style = palette.series_style(index)
         fig.add_trace(go.Bar(
             y=rows["band"], x=rows["patients"], orientation="h", name=name, customdata=rows["share"],
             # overlay: the hatching is drawn over the bar's colour (plotly's default, replace, draws
@@ -257,7 +257,7 @@ def _age_card(age: pd.DataFrame, period: str, code: str | None = None) -> html.S
     return chart_card(
         f"{PREFIX}-age-chart", title="Its patients by age", units="Registered patients in each 5-year age band",
         figure=fig, table=table, source=source_title("practice_age"), data_date=_release_note(age, period),
-        description=(f"{over:,} of its {size:,} patients ({over / size:.1%}) are aged 65 or over, the age group "
+        description=(f"{over:,} of its {size:,} patients ({formats.percent(over / size)}) are aged 65 or over, the age group "
                      "most social care serves." if size else None), area=code
     )
 
@@ -284,7 +284,7 @@ def _split_card(split: pd.DataFrame, period: str, code: str | None = None) -> ht
     drawn = split[~split["patients"].map(suppression.is_suppressed)]  # a hidden count's bar would give it away
     fig = go.Figure(go.Bar(
         y=drawn["label"], x=drawn["share"], orientation="h", customdata=drawn["patients"],
-        marker={"color": figures.NHS_BLUE}, text=[f"{share:.1%}" for share in drawn["share"]], textposition="auto",
+        marker={"color": palette.NHS_BLUE}, text=[formats.percent(share) for share in drawn["share"]], textposition="auto",
         hovertemplate="%{y}: %{x:.1%} of the list (%{customdata:,} patients)<extra></extra>",
     ))
     figures.styled(fig, x_title="Share of the practice's registered patients", height=120 + 48 * len(split),
@@ -301,7 +301,7 @@ def _split_card(split: pd.DataFrame, period: str, code: str | None = None) -> ht
         units="Share of the practice's registered patients, by the social care council of their home",
         figure=fig, table=table, source=source_title("registrations"), data_date=_release_note(split, period),
         description=("" if suppression.is_suppressed(top["share"]) else
-                     f"{top['share']:.0%} of its patients live in {top['area_name']}. ")
+                     f"{formats.percent(top['share'])} of its patients live in {top['area_name']}. ")
         + "Each council's eligibility rules and pooled budget apply to the patients who live in it.", area=code
     )
 
@@ -336,7 +336,7 @@ def _map_card(params: dict) -> html.Section | html.Div:
     return with_map_config(chart_card(
         f"{PREFIX}-map", title="Where its patients live", units=["Registered patients in each ", term("LSOA")],
         figure=fig, table=table, source=source_title("registrations", "lsoa_boundaries"),
-        data_date=month_label(release.iloc[0]) if not release.empty else "",
+        data_date=formats.month(release.iloc[0]) if not release.empty else "",
         description=(f"Its patients live in {len(patients):,} small areas; the darker the area, the more of "
                      f"them.{centred}{boundaries}"), area=params["code"]
     ))
@@ -489,7 +489,7 @@ def _outcome_card(measure: str, rows: pd.DataFrame, params: dict):
                        + (f", against {', '.join(others)}." if others else "."))
     return html.Div([chart_card(
         f"{PREFIX}-outcome-chart", title=f"{name}, month by month", units=unit.capitalize(),
-        figure=fig, table=table, source=source_title(source), data_date=month_label(rows["period_start"].max()),
+        figure=fig, table=table, source=source_title(source), data_date=formats.month(rows["period_start"].max()),
         description=description, area=params["code"]), _spc_card(measure, rows, params)])
 
 
@@ -528,16 +528,12 @@ def _spc_card(measure: str, rows: pd.DataFrame, params: dict):
                term("special cause", "special cause"), "; dashed lines are the ",
                term("process limits", "process limits"), "."],
         y_title=unit, hover_unit=unit, source=source_title(rows["source"].iloc[0]),
-        data_date=month_label(own["period_start"].max()) if not own.empty else "",
+        data_date=formats.month(own["period_start"].max()) if not own.empty else "",
         description=f"The practice's own rate, {len(own)} months.{note}", value_header=f"Rate ({unit})",
         measure_id=measure, area=params["code"])
 
 
 # --- Better Care Fund ----------------------------------------------------------------------------------
-
-def _pounds(amount: float) -> str:
-    return f"£{amount / 1e6:,.1f} million" if amount >= 1e6 else f"£{amount:,.0f}"
-
 
 def _bcf_section(params: dict) -> html.Section:
     heading = html.H2("The Better Care Fund where its patients live", className="mt-5")
@@ -556,9 +552,9 @@ def _bcf_section(params: dict) -> html.Section:
     else:
         top = bcf.iloc[0]
         if pd.notna(top["planned_gbp"]):
-            parts.append(html.P(f"{top['share']:.0%} of its patients live in {top['council_name']}, whose fund "
-                                f"planned {_pounds(top['planned_gbp'])} for {params['period']} "
-                                f"(£{top['planned_per_head_gbp']:,.0f} per resident)."))
+            parts.append(html.P(f"{formats.percent(top['share'])} of its patients live in {top['council_name']}, whose fund "
+                                f"planned {formats.money_compact(top['planned_gbp'])} for {params['period']} "
+                                f"({formats.money(top['planned_per_head_gbp'])} per resident)."))
     parts += [
         data_grid(f"{PREFIX}-bcf", bcf, [
             column("council_name", header("practice__bcf.council_name"), minWidth=140),

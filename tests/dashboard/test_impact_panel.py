@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard import filters
+from dashboard import filters, formats
 from dashboard.components import impact
 from tests.dashboard.helpers import text_of
 
@@ -57,9 +57,9 @@ def test_no_estimate_says_why():
 
 
 def test_rounding_for_sentences():
-    assert [impact.about(n) for n in (7.4, 40.3, 98.1, 35_795.9, -55_229.8)] == ["7", "40", "98", "36,000",
+    assert [formats.about(n) for n in (7.4, 40.3, 98.1, 35_795.9, -55_229.8)] == ["7", "40", "98", "36,000",
                                                                                    "55,000"]
-    assert [impact.pounds(n) for n in (1_233_180, -45_300, 912)] == ["£1.2 million", "£45,000", "£910"]
+    assert [formats.money_about(n) for n in (1_233_180, -45_300, 912)] == ["£1.2 million", "£45,000", "£910"]
 
 
 def test_which_area_a_selection_reads(dashboard_db):

@@ -33,7 +33,7 @@ def test_period_without_returns_in_it_shows_the_latest_quarter_before_its_end(pa
 def test_headlines_by_hand(page):
     text = " ".join(text_of(page.layout()).split())
     # A00001 has JW01 = 1; A00002 answered no; A00003 sent nothing: 1 of the 2 that returned
-    assert "Practices with an attached social worker 1 of 2 practices that returned 2023-24 Q1 (50%)" in text
+    assert "Practices with an attached social worker 1 of 2 practices that returned 2023-24 Q1 (50.0%)" in text
     # only A00001 has all four domains scored: the mean index is its 66.39
     assert "Mean joint-working index 66.4 out of 100; the mean of the 1 practice with all four domains scored" in text
     # A00001 and A00002 returned, of the three open practices
@@ -85,7 +85,7 @@ def test_council_selection(page):
     page_ = page.layout(council="E06000901")
     text = " ".join(text_of(page_).split())
     # Unitown's practices are A00001 (returned, attached) and A00003 (no return)
-    assert "1 of 1 practices that returned 2023-24 Q1 (100%)" in text
+    assert "1 of 1 practices that returned 2023-24 Q1 (100.0%)" in text
     assert "1 of 2 practices open in the selection" in text
     assert [row["code"] for row in grids(page_)["joint-working-league"]] == ["A00001", "A00003"]
 

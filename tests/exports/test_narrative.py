@@ -108,7 +108,8 @@ def test_never_more_than_five_sentences_and_at_most_three_names():
     assert len(found) == 5
     assert found[1].startswith("Measure A, measure B, measure C and 2 more are getting worse")
     assert "(2 more in the comparison table)" in found[2]
-    assert found[3] == "90% of the £1.0m Better Care Fund planned for 2024-25 was spent (£900k)."
+    # 900,000 / 1,000,000 = 90.0%, money in the house style (formats.py)
+    assert found[3] == "90.0% of the £1 million Better Care Fund planned for 2024-25 was spent (£900,000)."
     assert found[4] == ("8.0% of residents registered with a GP are with practices based in another council, "
                         "and 42 practices serve its residents.")
 
@@ -117,8 +118,8 @@ def test_bcf_sentence_only_when_every_actual_is_in():
     # Unitown 2023-24 (tests/factory_outcomes.py): the urgent community response line has no year-end figure
     bcf = pd.DataFrame({"planned_gbp": [7630.0, 3270.0], "actual_gbp": [7180.0, None]}, dtype=object)
     assert narrative.bcf_sentence(bcf, "2023-24") == ""
-    bcf.loc[1, "actual_gbp"] = 3000.0  # (7,180 + 3,000) / (7,630 + 3,270) = 10,180 / 10,900 = 93%
-    assert narrative.bcf_sentence(bcf, "2023-24") == ("93% of the £10,900 Better Care Fund planned for 2023-24 "
+    bcf.loc[1, "actual_gbp"] = 3000.0  # (7,180 + 3,000) / (7,630 + 3,270) = 10,180 / 10,900 = 93.39%
+    assert narrative.bcf_sentence(bcf, "2023-24") == ("93.4% of the £10,900 Better Care Fund planned for 2023-24 "
                                                       "was spent (£10,180).")
 
 
@@ -138,8 +139,8 @@ def test_impact_sentences():
     ])
     first, second = narrative.impact_sentences(impact)
     assert first == ("A&E attendances went down 30% after practices gained an attached social worker, against "
-                     "comparable practices (95% confidence interval -31% to -27%), about 9,577 fewer a year "
-                     "(saving about £1.2m).")
+                     "comparable practices (95% confidence interval -31% to -27%), about 9,600 fewer a year "
+                     "(saving about £1.2 million).")  # 9,577.2 to two significant figures, as the impact panel
     assert second.startswith("Emergency bed days: no clear change")  # the interval spans zero
     note_only = pd.DataFrame([{"outcome_name": "A&E attendances", "effect_pct": None,
                                "note": "Not estimated: 1 adopting practice."}])

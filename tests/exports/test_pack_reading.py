@@ -131,4 +131,4 @@ def test_yes_no_words():
 def test_the_summary_names_the_indicator_as_its_definition_file_does():
     facts = pdf._joint_facts({"practices_returning": 2, "share": 0.5, "with_attached_social_worker": 1,
                               "practices": 3})
-    assert facts[0][0] == "of the 2 practices making a return (of 3 selected) has a named or attached social worker (50%)"
+    assert facts[0][0] == "of the 2 practices making a return (of 3 selected) has a named or attached social worker (50.0%)"

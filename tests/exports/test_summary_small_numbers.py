@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from dashboard import formats
 from dashboard.exports import gather
 from dashboard.exports.suppression import SECONDARY as C
 from dashboard.exports.suppression import SUPPRESSED as LT5
@@ -21,7 +22,7 @@ def _monthly(months: list[str], in_period: list[bool], numerators: list[float], 
                           "numerator": numerators, "denominator": denominators})
     frame["rate"] = frame["numerator"] / frame["denominator"] * multiplier
     frame["spc_rate"] = frame["rate"]
-    frame["financial_year"] = [gather.financial_year(month) for month in frame["month"]]
+    frame["financial_year"] = [formats.financial_year(month) for month in frame["month"]]
     return frame
 
 
