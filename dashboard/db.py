@@ -31,6 +31,7 @@ _lock = threading.Lock()
 _state: dict = {"con": None, "inode": None, "pid": None, "build_id": None, "parquet": None}
 _reference: dict = {}
 _thread = threading.local()
+WAREHOUSE = "warehouse"  # the name the served file is attached under
 
 
 class UnknownQuery(LookupError):
@@ -47,12 +48,20 @@ def _connection() -> tuple[duckdb.DuckDBPyConnection, int]:
     if _state["con"] is None or _state["inode"] != inode or _state["pid"] != os.getpid():
         # The old connection is not closed here: another thread may be mid-query on a cursor of it. It
         # closes when the last cursor on it is dropped (each thread drops its own on its next query).
-        con = duckdb.connect(str(path), read_only=True)
+        # So the new file is attached to a DuckDB instance of its own: connect(path) would hand back
+        # DuckDB's cached instance of that path, still reading the old file, while any cursor on it lives.
+        con = duckdb.connect()
         con.execute(f"set memory_limit = '{settings.get('JOINTCARE_WORKER_MEMORY')}'")
+        con.execute(f"attach '{_quoted(path)}' as {WAREHOUSE} (read_only)")
+        con.execute(f"use {WAREHOUSE}")
         con.execute((QUERIES / "_macros.sql").read_text())
         _state.update(con=con, inode=inode, pid=os.getpid(), build_id=_read_build_id(con, inode))
         _reference.clear()
     return _state["con"], inode
+
+
+def _quoted(path: Path) -> str:
+    return str(path).replace("'", "''")
 
 
 def unreadable(path: Path | None = None) -> str | None:
@@ -123,6 +132,7 @@ def _cursor() -> duckdb.DuckDBPyConnection:
         if getattr(_thread, "key", None) != (os.getpid(), inode):
             _thread.cursor = con.cursor()
             _thread.key = (os.getpid(), inode)
+            _thread.cursor.execute(f"use {WAREHOUSE}")  # a cursor starts in the instance's own memory database
             _thread.cursor.execute((QUERIES / "_macros.sql").read_text())
     return _thread.cursor
 
