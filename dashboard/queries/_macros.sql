@@ -52,12 +52,11 @@ create or replace temp macro release_for_period(release, period) as
     coalesce(max(release) filter (where release <= period_last_day(period)), min(release));
 
 -- The headline outcome measures: the ones the overview, the downloads and the practice packs report,
--- listed once so they all report the same ones.
+-- declared in their definition files (`headline: true`, etl/indicators) so they all report the same ones.
 create or replace temp macro headline_measures() as table
     select indicator_id as measure_id
     from ref_indicators
-    where indicator_id in ('emergency_admissions', 'ae_attendances', 'emergency_bed_days',
-                           'care_home_admissions', 'reablement_at_home_91');
+    where is_headline;
 
 -- The units a download's comparator pools, one row per headline measure and unit over a financial year:
 -- with residents, every council's residents; otherwise every practice based in the selection's council(s).

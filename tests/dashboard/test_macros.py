@@ -1,6 +1,8 @@
-"""release_for_period (dashboard/queries/_macros.sql): the release a financial year reads, written once for
-the practice profile, the downloads and the practice pack. Checked on made-up release dates, so each case's
-answer can be read off the calendar."""
+"""Rules written once in dashboard/queries/_macros.sql for the pages and the downloads.
+
+release_for_period, the release a financial year reads, is checked on made-up release dates, so each case's
+answer can be read off the calendar; headline_measures on the definitions the tiny warehouse was built with.
+"""
 
 from __future__ import annotations
 
@@ -41,3 +43,10 @@ def test_the_latest_release_by_the_years_end_else_the_earliest(con, period, expe
 def test_no_releases_give_no_release(con):
     got = con.execute(f"select release_for_period(day, '2024-25') from {RELEASES} where false").fetchone()
     assert got == (None,)
+
+
+def test_the_headline_measures_are_those_declared_headline(con):
+    # `headline: true` in etl/indicators/*.yml: the four the case studies name and reablement's BCF metric
+    got = {measure for (measure,) in con.execute("select measure_id from headline_measures()").fetchall()}
+    assert got == {"emergency_admissions", "ae_attendances", "emergency_bed_days", "care_home_admissions",
+                   "reablement_at_home_91"}
