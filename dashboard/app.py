@@ -246,11 +246,10 @@ def filter_state(search: str | None, values: dict, trigger: str | None, pathname
 
 
 def _drop_outside(selection: filters.Selection, changed: str) -> filters.Selection:
-    opts = filters.options()
     narrower = {"filter-council": ("locality", "pcn", "practice"), "filter-sub_icb": ("pcn", "practice"),
                 "filter-locality": ("pcn", "practice"), "filter-pcn": ("practice",)}.get(changed, ())
     for key in narrower:
-        if getattr(selection, key) is not None and filters.matching_practices(selection, opts).empty:
+        if getattr(selection, key) is not None and filters.selected_practices(selection).empty:
             selection = replace(selection, **{key: None})
     return selection
 

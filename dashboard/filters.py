@@ -17,7 +17,7 @@ from urllib.parse import parse_qsl, urlencode
 
 import pandas as pd
 
-from dashboard.db import reference_query, warehouse_version
+from dashboard.db import reference_query, run_query, warehouse_version
 
 FILTER_KEYS = ("period", "council", "locality", "sub_icb", "pcn", "practice")
 LABELS = {
@@ -195,7 +195,7 @@ def parse(query: dict[str, object]) -> tuple[Selection, list[str]]:
             continue
         values[key] = code
     selection = Selection(**values)
-    if not selection.is_empty and matching_practices(selection, opts).empty and not _council_only(selection):
+    if not selection.is_empty and selected_practices(selection).empty and not _council_only(selection):
         notes.append("No practice matches every filter chosen: clear one of them to see data.")
     return selection, notes
 
@@ -218,16 +218,10 @@ def _council_only(selection: Selection) -> bool:
                                                       selection.practice))
 
 
-def matching_practices(selection: Selection, opts: Options | None = None) -> pd.DataFrame:
-    """Practices in the selection (the same rule as the selected_practices macro, for the filter bar)."""
-    practices = (opts or options()).practices
-    mask = pd.Series(True, index=practices.index)
-    for key in ("council", "locality", "sub_icb", "pcn", "practice"):
-        value = getattr(selection, key)
-        if value:
-            column = "practice_code" if key == "practice" else f"{key}_code"
-            mask &= practices[column] == value
-    return practices[mask]
+def selected_practices(selection: Selection) -> pd.DataFrame:
+    """The practices the filter bar offers for the selection: code, name and PCN. The rule is the
+    selected_practices macro's, run in SQL, so the filter bar and the pages cannot disagree."""
+    return run_query("filters__selected_practices", **selection.area_params())
 
 
 def cascade(selection: Selection, opts: Options | None = None) -> dict[str, list[dict]]:
@@ -240,7 +234,7 @@ def cascade(selection: Selection, opts: Options | None = None) -> dict[str, list
     if selection.sub_icb:
         pcns = pcns[pcns["sub_icb_code"] == selection.sub_icb]
     narrowing = replace(selection, practice=None)
-    practices = matching_practices(narrowing, opts)
+    practices = selected_practices(narrowing)
     if selection.council or selection.locality:
         pcns = pcns[pcns["pcn_code"].isin(practices["pcn_code"])]
     return {

@@ -24,6 +24,8 @@ import duckdb
 import pandas as pd
 import yaml
 
+from etl.errors import BuildFailed
+
 MODELS_DIR = Path(__file__).with_name("models")
 REFERENCE_DIR = Path(__file__).with_name("reference")
 INDICATORS_DIR = Path(__file__).with_name("indicators")
@@ -128,12 +130,25 @@ def load_reference(con: duckdb.DuckDBPyConnection) -> list[str]:
     return names + ["ref_indicators"]
 
 
+# Where an outcome measure is shown, declared in its definition file so every page and download reads one
+# answer (from ref_indicators):
+#   order: its place in every list of outcome measures (the Outcomes page's chooser, the practice profile);
+#   headline: true for the headline measures the overview, the downloads and the practice packs report;
+#   practice_profile: true for those the practice profile draws (the case studies' four).
+PLACES = ("order", "headline", "practice_profile")
+
+
 def indicator_definitions() -> pd.DataFrame:
-    """One row per indicator definition file: what it measures, how, and why it matters."""
-    rows = []
+    """One row per indicator definition file: what it measures, how, why it matters and where it is shown.
+
+    Raises BuildFailed with every misplaced measure (a bad order, a repeated one, a flag that is not true or
+    false, a place given to an indicator that is not an outcome measure), each naming its file.
+    """
+    rows, problems = [], []
     for path in sorted(INDICATORS_DIR.glob("*.yml")):
         spec = yaml.safe_load(path.read_text())
         scoring = spec.get("scoring") or {}
+        problems += _place_problems(f"etl/indicators/{path.name}", spec)
         rows.append({
             "indicator_id": spec["id"], "kind": spec["kind"], "name": spec["name"], "domain": spec.get("domain"),
             "definition": spec["definition"], "numerator": spec["numerator"], "denominator": spec["denominator"],
@@ -145,5 +160,40 @@ def indicator_definitions() -> pd.DataFrame:
             # a monthly measure with a yearly pattern: its SPC charts read the seasonally adjusted series
             # when the build finds the pattern in the data (mart_seasonal_index, etl/stats/seasonal.py)
             "seasonal": bool(spec.get("seasonal", False)), "seasonality": spec.get("seasonality"),
+            "display_order": spec.get("order"), "is_headline": spec.get("headline") is True,
+            "on_practice_profile": spec.get("practice_profile") is True,
         })
-    return pd.DataFrame(rows)
+    problems += _repeated_orders(rows)
+    if problems:
+        raise BuildFailed(problems)
+    frame = pd.DataFrame(rows)
+    return frame.astype({"display_order": "Int64"})  # null for a measure with no place: listed last, by name
+
+
+def _place_problems(file: str, spec: dict) -> list[str]:
+    given = [key for key in PLACES if key in spec]
+    if given and spec.get("kind") != "outcome":
+        return [f"{file}: {', '.join(given)} can only place an outcome measure, and this is kind {spec.get('kind')!r}"]
+    problems = []
+    order = spec.get("order")
+    # bool is an int in Python: `order: true` must not pass as place 1
+    if "order" in spec and (isinstance(order, bool) or not isinstance(order, int) or order < 1):
+        problems.append(f"{file}: order must be a whole number from 1 (the first listed), not {order!r}")
+    for flag in ("headline", "practice_profile"):
+        if flag in spec and not isinstance(spec[flag], bool):
+            problems.append(f"{file}: {flag} must be true or false, not {spec[flag]!r}")
+    return problems
+
+
+def _repeated_orders(rows: list[dict]) -> list[str]:
+    first: dict[int, str] = {}
+    problems = []
+    for row in rows:
+        order = row["display_order"]
+        if isinstance(order, bool) or not isinstance(order, int):
+            continue  # already reported
+        if order in first:
+            problems.append(f"{row['definition_file']}: order {order} is also the order of {first[order]}; "
+                            "give each outcome measure its own place")
+        first.setdefault(order, row["definition_file"])
+    return problems

@@ -80,7 +80,9 @@ class _Context:
         self.method = dict(zip(method["name"], method["value"]))
 
     def query(self, name: str) -> pd.DataFrame:
-        return run_query(f"catchment__{name}", **self.params)
+        """Run a catchment query with the selection and quarter. The caller names the query file whole, so
+        a search for the file's name finds where it is used."""
+        return run_query(name, **self.params)
 
     def source(self, *keys: str) -> str:
         return sources.source_title("registrations", *keys)
@@ -104,8 +106,8 @@ def _intro(ctx: _Context) -> html.Div:
 
 # ---- headlines --------------------------------------------------------------------------------------
 def _headlines(ctx: _Context) -> html.Section:
-    councils = ctx.query("council_headline")
-    practices = ctx.query("practice_headline")
+    councils = ctx.query("catchment__council_headline")
+    practices = ctx.query("catchment__practice_headline")
     cards = []
     if len(councils) > MAX_HEADLINE_COUNCILS:
         totals = councils[["residents_registered", "residents_at_practices_elsewhere"]].sum()
@@ -185,7 +187,7 @@ def _patients_map(ctx: _Context, title: str) -> html.Div | html.Section:
     unavailable = _map_unavailable(ctx)
     if unavailable:
         return unavailable
-    frame = ctx.query("map_patients")
+    frame = ctx.query("catchment__map_patients")
     if frame.empty:
         return no_data(f"No patients of the selected practices live in an English LSOA in {ctx.month}.")
     if len(frame) > MAX_MAP_LSOAS:
@@ -238,7 +240,7 @@ def _council_map(ctx: _Context) -> html.Div | html.Section:
     unavailable = _map_unavailable(ctx)
     if unavailable:
         return unavailable
-    frame = ctx.query("map_council")
+    frame = ctx.query("catchment__map_council")
     if frame.empty or frame["residents"].fillna(0).sum() == 0:
         return no_data(f"No residents of {ctx.area} are registered with a practice in {ctx.month}.")
     # small numbers: an LSOA's residents and those at practices elsewhere, and the shares worked out from them
@@ -279,7 +281,7 @@ def _council_map(ctx: _Context) -> html.Div | html.Section:
 
 # ---- Sankey -------------------------------------------------------------------------------------------
 def _sankey_section(ctx: _Context) -> html.Section:
-    frame = ctx.query("council_split")
+    frame = ctx.query("catchment__council_split")
     heading = html.H2("Which councils each practice's patients live under")
     if frame.empty:
         return html.Section([heading, no_data(f"No registered patients match this selection in {ctx.month}.")],
@@ -386,7 +388,7 @@ def _stacked(columns: list[list[float]], plot_height: float, pad: float) -> list
 # ---- boundary practices -------------------------------------------------------------------------------
 def _boundary_section(ctx: _Context) -> html.Section:
     threshold = ctx.method.get("boundary_share_threshold", 0.10)
-    frame = ctx.query("boundary_practices")
+    frame = ctx.query("catchment__boundary_practices")
     parts = [
         html.H2("Boundary practices"),
         html.P(["A ", term("boundary practice"), f" has more than {threshold:.0%} of its patients with a known address "
@@ -418,7 +420,7 @@ def _boundary_section(ctx: _Context) -> html.Section:
 
 # ---- coterminosity ------------------------------------------------------------------------------------
 def _coterminosity_section(ctx: _Context) -> html.Section:
-    frame = ctx.query("coterminosity")
+    frame = ctx.query("catchment__coterminosity")
     heading = html.H2("How well PCNs and sub-ICBs fit council areas")
     intro = html.P(["The ", term("coterminosity"), " of a PCN or sub-ICB is the share of its patients living in the "
                     "one council (or council locality) that holds most of them: 100% means it fits inside that area."])

@@ -38,11 +38,6 @@ dash.register_page(__name__, path="/outcomes", title="Outcomes - jointcare", nam
 
 PREFIX = "outcomes"
 DEFAULT_MEASURE = "emergency_admissions"
-# The measures the case studies name come first; any others follow by name.
-MEASURE_ORDER = ("emergency_admissions", "ae_attendances", "emergency_bed_days", "care_home_admissions",
-                 "residential_admissions", "nursing_admissions", "reablement_starts", "reablement_at_home_91",
-                 "ascof_admissions_65_plus", "ascof_admissions_18_64", "ascof_reablement_91_days",
-                 "acsc_admissions", "falls_admissions_65")
 POLARITY = {"lower_is_better": "Lower is better.", "higher_is_better": "Higher is better."}
 # Beyond this many councils (England has 150) one line each is unreadable and heavy: the whole-area
 # trend shows the median council and the middle half of councils instead.
@@ -89,10 +84,8 @@ def measure_in_address(measure, search):
 
 
 def _measures() -> pd.DataFrame:
-    measures = run_query("outcomes__measures")
-    rank = {measure_id: i for i, measure_id in enumerate(MEASURE_ORDER)}
-    measures["rank"] = measures["measure_id"].map(lambda m: rank.get(m, len(rank)))
-    return measures.sort_values(["rank", "name"]).set_index("measure_id")
+    """The outcome measures, in their declared order (outcomes__measures)."""
+    return run_query("outcomes__measures").set_index("measure_id")
 
 
 def measure_options(measures: pd.DataFrame) -> list[dict]:

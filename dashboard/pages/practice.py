@@ -34,7 +34,7 @@ from dashboard.components.spc import change_point, hidden_points_status, xmr_car
 from dashboard.components.tables import column, data_grid
 from dashboard.components.terms import term
 from dashboard.components.trends import trend_figure
-from dashboard.db import run_query
+from dashboard.db import reference_query, run_query
 from dashboard.exports import suppression
 from etl.stats.spc import improvement_for
 
@@ -50,8 +50,6 @@ SHOWS = ("outcomes", "registrations")  # the year it opens on: filters.default_p
 dash.register_page(__name__, path_template="/practice/<code>", title=_title, name="Practice profile",
                    shows=SHOWS)
 
-# The key outcome measures the profile draws, in this order (ids of etl/indicators/*.yml).
-KEY_MEASURES = ("emergency_admissions", "ae_attendances", "emergency_bed_days", "care_home_admissions")
 HOME_RULES = {"postcode": "the council of its postcode",
               "largest share of patients": "the council where most of its patients live"}
 # (field, label) of the index and its domains: the trend chart's lines and the grid's columns
@@ -393,6 +391,12 @@ def _joint_working_section(params: dict) -> html.Section:
 
 # --- outcomes ------------------------------------------------------------------------------------------
 
+def profile_measures() -> list[str]:
+    """The outcome measures the profile draws, in their declared order (`practice_profile: true` in their
+    definition files, etl/indicators)."""
+    return list(reference_query("practice__profile_measures")["measure_id"])
+
+
 def _outcomes_section(practice, params: dict, measure: str | None) -> html.Section:
     trends = run_query("practice__outcome_trends", **params)
     council = practice["home_council_name"] if pd.notna(practice["home_council_name"]) else "its council"
@@ -402,7 +406,7 @@ def _outcomes_section(practice, params: dict, measure: str | None) -> html.Secti
             f"There are no monthly outcome figures for this practice up to {params['period']}: the hospital "
             "activity extract and the councils' social care extracts are not loaded, or do not include it.")])
     names = trends.drop_duplicates("measure_id").set_index("measure_id")["measure_name"]
-    available = [key for key in KEY_MEASURES if key in names.index]
+    available = [key for key in profile_measures() if key in names.index]
     chosen = measure.strip().lower() if isinstance(measure, str) and measure.strip().lower() in available \
         else available[0]
     return html.Section([
@@ -440,7 +444,7 @@ def _year_grid(trends: pd.DataFrame, period: str) -> html.Div:
     wide = year.pivot(index="measure_id", columns="series_order", values="year_rate")
     wide = wide.reindex(columns=[1, 2, 3, 4]).rename(columns=lambda order: f"series_{order}")
     details = year.drop_duplicates("measure_id").set_index("measure_id")[["measure_name", "unit"]]
-    frame = details.join(wide).reindex([key for key in KEY_MEASURES if key in details.index]).reset_index()
+    frame = details.join(wide).reindex([key for key in profile_measures() if key in details.index]).reset_index()
     headers = {1: "This practice", 2: "Its PCN", 3: "Its home council", 4: "All practices in the ICB"}
     headers.update(year.drop_duplicates("series_order").set_index("series_order")["series"].to_dict())
     return data_grid(f"{PREFIX}-outcome-year", frame, [
@@ -460,7 +464,7 @@ def _year_grid(trends: pd.DataFrame, period: str) -> html.Div:
 def measure_in_address(measure, search):
     """The measure chosen goes into the address (?measure=), which draws the page for it, so a reload or a
     shared link shows the same chart."""
-    if measure not in KEY_MEASURES or filters.parse_search(search).get("measure") == measure:
+    if measure not in profile_measures() or filters.parse_search(search).get("measure") == measure:
         raise PreventUpdate
     return filters.with_page_state(search, measure=measure)
 

@@ -44,13 +44,19 @@ create or replace temp macro selected_councils(council, locality, sub_icb, pcn, 
 create or replace temp macro period_first_day(period) as financial_year_start(period);
 create or replace temp macro period_last_day(period) as financial_year_start(period) + interval 1 year - interval 1 day;
 
+-- The release a financial year reads, among the release dates aggregated (registration quarters, age-band
+-- extracts): the latest at or before the year's last day, else the earliest loaded, so a year before the
+-- first release still shows something (the queries flag it with release_after_period). An aggregate:
+-- `select release_for_period(quarter, $period) as quarter from releases`.
+create or replace temp macro release_for_period(release, period) as
+    coalesce(max(release) filter (where release <= period_last_day(period)), min(release));
+
 -- The headline outcome measures: the ones the overview, the downloads and the practice packs report,
--- listed once so they all report the same ones.
+-- declared in their definition files (`headline: true`, etl/indicators) so they all report the same ones.
 create or replace temp macro headline_measures() as table
     select indicator_id as measure_id
     from ref_indicators
-    where indicator_id in ('emergency_admissions', 'ae_attendances', 'emergency_bed_days',
-                           'care_home_admissions', 'reablement_at_home_91');
+    where is_headline;
 
 -- The units a download's comparator pools, one row per headline measure and unit over a financial year:
 -- with residents, every council's residents; otherwise every practice based in the selection's council(s).
@@ -158,11 +164,10 @@ create or replace temp macro selected_council_releases(council, locality, sub_ic
         and quarter <= period_last_day(period)
     group by council_code;
 
--- The registrations release a council's practice pack reads: the council's latest at or before the end
--- of period, else its earliest loaded, so a pack for a year before the first release still has practices.
--- Every part of the pack reads this one release, so its tables agree.
+-- The registrations release a council's practice pack reads: release_for_period among the council's
+-- releases. Every part of the pack reads this one release, so its tables agree.
 create or replace temp macro pack_release(council, period) as table
-    select coalesce(max(quarter) filter (where quarter <= period_last_day(period)), min(quarter)) as quarter
+    select release_for_period(quarter, period) as quarter
     from mart_catchment_council
     where council_code = council;
 

@@ -1,5 +1,5 @@
--- Where the selected practices' patients live, in the registrations release the period uses (the latest
--- quarter at or before the year's end, else the earliest): one row per practice and council (or
+-- Where the selected practices' patients live, in the registrations release the period uses
+-- (release_for_period): one row per practice and council (or
 -- 'outside England' / 'unknown residence'), with patients and their share of the practice's list.
 with practices as (
     select distinct practice_code from selected_practices($council, $locality, $sub_icb, $pcn, $practice)
@@ -10,7 +10,7 @@ releases as (
 ),
 
 chosen as (
-    select coalesce(max(quarter) filter (where quarter <= period_last_day($period)), min(quarter)) as quarter
+    select release_for_period(quarter, $period) as quarter
     from releases
 ),
 

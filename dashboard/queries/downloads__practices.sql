@@ -1,5 +1,5 @@
--- The practices in the selection in the registrations release the period uses (the latest quarter at or
--- before the year's end, else the earliest): organisation, home council, registered patients, the share
+-- The practices in the selection in the registrations release the period uses (release_for_period):
+-- organisation, home council, registered patients, the share
 -- living under another council and whether each is a boundary practice. One row per practice.
 with practices as (
     select distinct practice_code from selected_practices($council, $locality, $sub_icb, $pcn, $practice)
@@ -10,7 +10,7 @@ releases as (
 ),
 
 chosen as (
-    select coalesce(max(quarter) filter (where quarter <= period_last_day($period)), min(quarter)) as quarter
+    select release_for_period(quarter, $period) as quarter
     from releases
 ),
 

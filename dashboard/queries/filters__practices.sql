@@ -1,12 +1,8 @@
--- Practices with a registration release, and what the other filters select them by.
+-- Practices with a registration release: the codes the practice filter accepts, and their names. Which of
+-- them a selection narrows the filter bar to is filters__selected_practices.
 select
     practices.practice_code,
-    practices.practice_name,
-    practices.pcn_code,
-    practices.sub_icb_code,
-    practices.home_council_code as council_code,
-    localities.main_locality_code as locality_code
+    practices.practice_name
 from dim_practice as practices
-left join dim_practice_locality as localities using (practice_code)
 where practices.last_registration_quarter is not null
 order by practices.practice_name, practices.practice_code

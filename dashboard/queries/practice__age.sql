@@ -1,5 +1,5 @@
 -- A practice's registered patients by 5-year age band (both sexes) in the age-band release the period
--- uses: the latest at or before the year's end, else the earliest loaded (release_after_period says so).
+-- uses (release_for_period; release_after_period says when it is after the year).
 -- One row per band, youngest first, each with the release's list size and patients aged 65 and over.
 with releases as (
     select distinct extract_date
@@ -8,8 +8,7 @@ with releases as (
 ),
 
 chosen as (
-    select coalesce(max(extract_date) filter (where extract_date <= period_last_day($period)), min(extract_date))
-        as extract_date
+    select release_for_period(extract_date, $period) as extract_date
     from releases
 ),
 

@@ -1,13 +1,13 @@
 -- The Better Care Fund, in the period's financial year, of each council a practice's patients live in,
 -- with the practice's patients there and their share of its list (registrations release as the council
--- split: the latest at or before the year's end, else the earliest). One row per council, largest first;
+-- split: release_for_period). One row per council, largest first;
 -- councils with no plan loaded for the year have empty money columns.
 with releases as (
     select distinct quarter from mart_practice_council_share where practice_code = $code
 ),
 
 chosen as (
-    select coalesce(max(quarter) filter (where quarter <= period_last_day($period)), min(quarter)) as quarter
+    select release_for_period(quarter, $period) as quarter
     from releases
 ),
 

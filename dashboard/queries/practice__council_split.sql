@@ -1,12 +1,12 @@
 -- Where a practice's patients live, by social care council (and outside England / unknown residence),
--- in the registrations release the period uses (the latest at or before the year's end, else the
--- earliest loaded). One row per area, largest first, flagged when it is the practice's home council.
+-- in the registrations release the period uses (release_for_period). One row per area, largest first,
+-- flagged when it is the practice's home council.
 with releases as (
     select distinct quarter from mart_practice_council_share where practice_code = $code
 ),
 
 chosen as (
-    select coalesce(max(quarter) filter (where quarter <= period_last_day($period)), min(quarter)) as quarter
+    select release_for_period(quarter, $period) as quarter
     from releases
 ),
 

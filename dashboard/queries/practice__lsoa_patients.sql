@@ -1,12 +1,12 @@
 -- A practice's patients by the LSOA they live in (English and Welsh LSOAs only; closed and unknown
--- addresses are in the council split), in the registrations release the period uses, with each LSOA's
--- name and council and its share of the practice's list. One row per LSOA.
+-- addresses are in the council split), in the registrations release the period uses (release_for_period),
+-- with each LSOA's name and council and its share of the practice's list. One row per LSOA.
 with releases as (
     select distinct quarter from fct_registrations where practice_code = $code
 ),
 
 chosen as (
-    select coalesce(max(quarter) filter (where quarter <= period_last_day($period)), min(quarter)) as quarter
+    select release_for_period(quarter, $period) as quarter
     from releases
 ),
 

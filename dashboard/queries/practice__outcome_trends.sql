@@ -1,4 +1,5 @@
--- Monthly rates of the profile's key outcome measures up to the end of the period, for the practice and
+-- Monthly rates of the outcome measures the profile draws (`practice_profile: true` in their definition
+-- files, etl/indicators) up to the end of the period, for the practice and
 -- for its PCN, home council and ICB as comparators. PCN and ICB rates add up their practices' numerators
 -- and denominators (sum over sum, x the indicator's multiplier); the council's is its own mart row.
 -- year_rate is each series' rate over the period's months (sum over sum, x multiplier), year_numerator
@@ -8,7 +9,7 @@
 with measures as (
     select indicator_id as measure_id, name as measure_name, unit, multiplier, source
     from ref_indicators
-    where indicator_id in ('emergency_admissions', 'ae_attendances', 'emergency_bed_days', 'care_home_admissions')
+    where on_practice_profile
 ),
 
 practice as (

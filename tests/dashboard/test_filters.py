@@ -45,6 +45,23 @@ def test_options_narrow_to_the_other_filters(dashboard_db):
     assert sorted(option["value"] for option in unitown["pcn"]) == ["U00001", "U00002"]
 
 
+def test_a_locality_narrows_the_options_to_the_practices_most_of_whose_patients_live_there(dashboard_db):
+    # Patients by locality in the January 2023 release (tests/factory.py):
+    #   A00001: LOC-U-1 60 + 10 = 70, LOC-C-1 30 (and 100 in LOC-U-1 in April 2024)  -> LOC-U-1
+    #   A00002: LOC-C-1 40, LOC-C-2 50 + 11 = 61, LOC-U-1 9                           -> LOC-C-2
+    #   A00003: LOC-C-2 20, LOC-U-1 30                                                -> LOC-U-1
+    unitown = filters.cascade(filters.Selection(locality="LOC-U-1"))
+    # by name: FELL PRACTICE (A00003) before UNITOWN SURGERY (A00001); their PCNs U00002 and U00001
+    assert [option["value"] for option in unitown["practice"]] == ["A00003", "A00001"]
+    assert sorted(option["value"] for option in unitown["pcn"]) == ["U00001", "U00002"]
+    fell = filters.cascade(filters.Selection(locality="LOC-C-2"))
+    assert [option["value"] for option in fell["practice"]] == ["A00002"]
+    assert [option["value"] for option in fell["pcn"]] == ["U00001"]
+    # Fell's one practice, A00002, is based in Countyshire, not Unitown
+    _, notes = filters.parse({"council": "E06000901", "locality": "LOC-C-2"})
+    assert any("No practice matches every filter" in note for note in notes)
+
+
 def test_query_string_round_trip_keeps_page_keys():
     selection = filters.Selection(period="2023-24", practice="A00001")
     assert selection.query_string(measure="ae_attendances") == "?period=2023-24&practice=A00001&measure=ae_attendances"

@@ -168,6 +168,17 @@ def test_measure_from_the_query_and_unknown_measures(page):
     assert "There is no measure called 'nope', so A&E attendances is shown." in text_of(unknown)
 
 
+def test_the_chooser_lists_the_measures_in_their_declared_order(page):
+    # `order:` in etl/indicators/*.yml: the measures the case studies name first, then the care home
+    # admissions by type, reablement, ASCOF's yearly measures and the last two hospital measures
+    chooser = by_id(page.layout(measure="ae_attendances"), "outcomes-measure")
+    assert [option["value"] for option in chooser.options] == [
+        "emergency_admissions", "ae_attendances", "emergency_bed_days", "care_home_admissions",
+        "residential_admissions", "nursing_admissions", "reablement_starts", "reablement_at_home_91",
+        "ascof_admissions_65_plus", "ascof_admissions_18_64", "ascof_reablement_91_days",
+        "acsc_admissions", "falls_admissions_65"]
+
+
 def test_measure_chooser_is_labelled(page):
     from dash import html
 

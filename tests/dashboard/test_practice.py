@@ -127,6 +127,23 @@ def test_the_measure_in_the_address_is_charted_and_the_chooser_writes_it(dashboa
     assert values(practice.y).tolist()[:2] == [0.0, 0.0] and np.isnan(values(practice.y).tolist()[2])
 
 
+def test_the_profile_draws_the_measures_declared_for_it_in_order(dashboard_db):
+    from dash.exceptions import PreventUpdate
+
+    from dashboard.pages.practice import measure_in_address
+
+    # `practice_profile: true` in etl/indicators/*.yml: four of the five headline measures, by `order:`. The
+    # tiny area has no emergency admissions or bed days, so A&E and care home admissions are drawn; A00003's
+    # patients at home 91 days after reablement (3 of 4 in March 2023) are a headline measure, not drawn here.
+    tree = page("A00003", period="2022-23")
+    assert [row["measure_name"] for row in grids(tree)["practice-outcome-year"]] == [
+        "A&E attendances", "Permanent admissions to residential and nursing care, 65 and over"]
+    assert [option["value"] for option in by_id(tree, "practice-measure").options] == [
+        "ae_attendances", "care_home_admissions"]
+    with pytest.raises(PreventUpdate):
+        measure_in_address("reablement_at_home_91", "?period=2022-23")
+
+
 def test_bcf_of_the_councils_its_patients_live_in(dashboard_db):
     tree = page("A00001", period="2023-24")
     # 2023-24 uses the January 2023 release (the latest before the year's end): 70 in Unitown, 30 in Countyshire
