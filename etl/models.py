@@ -24,6 +24,8 @@ import duckdb
 import pandas as pd
 import yaml
 
+from etl.loaders import valid_rows
+
 MODELS_DIR = Path(__file__).with_name("models")
 REFERENCE_DIR = Path(__file__).with_name("reference")
 INDICATORS_DIR = Path(__file__).with_name("indicators")
@@ -49,14 +51,7 @@ class Model:
         return self.layer != "staging"
 
     def compiled_sql(self) -> str:
-        def expand(match: re.Match) -> str:
-            source = match.group(1)
-            return (
-                f"(select raw_rows.* from raw.{source} as raw_rows anti join "
-                f"(select file_id, line from dq_rejected_rows where source = '{source}') using (file_id, line))"
-            )
-
-        return VALID_ROWS.sub(expand, self.sql)
+        return VALID_ROWS.sub(lambda match: valid_rows(match.group(1)), self.sql)
 
 
 def discover() -> dict[str, Model]:
