@@ -207,6 +207,9 @@ def _build_into(raw_dir: Path, db_path: Path, work_dir: Path, *, allow_unknown: 
                 echo: Callable[[str], None]) -> BuildReport:
     report = BuildReport()
     problems: list[str] = []
+    # A model that reads a table it does not declare is the code's fault: say so before reading any
+    # raw file, rather than after minutes of loading (discover raises BuildFailed).
+    models = discover()
     con = _connect(db_path, work_dir)
     try:
         con.execute(DQ_TABLES)
@@ -259,7 +262,6 @@ def _build_into(raw_dir: Path, db_path: Path, work_dir: Path, *, allow_unknown: 
         if problems:
             raise BuildFailed(problems)
 
-        models = discover()
         present = {row[0] for row in con.execute("select distinct source from dq_load_log where status = 'loaded'").fetchall()}
         model_errors = []
         ordered = sorted(build_order(models), key=lambda model: model.kept)  # staging first, dependencies kept

@@ -5,7 +5,7 @@ with plans as (
     select *,
         cast(left(plan_period, 4) as integer) as first_year,
         (cast(right(plan_period, 2) as integer) - cast(left(plan_period, 4) as integer) % 100 + 100) % 100 as span_years
-    from stg_bcf__plans
+    from {{ ref('stg_bcf__plans') }}
 ),
 
 by_year as (
@@ -24,7 +24,7 @@ with_year as (
 
 scheme_types as (
     select label_key(scheme_type) as type_key, first_year, last_year, list_version, scheme_type_group
-    from ref_bcf_scheme_types
+    from {{ ref('ref_bcf_scheme_types') }}
 ),
 
 any_version as (
@@ -34,7 +34,7 @@ any_version as (
 ),
 
 hwbs as (
-    select * from int_bcf__hwb
+    select * from {{ ref('int_bcf__hwb') }}
 )
 
 select
@@ -71,5 +71,5 @@ left join scheme_types as versioned
     on label_key(with_year.scheme_type) = versioned.type_key
     and with_year.financial_year between versioned.first_year and versioned.last_year
 left join any_version on label_key(with_year.scheme_type) = any_version.type_key
-left join ref_bcf_funding_sources as funding on label_key(with_year.source_of_funding) = label_key(funding.source_of_funding)
-left join ref_bcf_areas_of_spend as areas on label_key(with_year.area_of_spend) = label_key(areas.area_of_spend)
+left join {{ ref('ref_bcf_funding_sources') }} as funding on label_key(with_year.source_of_funding) = label_key(funding.source_of_funding)
+left join {{ ref('ref_bcf_areas_of_spend') }} as areas on label_key(with_year.area_of_spend) = label_key(areas.area_of_spend)

@@ -1,14 +1,14 @@
 -- The population a council's money and outcomes are divided by, per financial year: registered
 -- residents from the latest release at or before 1 October of the year (mid-year), else the earliest.
 with years as (
-    select distinct hwb_code as council_code, financial_year from int_bcf__plan_lines
+    select distinct hwb_code as council_code, financial_year from {{ ref('int_bcf__plan_lines') }}
     union
-    select distinct coalesce(ons_code, geographical_code), financial_year from stg_nhsd__ascof
+    select distinct coalesce(ons_code, geographical_code), financial_year from {{ ref('stg_nhsd__ascof') }}
     where geographical_level = 'Council'
 ),
 
 population as (
-    select * from int_council_quarter__population
+    select * from {{ ref('int_council_quarter__population') }}
 ),
 
 mid_year as (

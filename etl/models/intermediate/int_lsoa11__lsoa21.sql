@@ -3,7 +3,7 @@
 -- between its parts; fct_registrations rounds that to whole patients.
 with pairs as (
     select lsoa11_code, lsoa21_code, max(change_indicator) as change_indicator
-    from stg_ons__lsoa11_lsoa21
+    from {{ ref('stg_ons__lsoa11_lsoa21') }}
     group by lsoa11_code, lsoa21_code
 ),
 

@@ -3,12 +3,12 @@
 -- share registered with practice p (council -> practice). Only English social care councils.
 with residents as (
     select practice_code, quarter, area_code as council_code, patients
-    from mart_practice_council_share
+    from {{ ref('mart_practice_council_share') }}
     where area_kind = 'council'
 ),
 
 lists as (
-    select practice_code, quarter, patients as list_size from int_practice_quarter__population
+    select practice_code, quarter, patients as list_size from {{ ref('int_practice_quarter__population') }}
 )
 
 select

@@ -4,26 +4,26 @@
 -- January 2024 are taken as 2021 codes. The rule used is recorded for the data-quality page.
 with codes as (
     select distinct file_id, lsoa_code
-    from stg_nhs__registrations
+    from {{ ref('stg_nhs__registrations') }}
     where regexp_full_match(lsoa_code, '[EW]01[0-9]{6}')
 ),
 
 only_2011 as (
-    select lsoa11_code as lsoa_code from int_lsoa11__lsoa21
+    select lsoa11_code as lsoa_code from {{ ref('int_lsoa11__lsoa21') }}
     except
-    select lsoa21_code from int_lsoa11__lsoa21
+    select lsoa21_code from {{ ref('int_lsoa11__lsoa21') }}
 ),
 
 only_2021 as (
-    select lsoa21_code as lsoa_code from int_lsoa11__lsoa21
+    select lsoa21_code as lsoa_code from {{ ref('int_lsoa11__lsoa21') }}
     except
-    select lsoa11_code from int_lsoa11__lsoa21
+    select lsoa11_code from {{ ref('int_lsoa11__lsoa21') }}
 ),
 
 files as (
     -- one row per file, whatever codes it holds
     select file_id, min(extract_date) as extract_date, bool_or(sex = 'ALL') as has_all_persons
-    from stg_nhs__registrations
+    from {{ ref('stg_nhs__registrations') }}
     group by file_id
 ),
 

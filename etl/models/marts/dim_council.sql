@@ -1,7 +1,7 @@
 -- One row per council code: districts, unitaries, metropolitan and London boroughs, and counties.
 -- parent_upper_tier_code is the social care council (and health and wellbeing board area).
 with lads as (
-    select * from int_lad__upper_tier
+    select * from {{ ref('int_lad__upper_tier') }}
 ),
 
 councils as (

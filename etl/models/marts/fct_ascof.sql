@@ -3,7 +3,7 @@
 -- (etl/reference/ascof_measures.csv): 2A(2) to 2022-23 and 2C from 2023-24 are both
 -- admissions_65_plus, while 2D means something else before 2023-24 than after.
 with rows as (
-    select * from stg_nhsd__ascof where measure_type in ('numerator', 'denominator', 'outcome')
+    select * from {{ ref('stg_nhsd__ascof') }} where measure_type in ('numerator', 'denominator', 'outcome')
 ),
 
 pivoted as (
@@ -28,7 +28,7 @@ pivoted as (
 
 measures as (
     select published_code, first_year, last_year, measure_id, measure_name, unit, multiplier, polarity
-    from ref_ascof_measures
+    from {{ ref('ref_ascof_measures') }}
 )
 
 select

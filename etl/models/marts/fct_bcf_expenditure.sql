@@ -2,11 +2,11 @@
 -- end-of-year return, matched on scheme ID, funding source and line order. Lines only in the return
 -- are kept (planned null); years with no return yet have actual null.
 with plan as (
-    select * from int_bcf__plan_lines
+    select * from {{ ref('int_bcf__plan_lines') }}
 ),
 
 year_end as (
-    select * from int_bcf__year_end_lines
+    select * from {{ ref('int_bcf__year_end_lines') }}
 ),
 
 returned_years as (
@@ -59,4 +59,4 @@ select
     end as actual_status
 from matched
 left join returned_years using (hwb_code, financial_year)
-left join dim_council as councils on matched.hwb_code = councils.council_code
+left join {{ ref('dim_council') }} as councils on matched.hwb_code = councils.council_code

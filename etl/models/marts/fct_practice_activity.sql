@@ -1,11 +1,11 @@
 -- Practice activity per month and measure, with the rate per 1,000 registered patients using the
 -- matching denominator: the whole list, or those aged 65 and over for falls admissions 65+.
 with activity as (
-    select * from stg_sus__practice_activity
+    select * from {{ ref('stg_sus__practice_activity') }}
 ),
 
 indicators as (
-    select indicator_id, name, denominator_kind from ref_indicators
+    select indicator_id, name, denominator_kind from {{ ref('ref_indicators') }}
 ),
 
 with_denominator as (
@@ -25,7 +25,7 @@ with_denominator as (
         denominators.denominator_rule
     from activity
     inner join indicators on activity.measure_id = indicators.indicator_id
-    left join int_practice_month__denominators as denominators
+    left join {{ ref('int_practice_month__denominators') }} as denominators
         on activity.practice_code = denominators.practice_code and activity.activity_month = denominators.month
 )
 

@@ -1,6 +1,6 @@
 -- Fingertips practice indicators as published, with the England value of the same period beside them.
 with rows as (
-    select * from stg_fingertips__practice_indicators
+    select * from {{ ref('stg_fingertips__practice_indicators') }}
 ),
 
 england as (

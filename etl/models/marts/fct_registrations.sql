@@ -6,16 +6,16 @@
 -- Only rows that can meet another row on the same key (sex-specific rows, and LSOAs touched by a
 -- split or merge) go through the aggregation; the other 99% pass straight through.
 with registrations as (
-    select * from stg_nhs__registrations
+    select * from {{ ref('stg_nhs__registrations') }}
 ),
 
 releases as (
     select file_id, quarter, lsoa_vintage, bool_or(has_all_persons) over (partition by quarter) as quarter_has_all
-    from int_registrations__vintage
+    from {{ ref('int_registrations__vintage') }}
 ),
 
 bridge as (
-    select * from int_lsoa11__lsoa21
+    select * from {{ ref('int_lsoa11__lsoa21') }}
 ),
 
 complex_targets as (

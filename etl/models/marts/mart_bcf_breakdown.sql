@@ -1,7 +1,7 @@
 -- BCF pounds per HWB and year broken down one dimension at a time: source of funding, scheme type,
 -- area of spend, provider and commissioner. Each dimension's categories add up to the year's total.
 with lines as (
-    select * from fct_bcf_expenditure
+    select * from {{ ref('fct_bcf_expenditure') }}
 ),
 
 long as (

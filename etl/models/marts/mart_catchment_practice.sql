@@ -3,11 +3,11 @@
 -- council (another English council, or outside England) / patients whose residence is known
 -- (all patients less CLOSED, EMPTY and UNMAPPED). Thresholds come from etl/method.yml.
 with shares as (
-    select * from mart_practice_council_share
+    select * from {{ ref('mart_practice_council_share') }}
 ),
 
 practices as (
-    select practice_code, home_council_code, home_council_rule from dim_practice
+    select practice_code, home_council_code, home_council_rule from {{ ref('dim_practice') }}
 ),
 
 totals as (

@@ -5,17 +5,17 @@
 -- and locality_coverage says what share of known-residence patients that is.
 -- Organisations are grouped by their practices' current PCN and sub-ICB (dim_practice).
 with registrations as (
-    select practice_code, quarter, lsoa_code, patients from fct_registrations
+    select practice_code, quarter, lsoa_code, patients from {{ ref('fct_registrations') }}
 ),
 
 lsoas as (
     select lsoa_code, council_code, council_name, locality_code, locality_name
-    from dim_lsoa
+    from {{ ref('dim_lsoa') }}
     where country = 'England' and council_code is not null
 ),
 
 practices as (
-    select practice_code, pcn_code, sub_icb_code from dim_practice
+    select practice_code, pcn_code, sub_icb_code from {{ ref('dim_practice') }}
 ),
 
 resident as materialized (

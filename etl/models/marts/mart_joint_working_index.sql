@@ -2,7 +2,7 @@
 -- scored indicators) and the 0-100 index (their weighted sum, weights in etl/method.yml), empty
 -- when any domain has no scored indicator.
 with scores as (
-    select * from fct_joint_working where score is not null
+    select * from {{ ref('fct_joint_working') }} where score is not null
 ),
 
 domains as (

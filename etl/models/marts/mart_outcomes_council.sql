@@ -6,17 +6,17 @@
 --     practice's patients live: council c gets sum over p of share(p, c) x count(p), where share(p, c)
 --     is the share of practice p's list living in c; the denominator is the same sum of list sizes.
 with indicators as (
-    select indicator_id, name, unit, multiplier, source from ref_indicators where kind = 'outcome'
+    select indicator_id, name, unit, multiplier, source from {{ ref('ref_indicators') }} where kind = 'outcome'
 ),
 
 council_population as (
-    select * from int_council_quarter__population
+    select * from {{ ref('int_council_quarter__population') }}
 ),
 
 ascof as (
     select area_code as council_code, year_start as period_start, 'ascof_' || measure_id as measure_id,
         numerator, denominator, value as published_value
-    from fct_ascof
+    from {{ ref('fct_ascof') }}
     where geographical_level = 'Council' and disaggregation = 'Total' and is_mapped
 ),
 
@@ -26,7 +26,7 @@ event_months as (
         coalesce(sum(clients) filter (where event = 'nursing_admission'), 0) as nursing,
         coalesce(sum(clients) filter (where event = 'reablement_start'), 0) as reablement_starts,
         coalesce(sum(clients) filter (where event = 'at_home_91_days'), 0) as at_home_91
-    from stg_local__social_care_events
+    from {{ ref('stg_local__social_care_events') }}
     group by council_code, event_month
 ),
 
@@ -60,7 +60,7 @@ event_measures as (
 activity as (
     select activity.practice_code, activity.activity_month, activity.measure_id, activity.activity_count,
         activity.denominator, activity.denominator_release
-    from fct_practice_activity as activity
+    from {{ ref('fct_practice_activity') }} as activity
 ),
 
 apportioned as (
@@ -72,7 +72,7 @@ apportioned as (
         sum(activity.denominator * weights.share_of_practice) as denominator,
         null::double as published_value
     from activity
-    inner join int_practice_council__weights as weights
+    inner join {{ ref('int_practice_council__weights') }} as weights
         on activity.practice_code = weights.practice_code and activity.denominator_release = weights.quarter
     group by all
 ),
@@ -101,4 +101,4 @@ select
     indicators.source
 from combined
 inner join indicators on combined.measure_id = indicators.indicator_id
-left join dim_council as councils on combined.council_code = councils.council_code
+left join {{ ref('dim_council') }} as councils on combined.council_code = councils.council_code

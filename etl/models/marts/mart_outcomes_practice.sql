@@ -6,29 +6,29 @@
 --     patients live. Of council c's registered residents, share w(p, c) are with practice p; the practice
 --     gets sum over c of w(p, c) x numerator(c) and the same of the denominator, and its rate is the ratio.
 with indicators as (
-    select indicator_id, name, unit, multiplier, source, denominator_kind from ref_indicators where kind = 'outcome'
+    select indicator_id, name, unit, multiplier, source, denominator_kind from {{ ref('ref_indicators') }} where kind = 'outcome'
 ),
 
 denominators as (
-    select * from int_practice_month__denominators
+    select * from {{ ref('int_practice_month__denominators') }}
 ),
 
 activity as (
     select
         practice_code, activity_month as period_start, measure_id,
         activity_count::double as numerator, denominator::double as denominator, 1.0 as coverage
-    from fct_practice_activity
+    from {{ ref('fct_practice_activity') }}
 ),
 
 reporting_councils as (
-    select distinct council_code from stg_local__social_care_events
+    select distinct council_code from {{ ref('stg_local__social_care_events') }}
 ),
 
 event_coverage as (
     -- share of the practice's residents (in English councils) who live in a council that sent an extract
     select weights.practice_code, weights.quarter,
         sum(weights.residents) filter (where reporting.council_code is not null) / sum(weights.residents) as coverage
-    from int_practice_council__weights as weights
+    from {{ ref('int_practice_council__weights') }} as weights
     left join reporting_councils as reporting using (council_code)
     group by weights.practice_code, weights.quarter
 ),
@@ -39,7 +39,7 @@ events as (
         sum(clients) filter (where event = 'nursing_admission') as nursing,
         sum(clients) filter (where event = 'reablement_start') as reablement_starts,
         sum(clients) filter (where event = 'at_home_91_days') as at_home_91
-    from stg_local__social_care_events
+    from {{ ref('stg_local__social_care_events') }}
     where practice_code is not null
     group by practice_code, event_month
 ),
@@ -75,19 +75,19 @@ event_measures as (
 
 ascof as (
     select area_code as council_code, financial_year, measure_id, numerator, denominator
-    from fct_ascof
+    from {{ ref('fct_ascof') }}
     where geographical_level = 'Council' and disaggregation = 'Total' and is_mapped
 ),
 
 practice_residents as (
-    select practice_code, quarter, sum(residents) as residents from int_practice_council__weights group by all
+    select practice_code, quarter, sum(residents) as residents from {{ ref('int_practice_council__weights') }} group by all
 ),
 
 ascof_weights as (
     select population.council_code, population.financial_year, weights.practice_code, weights.quarter,
         weights.share_of_council, weights.residents
-    from int_council_year__population as population
-    inner join int_practice_council__weights as weights
+    from {{ ref('int_council_year__population') }} as population
+    inner join {{ ref('int_practice_council__weights') }} as weights
         on population.council_code = weights.council_code and population.population_release = weights.quarter
 ),
 

@@ -5,7 +5,7 @@ with valid as (
 
 months as (
     select published, parse_month(published) as event_month
-    from (select distinct event_month as published from raw.social_care_events)
+    from (select distinct event_month as published from {{ source('social_care_events') }})
 )
 
 select
