@@ -28,7 +28,8 @@ import duckdb
 from etl.errors import ModelError
 from etl.loaders import valid_rows
 
-TEMPLATE = re.compile(r"\{\{\s*(ref|source|valid_rows)\(\s*'(\w+)'\s*\)\s*\}\}")
+FORM_NAMES = ("ref", "source", "valid_rows")
+TEMPLATE = re.compile(r"\{\{\s*(" + "|".join(FORM_NAMES) + r")\(\s*'(\w+)'\s*\)\s*\}\}")
 ANY_TEMPLATE = re.compile(r"\{\{.*?\}\}", re.DOTALL)
 FORMS = "{{ ref('name') }}, {{ source('name') }} or {{ valid_rows('name') }}"
 

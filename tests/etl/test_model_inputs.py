@@ -42,8 +42,9 @@ def test_declared_inputs_order_the_build(tmp_path):
 
 def test_reading_a_model_without_declaring_it_stops_the_build(tmp_path):
     models = write_models(tmp_path, {**GOOD, "marts/fct_b.sql": "select * from fct_a"})
-    assert problems_of(models) == [
-        "models/marts/fct_b.sql: reads fct_a without declaring it (expected {{ ref('fct_a') }} where it is read)"]
+    message = "models/marts/fct_b.sql: reads fct_a without declaring it (expected {{ ref('fct_a') }} where it is read)"
+    assert problems_of(models) == [message]
+    assert f"* {message}" in (etl.models.MODELS_DIR / "README.md").read_text()  # the README shows it as it is
 
 
 def test_reading_a_raw_table_without_declaring_it_stops_the_build(tmp_path):
