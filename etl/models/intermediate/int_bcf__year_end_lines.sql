@@ -23,4 +23,6 @@ select
     year_end.line
 from {{ ref('stg_bcf__year_end') }} as year_end
 left join hwbs on label_key(year_end.hwb_name) = hwbs.name_key
-left join {{ ref('ref_bcf_funding_sources') }} as funding on label_key(year_end.source_of_funding) = label_key(funding.source_of_funding)
+left join
+    {{ ref('ref_bcf_funding_sources') }} as funding
+    on label_key(year_end.source_of_funding) = label_key(funding.source_of_funding)

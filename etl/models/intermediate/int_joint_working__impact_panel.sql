@@ -22,19 +22,25 @@ returns as (
         coalesce(bool_or(not has_attached_social_worker and quarter_start > joined.adoption_month), false)
             as left_after_joining,
         max(quarter_start) filter (where not has_attached_social_worker and quarter_start < joined.adoption_month)
-            + interval 3 month as status_unknown_from
+        + interval 3 month as status_unknown_from
     from {{ ref('mart_joint_working_index') }}
     inner join joined using (practice_code)
     group by practice_code, joined.adoption_month
 ),
 
 outcomes as (
-    select practice_code, measure_id, period_start, numerator, denominator
+    select
+        practice_code,
+        measure_id,
+        period_start,
+        numerator,
+        denominator
     from {{ ref('mart_outcomes_practice') }}
-    where period_type = 'month'
-      and measure_id in (select measure_id from {{ ref('ref_unit_costs') }})
-      and numerator is not null
-      and denominator > 0
+    where
+        period_type = 'month'
+        and measure_id in (select measure_id from {{ ref('ref_unit_costs') }})
+        and numerator is not null
+        and denominator > 0
 )
 
 select
@@ -52,7 +58,8 @@ select
 from outcomes
 inner join returns using (practice_code)
 inner join {{ ref('dim_practice') }} using (practice_code)
-where returns.adoption_month is null
-   or outcomes.period_start >= returns.adoption_month
-   or outcomes.period_start < returns.status_unknown_from
+where
+    returns.adoption_month is null
+    or outcomes.period_start >= returns.adoption_month
+    or outcomes.period_start < returns.status_unknown_from
 order by outcome, practice_code, month

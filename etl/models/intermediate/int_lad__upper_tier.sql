@@ -25,19 +25,38 @@ county_lookup as (
 ),
 
 lads_seen as (
-    select lad_code, lad_name from {{ ref('stg_ons__lsoa_lad') }}
+    select
+        lad_code,
+        lad_name
+    from {{ ref('stg_ons__lsoa_lad') }}
     union all
-    select lad_code, lad_name from {{ ref('stg_ons__lsoa11_lsoa21') }} where lad_code is not null
+    select
+        lad_code,
+        lad_name
+    from {{ ref('stg_ons__lsoa11_lsoa21') }}
+    where lad_code is not null
     union all
-    select lad_code, null as lad_name from {{ ref('stg_ons__postcodes') }} where lad_code is not null
+    select
+        lad_code,
+        null as lad_name
+    from {{ ref('stg_ons__postcodes') }}
+    where lad_code is not null
     union all
-    select lad_code, lad_name from {{ ref('stg_ons__lad_upper_tier') }}
+    select
+        lad_code,
+        lad_name
+    from {{ ref('stg_ons__lad_upper_tier') }}
     union all
-    select lad_code, lad_name from {{ ref('stg_ons__lad_county') }}
+    select
+        lad_code,
+        lad_name
+    from {{ ref('stg_ons__lad_county') }}
 ),
 
 lads as (
-    select lad_code, max(lad_name) as lad_name
+    select
+        lad_code,
+        max(lad_name) as lad_name
     from lads_seen
     -- ONSPD writes E99999999-style placeholders where a postcode has no district
     where regexp_full_match(lad_code, '[EWSN][0-9]{8}') and lad_code not like '_99999999'

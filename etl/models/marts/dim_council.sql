@@ -5,16 +5,25 @@ with lads as (
 ),
 
 councils as (
-    select lad_code as council_code, lad_name as council_name, upper_tier_code as parent_upper_tier_code
+    select
+        lad_code as council_code,
+        lad_name as council_name,
+        upper_tier_code as parent_upper_tier_code
     from lads
     union all
-    select upper_tier_code, upper_tier_name, upper_tier_code
+    select
+        upper_tier_code,
+        upper_tier_name,
+        upper_tier_code
     from lads
     where upper_tier_code is not null
 ),
 
 deduplicated as (
-    select council_code, max(council_name) as council_name, max(parent_upper_tier_code) as parent_upper_tier_code
+    select
+        council_code,
+        max(council_name) as council_name,
+        max(parent_upper_tier_code) as parent_upper_tier_code
     from councils
     group by council_code
 ),

@@ -4,7 +4,11 @@ with localities as (
 ),
 
 lsoas as (
-    select lsoa_code, council_code, council_name from {{ ref('dim_lsoa') }}
+    select
+        lsoa_code,
+        council_code,
+        council_name
+    from {{ ref('dim_lsoa') }}
 ),
 
 final as (

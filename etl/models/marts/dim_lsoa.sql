@@ -9,11 +9,17 @@ lads as (
 ),
 
 localities as (
-    select lsoa21_code, locality_code, locality_name from {{ ref('stg_local__council_localities') }}
+    select
+        lsoa21_code,
+        locality_code,
+        locality_name
+    from {{ ref('stg_local__council_localities') }}
 ),
 
 lsoa11 as (
-    select lsoa21_code, list(lsoa11_code order by lsoa11_code) as lsoa11_codes
+    select
+        lsoa21_code,
+        list(lsoa11_code order by lsoa11_code) as lsoa11_codes
     from {{ ref('int_lsoa11__lsoa21') }}
     group by lsoa21_code
 ),

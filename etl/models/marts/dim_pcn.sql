@@ -2,11 +2,13 @@
 -- practices, and the home councils of its members (a PCN can straddle councils).
 with latest as (
     select * from {{ ref('stg_nhs__practice_map') }}
-    where extract_date = (select max(extract_date) from {{ ref('stg_nhs__practice_map') }})
+    where extract_date = (select max(releases.extract_date) from {{ ref('stg_nhs__practice_map') }} as releases)
 ),
 
 members as (
-    select latest.*, practices.home_council_code
+    select
+        latest.*,
+        practices.home_council_code
     from latest
     left join {{ ref('dim_practice') }} as practices using (practice_code)
 ),

@@ -2,7 +2,9 @@
 -- patients live in its latest release. The dashboard's locality filter selects practices by it,
 -- because practices have no locality of their own (localities are drawn by councils from LSOAs).
 with latest as (
-    select practice_code, max(quarter) as quarter
+    select
+        practice_code,
+        max(quarter) as quarter
     from {{ ref('fct_registrations') }}
     group by practice_code
 ),
@@ -22,7 +24,9 @@ by_locality as (
 ),
 
 list_sizes as (
-    select registrations.practice_code, sum(registrations.patients) as patients
+    select
+        registrations.practice_code,
+        sum(registrations.patients) as patients
     from {{ ref('fct_registrations') }} as registrations
     inner join latest using (practice_code, quarter)
     group by registrations.practice_code

@@ -10,7 +10,10 @@ year_end as (
 ),
 
 returned_years as (
-    select distinct hwb_code, financial_year from year_end
+    select distinct
+        hwb_code,
+        financial_year
+    from year_end
 ),
 
 matched as (
@@ -41,11 +44,12 @@ matched as (
         year_end.line as year_end_row
     from plan
     full outer join year_end
-        on plan.hwb_code = year_end.hwb_code
-        and plan.financial_year = year_end.financial_year
-        and plan.scheme_id = year_end.scheme_id
-        and plan.funding_source_id = year_end.funding_source_id
-        and plan.scheme_line = year_end.scheme_line
+        on
+            plan.hwb_code = year_end.hwb_code
+            and plan.financial_year = year_end.financial_year
+            and plan.scheme_id = year_end.scheme_id
+            and plan.funding_source_id = year_end.funding_source_id
+            and plan.scheme_line = year_end.scheme_line
 )
 
 select

@@ -5,7 +5,15 @@ with returns as (
 ),
 
 indicators as (
-    select indicator_id, name, domain, unit, scoring_kind, scoring_target from {{ ref('ref_indicators') }} where kind = 'joint_working'
+    select
+        indicator_id,
+        name,
+        domain,
+        unit,
+        scoring_kind,
+        scoring_target
+    from {{ ref('ref_indicators') }}
+    where kind = 'joint_working'
 )
 
 select

@@ -5,7 +5,11 @@ with activity as (
 ),
 
 indicators as (
-    select indicator_id, name, denominator_kind from {{ ref('ref_indicators') }}
+    select
+        indicator_id,
+        name,
+        denominator_kind
+    from {{ ref('ref_indicators') }}
 ),
 
 with_denominator as (
@@ -19,7 +23,9 @@ with_denominator as (
             when 'aged_65_plus' then denominators.patients_65_plus
             else denominators.patients
         end as matching_denominator,
-        case indicators.denominator_kind when 'aged_65_plus' then 'registered patients aged 65+' else 'registered patients' end
+        case indicators.denominator_kind
+            when 'aged_65_plus' then 'registered patients aged 65+' else 'registered patients'
+        end
             as denominator_name,
         denominators.release_quarter as denominator_release,
         denominators.denominator_rule

@@ -5,15 +5,50 @@ with lines as (
 ),
 
 long as (
-    select hwb_code, financial_year, 'source of funding' as dimension, funding_source as category, planned_gbp, actual_gbp from lines
+    select
+        hwb_code,
+        financial_year,
+        'source of funding' as dimension,
+        funding_source as category,
+        planned_gbp,
+        actual_gbp
+    from lines
     union all
-    select hwb_code, financial_year, 'scheme type', coalesce(scheme_type_group, 'Not stated in the plan'), planned_gbp, actual_gbp from lines
+    select
+        hwb_code,
+        financial_year,
+        'scheme type',
+        coalesce(scheme_type_group, 'Not stated in the plan'),
+        planned_gbp,
+        actual_gbp
+    from lines
     union all
-    select hwb_code, financial_year, 'area of spend', coalesce(area_of_spend, 'Not stated in the plan'), planned_gbp, actual_gbp from lines
+    select
+        hwb_code,
+        financial_year,
+        'area of spend',
+        coalesce(area_of_spend, 'Not stated in the plan'),
+        planned_gbp,
+        actual_gbp
+    from lines
     union all
-    select hwb_code, financial_year, 'provider', coalesce(provider, 'Not stated in the plan'), planned_gbp, actual_gbp from lines
+    select
+        hwb_code,
+        financial_year,
+        'provider',
+        coalesce(provider, 'Not stated in the plan'),
+        planned_gbp,
+        actual_gbp
+    from lines
     union all
-    select hwb_code, financial_year, 'commissioner', coalesce(commissioner, 'Not stated in the plan'), planned_gbp, actual_gbp from lines
+    select
+        hwb_code,
+        financial_year,
+        'commissioner',
+        coalesce(commissioner, 'Not stated in the plan'),
+        planned_gbp,
+        actual_gbp
+    from lines
 )
 
 select
