@@ -40,9 +40,11 @@ build: $(VENV)/.installed
 run: $(VENV)/.installed $(DB)
 	$(BIN)/jointcare serve --db $(DB) --port $(PORT)
 
-# ruff, with the layers kept apart (pyproject.toml, etl/ruff.toml, etl/stats/ruff.toml)
+# ruff, with the layers kept apart (pyproject.toml, etl/ruff.toml, etl/stats/ruff.toml); sqlfluff for the
+# models' SQL (pyproject.toml [tool.sqlfluff]; dashboard/queries is to follow)
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check etl dashboard tests bench
+	$(BIN)/sqlfluff lint etl/models
 
 test: $(VENV)/.installed-test lint
 	$(BIN)/python -m pytest

@@ -35,7 +35,7 @@ from etl import __version__, archives, boundaries, settings
 from etl.contracts import Contract, contract_path
 from etl.contracts import check as check_contract
 from etl.errors import BuildFailed, SourceError
-from etl.loaders import SheetRows, apply_rules, create_raw_tables, load_file, quote_ident, scalar
+from etl.loaders import SheetRows, apply_rules, create_raw_tables, load_file, quote_ident, scalar, valid_rows
 from etl.models import Model, build_order, discover, load_macros, load_reference, run
 from etl.rawfiles import RawFile, find_files, is_data_file, make_readable, sniff
 from etl.sources import load_sources
@@ -208,6 +208,9 @@ def _build_into(raw_dir: Path, db_path: Path, work_dir: Path, *, allow_unknown: 
                 echo: Callable[[str], None]) -> BuildReport:
     report = BuildReport()
     problems: list[str] = []
+    # A model that reads a table it does not declare is the code's fault: say so before reading any
+    # raw file, rather than after minutes of loading (discover raises BuildFailed).
+    models = discover()
     con = _connect(db_path, work_dir)
     try:
         con.execute(DQ_TABLES)
@@ -249,7 +252,7 @@ def _build_into(raw_dir: Path, db_path: Path, work_dir: Path, *, allow_unknown: 
         report.unrecognised += boundaries.map_2011(
             con, [(file_id, raw) for file_id, raw in enumerate(recognised, start=1)
                   if raw.source.name == "lsoa_boundaries" and raw.match.vintage == 2011 and file_id in loaded],
-            _valid_rows("lsoa11_lsoa21"))
+            valid_rows("lsoa11_lsoa21"))
         _timed(report, "map 2011 boundaries to 2021", started)
 
         started = time.perf_counter()
@@ -260,7 +263,6 @@ def _build_into(raw_dir: Path, db_path: Path, work_dir: Path, *, allow_unknown: 
         if problems:
             raise BuildFailed(problems)
 
-        models = discover()
         present = {row[0] for row in con.execute("select distinct source from dq_load_log where status = 'loaded'").fetchall()}
         model_errors = []
         ordered = sorted(build_order(models), key=lambda model: model.kept)  # staging first, dependencies kept
@@ -411,11 +413,6 @@ def _key_expressions(source) -> tuple[list[str], str]:
     return expressions, joins
 
 
-def _valid_rows(source_name: str) -> str:
-    return (f"(select * from raw.{source_name} anti join (select file_id, line from dq_rejected_rows "
-            f"where source = '{source_name}') using (file_id, line))")
-
-
 def _check_keys(con, recognised: list[RawFile]) -> list[str]:
     """Duplicate keys make a file unusable: which row is right cannot be known. Stop and say where."""
     problems = []
@@ -429,7 +426,7 @@ def _check_keys(con, recognised: list[RawFile]) -> list[str]:
         named = ", ".join(f"{expression} as key_{i}" for i, expression in enumerate(keys))
         key_columns = ", ".join(f"key_{i}" for i in range(len(keys)))
         rows = con.execute(
-            f"with keyed as (select rows.file_id, rows.line, {named} from {_valid_rows(source.name)} as rows{joins}), "
+            f"with keyed as (select rows.file_id, rows.line, {named} from {valid_rows(source.name)} as rows{joins}), "
             f"repeated as (select {key_columns} from keyed group by all having count(*) > 1 order by all limit 3) "
             f"select {key_columns}, list(file_id order by file_id, line)[:2], list(line order by file_id, line)[:2], count(*) "
             f"from keyed semi join repeated using ({key_columns}) group by all order by all"
@@ -455,7 +452,7 @@ def _check_references(con, recognised: list[RawFile]) -> None:
     for source_name, files in by_source.items():
         for column, references in sources[source_name].references.items():
             known = " union ".join(
-                f"select upper(trim({quote_ident(ref.split('.')[1])})) as code from {_valid_rows(ref.split('.')[0])}"
+                f"select upper(trim({quote_ident(ref.split('.')[1])})) as code from {valid_rows(ref.split('.')[0])}"
                 for ref in references)
             if not scalar(con, f"select exists ({known})"):
                 continue
@@ -472,7 +469,7 @@ def _check_references(con, recognised: list[RawFile]) -> None:
                 f"select rows.file_id, headers.file, '{source_name}', rows.line, "
                 f"headers.header, rows.{quote_ident(column)}, "
                 f"'code ' || upper(trim(rows.{quote_ident(column)})) || ' is in neither the ' || ? "
-                f"from {_valid_rows(source_name)} as rows "
+                f"from {valid_rows(source_name)} as rows "
                 f"inner join reference_headers as headers using (file_id) "
                 f"anti join ({known}) as known on upper(trim(rows.{quote_ident(column)})) = known.code "
                 # an empty code is a rule's business (some sources allow it: a client with no known GP)

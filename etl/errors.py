@@ -3,6 +3,7 @@
 Row-level problems never raise: they become rows of dq_rejected_rows. A `SourceError` is for a file
 that cannot be used at all (unknown layout, empty, truncated, duplicate keys, unreadable); the build
 collects every such error before stopping, so a user fixes them in one pass rather than one a run.
+A `ModelError` is the same for a model file (etl/models). Both reach users as lines of `BuildFailed`.
 """
 
 from __future__ import annotations
@@ -28,6 +29,19 @@ class SourceError(Exception):
         if self.expected:
             message += f" (expected {self.expected})"
         return message
+
+
+@dataclass
+class ModelError(Exception):
+    """A model file the build cannot run: it reads a table it does not declare, declares one that does
+    not exist, or cannot be parsed. The code's fault, not the data's, so it names the model's file;
+    the build collects every one and stops before reading any raw file."""
+    model_file: str
+    problem: str
+    expected: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.model_file}: {self.problem}" + (f" (expected {self.expected})" if self.expected else "")
 
 
 class BuildFailed(Exception):

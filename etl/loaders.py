@@ -35,6 +35,14 @@ def quote_literal(value: object) -> str:
     return "'" + str(value).replace("'", "''") + "'"
 
 
+def valid_rows(source_name: str) -> str:
+    """The rows of raw.<source> that no rule rejected, as a subquery: the one statement of what
+    "valid" means, read by the key and reference checks and by every staging model."""
+    return (f"(select raw_rows.* from raw.{source_name} as raw_rows anti join "
+            f"(select file_id, line from dq_rejected_rows where source = {quote_literal(source_name)}) "
+            f"using (file_id, line))")
+
+
 def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None):
     """The single value of a query, with the result fully read (DuckDB 2 keeps a half-read result
     open and refuses other work on the connection until it is finished)."""

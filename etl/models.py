@@ -1,36 +1,38 @@
-"""Discover the SQL models, order them by their references, and run them.
+"""Discover the SQL models, order them by the tables they declare reading, and run them.
 
 The folder is the layer: staging models type and filter the raw tables, intermediate models
 join and decide, marts are what users read. All are materialised as tables: a staging model is read
 by several models and by its contract, and parsing 14 million raw rows once beats parsing them at
-every read. Staging tables and the raw layer are dropped when the build ends. A model's dependencies are the other models its SQL names, so there is no
-separate DAG to keep in step. `{{ valid_rows('source') }}` is the one template: the raw rows of a
-source that no rule rejected, so the rejection rule is written once.
+every read. Staging tables and the raw layer are dropped when the build ends.
+
+A model names each table it reads where it reads it (`{{ ref('fct_registrations') }}`,
+`{{ valid_rows('registrations') }}`: etl/model_inputs.py), so the build order comes from the SQL
+itself, with no separate DAG to keep in step, and a model that reads what it does not declare
+stops the build before anything is written.
 
 A model that SQL cannot express (a statistical fit) is a Python file in the same folders, named like
-the table it makes, with `build(con) -> pandas.DataFrame` and `READS`, the tables it reads: its
-dependencies, declared because prose in a Python file would be mistaken for table names.
+the table it makes, with `build(con) -> pandas.DataFrame` and `READS`, the tables it reads.
 """
 
 from __future__ import annotations
 
 import importlib.util
-import re
 from dataclasses import dataclass, field
-from graphlib import TopologicalSorter
+from graphlib import CycleError, TopologicalSorter
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 import yaml
 
-from etl.errors import BuildFailed
+from etl import model_inputs
+from etl.errors import BuildFailed, ModelError
+from etl.sources import load_sources
 
 MODELS_DIR = Path(__file__).with_name("models")
 REFERENCE_DIR = Path(__file__).with_name("reference")
 INDICATORS_DIR = Path(__file__).with_name("indicators")
 LAYERS = ("staging", "intermediate", "marts")
-VALID_ROWS = re.compile(r"\{\{\s*valid_rows\('(\w+)'\)\s*\}\}")
 
 
 @dataclass
@@ -39,7 +41,7 @@ class Model:
     layer: str
     path: Path
     sql: str  # the SQL, or a Python model's source
-    depends_on: set[str] = field(default_factory=set)
+    depends_on: set[str] = field(default_factory=set)  # the models it declares reading
 
     @property
     def is_python(self) -> bool:
@@ -51,35 +53,49 @@ class Model:
         return self.layer != "staging"
 
     def compiled_sql(self) -> str:
-        def expand(match: re.Match) -> str:
-            source = match.group(1)
-            return (
-                f"(select raw_rows.* from raw.{source} as raw_rows anti join "
-                f"(select file_id, line from dq_rejected_rows where source = '{source}') using (file_id, line))"
-            )
-
-        return VALID_ROWS.sub(expand, self.sql)
+        return model_inputs.compile_sql(self.sql)
 
 
-def discover() -> dict[str, Model]:
-    models = {}
+def discover(models_dir: Path | None = None) -> dict[str, Model]:
+    """Every model, with the models it declares reading. Raises BuildFailed, naming each model file
+    and table, if any model reads a table it does not declare, declares one that does not exist, or
+    the declarations go round in a circle."""
+    models_dir = models_dir or MODELS_DIR
+    models: dict[str, Model] = {}
+    problems: list[ModelError] = []
     for layer in LAYERS:
-        for path in sorted([*(MODELS_DIR / layer).glob("*.sql"), *(MODELS_DIR / layer).glob("*.py")]):
+        for path in sorted([*(models_dir / layer).glob("*.sql"), *(models_dir / layer).glob("*.py")]):
             if path.stem in models:
-                raise ValueError(f"two models are called {path.stem}: {models[path.stem].path.name} and {path.name}")
+                problems.append(ModelError(_shown(path), f"makes the same table as {_shown(models[path.stem].path)}",
+                                           expected="one model file per table name"))
+                continue
             models[path.stem] = Model(path.stem, layer, path, path.read_text())
-    names = set(models)
+    tables = set(models) | set(reference_tables())
+    sources = set(load_sources())
     for model in models.values():
         if model.is_python:
-            words = set(python_module(model).READS)
+            declared = model_inputs.Declared(refs=frozenset(python_module(model).READS))
         else:
-            words = set(re.findall(r"\b[a-z_][a-z0-9_]*\b", _strip_comments(model.sql)))
-        model.depends_on = (words & names) - {model.name}
+            declared = model_inputs.declared_in_sql(model.sql)
+            problems += model_inputs.problems_in_sql(_shown(model.path), model.sql, declared)
+        problems += model_inputs.problems_in_names(_shown(model.path), declared, tables, sources)
+        model.depends_on = set(declared.refs & set(models))
+    if not problems:
+        try:
+            build_order(models)
+        except CycleError as error:
+            circle = error.args[1]
+            problems.append(ModelError(_shown(models[circle[0]].path),
+                                       f"is in a circle of declared inputs: {' -> '.join(circle)}",
+                                       expected="each model to read only models that do not read it"))
+    if problems:
+        raise BuildFailed([str(problem) for problem in problems])
     return models
 
 
-def _strip_comments(sql: str) -> str:
-    return re.sub(r"--[^\n]*", "", sql)
+def _shown(path: Path) -> str:
+    """A model file as users see it in messages: models/<layer>/<file>."""
+    return path.relative_to(path.parents[2]).as_posix()
 
 
 def build_order(models: dict[str, Model]) -> list[Model]:
@@ -118,16 +134,22 @@ def load_reference(con: duckdb.DuckDBPyConnection) -> list[str]:
     scheme type is rejected with its sheet, row and column), and they stay in the warehouse for the
     dashboard's definitions. Returns the table names.
     """
-    names = []
-    for path in sorted(REFERENCE_DIR.glob("*.csv")):
-        name = f"ref_{path.stem}"
+    for name, path in _reference_files().items():
         con.execute(f"create or replace table {name} as select * from read_csv(?, header = true, auto_detect = true)",
                     [str(path)])
-        names.append(name)
     con.register("indicator_frame", indicator_definitions())
     con.execute("create or replace table ref_indicators as select * from indicator_frame")
     con.unregister("indicator_frame")
-    return names + ["ref_indicators"]
+    return reference_tables()
+
+
+def reference_tables() -> list[str]:
+    """The reference tables models may ref(): one per code list, and the indicator definitions."""
+    return [*_reference_files(), "ref_indicators"]
+
+
+def _reference_files() -> dict[str, Path]:
+    return {f"ref_{path.stem}": path for path in sorted(REFERENCE_DIR.glob("*.csv"))}
 
 
 # Where an outcome measure is shown, declared in its definition file so every page and download reads one

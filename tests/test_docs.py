@@ -8,7 +8,8 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from etl.cli import cli
-from etl.models import discover
+from etl.model_inputs import FORM_NAMES
+from etl.models import LAYERS, MODELS_DIR, discover
 from etl.settings import SETTINGS
 from etl.sources import load_sources
 
@@ -33,6 +34,14 @@ def test_every_warehouse_table_documented():
             assert f"`{model.name}`" in README, f"README lacks the table {model.name}"
     for table in ("dq_load_log", "dq_rejected_rows", "meta_method", "meta_models", "meta_sources"):
         assert f"`{table}`" in README
+
+
+def test_models_readme_names_each_layer_and_form():
+    models_readme = (MODELS_DIR / "README.md").read_text()
+    for layer in LAYERS:
+        assert f"**{layer}/**" in models_readme, f"etl/models/README.md lacks the layer {layer}"
+    for form in FORM_NAMES:
+        assert f"{{{{ {form}('" in models_readme, f"etl/models/README.md lacks {{{{ {form}() }}}}"
 
 
 def test_every_source_documented():

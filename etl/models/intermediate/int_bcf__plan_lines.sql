@@ -2,39 +2,57 @@
 -- areas of spend normalised across the list versions. A two-year plan (2023-25) has one
 -- expenditure column per year; each becomes a row of its own year.
 with plans as (
-    select *,
+    select
+        *,
         cast(left(plan_period, 4) as integer) as first_year,
         (cast(right(plan_period, 2) as integer) - cast(left(plan_period, 4) as integer) % 100 + 100) % 100 as span_years
-    from stg_bcf__plans
+    from {{ ref('stg_bcf__plans') }}
 ),
 
 by_year as (
-    select *, 1 as year_of_plan, expenditure as planned_gbp from plans
+    select
+        *,
+        1 as year_of_plan,
+        expenditure as planned_gbp
+    from plans
     union all
-    select *, 2 as year_of_plan, expenditure_second_year as planned_gbp from plans
+    select
+        *,
+        2 as year_of_plan,
+        expenditure_second_year as planned_gbp
+    from plans
     where span_years = 2 and expenditure_second_year is not null
 ),
 
 with_year as (
-    select *,
+    select
+        *,
         (first_year + year_of_plan - 1)::varchar || '-' || lpad(((first_year + year_of_plan) % 100)::varchar, 2, '0')
             as financial_year
     from by_year
 ),
 
 scheme_types as (
-    select label_key(scheme_type) as type_key, first_year, last_year, list_version, scheme_type_group
-    from ref_bcf_scheme_types
+    select
+        label_key(scheme_type) as type_key,
+        first_year,
+        last_year,
+        list_version,
+        scheme_type_group
+    from {{ ref('ref_bcf_scheme_types') }}
 ),
 
 any_version as (
     -- a type from another year's list is still understood; the newest list's grouping wins
-    select type_key, arg_max(scheme_type_group, list_version) as scheme_type_group
-    from scheme_types group by type_key
+    select
+        type_key,
+        arg_max(scheme_type_group, list_version) as scheme_type_group
+    from scheme_types
+    group by type_key
 ),
 
 hwbs as (
-    select * from int_bcf__hwb
+    select * from {{ ref('int_bcf__hwb') }}
 )
 
 select
@@ -68,8 +86,13 @@ select
 from with_year
 left join hwbs on label_key(with_year.hwb_name) = hwbs.name_key
 left join scheme_types as versioned
-    on label_key(with_year.scheme_type) = versioned.type_key
-    and with_year.financial_year between versioned.first_year and versioned.last_year
+    on
+        label_key(with_year.scheme_type) = versioned.type_key
+        and with_year.financial_year between versioned.first_year and versioned.last_year
 left join any_version on label_key(with_year.scheme_type) = any_version.type_key
-left join ref_bcf_funding_sources as funding on label_key(with_year.source_of_funding) = label_key(funding.source_of_funding)
-left join ref_bcf_areas_of_spend as areas on label_key(with_year.area_of_spend) = label_key(areas.area_of_spend)
+left join
+    {{ ref('ref_bcf_funding_sources') }} as funding
+    on label_key(with_year.source_of_funding) = label_key(funding.source_of_funding)
+left join
+    {{ ref('ref_bcf_areas_of_spend') }} as areas
+    on label_key(with_year.area_of_spend) = label_key(areas.area_of_spend)

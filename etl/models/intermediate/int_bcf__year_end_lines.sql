@@ -1,6 +1,6 @@
 -- End-of-year lines, numbered like the plan lines so that each actual meets its planned line.
 with hwbs as (
-    select * from int_bcf__hwb
+    select * from {{ ref('int_bcf__hwb') }}
 )
 
 select
@@ -21,6 +21,8 @@ select
     year_end.actual_expenditure as actual_gbp,
     year_end.file_id,
     year_end.line
-from stg_bcf__year_end as year_end
+from {{ ref('stg_bcf__year_end') }} as year_end
 left join hwbs on label_key(year_end.hwb_name) = hwbs.name_key
-left join ref_bcf_funding_sources as funding on label_key(year_end.source_of_funding) = label_key(funding.source_of_funding)
+left join
+    {{ ref('ref_bcf_funding_sources') }} as funding
+    on label_key(year_end.source_of_funding) = label_key(funding.source_of_funding)

@@ -2,11 +2,11 @@
 -- residents in a council are taken to have the practice's age profile (the age file is by practice,
 -- not by LSOA).
 with weights as (
-    select * from int_practice_council__weights
+    select * from {{ ref('int_practice_council__weights') }}
 ),
 
 practices as (
-    select * from int_practice_quarter__population
+    select * from {{ ref('int_practice_quarter__population') }}
 )
 
 select

@@ -11,7 +11,7 @@ with joined as (
     select
         practice_code,
         min(quarter_start) filter (where has_attached_social_worker) as adoption_month
-    from mart_joint_working_index
+    from {{ ref('mart_joint_working_index') }}
     group by practice_code
 ),
 
@@ -22,19 +22,25 @@ returns as (
         coalesce(bool_or(not has_attached_social_worker and quarter_start > joined.adoption_month), false)
             as left_after_joining,
         max(quarter_start) filter (where not has_attached_social_worker and quarter_start < joined.adoption_month)
-            + interval 3 month as status_unknown_from
-    from mart_joint_working_index
+        + interval 3 month as status_unknown_from
+    from {{ ref('mart_joint_working_index') }}
     inner join joined using (practice_code)
     group by practice_code, joined.adoption_month
 ),
 
 outcomes as (
-    select practice_code, measure_id, period_start, numerator, denominator
-    from mart_outcomes_practice
-    where period_type = 'month'
-      and measure_id in (select measure_id from ref_unit_costs)
-      and numerator is not null
-      and denominator > 0
+    select
+        practice_code,
+        measure_id,
+        period_start,
+        numerator,
+        denominator
+    from {{ ref('mart_outcomes_practice') }}
+    where
+        period_type = 'month'
+        and measure_id in (select measure_id from {{ ref('ref_unit_costs') }})
+        and numerator is not null
+        and denominator > 0
 )
 
 select
@@ -51,8 +57,9 @@ select
     dim_practice.home_council_name as council_name
 from outcomes
 inner join returns using (practice_code)
-inner join dim_practice using (practice_code)
-where returns.adoption_month is null
-   or outcomes.period_start >= returns.adoption_month
-   or outcomes.period_start < returns.status_unknown_from
+inner join {{ ref('dim_practice') }} using (practice_code)
+where
+    returns.adoption_month is null
+    or outcomes.period_start >= returns.adoption_month
+    or outcomes.period_start < returns.status_unknown_from
 order by outcome, practice_code, month

@@ -10,7 +10,7 @@ with upper_tier_lookup as (
         upper_tier_code,
         upper_tier_name,
         row_number() over (partition by lad_code order by vintage desc nulls last, file_id desc) as recency
-    from stg_ons__lad_upper_tier
+    from {{ ref('stg_ons__lad_upper_tier') }}
 ),
 
 county_lookup as (
@@ -20,24 +20,43 @@ county_lookup as (
         county_code as upper_tier_code,
         county_name as upper_tier_name,
         row_number() over (partition by lad_code order by vintage desc nulls last, file_id desc) as recency
-    from stg_ons__lad_county
+    from {{ ref('stg_ons__lad_county') }}
     where county_code like 'E10%'
 ),
 
 lads_seen as (
-    select lad_code, lad_name from stg_ons__lsoa_lad
+    select
+        lad_code,
+        lad_name
+    from {{ ref('stg_ons__lsoa_lad') }}
     union all
-    select lad_code, lad_name from stg_ons__lsoa11_lsoa21 where lad_code is not null
+    select
+        lad_code,
+        lad_name
+    from {{ ref('stg_ons__lsoa11_lsoa21') }}
+    where lad_code is not null
     union all
-    select lad_code, null as lad_name from stg_ons__postcodes where lad_code is not null
+    select
+        lad_code,
+        null as lad_name
+    from {{ ref('stg_ons__postcodes') }}
+    where lad_code is not null
     union all
-    select lad_code, lad_name from stg_ons__lad_upper_tier
+    select
+        lad_code,
+        lad_name
+    from {{ ref('stg_ons__lad_upper_tier') }}
     union all
-    select lad_code, lad_name from stg_ons__lad_county
+    select
+        lad_code,
+        lad_name
+    from {{ ref('stg_ons__lad_county') }}
 ),
 
 lads as (
-    select lad_code, max(lad_name) as lad_name
+    select
+        lad_code,
+        max(lad_name) as lad_name
     from lads_seen
     -- ONSPD writes E99999999-style placeholders where a postcode has no district
     where regexp_full_match(lad_code, '[EWSN][0-9]{8}') and lad_code not like '_99999999'

@@ -2,8 +2,11 @@
 -- ONS gives no population split, so a split LSOA (CHGIND S, or X) shares its patients equally
 -- between its parts; fct_registrations rounds that to whole patients.
 with pairs as (
-    select lsoa11_code, lsoa21_code, max(change_indicator) as change_indicator
-    from stg_ons__lsoa11_lsoa21
+    select
+        lsoa11_code,
+        lsoa21_code,
+        max(change_indicator) as change_indicator
+    from {{ ref('stg_ons__lsoa11_lsoa21') }}
     group by lsoa11_code, lsoa21_code
 ),
 

@@ -7,42 +7,63 @@ with lookup as (
         lsoa21_name,
         lad_code,
         row_number() over (partition by lsoa21_code order by vintage desc nulls last, file_id desc) as recency
-    from stg_ons__lsoa_lad
+    from {{ ref('stg_ons__lsoa_lad') }}
 ),
 
 bridge as (
-    select lsoa21_code, max(lsoa21_name) as lsoa21_name, max(lad_code) as lad_code
-    from stg_ons__lsoa11_lsoa21
+    select
+        lsoa21_code,
+        max(lsoa21_name) as lsoa21_name,
+        max(lad_code) as lad_code
+    from {{ ref('stg_ons__lsoa11_lsoa21') }}
     group by lsoa21_code
 ),
 
 names_seen as (
-    select lsoa21_code, lsoa21_name from stg_ons__lsoa_lad
+    select
+        lsoa21_code,
+        lsoa21_name
+    from {{ ref('stg_ons__lsoa_lad') }}
     union all
-    select lsoa21_code, lsoa21_name from stg_ons__lsoa11_lsoa21
+    select
+        lsoa21_code,
+        lsoa21_name
+    from {{ ref('stg_ons__lsoa11_lsoa21') }}
     union all
-    select lsoa21_code, lsoa21_name from stg_ons__lsoa_boundaries
+    select
+        lsoa21_code,
+        lsoa21_name
+    from {{ ref('stg_ons__lsoa_boundaries') }}
     union all
-    select lsoa21_code, null as lsoa21_name from stg_local__council_localities
+    select
+        lsoa21_code,
+        null as lsoa21_name
+    from {{ ref('stg_local__council_localities') }}
 ),
 
 lsoas as (
-    select lsoa21_code, max(lsoa21_name) as lsoa21_name
+    select
+        lsoa21_code,
+        max(lsoa21_name) as lsoa21_name
     from names_seen
     group by lsoa21_code
 ),
 
 lad_names as (
     -- only names that identify one district, so the naming rule never picks between two
-    select lad_name, min(lad_code) as lad_code
-    from int_lad__upper_tier
+    select
+        lad_name,
+        min(lad_code) as lad_code
+    from {{ ref('int_lad__upper_tier') }}
     where lad_name is not null
     group by lad_name
     having count(*) = 1
 ),
 
 by_name as (
-    select lsoas.lsoa21_code, lad_names.lad_code
+    select
+        lsoas.lsoa21_code,
+        lad_names.lad_code
     from lsoas
     inner join lad_names
         on regexp_replace(lsoas.lsoa21_name, ' [0-9]{3}[A-Z]$', '') = lad_names.lad_name

@@ -2,13 +2,21 @@
 -- share living in council c (practice -> council), and of council c's registered residents, the
 -- share registered with practice p (council -> practice). Only English social care councils.
 with residents as (
-    select practice_code, quarter, area_code as council_code, patients
-    from mart_practice_council_share
+    select
+        practice_code,
+        quarter,
+        area_code as council_code,
+        patients
+    from {{ ref('mart_practice_council_share') }}
     where area_kind = 'council'
 ),
 
 lists as (
-    select practice_code, quarter, patients as list_size from int_practice_quarter__population
+    select
+        practice_code,
+        quarter,
+        patients as list_size
+    from {{ ref('int_practice_quarter__population') }}
 )
 
 select

@@ -3,13 +3,13 @@
 -- or of the earliest release for months before it. A practice counts from its open date until
 -- two months after the last release that lists it (it closed before the next one).
 with months as (
-    select distinct activity_month as month from stg_sus__practice_activity
+    select distinct activity_month as month from {{ ref('stg_sus__practice_activity') }}
     union
-    select distinct event_month from stg_local__social_care_events
+    select distinct event_month from {{ ref('stg_local__social_care_events') }}
 ),
 
 releases as (
-    select * from int_practice_quarter__population
+    select * from {{ ref('int_practice_quarter__population') }}
 ),
 
 spans as (
@@ -19,7 +19,7 @@ spans as (
         max(releases.quarter) as last_release,
         any_value(practices.open_date) as open_date
     from releases
-    left join dim_practice as practices using (practice_code)
+    left join {{ ref('dim_practice') }} as practices using (practice_code)
     group by releases.practice_code
 ),
 
@@ -28,20 +28,35 @@ latest_release as (
 ),
 
 spine as (
-    select spans.practice_code, months.month
+    select
+        spans.practice_code,
+        months.month
     from spans
     cross join months
     cross join latest_release
-    where (spans.open_date is null or months.month >= date_trunc('month', spans.open_date))
-      and (spans.last_release = latest_release.quarter or months.month <= spans.last_release + interval 2 month)
+    where
+        (spans.open_date is null or months.month >= date_trunc('month', spans.open_date))
+        and (spans.last_release = latest_release.quarter or months.month <= spans.last_release + interval 2 month)
     union
-    select distinct practice_code, activity_month from stg_sus__practice_activity
+    select distinct
+        practice_code,
+        activity_month
+    from {{ ref('stg_sus__practice_activity') }}
     union
-    select distinct practice_code, event_month from stg_local__social_care_events where practice_code is not null
+    select distinct
+        practice_code,
+        event_month
+    from {{ ref('stg_local__social_care_events') }}
+    where practice_code is not null
 ),
 
 latest_before as (
-    select spine.practice_code, spine.month, releases.quarter, releases.patients, releases.patients_65_plus
+    select
+        spine.practice_code,
+        spine.month,
+        releases.quarter,
+        releases.patients,
+        releases.patients_65_plus
     from spine
     asof left join releases
         on spine.practice_code = releases.practice_code and spine.month >= releases.quarter

@@ -1,29 +1,35 @@
 -- The LSOA vintage (2011 or 2021) of each registrations file, and whether it has all-persons rows.
--- The vintage is decided from the file's codes where the 2011 -> 2021 lookup can tell (codes that exist in only one vintage), else from the release date:
+-- The vintage is decided from the file's codes where the 2011 -> 2021 lookup can tell (codes that
+-- exist in only one vintage), else from the release date:
 -- NHS England moved the file to 2021 LSOAs during 2023-24 (FORMATS.md §1a), so releases from
 -- January 2024 are taken as 2021 codes. The rule used is recorded for the data-quality page.
 with codes as (
-    select distinct file_id, lsoa_code
-    from stg_nhs__registrations
+    select distinct
+        file_id,
+        lsoa_code
+    from {{ ref('stg_nhs__registrations') }}
     where regexp_full_match(lsoa_code, '[EW]01[0-9]{6}')
 ),
 
 only_2011 as (
-    select lsoa11_code as lsoa_code from int_lsoa11__lsoa21
+    select lsoa11_code as lsoa_code from {{ ref('int_lsoa11__lsoa21') }}
     except
-    select lsoa21_code from int_lsoa11__lsoa21
+    select lsoa21_code from {{ ref('int_lsoa11__lsoa21') }}
 ),
 
 only_2021 as (
-    select lsoa21_code as lsoa_code from int_lsoa11__lsoa21
+    select lsoa21_code as lsoa_code from {{ ref('int_lsoa11__lsoa21') }}
     except
-    select lsoa11_code from int_lsoa11__lsoa21
+    select lsoa11_code from {{ ref('int_lsoa11__lsoa21') }}
 ),
 
 files as (
     -- one row per file, whatever codes it holds
-    select file_id, min(extract_date) as extract_date, bool_or(sex = 'ALL') as has_all_persons
-    from stg_nhs__registrations
+    select
+        file_id,
+        min(extract_date) as extract_date,
+        bool_or(sex = 'ALL') as has_all_persons
+    from {{ ref('stg_nhs__registrations') }}
     group by file_id
 ),
 
@@ -42,7 +48,9 @@ counted as (
 ),
 
 with_quarter as (
-    select *, date_trunc('month', extract_date)::date as quarter
+    select
+        *,
+        date_trunc('month', extract_date)::date as quarter
     from counted
 ),
 

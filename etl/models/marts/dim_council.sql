@@ -1,20 +1,29 @@
 -- One row per council code: districts, unitaries, metropolitan and London boroughs, and counties.
 -- parent_upper_tier_code is the social care council (and health and wellbeing board area).
 with lads as (
-    select * from int_lad__upper_tier
+    select * from {{ ref('int_lad__upper_tier') }}
 ),
 
 councils as (
-    select lad_code as council_code, lad_name as council_name, upper_tier_code as parent_upper_tier_code
+    select
+        lad_code as council_code,
+        lad_name as council_name,
+        upper_tier_code as parent_upper_tier_code
     from lads
     union all
-    select upper_tier_code, upper_tier_name, upper_tier_code
+    select
+        upper_tier_code,
+        upper_tier_name,
+        upper_tier_code
     from lads
     where upper_tier_code is not null
 ),
 
 deduplicated as (
-    select council_code, max(council_name) as council_name, max(parent_upper_tier_code) as parent_upper_tier_code
+    select
+        council_code,
+        max(council_name) as council_name,
+        max(parent_upper_tier_code) as parent_upper_tier_code
     from councils
     group by council_code
 ),

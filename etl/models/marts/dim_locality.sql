@@ -1,10 +1,14 @@
 -- One row per council locality (a council's own neighbourhood-team area).
 with localities as (
-    select * from stg_local__council_localities
+    select * from {{ ref('stg_local__council_localities') }}
 ),
 
 lsoas as (
-    select lsoa_code, council_code, council_name from dim_lsoa
+    select
+        lsoa_code,
+        council_code,
+        council_name
+    from {{ ref('dim_lsoa') }}
 ),
 
 final as (

@@ -1,20 +1,26 @@
 -- One row per 2021 LSOA: name, district, upper-tier (social care) council, council locality,
 -- and the 2011 codes that map to it.
 with lsoas as (
-    select * from int_lsoa__lad
+    select * from {{ ref('int_lsoa__lad') }}
 ),
 
 lads as (
-    select * from int_lad__upper_tier
+    select * from {{ ref('int_lad__upper_tier') }}
 ),
 
 localities as (
-    select lsoa21_code, locality_code, locality_name from stg_local__council_localities
+    select
+        lsoa21_code,
+        locality_code,
+        locality_name
+    from {{ ref('stg_local__council_localities') }}
 ),
 
 lsoa11 as (
-    select lsoa21_code, list(lsoa11_code order by lsoa11_code) as lsoa11_codes
-    from int_lsoa11__lsoa21
+    select
+        lsoa21_code,
+        list(lsoa11_code order by lsoa11_code) as lsoa11_codes
+    from {{ ref('int_lsoa11__lsoa21') }}
     group by lsoa21_code
 ),
 

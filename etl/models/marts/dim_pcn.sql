@@ -1,14 +1,16 @@
 -- One row per primary care network in the latest practice map: its sub-ICB and ICB, member
 -- practices, and the home councils of its members (a PCN can straddle councils).
 with latest as (
-    select * from stg_nhs__practice_map
-    where extract_date = (select max(extract_date) from stg_nhs__practice_map)
+    select * from {{ ref('stg_nhs__practice_map') }}
+    where extract_date = (select max(releases.extract_date) from {{ ref('stg_nhs__practice_map') }} as releases)
 ),
 
 members as (
-    select latest.*, practices.home_council_code
+    select
+        latest.*,
+        practices.home_council_code
     from latest
-    left join dim_practice as practices using (practice_code)
+    left join {{ ref('dim_practice') }} as practices using (practice_code)
 ),
 
 final as (

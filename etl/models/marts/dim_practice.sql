@@ -7,43 +7,52 @@ with map_rows as (
     select
         *,
         row_number() over (partition by practice_code order by extract_date desc, file_id desc) as recency
-    from stg_nhs__practice_map
+    from {{ ref('stg_nhs__practice_map') }}
 ),
 
 latest_map as (
-    select * from map_rows where recency = 1
+    select * from map_rows
+    where recency = 1
 ),
 
 ods as (
-    select * from stg_ods__epraccur
+    select * from {{ ref('stg_ods__epraccur') }}
 ),
 
 registered as (
-    select practice_code, max(quarter) as last_quarter, min(quarter) as first_quarter
-    from fct_registrations
+    select
+        practice_code,
+        max(quarter) as last_quarter,
+        min(quarter) as first_quarter
+    from {{ ref('fct_registrations') }}
     group by practice_code
 ),
 
 registration_names as (
-    select practice_code, max(practice_name) as practice_name
-    from stg_nhs__registrations
+    select
+        practice_code,
+        max(practice_name) as practice_name
+    from {{ ref('stg_nhs__registrations') }}
     group by practice_code
 ),
 
 practices as (
     select practice_code from latest_map
     union
-    select practice_code from ods where prescribing_setting = 4
+    select practice_code from ods
+    where prescribing_setting = 4
     union
     select practice_code from registered
     union
-    select distinct practice_code from fct_practice_population
+    select distinct practice_code from {{ ref('fct_practice_population') }}
 ),
 
 postcodes as (
-    select postcode_key, lad_code,
+    select
+        postcode_key,
+        lad_code,
         row_number() over (partition by postcode_key order by is_terminated, file_id desc) as preference
-    from stg_ons__postcodes
+    from {{ ref('stg_ons__postcodes') }}
 ),
 
 identity as (
@@ -58,10 +67,13 @@ identity as (
 ),
 
 by_postcode as (
-    select identity.practice_code, postcodes.lad_code, lads.upper_tier_code
+    select
+        identity.practice_code,
+        postcodes.lad_code,
+        lads.upper_tier_code
     from identity
     inner join postcodes on postcode_key(identity.postcode) = postcodes.postcode_key and postcodes.preference = 1
-    inner join int_lad__upper_tier as lads on postcodes.lad_code = lads.lad_code
+    inner join {{ ref('int_lad__upper_tier') }} as lads on postcodes.lad_code = lads.lad_code
     where lads.upper_tier_code is not null
 ),
 
@@ -70,17 +82,20 @@ latest_residence as (
         registrations.practice_code,
         lsoas.council_code,
         sum(registrations.patients) as patients
-    from fct_registrations as registrations
+    from {{ ref('fct_registrations') }} as registrations
     inner join registered
-        on registrations.practice_code = registered.practice_code
-        and registrations.quarter = registered.last_quarter
-    inner join dim_lsoa as lsoas on registrations.lsoa_code = lsoas.lsoa_code
+        on
+            registrations.practice_code = registered.practice_code
+            and registrations.quarter = registered.last_quarter
+    inner join {{ ref('dim_lsoa') }} as lsoas on registrations.lsoa_code = lsoas.lsoa_code
     where lsoas.country = 'England' and lsoas.council_code is not null
     group by registrations.practice_code, lsoas.council_code
 ),
 
 by_largest_share as (
-    select practice_code, council_code
+    select
+        practice_code,
+        council_code
     from latest_residence
     qualify row_number() over (partition by practice_code order by patients desc, council_code) = 1
 ),
@@ -92,7 +107,10 @@ final as (
         identity.postcode,
         coalesce(
             ods.status,
-            case when latest_map.extract_date = (select max(extract_date) from latest_map) then 'active' end,
+            case
+                when latest_map.extract_date = (select max(newest.extract_date) from latest_map as newest)
+                    then 'active'
+            end,
             'unknown'
         ) as status,
         ods.open_date,
@@ -122,7 +140,7 @@ final as (
     left join registered using (practice_code)
     left join by_postcode using (practice_code)
     left join by_largest_share using (practice_code)
-    left join dim_council as councils
+    left join {{ ref('dim_council') }} as councils
         on coalesce(by_postcode.upper_tier_code, by_largest_share.council_code) = councils.council_code
 )
 

@@ -2,8 +2,10 @@
 -- patients live in its latest release. The dashboard's locality filter selects practices by it,
 -- because practices have no locality of their own (localities are drawn by councils from LSOAs).
 with latest as (
-    select practice_code, max(quarter) as quarter
-    from fct_registrations
+    select
+        practice_code,
+        max(quarter) as quarter
+    from {{ ref('fct_registrations') }}
     group by practice_code
 ),
 
@@ -14,16 +16,18 @@ by_locality as (
         any_value(lsoas.locality_name) as locality_name,
         any_value(lsoas.council_code) as council_code,
         sum(registrations.patients) as patients
-    from fct_registrations as registrations
+    from {{ ref('fct_registrations') }} as registrations
     inner join latest using (practice_code, quarter)
-    inner join dim_lsoa as lsoas on registrations.lsoa_code = lsoas.lsoa_code
+    inner join {{ ref('dim_lsoa') }} as lsoas on registrations.lsoa_code = lsoas.lsoa_code
     where lsoas.locality_code is not null
     group by registrations.practice_code, lsoas.locality_code
 ),
 
 list_sizes as (
-    select registrations.practice_code, sum(registrations.patients) as patients
-    from fct_registrations as registrations
+    select
+        registrations.practice_code,
+        sum(registrations.patients) as patients
+    from {{ ref('fct_registrations') }} as registrations
     inner join latest using (practice_code, quarter)
     group by registrations.practice_code
 ),

@@ -1,7 +1,7 @@
 -- One row per sub-ICB location (formerly CCG) in the latest practice map, with its ICB and region.
 with latest as (
-    select * from stg_nhs__practice_map
-    where extract_date = (select max(extract_date) from stg_nhs__practice_map)
+    select * from {{ ref('stg_nhs__practice_map') }}
+    where extract_date = (select max(releases.extract_date) from {{ ref('stg_nhs__practice_map') }} as releases)
 ),
 
 final as (

@@ -3,7 +3,8 @@
 -- (etl/reference/ascof_measures.csv): 2A(2) to 2022-23 and 2C from 2023-24 are both
 -- admissions_65_plus, while 2D means something else before 2023-24 than after.
 with rows as (
-    select * from stg_nhsd__ascof where measure_type in ('numerator', 'denominator', 'outcome')
+    select * from {{ ref('stg_nhsd__ascof') }}
+    where measure_type in ('numerator', 'denominator', 'outcome')
 ),
 
 pivoted as (
@@ -27,8 +28,16 @@ pivoted as (
 ),
 
 measures as (
-    select published_code, first_year, last_year, measure_id, measure_name, unit, multiplier, polarity
-    from ref_ascof_measures
+    select
+        published_code,
+        first_year,
+        last_year,
+        measure_id,
+        measure_name,
+        unit,
+        multiplier,
+        polarity
+    from {{ ref('ref_ascof_measures') }}
 )
 
 select
@@ -56,5 +65,6 @@ select
     measures.polarity
 from pivoted
 left join measures
-    on pivoted.measure_code = measures.published_code
-    and pivoted.financial_year between measures.first_year and measures.last_year
+    on
+        pivoted.measure_code = measures.published_code
+        and pivoted.financial_year between measures.first_year and measures.last_year

@@ -2,15 +2,18 @@
 -- end-of-year return, matched on scheme ID, funding source and line order. Lines only in the return
 -- are kept (planned null); years with no return yet have actual null.
 with plan as (
-    select * from int_bcf__plan_lines
+    select * from {{ ref('int_bcf__plan_lines') }}
 ),
 
 year_end as (
-    select * from int_bcf__year_end_lines
+    select * from {{ ref('int_bcf__year_end_lines') }}
 ),
 
 returned_years as (
-    select distinct hwb_code, financial_year from year_end
+    select distinct
+        hwb_code,
+        financial_year
+    from year_end
 ),
 
 matched as (
@@ -41,11 +44,12 @@ matched as (
         year_end.line as year_end_row
     from plan
     full outer join year_end
-        on plan.hwb_code = year_end.hwb_code
-        and plan.financial_year = year_end.financial_year
-        and plan.scheme_id = year_end.scheme_id
-        and plan.funding_source_id = year_end.funding_source_id
-        and plan.scheme_line = year_end.scheme_line
+        on
+            plan.hwb_code = year_end.hwb_code
+            and plan.financial_year = year_end.financial_year
+            and plan.scheme_id = year_end.scheme_id
+            and plan.funding_source_id = year_end.funding_source_id
+            and plan.scheme_line = year_end.scheme_line
 )
 
 select
@@ -59,4 +63,4 @@ select
     end as actual_status
 from matched
 left join returned_years using (hwb_code, financial_year)
-left join dim_council as councils on matched.hwb_code = councils.council_code
+left join {{ ref('dim_council') }} as councils on matched.hwb_code = councils.council_code

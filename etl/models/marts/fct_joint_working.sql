@@ -1,11 +1,19 @@
 -- The joint-working return per practice, quarter and indicator, with each indicator's domain and
 -- its 0-100 score (the scoring rule is in the indicator's definition file).
 with returns as (
-    select * from stg_local__joint_working_return
+    select * from {{ ref('stg_local__joint_working_return') }}
 ),
 
 indicators as (
-    select indicator_id, name, domain, unit, scoring_kind, scoring_target from ref_indicators where kind = 'joint_working'
+    select
+        indicator_id,
+        name,
+        domain,
+        unit,
+        scoring_kind,
+        scoring_target
+    from {{ ref('ref_indicators') }}
+    where kind = 'joint_working'
 )
 
 select

@@ -1,11 +1,15 @@
 -- Practice activity per month and measure, with the rate per 1,000 registered patients using the
 -- matching denominator: the whole list, or those aged 65 and over for falls admissions 65+.
 with activity as (
-    select * from stg_sus__practice_activity
+    select * from {{ ref('stg_sus__practice_activity') }}
 ),
 
 indicators as (
-    select indicator_id, name, denominator_kind from ref_indicators
+    select
+        indicator_id,
+        name,
+        denominator_kind
+    from {{ ref('ref_indicators') }}
 ),
 
 with_denominator as (
@@ -19,13 +23,15 @@ with_denominator as (
             when 'aged_65_plus' then denominators.patients_65_plus
             else denominators.patients
         end as matching_denominator,
-        case indicators.denominator_kind when 'aged_65_plus' then 'registered patients aged 65+' else 'registered patients' end
+        case indicators.denominator_kind
+            when 'aged_65_plus' then 'registered patients aged 65+' else 'registered patients'
+        end
             as denominator_name,
         denominators.release_quarter as denominator_release,
         denominators.denominator_rule
     from activity
     inner join indicators on activity.measure_id = indicators.indicator_id
-    left join int_practice_month__denominators as denominators
+    left join {{ ref('int_practice_month__denominators') }} as denominators
         on activity.practice_code = denominators.practice_code and activity.activity_month = denominators.month
 )
 

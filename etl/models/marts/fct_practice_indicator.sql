@@ -1,10 +1,15 @@
 -- Fingertips practice indicators as published, with the England value of the same period beside them.
 with rows as (
-    select * from stg_fingertips__practice_indicators
+    select * from {{ ref('stg_fingertips__practice_indicators') }}
 ),
 
 england as (
-    select indicator_id, time_period_sortable, sex, age, any_value(value) as england_value
+    select
+        indicator_id,
+        time_period_sortable,
+        sex,
+        age,
+        any_value(value) as england_value
     from rows
     where area_type = 'England' and category_type is null
     group by all
@@ -17,8 +22,10 @@ select
     rows.time_period,
     rows.time_period_sortable,
     -- 2021/22 is a financial year (from April); 2019 a calendar year
-    case when rows.time_period like '____/__' then make_date(rows.time_period_sortable // 10000, 4, 1)
-         else make_date(rows.time_period_sortable // 10000, 1, 1) end as period_start,
+    case
+        when rows.time_period like '____/__' then make_date(rows.time_period_sortable // 10000, 4, 1)
+        else make_date(rows.time_period_sortable // 10000, 1, 1)
+    end as period_start,
     rows.time_period_range,
     rows.sex,
     rows.age,
@@ -35,6 +42,7 @@ select
     rows.parent_code
 from rows
 left join england
-    on rows.indicator_id = england.indicator_id and rows.time_period_sortable = england.time_period_sortable
-    and rows.sex is not distinct from england.sex and rows.age is not distinct from england.age
+    on
+        rows.indicator_id = england.indicator_id and rows.time_period_sortable = england.time_period_sortable
+        and rows.sex is not distinct from england.sex and rows.age is not distinct from england.age
 where rows.area_type = 'GPs'

@@ -1,7 +1,7 @@
 -- One row per practice, quarter (release month), sex and 5-year age band: registered patients.
 -- The 'ALL' band and sex rows are kept, as published, so totals need no re-adding.
 with population as (
-    select * from stg_nhs__practice_age
+    select * from {{ ref('stg_nhs__practice_age') }}
 ),
 
 final as (

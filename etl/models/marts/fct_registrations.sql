@@ -6,21 +6,27 @@
 -- Only rows that can meet another row on the same key (sex-specific rows, and LSOAs touched by a
 -- split or merge) go through the aggregation; the other 99% pass straight through.
 with registrations as (
-    select * from stg_nhs__registrations
+    select * from {{ ref('stg_nhs__registrations') }}
 ),
 
 releases as (
-    select file_id, quarter, lsoa_vintage, bool_or(has_all_persons) over (partition by quarter) as quarter_has_all
-    from int_registrations__vintage
+    select
+        file_id,
+        quarter,
+        lsoa_vintage,
+        bool_or(has_all_persons) over (partition by quarter) as quarter_has_all
+    from {{ ref('int_registrations__vintage') }}
 ),
 
 bridge as (
-    select * from int_lsoa11__lsoa21
+    select * from {{ ref('int_lsoa11__lsoa21') }}
 ),
 
 complex_targets as (
     -- 2021 LSOAs that receive patients from a split, or from more than one 2011 LSOA
-    select lsoa21_code from bridge group by lsoa21_code having count(*) > 1 or max(parts) > 1
+    select lsoa21_code from bridge
+    group by lsoa21_code
+    having count(*) > 1 or max(parts) > 1
 ),
 
 mapped as (
@@ -40,12 +46,19 @@ mapped as (
     inner join releases using (file_id)
     left join bridge
         on releases.lsoa_vintage = 2011 and registrations.lsoa_code = bridge.lsoa11_code
-    where (releases.quarter_has_all and registrations.sex = 'ALL')
+    where
+        (releases.quarter_has_all and registrations.sex = 'ALL')
         or (not releases.quarter_has_all and registrations.sex in ('MALE', 'FEMALE'))
 ),
 
 direct as (
-    select practice_code, lsoa_code, quarter, extract_date, lsoa_vintage as published_lsoa_vintage, patients
+    select
+        practice_code,
+        lsoa_code,
+        quarter,
+        extract_date,
+        lsoa_vintage as published_lsoa_vintage,
+        patients
     from mapped
     where sex = 'ALL' and parts = 1 and lsoa_code not in (select lsoa21_code from complex_targets)
 ),
@@ -57,7 +70,10 @@ to_combine as (
 ),
 
 split_exact as (
-    select *, floor(patients * weight)::integer as base, patients * weight - floor(patients * weight) as fraction
+    select
+        *,
+        floor(patients * weight)::integer as base,
+        patients * weight - floor(patients * weight) as fraction
     from to_combine
 ),
 
@@ -69,8 +85,10 @@ allocated as (
         lsoa_vintage,
         lsoa_code,
         base + case
-            when row_number() over (partition by file_id, line order by fraction desc, lsoa_code)
-                <= patients - sum(base) over (partition by file_id, line) then 1
+            when
+                row_number() over (partition by file_id, line order by fraction desc, lsoa_code)
+                <= patients - sum(base) over (partition by file_id, line)
+                then 1
             else 0
         end as patients
     from split_exact

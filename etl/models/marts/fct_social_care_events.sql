@@ -7,5 +7,5 @@ select
     events.event_month,
     events.event,
     events.clients
-from stg_local__social_care_events as events
-left join dim_council as councils on events.council_code = councils.council_code
+from {{ ref('stg_local__social_care_events') }} as events
+left join {{ ref('dim_council') }} as councils on events.council_code = councils.council_code

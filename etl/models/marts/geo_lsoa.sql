@@ -3,7 +3,7 @@ with boundaries as (
     select
         *,
         row_number() over (partition by lsoa21_code order by file_id desc) as recency
-    from stg_ons__lsoa_boundaries
+    from {{ ref('stg_ons__lsoa_boundaries') }}
 ),
 
 final as (

@@ -1,19 +1,54 @@
 -- BCF pounds per HWB and year broken down one dimension at a time: source of funding, scheme type,
 -- area of spend, provider and commissioner. Each dimension's categories add up to the year's total.
 with lines as (
-    select * from fct_bcf_expenditure
+    select * from {{ ref('fct_bcf_expenditure') }}
 ),
 
 long as (
-    select hwb_code, financial_year, 'source of funding' as dimension, funding_source as category, planned_gbp, actual_gbp from lines
+    select
+        hwb_code,
+        financial_year,
+        'source of funding' as dimension,
+        funding_source as category,
+        planned_gbp,
+        actual_gbp
+    from lines
     union all
-    select hwb_code, financial_year, 'scheme type', coalesce(scheme_type_group, 'Not stated in the plan'), planned_gbp, actual_gbp from lines
+    select
+        hwb_code,
+        financial_year,
+        'scheme type',
+        coalesce(scheme_type_group, 'Not stated in the plan'),
+        planned_gbp,
+        actual_gbp
+    from lines
     union all
-    select hwb_code, financial_year, 'area of spend', coalesce(area_of_spend, 'Not stated in the plan'), planned_gbp, actual_gbp from lines
+    select
+        hwb_code,
+        financial_year,
+        'area of spend',
+        coalesce(area_of_spend, 'Not stated in the plan'),
+        planned_gbp,
+        actual_gbp
+    from lines
     union all
-    select hwb_code, financial_year, 'provider', coalesce(provider, 'Not stated in the plan'), planned_gbp, actual_gbp from lines
+    select
+        hwb_code,
+        financial_year,
+        'provider',
+        coalesce(provider, 'Not stated in the plan'),
+        planned_gbp,
+        actual_gbp
+    from lines
     union all
-    select hwb_code, financial_year, 'commissioner', coalesce(commissioner, 'Not stated in the plan'), planned_gbp, actual_gbp from lines
+    select
+        hwb_code,
+        financial_year,
+        'commissioner',
+        coalesce(commissioner, 'Not stated in the plan'),
+        planned_gbp,
+        actual_gbp
+    from lines
 )
 
 select

@@ -1,7 +1,7 @@
 -- One row per HWB and year: planned and actual totals, by source of funding, per head of registered
 -- residents and per head aged 65+, and the share planned for social care.
 with lines as (
-    select * from fct_bcf_expenditure
+    select * from {{ ref('fct_bcf_expenditure') }}
 ),
 
 totals as (
@@ -41,5 +41,5 @@ select
     population.population_release,
     population.population_rule
 from totals
-left join int_council_year__population as population
+left join {{ ref('int_council_year__population') }} as population
     on totals.hwb_code = population.council_code and totals.financial_year = population.financial_year

@@ -3,11 +3,16 @@
 -- serve_min_share of its list or at least serve_min_patients patients (etl/method.yml), the same
 -- rule as councils_served in mart_catchment_practice.
 with shares as (
-    select * from mart_practice_council_share where area_kind = 'council'
+    select * from {{ ref('mart_practice_council_share') }}
+    where area_kind = 'council'
 ),
 
 practices as (
-    select practice_code, home_council_code, pcn_code from dim_practice
+    select
+        practice_code,
+        home_council_code,
+        pcn_code
+    from {{ ref('dim_practice') }}
 ),
 
 residents as (
@@ -41,11 +46,11 @@ final as (
         count(distinct residents.pcn_code) filter (where residents.practice_serves) as pcns_serving,
         count(*) filter (where residents.home_council_code = residents.council_code) as practices_based_in_council,
         list(residents.practice_code order by residents.patients desc, residents.practice_code)
-            filter (where residents.practice_serves) as practice_codes_serving,
+        filter (where residents.practice_serves) as practice_codes_serving,
         list(distinct residents.pcn_code) filter (where residents.practice_serves and residents.pcn_code is not null)
             as pcn_codes_serving
     from residents
-    left join dim_council as councils on residents.council_code = councils.council_code
+    left join {{ ref('dim_council') }} as councils on residents.council_code = councils.council_code
     group by residents.council_code, residents.quarter
 )
 

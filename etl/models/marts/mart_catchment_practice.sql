@@ -3,11 +3,15 @@
 -- council (another English council, or outside England) / patients whose residence is known
 -- (all patients less CLOSED, EMPTY and UNMAPPED). Thresholds come from etl/method.yml.
 with shares as (
-    select * from mart_practice_council_share
+    select * from {{ ref('mart_practice_council_share') }}
 ),
 
 practices as (
-    select practice_code, home_council_code, home_council_rule from dim_practice
+    select
+        practice_code,
+        home_council_code,
+        home_council_rule
+    from {{ ref('dim_practice') }}
 ),
 
 totals as (
@@ -35,7 +39,11 @@ totals as (
 ),
 
 largest_other as (
-    select shares.practice_code, shares.quarter, shares.area_code, shares.patients
+    select
+        shares.practice_code,
+        shares.quarter,
+        shares.area_code,
+        shares.patients
     from shares
     inner join practices using (practice_code)
     where shares.area_kind = 'council' and shares.area_code is distinct from practices.home_council_code
@@ -56,10 +64,12 @@ final as (
         coalesce(totals.patients_outside_england, 0)::integer as patients_outside_england,
         coalesce(totals.patients_unknown_residence, 0)::integer as patients_unknown_residence,
         case
-            when totals.home_council_code is not null
+            when
+                totals.home_council_code is not null
                 and totals.patients_total - coalesce(totals.patients_unknown_residence, 0) > 0
-            then (coalesce(totals.patients_other_council, 0) + coalesce(totals.patients_outside_england, 0))
-                / (totals.patients_total - coalesce(totals.patients_unknown_residence, 0))
+                then
+                    (coalesce(totals.patients_other_council, 0) + coalesce(totals.patients_outside_england, 0))
+                    / (totals.patients_total - coalesce(totals.patients_unknown_residence, 0))
         end as share_other_council,
         coalesce(totals.patients_unknown_residence, 0) / totals.patients_total as share_unknown_residence,
         totals.councils_served::integer as councils_served,

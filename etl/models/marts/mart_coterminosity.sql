@@ -5,17 +5,31 @@
 -- and locality_coverage says what share of known-residence patients that is.
 -- Organisations are grouped by their practices' current PCN and sub-ICB (dim_practice).
 with registrations as (
-    select practice_code, quarter, lsoa_code, patients from fct_registrations
+    select
+        practice_code,
+        quarter,
+        lsoa_code,
+        patients
+    from {{ ref('fct_registrations') }}
 ),
 
 lsoas as (
-    select lsoa_code, council_code, council_name, locality_code, locality_name
-    from dim_lsoa
+    select
+        lsoa_code,
+        council_code,
+        council_name,
+        locality_code,
+        locality_name
+    from {{ ref('dim_lsoa') }}
     where country = 'England' and council_code is not null
 ),
 
 practices as (
-    select practice_code, pcn_code, sub_icb_code from dim_practice
+    select
+        practice_code,
+        pcn_code,
+        sub_icb_code
+    from {{ ref('dim_practice') }}
 ),
 
 resident as materialized (
@@ -36,26 +50,73 @@ resident as materialized (
 ),
 
 by_area as (
-    select 'pcn' as org_type, pcn_code as org_code, quarter, 'council' as area_type,
-        council_code as area_code, any_value(council_name) as area_name, sum(patients) as patients
-    from resident where pcn_code is not null group by all
+    select
+        'pcn' as org_type,
+        pcn_code as org_code,
+        quarter,
+        'council' as area_type,
+        council_code as area_code,
+        any_value(council_name) as area_name,
+        sum(patients) as patients
+    from resident
+    where pcn_code is not null
+    group by all
     union all
-    select 'sub_icb', sub_icb_code, quarter, 'council', council_code, any_value(council_name), sum(patients)
-    from resident where sub_icb_code is not null group by all
+    select
+        'sub_icb',
+        sub_icb_code,
+        quarter,
+        'council',
+        council_code,
+        any_value(council_name),
+        sum(patients)
+    from resident
+    where sub_icb_code is not null
+    group by all
     union all
-    select 'pcn', pcn_code, quarter, 'locality', locality_code, any_value(locality_name), sum(patients)
-    from resident where pcn_code is not null and locality_code is not null group by all
+    select
+        'pcn',
+        pcn_code,
+        quarter,
+        'locality',
+        locality_code,
+        any_value(locality_name),
+        sum(patients)
+    from resident
+    where pcn_code is not null and locality_code is not null
+    group by all
     union all
-    select 'sub_icb', sub_icb_code, quarter, 'locality', locality_code, any_value(locality_name), sum(patients)
-    from resident where sub_icb_code is not null and locality_code is not null group by all
+    select
+        'sub_icb',
+        sub_icb_code,
+        quarter,
+        'locality',
+        locality_code,
+        any_value(locality_name),
+        sum(patients)
+    from resident
+    where sub_icb_code is not null and locality_code is not null
+    group by all
 ),
 
 known as (
-    select 'pcn' as org_type, pcn_code as org_code, quarter, sum(patients) as patients_known
-    from resident where pcn_code is not null group by all
+    select
+        'pcn' as org_type,
+        pcn_code as org_code,
+        quarter,
+        sum(patients) as patients_known
+    from resident
+    where pcn_code is not null
+    group by all
     union all
-    select 'sub_icb', sub_icb_code, quarter, sum(patients)
-    from resident where sub_icb_code is not null group by all
+    select
+        'sub_icb',
+        sub_icb_code,
+        quarter,
+        sum(patients)
+    from resident
+    where sub_icb_code is not null
+    group by all
 ),
 
 ranked as (

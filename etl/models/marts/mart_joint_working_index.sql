@@ -2,7 +2,8 @@
 -- scored indicators) and the 0-100 index (their weighted sum, weights in etl/method.yml), empty
 -- when any domain has no scored indicator.
 with scores as (
-    select * from fct_joint_working where score is not null
+    select * from {{ ref('fct_joint_working') }}
+    where score is not null
 ),
 
 domains as (
@@ -28,10 +29,12 @@ select
     round(trust_and_roles, 2) as trust_and_roles,
     round(shared_priorities, 2) as shared_priorities,
     round(practical_support, 2) as practical_support,
-    round(getvariable('joint_working_domain_weight')
-        * (time_and_space + trust_and_roles + shared_priorities + practical_support), 2) as joint_working_index,
+    round(
+        getvariable('joint_working_domain_weight')
+        * (time_and_space + trust_and_roles + shared_priorities + practical_support), 2
+    ) as joint_working_index,
     (time_and_space is not null)::integer + (trust_and_roles is not null)::integer
-        + (shared_priorities is not null)::integer + (practical_support is not null)::integer as domains_scored,
+    + (shared_priorities is not null)::integer + (practical_support is not null)::integer as domains_scored,
     indicators_scored,
     coalesce(has_attached_social_worker, false) as has_attached_social_worker
 from domains

@@ -6,40 +6,56 @@
 --     patients live. Of council c's registered residents, share w(p, c) are with practice p; the practice
 --     gets sum over c of w(p, c) x numerator(c) and the same of the denominator, and its rate is the ratio.
 with indicators as (
-    select indicator_id, name, unit, multiplier, source, denominator_kind from ref_indicators where kind = 'outcome'
+    select
+        indicator_id,
+        name,
+        unit,
+        multiplier,
+        source,
+        denominator_kind
+    from {{ ref('ref_indicators') }}
+    where kind = 'outcome'
 ),
 
 denominators as (
-    select * from int_practice_month__denominators
+    select * from {{ ref('int_practice_month__denominators') }}
 ),
 
 activity as (
     select
-        practice_code, activity_month as period_start, measure_id,
-        activity_count::double as numerator, denominator::double as denominator, 1.0 as coverage
-    from fct_practice_activity
+        practice_code,
+        activity_month as period_start,
+        measure_id,
+        activity_count::double as numerator,
+        denominator::double as denominator,
+        1.0 as coverage
+    from {{ ref('fct_practice_activity') }}
 ),
 
 reporting_councils as (
-    select distinct council_code from stg_local__social_care_events
+    select distinct council_code from {{ ref('stg_local__social_care_events') }}
 ),
 
 event_coverage as (
     -- share of the practice's residents (in English councils) who live in a council that sent an extract
-    select weights.practice_code, weights.quarter,
+    select
+        weights.practice_code,
+        weights.quarter,
         sum(weights.residents) filter (where reporting.council_code is not null) / sum(weights.residents) as coverage
-    from int_practice_council__weights as weights
+    from {{ ref('int_practice_council__weights') }} as weights
     left join reporting_councils as reporting using (council_code)
     group by weights.practice_code, weights.quarter
 ),
 
 events as (
-    select practice_code, event_month as period_start,
+    select
+        practice_code,
+        event_month as period_start,
         sum(clients) filter (where event = 'residential_admission') as residential,
         sum(clients) filter (where event = 'nursing_admission') as nursing,
         sum(clients) filter (where event = 'reablement_start') as reablement_starts,
         sum(clients) filter (where event = 'at_home_91_days') as at_home_91
-    from stg_local__social_care_events
+    from {{ ref('stg_local__social_care_events') }}
     where practice_code is not null
     group by practice_code, event_month
 ),
@@ -57,37 +73,61 @@ practice_months as (
     from denominators
     left join events on denominators.practice_code = events.practice_code and denominators.month = events.period_start
     left join event_coverage
-        on denominators.practice_code = event_coverage.practice_code and denominators.release_quarter = event_coverage.quarter
+        on
+            denominators.practice_code = event_coverage.practice_code
+            and denominators.release_quarter = event_coverage.quarter
     where exists (select 1 from reporting_councils)
 ),
 
 event_measures as (
-    select practice_code, period_start, measure_id, numerator::double as numerator, denominator, coverage
+    select
+        practice_code,
+        period_start,
+        measure_id,
+        numerator::double as numerator,
+        denominator,
+        coverage
     from practice_months,
-    lateral (values
-        ('residential_admissions', residential, population_65_plus),
-        ('nursing_admissions', nursing, population_65_plus),
-        ('care_home_admissions', residential + nursing, population_65_plus),
-        ('reablement_starts', reablement_starts, population_65_plus),
-        ('reablement_at_home_91', at_home_91, reablement_starts::double)
-    ) as measures(measure_id, numerator, denominator)
+        lateral (
+            values
+            ('residential_admissions', residential, population_65_plus),
+            ('nursing_admissions', nursing, population_65_plus),
+            ('care_home_admissions', residential + nursing, population_65_plus),
+            ('reablement_starts', reablement_starts, population_65_plus),
+            ('reablement_at_home_91', at_home_91, reablement_starts::double)
+        ) as measures (measure_id, numerator, denominator)
 ),
 
 ascof as (
-    select area_code as council_code, financial_year, measure_id, numerator, denominator
-    from fct_ascof
+    select
+        area_code as council_code,
+        financial_year,
+        measure_id,
+        numerator,
+        denominator
+    from {{ ref('fct_ascof') }}
     where geographical_level = 'Council' and disaggregation = 'Total' and is_mapped
 ),
 
 practice_residents as (
-    select practice_code, quarter, sum(residents) as residents from int_practice_council__weights group by all
+    select
+        practice_code,
+        quarter,
+        sum(residents) as residents
+    from {{ ref('int_practice_council__weights') }}
+    group by all
 ),
 
 ascof_weights as (
-    select population.council_code, population.financial_year, weights.practice_code, weights.quarter,
-        weights.share_of_council, weights.residents
-    from int_council_year__population as population
-    inner join int_practice_council__weights as weights
+    select
+        population.council_code,
+        population.financial_year,
+        weights.practice_code,
+        weights.quarter,
+        weights.share_of_council,
+        weights.residents
+    from {{ ref('int_council_year__population') }} as population
+    inner join {{ ref('int_practice_council__weights') }} as weights
         on population.council_code = weights.council_code and population.population_release = weights.quarter
 ),
 
@@ -99,22 +139,38 @@ apportioned as (
         sum(ascof.numerator * ascof_weights.share_of_council) as numerator,
         sum(ascof.denominator * ascof_weights.share_of_council) as denominator,
         -- of the practice's patients living in English councils, the share whose council published the measure
-        coalesce(sum(ascof_weights.residents) filter (where ascof.numerator is not null and ascof.denominator is not null), 0)
-            / any_value(practice_residents.residents) as coverage
+        coalesce(
+            sum(ascof_weights.residents) filter (where ascof.numerator is not null and ascof.denominator is not null), 0
+        )
+        / any_value(practice_residents.residents) as coverage
     from ascof
     inner join ascof_weights
         on ascof.council_code = ascof_weights.council_code and ascof.financial_year = ascof_weights.financial_year
     inner join practice_residents
-        on ascof_weights.practice_code = practice_residents.practice_code and ascof_weights.quarter = practice_residents.quarter
+        on
+            ascof_weights.practice_code = practice_residents.practice_code
+            and ascof_weights.quarter = practice_residents.quarter
     group by ascof_weights.practice_code, ascof.financial_year, ascof.measure_id
 ),
 
 combined as (
-    select *, 'month' as period_type, 'counted at the practice' as method from activity
+    select
+        *,
+        'month' as period_type,
+        'counted at the practice' as method
+    from activity
     union all
-    select *, 'month', 'counted at the practice (council extracts)' from event_measures
+    select
+        *,
+        'month',
+        'counted at the practice (council extracts)'
+    from event_measures
     union all
-    select *, 'financial year', 'apportioned from councils by where the practice''s patients live' from apportioned
+    select
+        *,
+        'financial year',
+        'apportioned from councils by where the practice''s patients live'
+    from apportioned
 )
 
 select

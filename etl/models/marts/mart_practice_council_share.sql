@@ -4,11 +4,19 @@
 -- M99999999) and unknown residence (CLOSED, EMPTY, UNMAPPED = an English LSOA with no council).
 -- Shares sum to 1 for each practice and quarter.
 with registrations as (
-    select practice_code, quarter, lsoa_code, patients from fct_registrations
+    select
+        practice_code,
+        quarter,
+        lsoa_code,
+        patients
+    from {{ ref('fct_registrations') }}
 ),
 
 lsoas as (
-    select lsoa_code, council_code from dim_lsoa
+    select
+        lsoa_code,
+        council_code
+    from {{ ref('dim_lsoa') }}
 ),
 
 classified as (
@@ -30,7 +38,11 @@ classified as (
 ),
 
 aggregated as (
-    select practice_code, quarter, area_code, sum(patients) as patients
+    select
+        practice_code,
+        quarter,
+        area_code,
+        sum(patients) as patients
     from classified
     group by practice_code, quarter, area_code
 ),
@@ -63,7 +75,7 @@ final as (
         aggregated.patients / sum(aggregated.patients) over (partition by aggregated.practice_code, aggregated.quarter)
             as share
     from aggregated
-    left join dim_council as councils on aggregated.area_code = councils.council_code
+    left join {{ ref('dim_council') }} as councils on aggregated.area_code = councils.council_code
 )
 
 select * from final

@@ -17,13 +17,15 @@ select
     nullif(trim(scheme_type_other), '') as scheme_type_other,
     nullif(trim(area_of_spend), '') as area_of_spend,
     nullif(trim(area_of_spend_other), '') as area_of_spend_other,
-    case when label_key(commissioner) in ('ccg', 'icb', 'nhs') then 'NHS'
-         when label_key(commissioner) = 'la' then 'LA'
-         when label_key(commissioner) = 'joint' then 'Joint'
+    case
+        when label_key(commissioner) in ('ccg', 'icb', 'nhs') then 'NHS'
+        when label_key(commissioner) = 'la' then 'LA'
+        when label_key(commissioner) = 'joint' then 'Joint'
     end as commissioner,
     trim(commissioner) as commissioner_as_written,
     -- templates format the shares as percentages: a cell showing 60% holds 0.6, a typed 60 means 60%
-    case when parse_number(share_nhs) > 1 then parse_number(share_nhs) / 100 else parse_number(share_nhs) end as share_nhs,
+    case when parse_number(share_nhs) > 1 then parse_number(share_nhs) / 100 else parse_number(share_nhs) end
+        as share_nhs,
     case when parse_number(share_la) > 1 then parse_number(share_la) / 100 else parse_number(share_la) end as share_la,
     trim(provider) as provider,
     trim(source_of_funding) as source_of_funding,

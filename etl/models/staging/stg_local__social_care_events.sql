@@ -4,8 +4,10 @@ with valid as (
 ),
 
 months as (
-    select published, parse_month(published) as event_month
-    from (select distinct event_month as published from raw.social_care_events)
+    select
+        published,
+        parse_month(published) as event_month
+    from (select distinct event_month as published from {{ source('social_care_events') }}) as spellings
 )
 
 select

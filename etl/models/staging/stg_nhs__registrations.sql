@@ -6,8 +6,10 @@ with valid as (
 release_dates as (
     -- a release has one extract date: parse each distinct spelling once, not once per row
     -- (read from the raw table, so the valid rows are computed once)
-    select extract_date as published_date, parse_any_date(extract_date) as extract_date
-    from (select distinct extract_date from raw.registrations)
+    select
+        extract_date as published_date,
+        parse_any_date(extract_date) as extract_date
+    from (select distinct extract_date from {{ source('registrations') }}) as spellings
 ),
 
 typed as (

@@ -6,13 +6,17 @@ with valid as (
 
 months as (
     -- parse each distinct spelling of a month once, not once per row
-    select published, parse_month(published) as activity_month
-    from (select distinct activity_month as published from raw.sus_activity)
+    select
+        published,
+        parse_month(published) as activity_month
+    from (select distinct activity_month as published from {{ source('sus_activity') }}) as spellings
 ),
 
 measures as (
-    select label_key(label) as label, indicator_id
-    from ref_indicators, unnest(source_labels) as labels(label)
+    select
+        label_key(label) as label,
+        indicator_id
+    from {{ ref('ref_indicators') }}, unnest(source_labels) as labels (label)
     where source = 'sus_activity'
 )
 
