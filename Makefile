@@ -41,10 +41,10 @@ run: $(VENV)/.installed $(DB)
 	$(BIN)/jointcare serve --db $(DB) --port $(PORT)
 
 # ruff, with the layers kept apart (pyproject.toml, etl/ruff.toml, etl/stats/ruff.toml); sqlfluff for the
-# models' SQL (pyproject.toml [tool.sqlfluff]; dashboard/queries is to follow)
+# SQL: the models (etl/models) and the dashboard's named queries (dashboard/queries), pyproject.toml [tool.sqlfluff]
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check etl dashboard tests bench
-	$(BIN)/sqlfluff lint etl/models
+	$(BIN)/sqlfluff lint etl/models dashboard/queries
 
 test: $(VENV)/.installed-test lint
 	$(BIN)/python -m pytest

@@ -3,7 +3,9 @@
 -- inside each (its coterminosity, mart_coterminosity), and the share of its patients living in
 -- LSOAs that belong to a locality.
 with practices as (
-    select details.pcn_code, details.sub_icb_code
+    select
+        details.pcn_code,
+        details.sub_icb_code
     from dim_practice as details
     where details.practice_code in (
         select practice_code from selected_practices($council, $locality, $sub_icb, $pcn, $practice)
@@ -11,9 +13,17 @@ with practices as (
 ),
 
 organisations as (
-    select distinct 'pcn' as org_type, pcn_code as org_code from practices where pcn_code is not null
+    select distinct
+        'pcn' as org_type,
+        pcn_code as org_code
+    from practices
+    where pcn_code is not null
     union
-    select distinct 'sub_icb', sub_icb_code from practices where sub_icb_code is not null
+    select distinct
+        'sub_icb',
+        sub_icb_code
+    from practices
+    where sub_icb_code is not null
 ),
 
 scores as (
@@ -24,9 +34,17 @@ scores as (
 ),
 
 names as (
-    select 'pcn' as org_type, pcn_code as org_code, pcn_name as org_name from dim_pcn
+    select
+        'pcn' as org_type,
+        pcn_code as org_code,
+        pcn_name as org_name
+    from dim_pcn
     union all
-    select 'sub_icb', sub_icb_code, sub_icb_name from dim_sub_icb
+    select
+        'sub_icb',
+        sub_icb_code,
+        sub_icb_name
+    from dim_sub_icb
 ),
 
 final as (

@@ -4,8 +4,13 @@
 -- patients, else their PCNs when there are at most 60, else their sub-ICBs, so that a diagram of
 -- the flows stays readable. share = patients / the source's whole list.
 with practices as (
-    select practices.practice_code, practices.practice_name, practices.pcn_code, practices.pcn_name,
-        practices.sub_icb_code, practices.sub_icb_name
+    select
+        practices.practice_code,
+        practices.practice_name,
+        practices.pcn_code,
+        practices.pcn_name,
+        practices.sub_icb_code,
+        practices.sub_icb_name
     from dim_practice as practices
     where practices.practice_code in (
         select practice_code from selected_practices($council, $locality, $sub_icb, $pcn, $practice)
@@ -13,19 +18,25 @@ with practices as (
 ),
 
 shares as (
-    select shares.*, practices.practice_name, practices.pcn_code, practices.pcn_name,
-        practices.sub_icb_code, practices.sub_icb_name
+    select
+        shares.*,
+        practices.practice_name,
+        practices.pcn_code,
+        practices.pcn_name,
+        practices.sub_icb_code,
+        practices.sub_icb_name
     from mart_practice_council_share as shares
     inner join practices using (practice_code)
     where shares.quarter = $quarter
 ),
 
 level as (
-    select case
-        when count(distinct practice_code) <= 25 then 'practice'
-        when count(distinct pcn_code) <= 60 then 'pcn'
-        else 'sub_icb'
-    end as source_level
+    select
+        case
+            when count(distinct practice_code) <= 25 then 'practice'
+            when count(distinct pcn_code) <= 60 then 'pcn'
+            else 'sub_icb'
+        end as source_level
     from shares
 ),
 

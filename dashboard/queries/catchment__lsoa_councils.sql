@@ -5,13 +5,19 @@ with boundaries as (
 ),
 
 lsoas as (
-    select lsoa_code, council_code, council_name
+    select
+        lsoa_code,
+        council_code,
+        council_name
     from dim_lsoa
     where council_code is not null
 ),
 
 final as (
-    select lsoas.lsoa_code, lsoas.council_code, lsoas.council_name
+    select
+        lsoas.lsoa_code,
+        lsoas.council_code,
+        lsoas.council_name
     from lsoas
     inner join boundaries using (lsoa_code)
 )

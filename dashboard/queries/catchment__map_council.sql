@@ -4,14 +4,22 @@
 -- the practice registering most of its residents. LSOAs with no registered residents keep a row
 -- with nulls, so the map can grey them rather than leave holes.
 with area as (
-    select lsoa_code, lsoa_name, council_code
+    select
+        lsoa_code,
+        lsoa_name,
+        council_code
     from dim_lsoa
-    where country = 'England'
+    where
+        country = 'England'
         and (locality_code = $locality or ($locality is null and council_code = $council))
 ),
 
 practices as (
-    select practice_code, practice_name, home_council_code from dim_practice
+    select
+        practice_code,
+        practice_name,
+        home_council_code
+    from dim_practice
 ),
 
 residents as (
@@ -20,7 +28,7 @@ residents as (
         registrations.practice_code,
         registrations.patients,
         practices.practice_name,
-        practices.home_council_code is distinct from area.council_code as is_elsewhere
+        (practices.home_council_code is distinct from area.council_code) as is_elsewhere
     from fct_registrations as registrations
     inner join area using (lsoa_code)
     left join practices using (practice_code)
@@ -38,7 +46,11 @@ by_lsoa as (
 ),
 
 main_practice as (
-    select lsoa_code, practice_code, practice_name, patients
+    select
+        lsoa_code,
+        practice_code,
+        practice_name,
+        patients
     from residents
     qualify row_number() over (partition by lsoa_code order by patients desc, practice_code) = 1
 ),

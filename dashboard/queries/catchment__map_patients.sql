@@ -9,7 +9,9 @@ with practices as (
 ),
 
 registrations as (
-    select registrations.lsoa_code, sum(registrations.patients) as patients
+    select
+        registrations.lsoa_code,
+        sum(registrations.patients) as patients
     from fct_registrations as registrations
     inner join practices using (practice_code)
     where registrations.quarter = $quarter
@@ -21,7 +23,11 @@ list_size as (
 ),
 
 lsoas as (
-    select lsoa_code, lsoa_name, council_code, council_name
+    select
+        lsoa_code,
+        lsoa_name,
+        council_code,
+        council_name
     from dim_lsoa
     where country = 'England' and council_code is not null
 ),
@@ -34,7 +40,9 @@ thresholds as (
 ),
 
 by_council as (
-    select lsoas.council_code, sum(registrations.patients) as patients
+    select
+        lsoas.council_code,
+        sum(registrations.patients) as patients
     from registrations
     inner join lsoas using (lsoa_code)
     group by lsoas.council_code
@@ -43,7 +51,8 @@ by_council as (
 served as (
     select by_council.council_code
     from by_council, list_size, thresholds
-    where by_council.patients >= thresholds.min_patients
+    where
+        by_council.patients >= thresholds.min_patients
         or by_council.patients / list_size.list_patients >= thresholds.min_share
 ),
 

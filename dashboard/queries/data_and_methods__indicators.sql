@@ -20,4 +20,6 @@ select
     indicators.definition_file
 from ref_indicators as indicators
 left join meta_sources as sources using (source)
-order by indicators.kind = 'outcome', case when indicators.kind = 'outcome' then indicators.name else indicators.indicator_id end
+order by
+    indicators.kind = 'outcome',
+    case when indicators.kind = 'outcome' then indicators.name else indicators.indicator_id end

@@ -15,6 +15,7 @@ select
     bcf.planned_per_head_gbp,
     bcf.actual_per_head_gbp
 from mart_bcf_summary as bcf
-where bcf.financial_year = $period
+where
+    bcf.financial_year = $period
     and bcf.hwb_code in (select council_code from selected_councils($council, $locality, $sub_icb, $pcn, $practice))
 order by bcf.hwb_name

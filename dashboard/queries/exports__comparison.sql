@@ -3,11 +3,17 @@
 -- Pooled as sum(numerator) / sum(denominator) of comparison_units, with the comparator's name.
 select
     units.measure_id,
-    case when $residents then 'All councils'
-        else 'Practices based in ' || (
-            select string_agg(council_name, ', ' order by council_name)
-            from dim_council
-            where council_code in (select council_code from selected_councils($council, $locality, $sub_icb, $pcn, $practice)))
+    case
+        when $residents then 'All councils'
+        else
+            'Practices based in ' || (
+                select string_agg(council_name, ', ' order by council_name)
+                from dim_council
+                where
+                    council_code in (
+                        select council_code from selected_councils($council, $locality, $sub_icb, $pcn, $practice)
+                    )
+            )
     end as comparator,
     any_value(ref_indicators.multiplier) as multiplier,
     sum(units.numerator) as comparator_numerator,

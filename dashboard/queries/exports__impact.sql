@@ -16,6 +16,7 @@ select
     impact.method,
     impact.note
 from mart_joint_working_impact as impact
-where impact.area_type = 'council'
+where
+    impact.area_type = 'council'
     and impact.area_code in (select council_code from selected_councils($council, $locality, $sub_icb, $pcn, $practice))
 order by impact.area_name, impact.outcome_name

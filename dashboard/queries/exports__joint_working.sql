@@ -20,8 +20,13 @@ returns as (
 
 select
     (select count(*) from practices) as practices,
-    (select any_value(quarter_label) from mart_joint_working_index
-     where quarter_start = (select quarter_start from chosen)) as quarter,
+    (
+        select any_value(quarter_label) from mart_joint_working_index
+        where quarter_start = (select quarter_start from chosen)
+    ) as quarter,
     (select count(*) from returns) as practices_returning,
-    (select count(*) from returns where has_attached_social_worker) as with_attached_social_worker,
+    (
+        select count(*) from returns
+        where has_attached_social_worker
+    ) as with_attached_social_worker,
     (select avg(joint_working_index) from returns) as mean_index

@@ -10,7 +10,7 @@ with final as (
         dim.practice_name,
         dim.pcn_name,
         dim.home_council_name as home_council,
-        dim.home_council_code is distinct from releases.council_code as based_elsewhere,
+        (dim.home_council_code is distinct from releases.council_code) as based_elsewhere,
         shares.patients as residents,
         shares.patients / nullif(catchment.residents_registered, 0) as share,
         shares.share as share_of_list

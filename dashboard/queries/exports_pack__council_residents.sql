@@ -5,7 +5,7 @@
 select
     shares.practice_code,
     shares.patients,
-    practices.home_council_code is distinct from $council as based_elsewhere
+    (practices.home_council_code is distinct from $council) as based_elsewhere
 from mart_practice_council_share as shares
 inner join pack_release($council, $period) using (quarter)
 left join dim_practice as practices using (practice_code)

@@ -2,7 +2,9 @@
 -- or before the end of $period, with the joint-working index, the four domain scores and whether it has a
 -- named or attached social worker. One row per practice with a return (none for the others).
 with latest as (
-    select jw.practice_code, max(jw.quarter_start) as quarter_start
+    select
+        jw.practice_code,
+        max(jw.quarter_start) as quarter_start
     from mart_joint_working_index as jw
     inner join pack_serving_practices($council, $period) using (practice_code)
     where jw.quarter_start <= period_last_day($period)

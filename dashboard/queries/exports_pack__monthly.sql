@@ -8,7 +8,8 @@ select
     outcomes.rate
 from mart_outcomes_practice as outcomes
 inner join pack_serving_practices($council, $period) using (practice_code)
-where outcomes.period_type = 'month'
+where
+    outcomes.period_type = 'month'
     and outcomes.period_start <= period_last_day($period)
     and outcomes.measure_id in (select measure_id from headline_measures())
 order by outcomes.practice_code, outcomes.measure_id, outcomes.period_start

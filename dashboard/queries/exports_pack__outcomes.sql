@@ -3,7 +3,12 @@
 -- measure's name, unit and polarity, and the council's residents' rate over the same months as comparator.
 -- One row per practice and measure with any month in the year.
 with measures as (
-    select indicator_id as measure_id, name, unit, multiplier, polarity
+    select
+        indicator_id as measure_id,
+        name,
+        unit,
+        multiplier,
+        polarity
     from ref_indicators
     where indicator_id in (select measure_id from headline_measures())
 ),
@@ -17,7 +22,8 @@ practice_year as (
         sum(outcomes.denominator) as denominator
     from mart_outcomes_practice as outcomes
     inner join pack_serving_practices($council, $period) using (practice_code)
-    where outcomes.period_type = 'month'
+    where
+        outcomes.period_type = 'month'
         and outcomes.period_start between period_first_day($period) and period_last_day($period)
         and outcomes.measure_id in (select measure_id from measures)
     group by all
@@ -28,7 +34,8 @@ council_year as (
         outcomes.measure_id,
         sum(outcomes.numerator) / nullif(sum(outcomes.denominator), 0) as council_ratio
     from mart_outcomes_council as outcomes
-    where outcomes.council_code = $council
+    where
+        outcomes.council_code = $council
         and outcomes.period_type = 'month'
         and outcomes.period_start between period_first_day($period) and period_last_day($period)
     group by all

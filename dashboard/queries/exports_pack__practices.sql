@@ -26,7 +26,7 @@ final as (
         practices.icb_name,
         practices.home_council_code,
         practices.home_council_name,
-        practices.home_council_code is distinct from $council as based_elsewhere,
+        (practices.home_council_code is distinct from $council) as based_elsewhere,
         lists.list_size,
         coalesce(lists.council_residents, 0) as council_residents
     from pack_serving_practices($council, $period) as serving

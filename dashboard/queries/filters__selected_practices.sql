@@ -6,8 +6,9 @@ select
     practices.practice_name,
     practices.pcn_code
 from dim_practice as practices
-where practices.practice_code in (
-    select practice_code from selected_practices($council, $locality, $sub_icb, $pcn, $practice)
-)
+where
+    practices.practice_code in (
+        select practice_code from selected_practices($council, $locality, $sub_icb, $pcn, $practice)
+    )
     and practices.last_registration_quarter is not null
 order by practices.practice_name, practices.practice_code

@@ -3,8 +3,10 @@ select
     tables.table_name,
     tables.row_count,
     -- tables that are not models: code lists and definitions (ref_), or the build's own records
-    coalesce(models.layer, case when tables.table_name like 'ref\_%' escape '\' then 'reference lists'
-                                else 'data quality / metadata' end) as layer,
+    coalesce(models.layer, case
+        when tables.table_name like 'ref\_%' escape '\' then 'reference lists'
+        else 'data quality / metadata'
+    end) as layer,
     models.grain,
     models.note
 from meta_tables as tables

@@ -4,7 +4,8 @@
 with returns as (
     select *
     from mart_joint_working_index
-    where quarter_start <= period_last_day($period)
+    where
+        quarter_start <= period_last_day($period)
         and practice_code in (
             select practice_code from selected_practices($council, $locality, $sub_icb, $pcn, $practice)
         )

@@ -2,9 +2,12 @@
 -- band (0-9.9, ..., 90-100), split by whether they have an attached social worker. Used instead of
 -- one mark per practice when the selection has many practices.
 with returns as (
-    select joint_working_index, has_attached_social_worker
+    select
+        joint_working_index,
+        has_attached_social_worker
     from mart_joint_working_index
-    where quarter_start = $quarter::date
+    where
+        quarter_start = $quarter::date
         and joint_working_index is not null
         and practice_code in (
             select practice_code from selected_practices($council, $locality, $sub_icb, $pcn, $practice)
@@ -28,7 +31,7 @@ final as (
     select
         bands.band_start,
         bands.band_start || ' to '
-            || case when bands.band_start = 90 then '100' else (bands.band_start + 9.9)::varchar end as band,
+        || case when bands.band_start = 90 then '100' else (bands.band_start + 9.9)::varchar end as band,
         coalesce(counts.with_social_worker, 0) as with_social_worker,
         coalesce(counts.without_social_worker, 0) as without_social_worker
     from bands

@@ -3,9 +3,13 @@
 -- its return, whether it is in the selection, and the name of the area shown (the practices of
 -- funnel_area_practices in _macros.sql, as on the Outcomes funnel).
 with returned as (
-    select practice_code, numerator as num, denominator as den
+    select
+        practice_code,
+        numerator as num,
+        denominator as den
     from fct_joint_working
-    where indicator_id = 'JW04'
+    where
+        indicator_id = 'JW04'
         and quarter_start = cast($quarter as date)
         and numerator is not null and denominator is not null
         and numerator <= denominator

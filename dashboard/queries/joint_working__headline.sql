@@ -9,7 +9,8 @@ with practices as (
 returns as (
     select *
     from mart_joint_working_index
-    where quarter_start = $quarter::date
+    where
+        quarter_start = $quarter::date
         and practice_code in (select practice_code from practices)
 ),
 

@@ -6,7 +6,8 @@
 with final as (
     select *
     from mart_joint_working_impact
-    where area_type = $area_type
+    where
+        area_type = $area_type
         and case $area_type
             when 'all' then true
             when 'council' then area_code = $council

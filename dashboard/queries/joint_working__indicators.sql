@@ -2,13 +2,18 @@
 -- returns for one quarter: how many returned it, the share answering yes (yes/no indicators), the
 -- median value (the others) and the mean 0-100 score.
 with indicators as (
-    select * from ref_indicators where kind = 'joint_working'
+    select * from ref_indicators
+    where kind = 'joint_working'
 ),
 
 returns as (
-    select indicator_id, value, score
+    select
+        indicator_id,
+        value,
+        score
     from fct_joint_working
-    where quarter_start = $quarter::date
+    where
+        quarter_start = $quarter::date
         and practice_code in (
             select practice_code from selected_practices($council, $locality, $sub_icb, $pcn, $practice)
         )

@@ -3,13 +3,17 @@
 -- were scored. Practices that sent no return that quarter are listed with empty scores. Short
 -- column names keep the response small at England scale (6,300 rows).
 with practices as (
-    select practices.practice_code, practices.practice_name, practices.pcn_name
+    select
+        practices.practice_code,
+        practices.practice_name,
+        practices.pcn_name
     from open_practices($council, $locality, $sub_icb, $pcn, $practice, $quarter::date)
     inner join dim_practice as practices using (practice_code)
 ),
 
 returns as (
-    select * from mart_joint_working_index where quarter_start = $quarter::date
+    select * from mart_joint_working_index
+    where quarter_start = $quarter::date
 ),
 
 final as (

@@ -2,7 +2,10 @@
 -- at or before the year's last day (inside the year when there is one). One row; quarter_start is
 -- null when every return is later than the year.
 with returned_quarters as (
-    select distinct quarter_start, quarter_label from mart_joint_working_index
+    select distinct
+        quarter_start,
+        quarter_label
+    from mart_joint_working_index
 ),
 
 chosen as (
@@ -16,7 +19,7 @@ final as (
         chosen.quarter_start,
         returned_quarters.quarter_label,
         chosen.quarter_start >= period_first_day($period) as is_inside_period,
-        (select min(quarter_start) from returned_quarters) as first_quarter
+        (select min(earliest.quarter_start) from returned_quarters as earliest) as first_quarter
     from chosen
     left join returned_quarters using (quarter_start)
 )

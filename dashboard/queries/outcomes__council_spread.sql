@@ -2,10 +2,13 @@
 -- financial year: the median council rate and the middle half of councils (lower and upper
 -- quartiles), for the whole-area trend when there are too many councils to draw one line each.
 with council_values as (
-    select outcomes.period_start, outcomes.rate
+    select
+        outcomes.period_start,
+        outcomes.rate
     from mart_outcomes_council as outcomes
     inner join dim_council as councils using (council_code)
-    where outcomes.measure_id = $measure
+    where
+        outcomes.measure_id = $measure
         and outcomes.period_start <= period_last_day($period)
         and councils.is_social_care_council and councils.is_english
         and outcomes.rate is not null

@@ -3,17 +3,26 @@
 -- declared order (`order:` in their definition files, etl/indicators: the case studies' measures first);
 -- any without one follow by name.
 with available as (
-    select measure_id, any_value(period_type) as period_type, max(period_start) as last_period
+    select
+        measure_id,
+        any_value(period_type) as period_type,
+        max(period_start) as last_period
     from mart_outcomes_council
     group by measure_id
     union all
-    select measure_id, any_value(period_type), max(period_start)
+    select
+        measure_id,
+        any_value(period_type),
+        max(period_start)
     from mart_outcomes_practice
     group by measure_id
 ),
 
 per_measure as (
-    select measure_id, any_value(period_type) as period_type, max(last_period) as last_period
+    select
+        measure_id,
+        any_value(period_type) as period_type,
+        max(last_period) as last_period
     from available
     group by measure_id
 ),

@@ -10,7 +10,8 @@
 -- Groups of practices or councils are pooled: sum(numerator) / sum(denominator) x the measure's
 -- multiplier, never a mean of rates. A single council's rate is the mart's (ASCOF as published).
 with indicator as (
-    select multiplier from ref_indicators where indicator_id = $measure
+    select multiplier from ref_indicators
+    where indicator_id = $measure
 ),
 
 kind as (
@@ -27,44 +28,83 @@ chosen as (
 ),
 
 the_practice as (
-    select * from dim_practice where practice_code = $practice
+    select * from dim_practice
+    where practice_code = $practice
 ),
 
 group_name as (
     select coalesce(
-        (select any_value(pcn_name) from dim_pcn where pcn_code = $pcn),
-        (select any_value(locality_name) || ' locality' from dim_locality where locality_code = $locality),
-        (select any_value(sub_icb_name) from dim_sub_icb where sub_icb_code = $sub_icb)
-    ) || ' (' || (select count(*) from chosen) || (case when (select count(*) from chosen) = 1 then ' practice)'
-        else ' practices)' end) as series
+        (
+            select any_value(pcn_name) from dim_pcn
+            where pcn_code = $pcn
+        ),
+        (
+            select any_value(locality_name) || ' locality' from dim_locality
+            where locality_code = $locality
+        ),
+        (
+            select any_value(sub_icb_name) from dim_sub_icb
+            where sub_icb_code = $sub_icb
+        )
+    ) || ' (' || (
+        select count(*)
+        from chosen) || (
+        case
+            when (select count(*) from chosen) = 1 then ' practice)'
+            else ' practices)'
+        end
+    ) as series
 ),
 
 -- which practices make up each practice-based series
 practice_series as (
-    select 0 as series_order, 'practice' as series_kind, practice_name || ' (practice)' as series, practice_code
+    select
+        0 as series_order,
+        'practice' as series_kind,
+        practice_name || ' (practice)' as series,
+        practice_code
     from the_practice
     union all
-    select 1, 'pcn', practices.pcn_name, practices.practice_code
+    select
+        1,
+        'pcn',
+        practices.pcn_name,
+        practices.practice_code
     from dim_practice as practices
     where practices.pcn_code = (select pcn_code from the_practice)
     union all
-    select 1, 'group', (select series from group_name), practice_code
+    select
+        1,
+        'group',
+        (select series from group_name),
+        practice_code
     from chosen
     where (select selection_kind from kind) = 'group'
     union all
     -- the ICB(s) of the selected practices, every practice in them
-    select 10 + dense_rank() over (order by practices.icb_code), 'icb', practices.icb_name, practices.practice_code
+    select
+        10 + dense_rank() over (order by practices.icb_code),
+        'icb',
+        practices.icb_name,
+        practices.practice_code
     from dim_practice as practices
-    where (select selection_kind from kind) <> 'everything'
+    where
+        (select selection_kind from kind) <> 'everything'
         and practices.icb_code in (
-            select icb_code from dim_practice where practice_code in (select practice_code from chosen)
+            select icb_code from dim_practice
+            where practice_code in (select practice_code from chosen)
         )
 ),
 
 practice_values as (
-    select outcomes.practice_code, outcomes.period_start, outcomes.numerator, outcomes.denominator
+    select
+        outcomes.practice_code,
+        outcomes.period_start,
+        outcomes.numerator,
+        outcomes.denominator
     from mart_outcomes_practice as outcomes
-    where outcomes.measure_id = $measure
+    where
+        outcomes.measure_id = $measure
         and outcomes.period_start <= period_last_day($period)
         -- both parts known: a month without an age file has no 65+ denominator
         and outcomes.numerator is not null and outcomes.denominator is not null
@@ -79,7 +119,7 @@ practice_rates as (
         sum(practice_values.numerator) as numerator,
         sum(practice_values.denominator) as denominator,
         (select multiplier from indicator) * sum(practice_values.numerator)
-            / nullif(sum(practice_values.denominator), 0) as rate
+        / nullif(sum(practice_values.denominator), 0) as rate
     from practice_series
     inner join practice_values using (practice_code)
     group by all
@@ -87,23 +127,32 @@ practice_rates as (
 
 councils_shown as (
     select council_code from dim_council
-    where is_social_care_council and is_english
+    where
+        is_social_care_council and is_english
         and case (select selection_kind from kind)
             when 'practice' then council_code = (select home_council_code from the_practice)
-            when 'group' then council_code in (
-                select council_code from selected_councils($council, $locality, $sub_icb, $pcn, $practice)
-            )
+            when 'group'
+                then
+                    council_code in (
+                        select council_code from selected_councils($council, $locality, $sub_icb, $pcn, $practice)
+                    )
             when 'council' then council_code = $council
             else true
         end
 ),
 
 council_values as (
-    select outcomes.council_code, outcomes.council_name, outcomes.period_start, outcomes.numerator,
-        outcomes.denominator, outcomes.rate
+    select
+        outcomes.council_code,
+        outcomes.council_name,
+        outcomes.period_start,
+        outcomes.numerator,
+        outcomes.denominator,
+        outcomes.rate
     from mart_outcomes_council as outcomes
     inner join dim_council as councils using (council_code)
-    where outcomes.measure_id = $measure
+    where
+        outcomes.measure_id = $measure
         and outcomes.period_start <= period_last_day($period)
         and councils.is_social_care_council and councils.is_english
 ),
@@ -118,7 +167,8 @@ council_rates as (
         denominator,
         rate
     from council_values
-    where council_code in (select council_code from councils_shown)
+    where
+        council_code in (select council_code from councils_shown)
         and (select count(*) from councils_shown) <= $max_councils
 ),
 
@@ -132,7 +182,7 @@ whole_area as (
         sum(numerator) filter (where denominator is not null) as numerator,
         sum(denominator) filter (where numerator is not null) as denominator,
         (select multiplier from indicator) * sum(numerator) filter (where denominator is not null)
-            / nullif(sum(denominator) filter (where numerator is not null), 0) as rate
+        / nullif(sum(denominator) filter (where numerator is not null), 0) as rate
     from council_values
     where (select selection_kind from kind) in ('council', 'everything')
     group by period_start

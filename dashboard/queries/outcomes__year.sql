@@ -4,15 +4,23 @@
 -- comparison. A single practice has nothing to be compared with, so its whole PCN is listed instead.
 -- Short column names keep the response small at England scale.
 with indicator as (
-    select multiplier from ref_indicators where indicator_id = $measure
+    select multiplier from ref_indicators
+    where indicator_id = $measure
 ),
 
 practices as (
-    select practices.practice_code, practices.practice_name, practices.pcn_name
+    select
+        practices.practice_code,
+        practices.practice_name,
+        practices.pcn_name
     from dim_practice as practices
     where case
         when $practice is not null
-            then practices.pcn_code = (select pcn_code from dim_practice where practice_code = $practice)
+            then
+                practices.pcn_code = (
+                    select pcn_code from dim_practice
+                    where practice_code = $practice
+                )
                 or practices.practice_code = $practice
         else practices.practice_code in (
             select practice_code from selected_practices($council, $locality, $sub_icb, $pcn, $practice)
@@ -21,9 +29,14 @@ practices as (
 ),
 
 year_values as (
-    select practice_code, numerator, denominator, coverage
+    select
+        practice_code,
+        numerator,
+        denominator,
+        coverage
     from mart_outcomes_practice
-    where measure_id = $measure
+    where
+        measure_id = $measure
         and period_start between period_first_day($period) and period_last_day($period)
         and numerator is not null and denominator is not null
 ),
@@ -43,7 +56,8 @@ per_practice as (
 ),
 
 pooled as (
-    select *,
+    select
+        *,
         (select multiplier from indicator) * numerator / nullif(denominator, 0) as rate,
         (select multiplier from indicator) * sum(numerator) over () / nullif(sum(denominator) over (), 0)
             as selection_rate

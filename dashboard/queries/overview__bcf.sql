@@ -6,5 +6,6 @@ select
     count(actual_gbp) as plans_with_actual,
     sum(planned_social_care_gbp) / nullif(sum(planned_gbp), 0) as share_social_care
 from mart_bcf_summary
-where financial_year = $period
+where
+    financial_year = $period
     and hwb_code in (select council_code from selected_councils($council, $locality, $sub_icb, $pcn, $practice))

@@ -18,5 +18,6 @@ select
     avg(returns.joint_working_index) as mean_index
 from latest
 left join mart_joint_working_index as returns
-    on returns.quarter_start = latest.quarter_start
-    and returns.practice_code in (select practice_code from practices)
+    on
+        returns.quarter_start = latest.quarter_start
+        and returns.practice_code in (select practice_code from practices)

@@ -4,26 +4,45 @@
 -- apportioned by where patients live); false: the patients of the selected practices.
 -- Rates are sum(numerator) / sum(denominator), never a mean of rates.
 with measures as (
-    select indicator_id as measure_id, name, unit, multiplier, polarity
+    select
+        indicator_id as measure_id,
+        name,
+        unit,
+        multiplier,
+        polarity
     from ref_indicators
     where indicator_id in (select measure_id from headline_measures())
 ),
 
 -- only one branch returns rows: the other's filter is false for every row
 outcomes as (
-    select measure_id, period_type, period_start, numerator, denominator
+    select
+        measure_id,
+        period_type,
+        period_start,
+        numerator,
+        denominator
     from mart_outcomes_council
-    where $residents
+    where
+        $residents
         and council_code in (
-            select council_code from selected_councils($council, $locality, $sub_icb, $pcn, $practice))
+            select council_code from selected_councils($council, $locality, $sub_icb, $pcn, $practice)
+        )
 
     union all
 
-    select measure_id, period_type, period_start, numerator, denominator
+    select
+        measure_id,
+        period_type,
+        period_start,
+        numerator,
+        denominator
     from mart_outcomes_practice
-    where not $residents
+    where
+        not $residents
         and practice_code in (
-            select practice_code from selected_practices($council, $locality, $sub_icb, $pcn, $practice))
+            select practice_code from selected_practices($council, $locality, $sub_icb, $pcn, $practice)
+        )
 ),
 
 monthly as (
@@ -33,7 +52,8 @@ monthly as (
         sum(outcomes.numerator) as numerator,
         sum(outcomes.denominator) as denominator
     from outcomes
-    where outcomes.period_type = 'month'
+    where
+        outcomes.period_type = 'month'
         and outcomes.measure_id in (select measure_id from measures)
         and outcomes.period_start <= period_last_day($period)
     group by all

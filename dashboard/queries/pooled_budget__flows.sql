@@ -11,7 +11,11 @@ lines as (
 ),
 
 type_names as (
-    select label_key(scheme_type) as type_key, first_year, last_year, scheme_type
+    select
+        label_key(scheme_type) as type_key,
+        first_year,
+        last_year,
+        scheme_type
     from ref_bcf_scheme_types
 ),
 
@@ -24,8 +28,9 @@ named as (
         lines.planned_gbp
     from lines
     left join type_names
-        on label_key(lines.scheme_type) = type_names.type_key
-        and lines.financial_year between type_names.first_year and type_names.last_year
+        on
+            label_key(lines.scheme_type) = type_names.type_key
+            and lines.financial_year between type_names.first_year and type_names.last_year
 ),
 
 level as (
@@ -46,12 +51,23 @@ schemes as (
 ),
 
 final as (
-    select 1 as stage, funding_source as source_label, scheme as target_label, scheme_level,
+    select
+        1 as stage,
+        funding_source as source_label,
+        scheme as target_label,
+        scheme_level,
         sum(planned_gbp) as planned_gbp
-    from schemes group by all
+    from schemes
+    group by all
     union all
-    select 2, scheme, provider, scheme_level, sum(planned_gbp)
-    from schemes group by all
+    select
+        2,
+        scheme,
+        provider,
+        scheme_level,
+        sum(planned_gbp)
+    from schemes
+    group by all
 )
 
 select * from final

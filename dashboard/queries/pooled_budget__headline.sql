@@ -3,17 +3,22 @@
 -- planned for social care, the residents the per-head figures divide by, and the planned pounds
 -- missing from the return and the actual pounds on lines not in the plan.
 with councils as (
-    select selected.council_code, dim_council.council_name
+    select
+        selected.council_code,
+        dim_council.council_name
     from selected_councils($council, $locality, $sub_icb, $pcn, $practice) as selected
     inner join dim_council using (council_code)
 ),
 
 summary as (
-    select * from mart_bcf_summary where financial_year = $period
+    select * from mart_bcf_summary
+    where financial_year = $period
 ),
 
 by_council as (
-    select councils.council_name, summary.*
+    select
+        councils.council_name,
+        summary.*
     from councils
     left join summary on councils.council_code = summary.hwb_code
 ),

@@ -5,7 +5,7 @@ with councils as (
 ),
 
 filtered as (
-    select not ($council is null and $locality is null and $sub_icb is null and $pcn is null and $practice is null)
+    select not($council is null and $locality is null and $sub_icb is null and $pcn is null and $practice is null)
         as has_area_filter
 ),
 

@@ -11,7 +11,12 @@ lines as (
 ),
 
 type_names as (
-    select label_key(scheme_type) as type_key, first_year, last_year, scheme_type, scheme_type_group
+    select
+        label_key(scheme_type) as type_key,
+        first_year,
+        last_year,
+        scheme_type,
+        scheme_type_group
     from ref_bcf_scheme_types
 ),
 
@@ -24,8 +29,9 @@ named as (
         lines.actual_status
     from lines
     left join type_names
-        on label_key(lines.scheme_type) = type_names.type_key
-        and lines.financial_year between type_names.first_year and type_names.last_year
+        on
+            label_key(lines.scheme_type) = type_names.type_key
+            and lines.financial_year between type_names.first_year and type_names.last_year
 ),
 
 final as (
@@ -37,11 +43,15 @@ final as (
         case when bool_or(actual_gbp is not null) then sum(actual_gbp) end as actual_gbp,
         sum(actual_gbp) / nullif(sum(planned_gbp) filter (where actual_gbp is not null), 0) as actual_to_planned,
         -- nil once a return is in; unknown (null) while none is
-        case when bool_or(actual_status <> 'no end-of-year return loaded for the year') then
-            coalesce(sum(planned_gbp) filter (where actual_status = 'not in the end-of-year return'), 0)
+        case
+            when bool_or(actual_status <> 'no end-of-year return loaded for the year')
+                then
+                    coalesce(sum(planned_gbp) filter (where actual_status = 'not in the end-of-year return'), 0)
         end as planned_not_in_return_gbp,
-        case when bool_or(actual_status <> 'no end-of-year return loaded for the year') then
-            coalesce(sum(actual_gbp) filter (where planned_gbp is null), 0)
+        case
+            when bool_or(actual_status <> 'no end-of-year return loaded for the year')
+                then
+                    coalesce(sum(actual_gbp) filter (where planned_gbp is null), 0)
         end as actual_not_in_plan_gbp
     from named
     group by scheme_type_group, scheme_type

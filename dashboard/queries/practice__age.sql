@@ -20,7 +20,11 @@ rows as (
 ),
 
 bands as (
-    select age_band, age_lower, age_upper, patients
+    select
+        age_band,
+        age_lower,
+        age_upper,
+        patients
     from rows
     where age_band <> 'ALL'
 ),
@@ -29,10 +33,16 @@ totals as (
     select
         -- the published ALL row is the list size; the bands are summed only when it is missing
         coalesce(
-            (select sum(patients) from rows where age_band = 'ALL'),
+            (
+                select sum(patients) from rows
+                where age_band = 'ALL'
+            ),
             (select sum(patients) from bands)
         )::bigint as list_size,
-        (select coalesce(sum(patients), 0) from bands where age_lower >= 65)::bigint as patients_65_plus
+        (
+            select coalesce(sum(patients), 0) from bands
+            where age_lower >= 65
+        )::bigint as patients_65_plus
 ),
 
 final as (

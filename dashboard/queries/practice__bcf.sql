@@ -3,7 +3,8 @@
 -- split: release_for_period). One row per council, largest first;
 -- councils with no plan loaded for the year have empty money columns.
 with releases as (
-    select distinct quarter from mart_practice_council_share where practice_code = $code
+    select distinct quarter from mart_practice_council_share
+    where practice_code = $code
 ),
 
 chosen as (
@@ -12,7 +13,11 @@ chosen as (
 ),
 
 councils as (
-    select shares.area_code as council_code, shares.area_name as council_name, shares.patients, shares.share
+    select
+        shares.area_code as council_code,
+        shares.area_name as council_name,
+        shares.patients,
+        shares.share
     from mart_practice_council_share as shares
     inner join chosen using (quarter)
     where shares.practice_code = $code and shares.area_kind = 'council'

@@ -2,7 +2,8 @@
 -- in the registrations release the period uses (release_for_period). One row per area, largest first,
 -- flagged when it is the practice's home council.
 with releases as (
-    select distinct quarter from mart_practice_council_share where practice_code = $code
+    select distinct quarter from mart_practice_council_share
+    where practice_code = $code
 ),
 
 chosen as (

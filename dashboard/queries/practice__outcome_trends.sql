@@ -7,40 +7,67 @@
 -- and a percentage that leaves 1-4 people out).
 -- One row per measure, series and month.
 with measures as (
-    select indicator_id as measure_id, name as measure_name, unit, multiplier, source
+    select
+        indicator_id as measure_id,
+        name as measure_name,
+        unit,
+        multiplier,
+        source
     from ref_indicators
     where on_practice_profile
 ),
 
 practice as (
-    select * from dim_practice where practice_code = $code
+    select * from dim_practice
+    where practice_code = $code
 ),
 
 -- only the practices of the practice's ICB are read (its PCN is among them)
 neighbours as (
-    select practice_code, pcn_code
+    select
+        practice_code,
+        pcn_code
     from dim_practice
     where icb_code = (select icb_code from practice) or practice_code = $code
 ),
 
 months as (
-    select outcomes.practice_code, neighbours.pcn_code, outcomes.measure_id, outcomes.period_start,
-        outcomes.numerator, outcomes.denominator, outcomes.rate
+    select
+        outcomes.practice_code,
+        neighbours.pcn_code,
+        outcomes.measure_id,
+        outcomes.period_start,
+        outcomes.numerator,
+        outcomes.denominator,
+        outcomes.rate
     from mart_outcomes_practice as outcomes
     inner join neighbours using (practice_code)
-    where outcomes.period_type = 'month' and outcomes.period_start <= period_last_day($period)
+    where
+        outcomes.period_type = 'month' and outcomes.period_start <= period_last_day($period)
         and outcomes.measure_id in (select measure_id from measures)
 ),
 
 this_practice as (
-    select measure_id, period_start, 1 as series_order, 'This practice' as series, numerator, denominator, rate
+    select
+        measure_id,
+        period_start,
+        1 as series_order,
+        'This practice' as series,
+        numerator,
+        denominator,
+        rate
     from months
     where practice_code = $code
 ),
 
 pcn as (
-    select months.measure_id, months.period_start, 2, (select pcn_name from practice),
-        sum(months.numerator), sum(months.denominator),
+    select
+        months.measure_id,
+        months.period_start,
+        2,
+        (select pcn_name from practice),
+        sum(months.numerator),
+        sum(months.denominator),
         sum(months.numerator) / nullif(sum(months.denominator), 0) * any_value(measures.multiplier)
     from months
     inner join measures using (measure_id)
@@ -49,17 +76,29 @@ pcn as (
 ),
 
 council as (
-    select outcomes.measure_id, outcomes.period_start, 3, outcomes.council_name || ' (home council)',
-        outcomes.numerator, outcomes.denominator, outcomes.rate
+    select
+        outcomes.measure_id,
+        outcomes.period_start,
+        3,
+        outcomes.council_name || ' (home council)',
+        outcomes.numerator,
+        outcomes.denominator,
+        outcomes.rate
     from mart_outcomes_council as outcomes
     inner join measures using (measure_id)
-    where outcomes.council_code = (select home_council_code from practice)
+    where
+        outcomes.council_code = (select home_council_code from practice)
         and outcomes.period_type = 'month' and outcomes.period_start <= period_last_day($period)
 ),
 
 icb as (
-    select months.measure_id, months.period_start, 4, 'All practices in the ICB',
-        sum(months.numerator), sum(months.denominator),
+    select
+        months.measure_id,
+        months.period_start,
+        4,
+        'All practices in the ICB',
+        sum(months.numerator),
+        sum(months.denominator),
         sum(months.numerator) / nullif(sum(months.denominator), 0) * any_value(measures.multiplier)
     from months
     inner join measures using (measure_id)
@@ -90,9 +129,12 @@ final as (
             over (partition by series.measure_id, series.series) as year_denominator
     from (
         select * from this_practice
-        union all select * from pcn
-        union all select * from council
-        union all select * from icb
+        union all
+        select * from pcn
+        union all
+        select * from council
+        union all
+        select * from icb
     ) as series
     inner join measures using (measure_id)
 )
