@@ -17,6 +17,7 @@ from urllib.parse import parse_qsl, urlencode
 
 import pandas as pd
 
+from dashboard import formats
 from dashboard.db import reference_query, run_query, warehouse_version
 
 FILTER_KEYS = ("period", "council", "locality", "sub_icb", "pcn", "practice")
@@ -240,11 +241,32 @@ def cascade(selection: Selection, opts: Options | None = None) -> dict[str, list
     return {
         "period": [{"label": period, "value": period} for period in opts.periods["period"]],
         "council": _labelled(opts.councils, "council_code", "council_name"),
-        "locality": _labelled(localities, "locality_code", "locality_name"),
+        "locality": _listed("locality", localities, "locality_code", "locality_name", selection.locality),
         "sub_icb": _labelled(opts.sub_icbs, "sub_icb_code", "sub_icb_name"),
-        "pcn": _labelled(pcns, "pcn_code", "pcn_name"),
-        "practice": _labelled(practices, "practice_code", "practice_name"),
+        "pcn": _listed("pcn", pcns, "pcn_code", "pcn_name", selection.pcn),
+        "practice": _listed("practice", practices, "practice_code", "practice_name", selection.practice),
     }
+
+
+# A select lists at most this many options. Beyond a few hundred a list is no help to anyone choosing
+# from it, and England's 6,300 practices (or 1,250 PCNs) would travel with every filter change (issue 15:
+# the filter bar's response <= 50 kB). A longer list asks for a narrower filter first, keeping the value
+# already chosen, so an address naming any practice still shows it.
+OPTIONS_LIMIT = 300
+NARROW_FIRST = {
+    "locality": "choose a council to list them",
+    "pcn": "choose a sub-ICB, council or locality to list them",
+    "practice": "choose a sub-ICB, PCN, council or locality to list them",
+}
+
+
+def _listed(key: str, frame: pd.DataFrame, code: str, name: str, chosen: str | None) -> list[dict]:
+    if len(frame) <= OPTIONS_LIMIT:
+        return _labelled(frame, code, name)
+    kept = _labelled(frame[frame[code] == chosen], code, name) if chosen else []
+    things = {"locality": "localities", "pcn": "PCNs", "practice": "practices"}[key]
+    return kept + [{"label": f"{formats.count(len(frame))} {things}: {NARROW_FIRST[key]}", "value": f"narrow-{key}",
+                    "disabled": True}]
 
 
 def _labelled(frame: pd.DataFrame, code: str, name: str) -> list[dict]:

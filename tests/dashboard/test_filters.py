@@ -118,3 +118,16 @@ def test_the_download_links_and_the_year_select_follow_the_page_s_year(dashboard
     assert pdf == "/download/summary.pdf?period=2023-24&council=E06000901"
     output = filter_state("", dict.fromkeys(filters.FILTER_KEYS), "url", "/pooled-budget")
     assert output[7][0]["label"] == "2024-25 (latest)" and output[14] == "the whole area, 2024-25"
+
+
+def test_a_list_longer_than_the_limit_asks_for_a_narrower_filter_and_keeps_the_choice(dashboard_db, monkeypatch):
+    # With a limit of 2, the whole area's 3 practices are too many to list; PCN U00001's 2 are not.
+    monkeypatch.setattr(filters, "OPTIONS_LIMIT", 2)
+    whole = filters.cascade(filters.Selection())
+    assert whole["practice"] == [{"label": "3 practices: choose a sub-ICB, PCN, council or locality to list them",
+                                  "value": "narrow-practice", "disabled": True}]
+    assert sorted(option["value"] for option in whole["pcn"]) == ["U00001", "U00002"]  # 2 PCNs: within the limit
+    chosen = filters.cascade(filters.Selection(practice="A00002"))
+    assert [option["value"] for option in chosen["practice"]] == ["A00002", "narrow-practice"]
+    assert sorted(option["value"] for option in filters.cascade(filters.Selection(pcn="U00001"))["practice"]) \
+        == ["A00001", "A00002"]
