@@ -20,10 +20,14 @@ accesslog = "-"
 
 
 def post_worker_init(worker):
-    """Serve one request inside the worker before it takes real ones.
+    """Render every page once inside the worker before it takes real ones (dashboard/warm.py).
 
     Dash finishes setting itself up (scripts, callbacks) on its first request, and marks that done
     before it is: with threads, a second request arriving meanwhile got a 500 ('dash is not a
-    registered library') and a blank page. One request here, on one thread, finishes the set-up.
+    registered library') and a blank page. One request here, on one thread, finishes the set-up; the
+    pages' first views then read the warehouse from disk before any user waits on it.
     """
-    worker.wsgi.test_client().get("/")
+    from dashboard import db, warm
+
+    warm.pages(worker.wsgi)
+    db.after_swap(lambda: warm.in_background(worker.wsgi))

@@ -31,6 +31,7 @@ _lock = threading.Lock()
 _state: dict = {"con": None, "inode": None, "pid": None, "build_id": None, "parquet": None}
 _reference: dict = {}
 _thread = threading.local()
+_swap_hooks: list = []
 WAREHOUSE = "warehouse"  # the name the served file is attached under
 
 
@@ -55,9 +56,18 @@ def _connection() -> tuple[duckdb.DuckDBPyConnection, int]:
         con.execute(f"attach '{_quoted(path)}' as {WAREHOUSE} (read_only)")
         con.execute(f"use {WAREHOUSE}")
         con.execute((QUERIES / "_macros.sql").read_text())
+        swapped = _state["con"] is not None and _state["pid"] == os.getpid()
         _state.update(con=con, inode=inode, pid=os.getpid(), build_id=_read_build_id(con, inode))
         _reference.clear()
+        if swapped:
+            for hook in _swap_hooks:
+                hook()
     return _state["con"], inode
+
+
+def after_swap(hook) -> None:
+    """Call hook() (quickly: it runs under the connection lock) when this worker opens a rebuilt warehouse."""
+    _swap_hooks.append(hook)
 
 
 def _quoted(path: Path) -> str:

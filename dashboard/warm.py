@@ -1,0 +1,50 @@
+"""A worker renders every page once before users wait on it: at start, and after a rebuild's swap.
+
+A worker's first request otherwise pays for what only the first one needs: Dash finishing its set-up,
+DuckDB reading the warehouse's tables from disk, the filter options, each module's small caches. Doing
+that in the worker before it takes requests (gunicorn.conf.py post_worker_init), and again in the
+background when it notices a new warehouse (db.after_swap), keeps a user's first view as fast as the
+rest (issue 15: a worker's first request within 1 s). With the cache on, the pages' first views are then
+in it too.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+import dash
+from flask import Flask
+
+from dashboard.security import CALLBACK_PATH
+
+log = logging.getLogger("jointcare.warm")
+
+
+def router_request(pathname: str, search: str = "") -> dict:
+    """What the browser posts when the address changes: Dash Pages' router callback, answered with the
+    page's content (the page's layout function, with its queries and charts)."""
+    return {
+        "output": ".._pages_content.children..._pages_store.data..",
+        "outputs": [{"id": "_pages_content", "property": "children"}, {"id": "_pages_store", "property": "data"}],
+        "inputs": [{"id": "_pages_location", "property": "pathname", "value": pathname},
+                   {"id": "_pages_location", "property": "search", "value": search}],
+        "changedPropIds": ["_pages_location.pathname"],
+    }
+
+
+def pages(server: Flask) -> None:
+    """Render the shell and every page's first view once, in this process, on one thread."""
+    client = server.test_client()
+    client.get("/")  # Dash finishes setting itself up on its first request
+    for page in dash.page_registry.values():
+        if "<" in page.get("path_template", "") or page["module"].endswith("not_found_404"):
+            continue  # a page of one practice, or the 404: nothing worth warming
+        response = client.post(CALLBACK_PATH, json=router_request(page["path"]))
+        if response.status_code != 200:
+            log.warning("warming %s answered HTTP %s", page["path"], response.status_code)
+
+
+def in_background(server: Flask) -> None:
+    """pages() on a thread of its own, for a worker already serving (after a swap)."""
+    threading.Thread(target=pages, args=(server,), name="jointcare-warm", daemon=True).start()
