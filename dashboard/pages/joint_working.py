@@ -462,8 +462,7 @@ def _funnel_section(ctx: dict) -> html.Section:
                "patients. Dashed lines: 95% limits; dotted: 99.8% limits. Triangles point up above the limits and "
                "down below them; filled triangles are outside the 99.8% limits."),
         x_title="Complex-needs patients (the denominator)", x_hover="Complex-needs patients",
-        y_title="Care plans reviewed (%)", hover_unit="%", value_header="Care plans reviewed (%)",
-        count_header="Plans reviewed", denominator_header="Complex-needs patients", source=_source(),
+        y_title="Care plans reviewed (%)", hover_unit="%", query="joint_working__funnel", source=_source(),
         data_date=ctx["label"], scope=scope, table_request={**ctx["params"], "quarter": ctx["quarter"]}, area=ctx["where"])
     return html.Section([heading, card], **{"aria-labelledby": heading_id})
 

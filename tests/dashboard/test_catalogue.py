@@ -28,11 +28,11 @@ DOWNLOAD_TABLES = {"headline_measures": gather.HEADLINE_COLUMNS, "monthly_measur
                    "joint_working_practices": gather.JW_COLUMNS, "comparison": gather.COMPARISON_COLUMNS,
                    "joint_working_impact": gather.IMPACT_COLUMNS, "sources": gather.SOURCE_COLUMNS,
                    "definitions": gather.DEFINITION_COLUMNS}
-# Page modules whose grid headers all come from the catalogue. Not finished (issue 18, item 1): the
-# practice profile (its BCF and joint-working grids are done) and Joint working (its index and league
-# grids are done) still write some headers by hand, as do catchment, outcomes, overview,
-# data_and_methods and the components that take their headers from the caller (funnel, spc, impact).
-CATALOGUED_PAGES = ("downloads", "pooled_budget")
+# Page and component modules (under dashboard/) whose grid headers all come from the catalogue. Not finished
+# (issue 18, item 1): the practice profile and Joint working still write some headers by hand, as do
+# catchment, outcomes, data_and_methods and components/spc.py.
+CATALOGUED_PAGES = ("pages/downloads", "pages/pooled_budget", "pages/overview", "components/funnel",
+                    "components/impact")
 
 
 @pytest.mark.parametrize(("label", "unit", "expected"), [
@@ -96,7 +96,7 @@ def _literal_headers(path: Path) -> list[str]:
 
 @pytest.mark.parametrize("module", CATALOGUED_PAGES)
 def test_catalogued_pages_write_no_header_by_hand(module):
-    assert _literal_headers(ROOT / "dashboard" / "pages" / f"{module}.py") == []
+    assert _literal_headers(ROOT / "dashboard" / f"{module}.py") == []
 
 
 def _grid_headers(layout) -> dict[str, dict[str, str]]:
@@ -165,3 +165,20 @@ def test_a_share_is_written_in_per_cent_in_a_grids_csv_under_the_catalogues_head
                 if getattr(node, "_type", None) == "AgGrid")
     callback = grid.csvExportParams["processHeaderCallback"]["function"]
     assert callback == f"csvHeader(params, {json.dumps(tables.csv_headers(columns))})"
+
+
+def test_a_funnel_table_reads_its_words_from_the_contract_of_the_query_it_draws():
+    from dashboard.components import funnel
+
+    outcomes = {column["field"]: column["headerName"] for column in funnel.table_columns(
+        "rate", query="outcomes__funnel", value_unit="per 1,000 patients")}
+    # the rate's unit is the page's to add; the interval's method the component's
+    assert outcomes["value"] == "Rate (per 1,000 patients)"
+    assert outcomes["low"] == "95% CI lower (Byar; exact Poisson below 10 events)"
+    assert outcomes["code"] == "Practice code" and outcomes["num"] == "Count in the year"
+    care_plans = {column["field"]: column["headerName"] for column in funnel.table_columns(
+        "proportion", query="joint_working__funnel", widened=True)}
+    assert care_plans["value"] == "Care plans reviewed (%)" and care_plans["num"] == "Plans reviewed"
+    assert care_plans["high"] == "95% CI upper (Wilson score)"
+    assert care_plans["significance_words"] == "Against the limits shown (widened for overdispersion)"
+    assert care_plans["plain_significance_words"] == "Against PHE's plain limits"
