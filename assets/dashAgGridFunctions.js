@@ -22,17 +22,19 @@ dagfuncs.neutraliseFormulas = function (params) {
 };
 
 // A percentage column (tables.PERCENT_TYPE) is held as a fraction and shown as 7.3%: in the CSV it is
-// written in per cent, and its header says so, so 0.0733 never sits under a header that reads as a
-// percentage.
+// written in per cent, so 0.0733 never sits under a header that reads as a percentage.
 function isPercent(colDef) {
     var types = [].concat(colDef.type || []);
     return types.indexOf("percentColumn") !== -1;
 }
 
-dagfuncs.csvHeader = function (params) {
+// headersJson: {field: header} of the columns whose CSV header is not the grid's (a percentage's, with its
+// unit), worked out on the server by the catalogue's header rule (tables.csv_headers), so the grid's CSV
+// and the downloads name a unit alike.
+dagfuncs.csvHeader = function (params, headersJson) {
     var colDef = params.column.getColDef();
-    var name = colDef.headerName || colDef.field;
-    return isPercent(colDef) && !/%/.test(name) ? name + " (%)" : name;
+    var headers = JSON.parse(headersJson || "{}");
+    return headers[colDef.field] || colDef.headerName || colDef.field;
 };
 
 // A practice as a markdown link to its profile; the label is escaped so a name with brackets or

@@ -37,13 +37,36 @@ class Entry:
 
     @property
     def header(self) -> str:
-        """The label with its unit where the number alone is ambiguous: "Planned (£)". A label that
-        already says what it is a percentage of ("Actual as % of plan") is not told twice; one that only
-        mentions a percentage ("95% CI lower") is."""
-        suffix = UNITS[self.unit]
-        if not suffix or f"{suffix.strip(' ()')} of " in self.label:
-            return self.label
-        return self.label + suffix
+        return with_unit(self.label, self.unit)
+
+
+def with_unit(label: str, unit: str) -> str:
+    """The header rule: the label with its unit where the number alone is ambiguous, "Planned (£)". A label
+    that already says what it is a percentage of ("Actual as % of plan") or already ends in its unit is not
+    told twice; one that only mentions a percentage ("95% CI lower") is.
+
+    The grids' CSV export reads a share's header through it too (a share is written there in per cent:
+    components/tables.py), so a page, its CSV and the downloads cannot name a unit differently."""
+    suffix = UNITS[unit]
+    if not suffix or f"{suffix.strip(' ()')} of " in label or label.endswith(suffix):
+        return label
+    return label + suffix
+
+
+# The grid and download kinds (components/tables.py FORMATS, exports/summary.py Column) that show a number
+# of each unit as it is: a share (0.25) formatted as a percentage reads 25%, a percentage (25) formatted so
+# would read 2500%, pounds formatted as a count lose their £.
+KINDS_BY_UNIT = {
+    "£": {"gbp", "pence"},
+    "%": {"number"},
+    "share": {"percent"},
+    "0-100": {"index", "number"},
+    "count": {"count", "number"},
+    "rate": {"rate", "number"},
+    "number": {"number"},
+    "text": {"text"},
+    "date": {"date", "text"},
+}
 
 
 class CatalogueError(LookupError):
@@ -106,9 +129,20 @@ def description(key: str) -> str:
     return entry(key).description
 
 
-def header(key: str) -> str:
-    """What a grid's column header and a download's header say: "Planned (£)"."""
-    return entry(key).header
+def header(key: str, detail: str | None = None) -> str:
+    """What a grid's column header and a download's header say: "Planned (£)". `detail` is what only the
+    page knows and the header adds in brackets in place of the unit: the measure's unit of a rate that
+    is in the row's unit ("Rate (per 1,000 patients)"), or the method of an interval."""
+    found = entry(key)
+    return f"{found.label} ({detail})" if detail else found.header
+
+
+def check_kind(key: str, kind: str) -> None:
+    """CatalogueError naming the column when `kind` would show its unit wrongly (KINDS_BY_UNIT)."""
+    unit = entry(key).unit
+    if kind not in KINDS_BY_UNIT[unit]:
+        raise CatalogueError(f"The column {key!r} is shown as {kind!r}, but its unit is {unit!r}: show it as "
+                             f"{' or '.join(sorted(KINDS_BY_UNIT[unit]))}, or correct the unit in its contract.")
 
 
 def keys() -> list[str]:

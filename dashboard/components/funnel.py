@@ -41,6 +41,7 @@ import plotly.graph_objects as go
 from dash import Input, Output, State, dcc, html
 
 from dashboard import formats
+from dashboard.catalogue import header
 from dashboard.components.cards import chart_card, no_data
 from dashboard.components.figures import styled
 from dashboard.components.tables import column, data_grid
@@ -213,30 +214,36 @@ def drawn(points: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
     return points.drop(index=hidden)
 
 
-def table_columns(kind: str, *, value_header: str, count_header: str, denominator_header: str,
-                  widened: bool = False) -> list[dict]:
-    """The table's columns; widened (the funnel's limits were widened for overdispersion) adds the
-    significance against PHE's plain limits beside that against the limits shown."""
+def table_columns(kind: str, *, query: str, value_unit: str | None = None, widened: bool = False) -> list[dict]:
+    """The table's columns, their words from the contract of the query whose rows are drawn
+    (dashboard/queries/<query>.yml); value_unit: the measure's unit of a rate, which only the page knows.
+    widened (the funnel's limits were widened for overdispersion) adds the significance against PHE's
+    plain limits beside that against the limits shown."""
     method = intervals.WILSON if kind == "proportion" else (f"{intervals.BYAR}; {intervals.EXACT_POISSON} below "
                                                             f"{intervals.BYAR_FROM} events")
+    significance = "widened_significance_words" if widened else "significance_words"
     return [
-        column("name", "Practice", minWidth=200, wrap=True, flex=2), column("code", "Code"),
-        column("num", count_header, "number"), column("den", denominator_header, "number"),
-        column("value", value_header, "number"), column("low", f"95% CI lower ({method})", "number"),
-        column("high", f"95% CI upper ({method})", "number"), column("method", "CI method"),
-        column("significance_words", "Against the limits shown (widened for overdispersion)" if widened
-               else "Against the comparator", minWidth=220, wrap=True),
-        *([column("plain_significance_words", "Against PHE's plain limits", minWidth=220, wrap=True)]
+        column("name", header(f"{query}.name"), minWidth=200, wrap=True, flex=2),
+        column("code", header(f"{query}.code")),
+        column("num", header(f"{query}.num"), "number"), column("den", header(f"{query}.den"), "number"),
+        column("value", header(f"{query}.value", value_unit), "number"),
+        column("low", header(f"{query}.low", method), "number"),
+        column("high", header(f"{query}.high", method), "number"), column("method", header(f"{query}.method")),
+        column("significance_words", header(f"{query}.{significance}"), minWidth=220, wrap=True),
+        *([column("plain_significance_words", header(f"{query}.plain_significance_words"), minWidth=220, wrap=True)]
           if widened else []),
-        column("selected_words", "Selected"),
+        column("selected_words", header(f"{query}.selected_words")),
     ]
 
 
 def funnel_card(card_id: str, frame: pd.DataFrame, *, kind: str, scale: float, polarity: str | None, title: str,
-                units: str, x_title: str, x_hover: str, y_title: str, hover_unit: str, value_header: str,
-                count_header: str, denominator_header: str, source: str, data_date: str,
-                scope: str, table_request: dict | None = None, area: str | None = None) -> html.Section | html.Div:
+                units: str, x_title: str, x_hover: str, y_title: str, hover_unit: str, query: str,
+                source: str, data_date: str, scope: str, value_unit: str | None = None,
+                table_request: dict | None = None, area: str | None = None) -> html.Section | html.Div:
     """A chart card with the funnel and its table; or why there is none.
+
+    query: the named query whose rows frame holds; its contract names the table's columns. value_unit: the
+    measure's unit of a rate ("per 1,000 patients"), added to the value's header.
 
     table_request: what the page's callback needs to rebuild the rows. Given, and with more than GL_FROM
     practices, the table's rows are sent when the reader asks for them (a second response), so neither
@@ -257,8 +264,7 @@ def funnel_card(card_id: str, frame: pd.DataFrame, *, kind: str, scale: float, p
     figure = funnel_figure(shown_points, lines, polarity=polarity, x_title=x_title, y_title=y_title,
                            hover_unit=hover_unit, x_hover=x_hover)
     overdispersion = lines["overdispersion"]
-    columns = table_columns(kind, value_header=value_header, count_header=count_header,
-                            denominator_header=denominator_header, widened=overdispersion.widened)
+    columns = table_columns(kind, query=query, value_unit=value_unit, widened=overdispersion.widened)
     caption = f"{title}: each practice's value, 95% confidence interval and significance"
     if table_request is not None and len(points) > GL_FROM:
         table = html.Div([

@@ -22,6 +22,7 @@ from dash import html
 from plotly.subplots import make_subplots
 
 from dashboard import filters, formats
+from dashboard.catalogue import header
 from dashboard.components.cards import chart_card, no_data
 from dashboard.components.figures import styled
 from dashboard.components.tables import column, data_grid
@@ -242,11 +243,11 @@ def pretrends_card(selection: filters.Selection, prefix: str, source: str) -> ht
     fig.update_annotations(font={"size": 12})
     table_rows = trends.assign(outcome_words=trends["outcome"].map(names))
     table = data_grid(f"{prefix}-pretrends-table", table_rows, [
-        column("outcome_words", "Outcome", minWidth=200, wrap=True),
-        column("quarters_from_adoption", "Quarters from joining", "count"),
-        column("adopters_index", "Adopting practices (index)", "number"),
-        column("comparators_index", "Expected from comparison practices (index)", "number"),
-        column("adopters_practices", "Adopting practices with data", "count"),
+        column("outcome_words", header("joint_working__impact_pretrends.outcome_words"), minWidth=200, wrap=True),
+        column("quarters_from_adoption", header("joint_working__impact_pretrends.quarters_from_adoption"), "count"),
+        column("adopters_index", header("joint_working__impact_pretrends.adopters_index"), "number"),
+        column("comparators_index", header("joint_working__impact_pretrends.comparators_index"), "number"),
+        column("adopters_practices", header("joint_working__impact_pretrends.adopters_practices"), "count"),
     ], caption="Parallel-trends check: adopting practices against the comparison, by quarter from joining")
     before = trends[trends["quarters_from_adoption"] < 0]
     gap = float(np.nanmax(np.abs(before["adopters_index"] - before["comparators_index"]))) if not before.empty else 0

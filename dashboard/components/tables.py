@@ -22,6 +22,7 @@ import pandas as pd
 from dash import MATCH, Input, Output, clientside_callback, html
 
 from dashboard import formats
+from dashboard.catalogue import with_unit
 from dashboard.exports import suppression
 
 
@@ -38,7 +39,8 @@ _MARKER_OR = "typeof params.value === 'string' ? params.value : "
 # Keys of a column definition that say how it is suppressed; taken out before the grid is sent (AG Grid
 # would warn about keys it does not know).
 _PEOPLE_COUNT, _HIDDEN_WITH = "jointcarePeopleCount", "jointcareHiddenWith"
-# The column type of a percentage (dashAgGridFunctions.js exports it in per cent, its header marked "(%)").
+# The column type of a percentage (dashAgGridFunctions.js exports it in per cent, under the header
+# csv_headers gives it).
 PERCENT_TYPE = "percentColumn"
 # Long text wraps inside its cell and the row grows to fit (AG Grid's rows are otherwise one line high).
 WRAP = {"wrapText": True, "autoHeight": True}
@@ -125,7 +127,7 @@ def data_grid(grid_id: str, frame: pd.DataFrame, columns: list[dict], *, caption
         csvExportParams={"fileName": f"{file_name or _slug(caption)}.csv",
                          # assets/dashAgGridFunctions.js: formula text made inert
                          "processCellCallback": {"function": "neutraliseFormulas(params)"},
-                         "processHeaderCallback": {"function": "csvHeader(params)"}},
+                         "processHeaderCallback": {"function": f"csvHeader(params, {json.dumps(csv_headers(columns))})"}},
         className="ag-theme-alpine",
         style={"width": "100%"},
     )
@@ -138,6 +140,14 @@ def data_grid(grid_id: str, frame: pd.DataFrame, columns: list[dict], *, caption
         html.P("Scroll the table sideways to see every column.", className="scroll-hint"),
         html.Div(grid, role="region", **{"aria-labelledby": f"{grid_id}-caption"}),
     ], className="data-grid")
+
+
+def csv_headers(columns: list[dict]) -> str:
+    """{field: header} of the columns whose CSV header is not the grid's, as JSON text for csvHeader in
+    assets/dashAgGridFunctions.js: a share is shown as 7.3% but written in the CSV as 7.3, so its header
+    gains the unit by the catalogue's rule ("Share of the list (%)"), the rule the downloads' headers use."""
+    return json.dumps({definition["field"]: with_unit(definition["headerName"], "%") for definition in columns
+                       if PERCENT_TYPE in definition.get("type", ())})
 
 
 def suppressed_rows(frame: pd.DataFrame, columns: list[dict]) -> tuple[pd.DataFrame, list[dict]]:

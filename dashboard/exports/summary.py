@@ -35,6 +35,7 @@ class Column:
         """The column whose header and description are the catalogue's entry `key` ("<table>.<column>"),
         so a download reads as the page grids do; `field` when the table names it otherwise."""
         entry = catalogue.entry(key)
+        catalogue.check_kind(key, kind)
         return cls(field or key.rsplit(".", 1)[1], entry.header, kind, entry.description, people_count)
 
 

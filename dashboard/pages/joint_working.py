@@ -205,8 +205,9 @@ def _distribution_card(ctx: dict, scored_count: int) -> html.Section:
     fig.update_layout(barmode="stack", legend={"traceorder": "normal"})
     fig.update_xaxes(type="category")
     table = data_grid(f"{PREFIX}-distribution-table", bands, [
-        column("band", "Index band"), column("with_social_worker", "Practices with an attached social worker", "count"),
-        column("without_social_worker", "Practices without", "count"),
+        column("band", header("joint_working__distribution.band")),
+        column("with_social_worker", header("joint_working__distribution.with_social_worker"), "count"),
+        column("without_social_worker", header("joint_working__distribution.without_social_worker"), "count"),
     ], caption=f"Practices by joint-working index band, {ctx['label']}")
     return chart_card(
         f"{PREFIX}-index", title=f"How the joint-working index is spread across practices, {ctx['label']}",
@@ -262,10 +263,11 @@ def _adoption_section(ctx: dict) -> html.Section:
     fig.update_xaxes(type="category")
     first, last = adoption.iloc[0], adoption.iloc[-1]
     table = data_grid(f"{PREFIX}-adoption-table", adoption, [
-        column("quarter_label", "Quarter"), column("practices_returned", "Practices returning", "count"),
-        column("practices_with_social_worker", "With an attached social worker", "count"),
-        column("percent_with_social_worker", "Share with an attached social worker (%)", "number"),
-        column("mean_index", "Mean joint-working index", "number"),
+        column("quarter_label", header("joint_working__adoption.quarter_label")),
+        column("practices_returned", header("joint_working__adoption.practices_returned"), "count"),
+        column("practices_with_social_worker", header("joint_working__adoption.practices_with_social_worker"), "count"),
+        column("percent_with_social_worker", header("joint_working__adoption.percent_with_social_worker"), "number"),
+        column("mean_index", header("joint_working__adoption.mean_index"), "number"),
     ], caption=f"Joint working by quarter, {ctx['where']}")
     mean_text = "" if pd.isna(last["mean_index"]) else f", and the mean index was {last['mean_index']:.1f}"
     return html.Section([heading, chart_card(
@@ -327,9 +329,12 @@ def _indicators_section(ctx: dict) -> html.Section:
     fig.update_yaxes(type="multicategory", automargin=True)
     table_rows = indicators.sort_values("indicator_id")
     table = data_grid(f"{PREFIX}-indicators-table", table_rows, [
-        column("indicator_id", "Code"), column("name", "Indicator", minWidth=220), column("domain_label", "Domain"),
-        column("practices_returning", "Practices returning", "count"), column("value_text", "Selection's value"),
-        column("mean_score", "Mean score", "number"),
+        column("indicator_id", header("joint_working__indicators.indicator_id")),
+        column("name", header("joint_working__indicators.name"), minWidth=220),
+        column("domain_label", header("joint_working__indicators.domain_label")),
+        column("practices_returning", header("joint_working__indicators.practices_returning"), "count"),
+        column("value_text", header("joint_working__indicators.value_text")),
+        column("mean_score", header("joint_working__indicators.mean_score"), "number"),
     ], caption=f"Joint-working indicators, {ctx['where']}, {ctx['label']}")
     if indicators["practices_returning"].sum() == 0:
         chart = no_data(f"No practice in {ctx['where']} returned any indicator for {ctx['label']}.")
@@ -447,8 +452,7 @@ def _funnel_section(ctx: dict) -> html.Section:
                "patients. Dashed lines: 95% limits; dotted: 99.8% limits. Triangles point up above the limits and "
                "down below them; filled triangles are outside the 99.8% limits."),
         x_title="Complex-needs patients (the denominator)", x_hover="Complex-needs patients",
-        y_title="Care plans reviewed (%)", hover_unit="%", value_header="Care plans reviewed (%)",
-        count_header="Plans reviewed", denominator_header="Complex-needs patients", source=_source(),
+        y_title="Care plans reviewed (%)", hover_unit="%", query="joint_working__funnel", source=_source(),
         data_date=ctx["label"], scope=scope, table_request={**ctx["params"], "quarter": ctx["quarter"]}, area=ctx["where"])
     return html.Section([heading, card], **{"aria-labelledby": heading_id})
 

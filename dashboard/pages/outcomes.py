@@ -408,8 +408,7 @@ def _funnel_section(ctx: dict) -> html.Section:
                "are outside the 99.8% limits."),
         x_title=f"{info['denominator']}, added up over the months", x_hover="Denominator",
         y_title=y_title.replace(", in the month", ", a month over the year"), hover_unit=hover_unit,
-        value_header=f"Rate ({rate_words})", count_header="Count in the year",
-        denominator_header="Denominator (summed over the months)", source=ctx["source"], data_date=period,
+        query="outcomes__funnel", value_unit=rate_words, source=ctx["source"], data_date=period,
         scope=scope, table_request={**ctx["params"], "measure": ctx["measure"]}, area=ctx["where"])
     return html.Section([heading, card], **{"aria-labelledby": heading_id})
 

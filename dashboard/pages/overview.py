@@ -16,6 +16,7 @@ from dash import dcc, html
 from plotly.subplots import make_subplots
 
 from dashboard import filters, formats, palette
+from dashboard.catalogue import header
 from dashboard.components import figures
 from dashboard.components import spc as spc_view
 from dashboard.components.cards import chart_card, headline, no_data, period_note
@@ -217,9 +218,12 @@ def _measures_section(params: dict, residents_view: bool, area: str) -> html.Sec
             units="Each panel has its own unit, shown in its title; the shaded months are the selected year.",
             figure=_trend_panels(_chart_rates(shown), params["period"]),
             table=data_grid("overview-trends", shown.assign(month=shown["period_start"].dt.strftime("%Y-%m")),
-                            [column("name", "Measure"), column("month", "Month"), column("rate", "Rate", "rate"),
-                             column("numerator", "Count", "number"), column("denominator", "Denominator", "count"),
-                             column("unit", "Unit")],
+                            [column("name", header("overview__measures.name")),
+                             column("month", header("overview__measures.period_start")),
+                             column("rate", header("overview__measures.rate"), "rate"),
+                             column("numerator", header("overview__measures.numerator"), "number"),
+                             column("denominator", header("overview__measures.denominator"), "count"),
+                             column("unit", header("overview__measures.unit"))],
                             caption="Headline measures by month. " + suppression.RULE),
             source=source_title("sus_activity", "social_care_events", "registrations"),
             data_date=formats.month(last),

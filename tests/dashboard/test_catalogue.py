@@ -7,13 +7,17 @@ the code, so a change to the header rule or to a label shows here.
 from __future__ import annotations
 
 import ast
+import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from dashboard import catalogue
 from dashboard.catalogue import Entry
+from dashboard.components import tables
 from dashboard.exports import gather
+from dashboard.exports.summary import Column
 from etl.contracts import Contract
 from tests.dashboard.helpers import walk
 
@@ -24,11 +28,11 @@ DOWNLOAD_TABLES = {"headline_measures": gather.HEADLINE_COLUMNS, "monthly_measur
                    "joint_working_practices": gather.JW_COLUMNS, "comparison": gather.COMPARISON_COLUMNS,
                    "joint_working_impact": gather.IMPACT_COLUMNS, "sources": gather.SOURCE_COLUMNS,
                    "definitions": gather.DEFINITION_COLUMNS}
-# Page modules whose grid headers all come from the catalogue. Not finished (issue 18, item 1): the
-# practice profile (its BCF and joint-working grids are done) and Joint working (its index and league
-# grids are done) still write some headers by hand, as do catchment, outcomes, overview,
-# data_and_methods and the components that take their headers from the caller (funnel, spc, impact).
-CATALOGUED_PAGES = ("downloads", "pooled_budget")
+# Page and component modules (under dashboard/) whose grid headers all come from the catalogue. Not finished
+# (issue 18, item 1): the practice profile, catchment, outcomes and data_and_methods still write some
+# headers by hand, as does components/spc.py (and Joint working's SPC card hands it "Mean index").
+CATALOGUED_PAGES = ("pages/downloads", "pages/pooled_budget", "pages/overview", "pages/joint_working",
+                    "components/funnel", "components/impact")
 
 
 @pytest.mark.parametrize(("label", "unit", "expected"), [
@@ -36,6 +40,7 @@ CATALOGUED_PAGES = ("downloads", "pooled_budget")
     ("Effect", "%", "Effect (%)"),
     ("95% CI lower", "%", "95% CI lower (%)"),  # mentions a percentage, is not one of something
     ("Actual as % of plan", "%", "Actual as % of plan"),  # already says it: not told twice
+    ("Share with a social worker (%)", "%", "Share with a social worker (%)"),  # ends in its unit: not twice
     ("Share of the list", "share", "Share of the list"),  # shown as 25%; the grid's CSV adds "(%)"
     ("Joint-working index", "0-100", "Joint-working index"),
     ("Patients", "count", "Patients"),
@@ -91,7 +96,7 @@ def _literal_headers(path: Path) -> list[str]:
 
 @pytest.mark.parametrize("module", CATALOGUED_PAGES)
 def test_catalogued_pages_write_no_header_by_hand(module):
-    assert _literal_headers(ROOT / "dashboard" / "pages" / f"{module}.py") == []
+    assert _literal_headers(ROOT / "dashboard" / f"{module}.py") == []
 
 
 def _grid_headers(layout) -> dict[str, dict[str, str]]:
@@ -137,3 +142,43 @@ def test_a_bad_unit_is_an_error_naming_the_file_and_column(tmp_path):
 def test_the_models_and_queries_contracts_have_no_problems():
     paths = sorted((ROOT / "etl" / "models").glob("*/*.yml")) + sorted((ROOT / "dashboard" / "queries").glob("*.yml"))
     assert [problem for path in paths for problem in Contract.load(path).problems()] == []
+
+
+@pytest.mark.parametrize(("key", "kind", "unit"), [
+    ("pooled_budget__scheme_types.planned_gbp", "count", "'£'"),  # pounds shown without their £
+    ("exports__serving_practices.share", "number", "'share'"),  # 0.25 shown as 0.3, not 25%
+    ("exports__impact.effect_pct", "percent", "'%'"),  # 12.5 (per cent) shown as 1250%
+])
+def test_a_download_kind_that_shows_the_unit_wrongly_is_an_error_naming_the_column(key, kind, unit):
+    with pytest.raises(catalogue.CatalogueError, match=rf"{key}.* shown as '{kind}', but its unit is {unit}"):
+        Column.of(key, kind)
+
+
+def test_a_share_is_written_in_per_cent_in_a_grids_csv_under_the_catalogues_header():
+    columns = [tables.column("share", "Share of the list", "percent"),
+               tables.column("vs", "Actual as % of plan", "percent"), tables.column("patients", "Patients", "count"),
+               tables.column("name", "Practice")]
+    # only the percentages are named, each by the header rule: a unit is added once, never twice
+    assert json.loads(tables.csv_headers(columns)) == {"share": "Share of the list (%)", "vs": "Actual as % of plan"}
+    grid = next(node for node in walk(tables.data_grid("g", pd.DataFrame({"share": [0.25], "vs": [0.5], "patients": [8],
+                                                                   "name": ["A"]}), columns, caption="c"))
+                if getattr(node, "_type", None) == "AgGrid")
+    callback = grid.csvExportParams["processHeaderCallback"]["function"]
+    assert callback == f"csvHeader(params, {json.dumps(tables.csv_headers(columns))})"
+
+
+def test_a_funnel_table_reads_its_words_from_the_contract_of_the_query_it_draws():
+    from dashboard.components import funnel
+
+    outcomes = {column["field"]: column["headerName"] for column in funnel.table_columns(
+        "rate", query="outcomes__funnel", value_unit="per 1,000 patients")}
+    # the rate's unit is the page's to add; the interval's method the component's
+    assert outcomes["value"] == "Rate (per 1,000 patients)"
+    assert outcomes["low"] == "95% CI lower (Byar; exact Poisson below 10 events)"
+    assert outcomes["code"] == "Practice code" and outcomes["num"] == "Count in the year"
+    care_plans = {column["field"]: column["headerName"] for column in funnel.table_columns(
+        "proportion", query="joint_working__funnel", widened=True)}
+    assert care_plans["value"] == "Care plans reviewed (%)" and care_plans["num"] == "Plans reviewed"
+    assert care_plans["high"] == "95% CI upper (Wilson score)"
+    assert care_plans["significance_words"] == "Against the limits shown (widened for overdispersion)"
+    assert care_plans["plain_significance_words"] == "Against PHE's plain limits"

@@ -117,8 +117,7 @@ def _funnel():
 
     return funnel_card("f", FUNNEL, kind="rate", scale=1000.0, polarity="lower_is_better", title="Test",
                        units="per 1,000", x_title="Patients", x_hover="Denominator", y_title="Rate",
-                       hover_unit="per 1,000", value_header="Rate", count_header="Count",
-                       denominator_header="Denominator", source="Test", data_date="2024", scope="the test area")
+                       hover_unit="per 1,000", query="outcomes__funnel", value_unit="per 1,000", source="Test", data_date="2024", scope="the test area")
 
 
 def test_funnel_table_hides_the_small_count_and_the_one_that_would_give_it_away(dashboard_db):
