@@ -16,6 +16,7 @@ import threading
 import dash
 from flask import Flask
 
+from dashboard import db
 from dashboard.security import CALLBACK_PATH
 
 log = logging.getLogger("jointcare.warm")
@@ -38,9 +39,15 @@ def pages(server: Flask) -> None:
     client = server.test_client()
     client.get("/")  # Dash finishes setting itself up on its first request
     for page in dash.page_registry.values():
-        if "<" in page.get("path_template", "") or page["module"].endswith("not_found_404"):
+        if page.get("path_template") or page["module"].endswith("not_found_404"):
             continue  # a page of one practice, or the 404: nothing worth warming
-        response = client.post(CALLBACK_PATH, json=router_request(page["path"]))
+        if db.unreadable() is not None:
+            return  # gone or replaced by something unreadable meanwhile: users get the plain message, not us
+        try:
+            response = client.post(CALLBACK_PATH, json=router_request(page["path"]))
+        except Exception:  # noqa: BLE001 - warming is an optimisation: a worker that cannot warm still serves
+            log.exception("warming %s failed", page["path"])
+            continue
         if response.status_code != 200:
             log.warning("warming %s answered HTTP %s", page["path"], response.status_code)
 

@@ -17,18 +17,15 @@ import pytest
 import requests
 
 from dashboard import cache
+from dashboard.warm import router_request
 from etl.build import build
 from tests.conftest import Server, build_tiny_warehouse, free_port
 from tests.factory import write_tiny_area
 
 # The Dash Pages router callback for Data and methods: its answer lists every table with its row count.
-DATA_AND_METHODS = {
-    "output": ".._pages_content.children..._pages_store.data..",
-    "outputs": [{"id": "_pages_content", "property": "children"}, {"id": "_pages_store", "property": "data"}],
-    "inputs": [{"id": "_pages_location", "property": "pathname", "value": "/data-and-methods"},
-               {"id": "_pages_location", "property": "search", "value": ""}],
-    "changedPropIds": ["_pages_location.pathname"],
-}
+# Data and methods for Unitown: a view no worker renders while warming (dashboard/warm.py renders each
+# page's first view, with no filters, and with the cache on that fills it), so its first answer is computed.
+DATA_AND_METHODS = router_request("/data-and-methods", "?council=E06000901")
 
 
 @pytest.fixture
@@ -131,3 +128,19 @@ def test_keys_change_with_the_build_and_not_with_the_order_of_inputs():
     assert one != cache.key("build-2", "callback", {"inputs": [1, 2], "output": "x"})
     assert one != cache.key("build-1", "callback", {"inputs": [2, 1], "output": "x"})
     assert one.startswith(f"jointcare:{cache.CODE}:build-1:callback:")
+
+
+def test_each_worker_has_rendered_every_page_before_its_first_request(tmp_path):
+    # dashboard/warm.py, run by gunicorn.conf.py post_worker_init: with the cache on (each worker's own
+    # here), a page's first view is already in the worker that answers, whichever of the two it is.
+    db = build_tiny_warehouse(tmp_path / "warm")
+    served = Server(db)
+    try:
+        for page in ("/", "/outcomes", "/joint-working", "/catchment", "/pooled-budget", "/data-and-methods"):
+            for _ in range(2):  # two requests, to give both workers a turn
+                response = requests.post(f"{served.url}/_dash-update-component", json=router_request(page),
+                                         timeout=30)
+                assert response.status_code == 200
+                assert response.headers["X-Jointcare-Cache"] == "hit", page
+    finally:
+        served.stop()
