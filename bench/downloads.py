@@ -73,7 +73,7 @@ def main() -> None:
     # imported after the settings above: the dashboard reads them on first use
     from dashboard import filters
     from dashboard.exports import pdf, workbook
-    from dashboard.exports.summary import build_summary
+    from dashboard.exports.gather import build_summary
 
     (council, council_name, residents), (pack_council, pack_name, serving) = councils()
     selection, _ = filters.parse({"council": council})

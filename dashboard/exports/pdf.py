@@ -29,7 +29,7 @@ from dashboard import formats
 from dashboard.components import comparison as comparison_words
 from dashboard.components.sources import source_title
 from dashboard.components.words import plural
-from dashboard.exports import narrative, pack, suppression, svg_charts
+from dashboard.exports import funnel_limits, narrative, pack, suppression, svg_charts
 from dashboard.formats import as_float
 from etl.models import indicator_definitions
 from etl.stats import spc
@@ -371,29 +371,7 @@ def _comparison(comparison, period: str) -> dict:
     comparator = names.iloc[0] if not names.empty else "Comparator"
     return {"comparison": {"title": f"How it compares: against {narrative.lower_first(comparator)}, {period}",
                            "comparator": comparator, "rows": rows,
-                           "note": comparison_words.method_words() + _limits_note(frame)}}
-
-
-WORKBOOK_FACTORS = " (the workbook's Comparison sheet gives the overdispersion factors)"
-
-
-def _limits_note(frame: pd.DataFrame, factors: str = WORKBOOK_FACTORS) -> str:
-    """' Limits widened for overdispersion for A&E attendances; PHE's for ...': which limits each row was
-    judged against (the workbook's Limits column gives the units and the overdispersion factor; `factors`
-    says so, or where else they are given)."""
-    if "limits" not in frame:
-        return ""
-    widened = [narrative.lower_first(str(name)) for name, limits in zip(frame["name"], frame["limits"])
-               if isinstance(limits, str) and limits.startswith("Widened")]
-    plain = [narrative.lower_first(str(name)) for name, limits in zip(frame["name"], frame["limits"])
-             if isinstance(limits, str) and limits.startswith("PHE")]
-    parts = ([f"widened for overdispersion for {narrative.names_list(widened)}"] if widened else []) + \
-            ([f"PHE's for {narrative.names_list(plain)}"] if plain else [])
-    if not parts:
-        return ""
-    if not widened:
-        return " Limits: PHE's."
-    return " Limits: " + "; ".join(parts) + factors + "."
+                           "note": comparison_words.method_words() + funnel_limits.note(frame)}}
 
 
 # The sources the summary's figures come from (etl/sources.yml keys); lookups and boundaries are in the workbook.
@@ -495,7 +473,7 @@ def _how_to_read(outcomes: pd.DataFrame) -> list[str]:
         "near them, how they record), so when the pack's practices differ by more than chance alone would give, "
         "the funnel limits are widened to allow for that (Spiegelhalter's method for overdispersion). A practice "
         "is called beyond chance only when it lies outside these widened limits, which can be wider than its "
-        "own interval." + _limits_note(measures, factors=""),
+        "own interval." + funnel_limits.note(measures, factors=""),
     ]
 
 

@@ -22,8 +22,8 @@ import duckdb
 from flask import Flask, Response, request
 
 from dashboard import db, filters
-from dashboard.exports import csv_files, names, pack, workbook
-from dashboard.exports import summary as summary_module
+from dashboard.exports import csv_files, gather, names, pack, workbook
+from dashboard.exports.summary import Summary
 
 log = logging.getLogger(__name__)
 
@@ -66,11 +66,11 @@ def selection_from_request() -> filters.Selection:
     return selection
 
 
-def _summary(selection: filters.Selection) -> summary_module.Summary:
-    return summary_module.build_summary(selection)
+def _summary(selection: filters.Selection) -> Summary:
+    return gather.build_summary(selection)
 
 
-def _file_name(summary: summary_module.Summary, what: str, extension: str) -> str:
+def _file_name(summary: Summary, what: str, extension: str) -> str:
     return names.file_name(summary.area_name, summary.period, what, extension)
 
 

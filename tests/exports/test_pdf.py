@@ -24,7 +24,8 @@ import pytest
 
 from dashboard import filters
 from dashboard.exports import pack, pdf
-from dashboard.exports.summary import Column, Table, build_summary
+from dashboard.exports.gather import build_summary
+from dashboard.exports.summary import Column, Table
 from tests.exports.conftest import HOSTILE_NAME
 
 UNITOWN = "E06000901"
