@@ -14,11 +14,11 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
-from dashboard import filters, formats
+from dashboard import filters, formats, suppression
 from dashboard.components import comparison
 from dashboard.components import spc as spc_view
 from dashboard.db import run_query
-from dashboard.exports import funnel_limits, suppression
+from dashboard.exports import funnel_limits
 from dashboard.exports.summary import Column, Summary, Table
 from etl.stats import funnels, intervals, spc
 

@@ -5,7 +5,7 @@ Seven queries (dashboard/queries/exports_pack__*.sql) each return the rows for A
 SPC runs once per practice and measure on the monthly series (numpy, well under a millisecond each),
 and the confidence intervals for every practice in one vectorised call per kind of measure.
 
-Suppression (dashboard.exports.suppression.RULE), as in the summary:
+Suppression (dashboard.suppression.RULE), as in the summary:
 * patients by practice and area form a table with totals printed both ways: each practice's list size
   (the total of its areas), and on the contents page the council's residents (the total of its column over
   every practice with any of them, serving or not) and those at practices based elsewhere. The rule is
@@ -23,10 +23,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from dashboard import suppression
 from dashboard.components import comparison
 from dashboard.components import spc as spc_view
 from dashboard.db import run_query
-from dashboard.exports import funnel_limits, suppression
+from dashboard.exports import funnel_limits
 from etl.stats import funnels, intervals, spc
 
 AREAS_SHOWN = 5  # areas drawn one by one on a practice's page; the rest are added up

@@ -11,10 +11,10 @@ import datetime as dt
 
 import pandas as pd
 
-from dashboard import formats
+from dashboard import formats, suppression
 from dashboard.components import comparison as comparison_words
 from dashboard.components.sources import source_title
-from dashboard.exports import funnel_limits, pack, suppression, svg_charts
+from dashboard.exports import funnel_limits, pack, svg_charts
 from dashboard.exports.pdf import Images, render
 from dashboard.exports.pdf_text import (
     SOCIAL_WORKER,

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import functools
 
-from dashboard import formats
-from dashboard.exports import narrative, suppression, svg_charts
+from dashboard import formats, suppression
+from dashboard.exports import narrative, svg_charts
 from dashboard.formats import as_float
 from etl.models import indicator_definitions
 

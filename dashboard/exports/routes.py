@@ -10,7 +10,7 @@ The query string is parsed by dashboard.filters.parse, as the pages do. Unlike a
 everything with a note when a value is unknown, a download refuses (400) a value it cannot honour: a
 file of the whole country for a mistyped council code would be rows outside the selection asked for.
 Errors are plain-text responses (400, 404, 503 or 500) a person or a script can read; the file name
-of every download comes from names.file_name, so it is always safe ASCII.
+of every download comes from dashboard.file_names.file_name, so it is always safe ASCII.
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ import re
 import duckdb
 from flask import Flask, Response, request
 
-from dashboard import db, filters
-from dashboard.exports import csv_files, gather, names, pack, workbook
+from dashboard import db, file_names, filters
+from dashboard.exports import csv_files, gather, pack, workbook
 from dashboard.exports.summary import Summary
 
 log = logging.getLogger(__name__)
@@ -71,7 +71,7 @@ def _summary(selection: filters.Selection) -> Summary:
 
 
 def _file_name(summary: Summary, what: str, extension: str) -> str:
-    return names.file_name(summary.area_name, summary.period, what, extension)
+    return file_names.file_name(summary.area_name, summary.period, what, extension)
 
 
 def _pdf_writers():
@@ -126,7 +126,7 @@ def pack_pdf() -> Response:
         body = write_pack(selection.council, period)
     except pack.UnknownCouncil as error:
         raise DownloadError(404, str(error)) from error
-    return attachment(body, PDF_TYPE, names.file_name(council_name, period, "practice-pack", "pdf"))
+    return attachment(body, PDF_TYPE, file_names.file_name(council_name, period, "practice-pack", "pdf"))
 
 
 def _guarded(view):

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard import formats
+from dashboard import formats, suppression
 from dashboard.components import comparison as comparison_words
 from dashboard.components.words import plural
-from dashboard.exports import funnel_limits, narrative, suppression, svg_charts
+from dashboard.exports import funnel_limits, narrative, svg_charts
 from dashboard.exports.pdf import Images, render
 from dashboard.exports.pdf_text import (
     SOCIAL_WORKER,

@@ -11,8 +11,8 @@ import io
 
 import pytest
 
-from dashboard import filters
-from dashboard.exports import csv_files, suppression
+from dashboard import filters, suppression
+from dashboard.exports import csv_files
 from dashboard.exports.gather import build_summary
 from tests.exports.conftest import HOSTILE_NAME
 
