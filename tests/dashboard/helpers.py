@@ -62,3 +62,15 @@ def grids(component) -> dict:
             key = node.id["grid"] if isinstance(node.id, dict) else node.id
             found[key] = node.rowData
     return found
+
+
+def router_payload(pathname: str, search: str = "") -> dict:
+    """The Dash Pages router callback's request for a page: what the browser posts to /_dash-update-component
+    when the address changes, answered with the page's content."""
+    return {
+        "output": ".._pages_content.children..._pages_store.data..",
+        "outputs": [{"id": "_pages_content", "property": "children"}, {"id": "_pages_store", "property": "data"}],
+        "inputs": [{"id": "_pages_location", "property": "pathname", "value": pathname},
+                   {"id": "_pages_location", "property": "search", "value": search}],
+        "changedPropIds": ["_pages_location.pathname"],
+    }

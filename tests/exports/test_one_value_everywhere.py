@@ -26,6 +26,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from tests.dashboard.helpers import router_payload
+
 UNITOWN = "E06000901"
 
 
@@ -38,14 +40,7 @@ def client(dashboard_db):
 
 def served_page(client, pathname: str, search: str) -> dict:
     """The page's content as the browser gets it: the Pages router callback's JSON response."""
-    payload = {
-        "output": ".._pages_content.children..._pages_store.data..",
-        "outputs": [{"id": "_pages_content", "property": "children"}, {"id": "_pages_store", "property": "data"}],
-        "inputs": [{"id": "_pages_location", "property": "pathname", "value": pathname},
-                   {"id": "_pages_location", "property": "search", "value": search}],
-        "changedPropIds": ["_pages_location.pathname"],
-    }
-    response = client.post("/_dash-update-component", json=payload)
+    response = client.post("/_dash-update-component", json=router_payload(pathname, search))
     assert response.status_code == 200, response.get_data(as_text=True)[:500]
     return response.get_json()
 
