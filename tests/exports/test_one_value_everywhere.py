@@ -1,9 +1,9 @@
 """One figure, every surface (issue 18, item 1): the served page, the PDF summary, the practice pack and the
 workbook show it as the same string, because they all format through dashboard/formats.py.
 
-Each surface is read as a person gets it: the page through the Dash Pages router callback of the real Flask
-server (as test_server.render does over HTTP), the PDFs with pdftotext, the workbook with openpyxl, each
-number rendered by its own cell format. The expected strings are worked out by hand from the tiny area
+Each surface is read as a person gets it from the real server (gunicorn over the tiny area's warehouse): the
+page through the Dash Pages router callback (as test_server.render does), the PDFs with pdftotext, the
+workbook with openpyxl, each number rendered by its own cell format. The expected strings are worked out by hand from the tiny area
 (tests/factory.py, tests/factory_outcomes.py; the sums are in tests/exports/test_pdf.py's docstring and
 tests/dashboard/test_pooled_budget.py's):
 * Unitown's Better Care Fund plan, 2023-24: 5,450 + 2,180 + 3,270 = £10,900 (a whole number of pounds).
@@ -25,24 +25,32 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+import requests
 
+from tests.conftest import Server
 from tests.dashboard.helpers import router_payload
 
 UNITOWN = "E06000901"
 
 
-@pytest.fixture
-def client(dashboard_db):
-    from dashboard.app import server
+@pytest.fixture(scope="module")
+def served(tiny_outcomes_warehouse):
+    running = Server(tiny_outcomes_warehouse)
+    yield running
+    running.stop()
 
-    return server.test_client()
 
-
-def served_page(client, pathname: str, search: str) -> dict:
+def served_page(served, pathname: str, search: str) -> dict:
     """The page's content as the browser gets it: the Pages router callback's JSON response."""
-    response = client.post("/_dash-update-component", json=router_payload(pathname, search))
-    assert response.status_code == 200, response.get_data(as_text=True)[:500]
-    return response.get_json()
+    response = requests.post(f"{served.url}/_dash-update-component", json=router_payload(pathname, search), timeout=60)
+    assert response.status_code == 200, response.text[:500]
+    return response.json()
+
+
+def download(served, address: str) -> bytes:
+    response = requests.get(served.url + address, timeout=120)
+    assert response.status_code == 200, response.text[:500]
+    return response.content
 
 
 def strings(node) -> list[str]:
@@ -84,11 +92,11 @@ def headlines(page: dict) -> dict[str, str]:
     return found
 
 
-def pdf_text(client, address: str, tmp_path: Path) -> str:
-    response = client.get(address)
-    assert response.status_code == 200 and response.data.startswith(b"%PDF-")
+def pdf_text(served, address: str, tmp_path: Path) -> str:
+    data = download(served, address)
+    assert data.startswith(b"%PDF-")
     path = tmp_path / "download.pdf"
-    path.write_bytes(response.data)
+    path.write_bytes(data)
     text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
     return re.sub(r"\s+", " ", text)
 
@@ -104,11 +112,9 @@ def as_excel_shows(value, number_format: str) -> str:
     return ("£" if number_format.startswith("£") else "") + shown + ("%" if percent else "")
 
 
-def workbook_facts(client, search: str) -> dict[str, str]:
+def workbook_facts(served, search: str) -> dict[str, str]:
     """{label in column A: column B as Excel shows it} on the workbook's Summary sheet."""
-    response = client.get(f"/download/summary.xlsx?{search}")
-    assert response.status_code == 200
-    sheet = openpyxl.load_workbook(io.BytesIO(response.data))["Summary"]
+    sheet = openpyxl.load_workbook(io.BytesIO(download(served, f"/download/summary.xlsx?{search}")))["Summary"]
     return {str(label.value): as_excel_shows(value.value, value.number_format)
             for label, value in sheet.iter_rows(min_col=1, max_col=2) if label.value and value.value is not None}
 
@@ -120,42 +126,42 @@ def test_the_renderer_of_excel_formats_is_right_on_hand_examples():
     assert as_excel_shows("<5", "General") == "<5"
 
 
-def test_a_better_care_fund_plan_reads_the_same_on_the_page_the_pdf_and_the_workbook(client, tmp_path):
+def test_a_better_care_fund_plan_reads_the_same_on_the_page_the_pdf_and_the_workbook(served, tmp_path):
     search = f"council={UNITOWN}&period=2023-24"
-    assert headlines(served_page(client, "/pooled-budget", "?" + search))["Planned"] == "£10,900"
-    assert "£10,900 planned." in pdf_text(client, f"/download/summary.pdf?{search}", tmp_path)
-    assert workbook_facts(client, search)["Planned spend"] == "£10,900"
+    assert headlines(served_page(served, "/pooled-budget", "?" + search))["Planned"] == "£10,900"
+    assert "£10,900 planned." in pdf_text(served, f"/download/summary.pdf?{search}", tmp_path)
+    assert workbook_facts(served, search)["Planned spend"] == "£10,900"
 
 
-def test_a_share_of_residents_elsewhere_reads_the_same_on_every_surface(client, tmp_path):
+def test_a_share_of_residents_elsewhere_reads_the_same_on_every_surface(served, tmp_path):
     search = f"council={UNITOWN}&period=2022-23"
-    assert headlines(served_page(client, "/catchment", "?" + search))["Unitown residents"] == "8.3%"
+    assert headlines(served_page(served, "/catchment", "?" + search))["Unitown residents"] == "8.3%"
     assert "8.3% of them (9) are registered with practices based in another council" in \
-        pdf_text(client, f"/download/summary.pdf?{search}", tmp_path)
+        pdf_text(served, f"/download/summary.pdf?{search}", tmp_path)
     assert "8.3% of them (9) with practices based in another council" in \
-        pdf_text(client, f"/download/pack.pdf?{search}", tmp_path)
-    assert workbook_facts(client, search)["Share registered elsewhere"] == "8.3%"
+        pdf_text(served, f"/download/pack.pdf?{search}", tmp_path)
+    assert workbook_facts(served, search)["Share registered elsewhere"] == "8.3%"
 
 
-def test_a_rate_per_1000_a_hidden_count_and_the_year_read_the_same_on_every_surface(client, tmp_path):
+def test_a_rate_per_1000_a_hidden_count_and_the_year_read_the_same_on_every_surface(served, tmp_path):
     search = f"council={UNITOWN}&period=2022-23"
-    page = served_page(client, "/", "?" + search)
+    page = served_page(served, "/", "?" + search)
     shown = headlines(page)
     assert shown["A&E attendances"] == "144.1"
     assert shown["Permanent admissions to residential and nursing care, 65 and over"] == "<5"
     assert "2022-23" in " ".join(strings(page))
 
-    summary = pdf_text(client, f"/download/summary.pdf?{search}", tmp_path)
+    summary = pdf_text(served, f"/download/summary.pdf?{search}", tmp_path)
     assert "Financial year 2022-23" in summary
     assert re.search(r"A&E attendances 144\.1 ", summary)
     assert re.search(r"Permanent admissions to residential and nursing care, 65 .*? <5 ", summary)
 
     # the pack compares each practice with the council's residents, whose rate is the summary's
-    pack = pdf_text(client, f"/download/pack.pdf?{search}", tmp_path)
+    pack = pdf_text(served, f"/download/pack.pdf?{search}", tmp_path)
     assert "Financial year 2022-23" in pack
     assert " 144.1 " in pack
 
-    facts = workbook_facts(client, search)
+    facts = workbook_facts(served, search)
     assert facts["Financial year"] == "2022-23"
     assert facts["A&E attendances"] == "144.1"
     assert facts["Permanent admissions to residential and nursing care, 65 and over"] == "<5"
