@@ -72,8 +72,8 @@ def main() -> None:
     os.environ["JOINTCARE_QUERY_CACHE"] = "0"
     # imported after the settings above: the dashboard reads them on first use
     from dashboard import filters
-    from dashboard.exports import pdf, workbook
-    from dashboard.exports.summary import build_summary
+    from dashboard.exports import pack_pdf, summary_pdf, workbook
+    from dashboard.exports.gather import build_summary
 
     (council, council_name, residents), (pack_council, pack_name, serving) = councils()
     selection, _ = filters.parse({"council": council})
@@ -87,11 +87,11 @@ def main() -> None:
     rows = []
     for what, runs, warm, run, name, target in (
         ("summary data (build_summary)", RUNS_FILE, True, lambda: build_summary(selection) and b"", None, None),
-        ("summary PDF", RUNS_FILE, True, lambda: pdf.summary_pdf(build_summary(selection)), "summary.pdf",
+        ("summary PDF", RUNS_FILE, True, lambda: summary_pdf.summary_pdf(build_summary(selection)), "summary.pdf",
          TARGET_FILE_S),
         ("Excel workbook", RUNS_FILE, True, lambda: workbook.summary_workbook(build_summary(selection)),
          "summary.xlsx", TARGET_FILE_S),
-        ("practice pack PDF", RUNS_PACK, False, lambda: pdf.practice_pack_pdf(pack_council, period), "pack.pdf",
+        ("practice pack PDF", RUNS_PACK, False, lambda: pack_pdf.practice_pack_pdf(pack_council, period), "pack.pdf",
          TARGET_PACK_S),
     ):
         seconds, body = timed(run, runs, warm)

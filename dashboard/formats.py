@@ -25,7 +25,7 @@ manual follows too:
   dates in data tables and files stay ISO ("2025-03-01"), which sorts and which Excel reads.
 * Gaps (`is_missing`: None, NaN, NaT, pd.NA): each formatter returns its `missing` argument, one of
   the texts below, chosen by what the gap means. Text such as a suppression marker ("<5", "[c]") passes
-  through every formatter untouched; the markers themselves belong to dashboard/exports/suppression.py.
+  through every formatter untouched; the markers themselves belong to dashboard/suppression.py.
 """
 
 from __future__ import annotations

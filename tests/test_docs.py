@@ -7,6 +7,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
+from dashboard import exports
 from etl.cli import cli
 from etl.model_inputs import FORM_NAMES
 from etl.models import LAYERS, MODELS_DIR, discover
@@ -42,6 +43,22 @@ def test_models_readme_names_each_layer_and_form():
         assert f"**{layer}/**" in models_readme, f"etl/models/README.md lacks the layer {layer}"
     for form in FORM_NAMES:
         assert f"{{{{ {form}('" in models_readme, f"etl/models/README.md lacks {{{{ {form}() }}}}"
+
+
+EXPORTS_DIR = Path(exports.__file__).resolve().parent
+
+
+def test_exports_readme_names_modules_that_exist_and_every_module_there():
+    # A module is named in backticks: `gather.py` beside the README, or `dashboard/formats.py` from the
+    # project's root. A rename that forgets the README fails here, and so does a new module left out of it.
+    exports_readme = (EXPORTS_DIR / "README.md").read_text()
+    named = set(re.findall(r"`([\w/]+\.py)", exports_readme))
+    root = EXPORTS_DIR.parent.parent
+    missing = {name for name in named if not (EXPORTS_DIR / name).is_file() and not (root / name).is_file()}
+    assert missing == set(), f"dashboard/exports/README.md names modules that do not exist: {sorted(missing)}"
+    modules = {path.name for path in EXPORTS_DIR.glob("*.py")} - {"__init__.py"}
+    assert modules - named == set(), "modules of dashboard/exports missing from its README"
+    assert not re.search(r"/(work|root|home|tmp)/", exports_readme)
 
 
 def test_every_source_documented():

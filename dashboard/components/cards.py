@@ -6,7 +6,7 @@ import plotly.graph_objects as go
 from dash import dcc, html
 
 from dashboard.components.figures import graph_config, needs_width
-from dashboard.exports.names import image_stem
+from dashboard.file_names import image_stem
 
 
 def chart_card(card_id: str, *, title: str, units: str, figure: go.Figure, table: html.Div | None,

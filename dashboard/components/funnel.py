@@ -20,7 +20,7 @@ all the widened random-effects ones, so what a reader counts on the chart is wha
 plain limits stay one click away (legend entries hidden until clicked) and in a table column of their own;
 that column is sent only for a widened funnel, so an unwidened table is no bigger than before.
 
-Small numbers (dashboard/exports/suppression.py): a practice whose count is hidden ("<5", or "[c]" to
+Small numbers (dashboard/suppression.py): a practice whose count is hidden ("<5", or "[c]" to
 protect another) is listed in the table with its count, value, interval and significance hidden, and is
 not drawn. A point at (denominator, value) gives its count back (value x denominator), whatever its hover
 says, so, as Fingertips does not publish a value worked out from a suppressed count, it is left off the
@@ -40,12 +40,11 @@ import pandas as pd
 import plotly.graph_objects as go
 from dash import Input, Output, State, dcc, html
 
-from dashboard import formats
+from dashboard import formats, suppression
 from dashboard.catalogue import header
 from dashboard.components.cards import chart_card, no_data
 from dashboard.components.figures import styled
 from dashboard.components.tables import column, data_grid
-from dashboard.exports import suppression
 from dashboard.palette import BETTER_SIDE, FUNNEL_SHAPES, NHS_BLACK, NHS_DARK_GREY, NHS_MID_GREY, funnel_colour
 from etl.stats import funnels, intervals
 

@@ -37,9 +37,8 @@ import shapely
 from dash import dcc
 from dash.development.base_component import Component
 
-from dashboard import formats, geometry, palette
+from dashboard import formats, geometry, palette, suppression
 from dashboard.components import figures
-from dashboard.exports import suppression
 
 MISSING_GREY = "#C8CDD0"
 BORDER = palette.NHS_MID_GREY  # a pale area's edge still shows on the white page

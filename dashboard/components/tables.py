@@ -5,7 +5,7 @@ grid's `exportDataAsCsv` in the browser (a clientside callback), which writes th
 sorted rows, so the server does no work.
 
 Small numbers: the browser's export writes whatever rows it holds, so the rows are suppressed here, on
-the server, before they are sent (dashboard/exports/suppression.py, the one rule). A column built with
+the server, before they are sent (dashboard/suppression.py, the one rule). A column built with
 people_count=True is a count of people: 1-4 becomes "<5"; one with hidden_with="<field>" (a rate, a
 share, an interval) is hidden wherever that count is. Secondary suppression needs to know what else the
 page prints (a total, a pooled rate), so pages do it before calling data_grid; this is the floor every
@@ -21,9 +21,8 @@ import dash_ag_grid as dag
 import pandas as pd
 from dash import MATCH, Input, Output, clientside_callback, html
 
-from dashboard import formats
+from dashboard import formats, suppression
 from dashboard.catalogue import with_unit
-from dashboard.exports import suppression
 
 
 # Column kinds: how a number is shown in the grid (d3-format via AG Grid's valueFormatter), in the places

@@ -20,8 +20,8 @@ import math
 
 import numpy as np
 
-from dashboard import formats
-from dashboard.exports import safe_text, suppression
+from dashboard import formats, suppression
+from dashboard.exports import safe_text
 from dashboard.exports.summary import Column, Table
 
 ENCODING = "utf-8-sig"

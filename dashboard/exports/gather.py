@@ -1,4 +1,4 @@
-"""build_summary's work: read the selection's figures, add the statistics, suppress, and label every column.
+"""build_summary(selection): read the selection's figures, add the statistics, suppress, and label every column.
 
 Reads only through named queries (the Overview's headline measures, the Pooled budget's scheme types,
 the Data and methods' sources and definitions, and dashboard/queries/exports__*.sql), so a download shows
@@ -14,11 +14,11 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
-from dashboard import filters, formats
+from dashboard import filters, formats, suppression
 from dashboard.components import comparison
 from dashboard.components import spc as spc_view
 from dashboard.db import run_query
-from dashboard.exports import suppression
+from dashboard.exports import funnel_limits
 from dashboard.exports.summary import Column, Summary, Table
 from etl.stats import funnels, intervals, spc
 
@@ -30,7 +30,8 @@ def _derived(columns: list[Column], hidden_with: dict[str, str]) -> list[Column]
     return [replace(column, hidden_with=hidden_with.get(column.field, column.hidden_with)) for column in columns]
 
 
-def build(selection: filters.Selection) -> Summary:
+def build_summary(selection: filters.Selection) -> Summary:
+    """Every figure for the selection, suppressed, ready for any file format."""
     params = selection.params()
     residents_view = is_residents_view(selection)
     monthly_raw = run_query("overview__measures", residents=residents_view, **params)
@@ -439,7 +440,7 @@ def _comparison(headlines: Table, raw_headlines: pd.DataFrame, params: dict, res
         dispersion = _overdispersion(row, units[units["measure_id"] == row["measure_id"]])
         label = _significance(row, shown[row["measure_id"]], dispersion)
         rows.append({**row, "significance": label, "reading": _reading(row, label),
-                     "limits": _limits_words(dispersion),
+                     "limits": funnel_limits.words(dispersion),
                      "comparator_rate": _shown_comparator(row, raw[row["measure_id"]])})
     out = pd.DataFrame(rows, columns=[*[column.field for column in COMPARISON_COLUMNS], "numerator"])
     out = suppression.follow(out, ["significance", "reading"], "numerator")
@@ -475,15 +476,6 @@ def _overdispersion(row: dict, units: pd.DataFrame) -> funnels.Overdispersion | 
     if kind == funnels.PROPORTION:
         numerator = np.minimum(numerator, denominator)
     return funnels.overdispersion(numerator, denominator, comparator / factor, kind)
-
-
-def _limits_words(dispersion: funnels.Overdispersion | None) -> str | None:
-    if dispersion is None:
-        return None
-    if dispersion.widened:
-        return (f"Widened for overdispersion (Spiegelhalter; {dispersion.units:,} units, "
-                f"overdispersion factor {dispersion.phi:.1f})")
-    return f"PHE's ({dispersion.reason})"
 
 
 def _significance(row: dict, headline: dict, dispersion: funnels.Overdispersion | None = None) -> str | None:

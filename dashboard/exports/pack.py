@@ -5,7 +5,7 @@ Seven queries (dashboard/queries/exports_pack__*.sql) each return the rows for A
 SPC runs once per practice and measure on the monthly series (numpy, well under a millisecond each),
 and the confidence intervals for every practice in one vectorised call per kind of measure.
 
-Suppression (dashboard.exports.suppression.RULE), as in the summary:
+Suppression (dashboard.suppression.RULE), as in the summary:
 * patients by practice and area form a table with totals printed both ways: each practice's list size
   (the total of its areas), and on the contents page the council's residents (the total of its column over
   every practice with any of them, serving or not) and those at practices based elsewhere. The rule is
@@ -23,11 +23,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from dashboard import suppression
 from dashboard.components import comparison
 from dashboard.components import spc as spc_view
 from dashboard.db import run_query
-from dashboard.exports import gather as summary_gather
-from dashboard.exports import suppression
+from dashboard.exports import funnel_limits
 from etl.stats import funnels, intervals, spc
 
 AREAS_SHOWN = 5  # areas drawn one by one on a practice's page; the rest are added up
@@ -159,7 +159,7 @@ def _with_council_reading(outcomes: pd.DataFrame) -> pd.DataFrame:
     the pack's practices differ by more than chance, when they are widened by Spiegelhalter's method, as
     on the pages' funnels (funnels.overdispersion over every practice in the pack with that measure).
 
-    council_limits says which, in the workbook's words (gather._limits_words: "Widened for overdispersion
+    council_limits says which, in the workbook's words (funnel_limits.words: "Widened for overdispersion
     (...)" or "PHE's (...)"), the same for every practice of a measure; the pack's "How to read" note names
     the measures judged against widened limits."""
     readings = pd.Series(None, index=outcomes.index, dtype=object)
@@ -177,7 +177,7 @@ def _with_council_reading(outcomes: pd.DataFrame) -> pd.DataFrame:
         kind = funnels.PROPORTION if proportion else funnels.RATE
         dispersion = funnels.overdispersion(numerator, denominator, council / factor, kind)
         labels = dispersion.significance(numerator, denominator)
-        limits[rows.index] = summary_gather._limits_words(dispersion)
+        limits[rows.index] = funnel_limits.words(dispersion)
         for index, label, rate in zip(usable.index, labels, usable["rate"]):
             readings[index] = comparison.said(rate, council, label=str(label), polarity=first["polarity"],
                                               unit=first["unit"])

@@ -1,16 +1,16 @@
 """Download addresses on the dashboard's Flask server, taking the same query parameters as the pages.
 
-    /download/summary.pdf            the councillor summary, A4 (dashboard.exports.pdf)
+    /download/summary.pdf            the councillor summary, A4 (summary_pdf.py)
     /download/summary.xlsx           the workbook
     /download/<table>.csv            one table of the summary (names: summary.Summary.tables())
     /download/<table>-dictionary.csv that table's data dictionary
-    /download/pack.pdf?council=...   every practice serving a council's residents, one page each
+    /download/pack.pdf?council=...   every practice serving a council's residents, one page each (pack_pdf.py)
 
 The query string is parsed by dashboard.filters.parse, as the pages do. Unlike a page, which shows
 everything with a note when a value is unknown, a download refuses (400) a value it cannot honour: a
 file of the whole country for a mistyped council code would be rows outside the selection asked for.
 Errors are plain-text responses (400, 404, 503 or 500) a person or a script can read; the file name
-of every download comes from names.file_name, so it is always safe ASCII.
+of every download comes from dashboard.file_names.file_name, so it is always safe ASCII.
 """
 
 from __future__ import annotations
@@ -21,9 +21,9 @@ import re
 import duckdb
 from flask import Flask, Response, request
 
-from dashboard import db, filters
-from dashboard.exports import csv_files, names, pack, workbook
-from dashboard.exports import summary as summary_module
+from dashboard import db, file_names, filters
+from dashboard.exports import csv_files, gather, pack, workbook
+from dashboard.exports.summary import Summary
 
 log = logging.getLogger(__name__)
 
@@ -66,27 +66,31 @@ def selection_from_request() -> filters.Selection:
     return selection
 
 
-def _summary(selection: filters.Selection) -> summary_module.Summary:
-    return summary_module.build_summary(selection)
+def _summary(selection: filters.Selection) -> Summary:
+    return gather.build_summary(selection)
 
 
-def _file_name(summary: summary_module.Summary, what: str, extension: str) -> str:
-    return names.file_name(summary.area_name, summary.period, what, extension)
+def _file_name(summary: Summary, what: str, extension: str) -> str:
+    return file_names.file_name(summary.area_name, summary.period, what, extension)
 
 
-def _pdf_module():
+def _pdf_writers():
+    """The two PDF documents' writers (summary, practice pack), imported only when a PDF is asked for, so a
+    server without WeasyPrint still serves the workbook and the CSV tables."""
     try:
-        from dashboard.exports import pdf
+        from dashboard.exports.pack_pdf import practice_pack_pdf
+        from dashboard.exports.summary_pdf import summary_pdf as summary_document
     except (ImportError, OSError) as error:  # WeasyPrint or the Pango library it loads is missing on this server
         log.exception("PDF module unavailable")
         raise DownloadError(503, "PDF downloads are not available on this server at the moment. The Excel "
                                  "workbook and the CSV tables have the same figures.") from error
-    return pdf
+    return summary_document, practice_pack_pdf
 
 
 def summary_pdf() -> Response:
     summary = _summary(selection_from_request())
-    return attachment(_pdf_module().summary_pdf(summary), PDF_TYPE, _file_name(summary, "summary", "pdf"))
+    write_summary, _ = _pdf_writers()
+    return attachment(write_summary(summary), PDF_TYPE, _file_name(summary, "summary", "pdf"))
 
 
 def summary_xlsx() -> Response:
@@ -118,10 +122,11 @@ def pack_pdf() -> Response:
     period = selection.params()["period"]
     council_name = filters.area_name(filters.Selection(council=selection.council, period=period))
     try:
-        body = _pdf_module().practice_pack_pdf(selection.council, period)
+        _, write_pack = _pdf_writers()
+        body = write_pack(selection.council, period)
     except pack.UnknownCouncil as error:
         raise DownloadError(404, str(error)) from error
-    return attachment(body, PDF_TYPE, names.file_name(council_name, period, "practice-pack", "pdf"))
+    return attachment(body, PDF_TYPE, file_names.file_name(council_name, period, "practice-pack", "pdf"))
 
 
 def _guarded(view):

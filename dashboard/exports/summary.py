@@ -1,13 +1,15 @@
-"""The figures behind every download for one selection, gathered once: the shared contract.
+"""What every download of one selection is written from: a `Summary`, a few facts and a list of `Table`s.
 
-`build_summary(selection)` reads the warehouse through named queries (dashboard/queries/exports__*.sql)
-and returns a `Summary`: a few facts and a list of `Table`s. Every table is ALREADY SUPPRESSED
-(suppression.RULE): a count of people from 1 to 4 is the string "<5"; a cell hidden only so that a "<5"
-cannot be worked out from a total (secondary suppression) is the string "[c]" (it is usually 5 or more,
-so "<5" there would be untrue); a rate or share worked out from a hidden count carries its marker.
-Test for a hidden cell with suppression.is_suppressed(value); get numbers with suppression.numeric(column).
-The PDF, the workbook and the CSV files are all written from this one object, so they cannot disagree or
-forget to suppress.
+This module only declares the shapes. gather.build_summary(selection) fills a Summary from the warehouse
+through named queries, and the documents (summary_pdf.py, workbook.py, csv_files.py) read it; keeping the
+shapes apart from the reading lets both sides import them without importing each other.
+
+Every table is ALREADY SUPPRESSED (suppression.RULE): a count of people from 1 to 4 is the string "<5"; a
+cell hidden only so that a "<5" cannot be worked out from a total (secondary suppression) is the string
+"[c]" (it is usually 5 or more, so "<5" there would be untrue); a rate or share worked out from a hidden
+count carries its marker. Test for a hidden cell with suppression.is_suppressed(value); get numbers with
+suppression.numeric(column). The PDF, the workbook and the CSV files are all written from this one
+object, so they cannot disagree or forget to suppress.
 """
 
 from __future__ import annotations
@@ -17,7 +19,6 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from dashboard import catalogue, filters
-from dashboard.exports.suppression import SECONDARY, SUPPRESSED  # noqa: F401  (re-exported)
 
 
 @dataclass(frozen=True)
@@ -90,9 +91,3 @@ class Summary:
     def table(self, name: str) -> Table | None:
         return next((table for table in self.tables() if table.name == name), None)
 
-
-def build_summary(selection: filters.Selection) -> Summary:
-    """Every figure for the selection, suppressed, ready for any file format."""
-    from dashboard.exports import gather  # the reading and shaping lives in gather.py
-
-    return gather.build(selection)

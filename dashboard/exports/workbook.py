@@ -20,7 +20,8 @@ import numpy as np
 import pandas as pd
 import xlsxwriter
 
-from dashboard.exports import safe_text, suppression
+from dashboard import suppression
+from dashboard.exports import safe_text
 from dashboard.exports.summary import Column, Summary, Table
 from dashboard.formats import EXCEL_DATE, KINDS, is_missing
 from dashboard.palette import NHS_BLACK, NHS_BLUE, NHS_DARK_GREY, NHS_WARM_YELLOW, WHITE

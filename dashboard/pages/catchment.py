@@ -18,13 +18,12 @@ import pandas as pd
 import plotly.graph_objects as go
 from dash import html
 
-from dashboard import filters, formats, palette
+from dashboard import filters, formats, palette, suppression
 from dashboard.components import figures, maps, sources
 from dashboard.components.cards import chart_card, headline, no_data, period_note
 from dashboard.components.tables import column, data_grid, practice_link_column
 from dashboard.components.terms import term
 from dashboard.db import reference_query, run_query
-from dashboard.exports import suppression
 
 SHOWS = ("registrations",)  # the year it opens on: filters.default_period
 dash.register_page(__name__, path="/catchment", title="Catchment - jointcare", name="Catchment", shows=SHOWS)

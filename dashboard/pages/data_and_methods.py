@@ -15,7 +15,7 @@ import dash
 import pandas as pd
 from dash import Input, Output, clientside_callback, html
 
-from dashboard import formats
+from dashboard import formats, suppression
 from dashboard.components import impact
 from dashboard.components.cards import no_data
 from dashboard.components.spc import MIN_POINTS
@@ -23,7 +23,6 @@ from dashboard.components.tables import column, data_grid
 from dashboard.components.terms import term
 from dashboard.components.words import plural
 from dashboard.db import reference_query, run_query, warehouse_version
-from dashboard.exports import suppression
 from etl.stats import funnels, intervals, seasonal, spc
 
 dash.register_page(__name__, path="/data-and-methods", title="Data and methods - jointcare", name="Data and methods")

@@ -12,14 +12,14 @@ from __future__ import annotations
 import dash
 from dash import dcc, html
 
-from dashboard import filters
+from dashboard import filters, suppression
 from dashboard.catalogue import header
 from dashboard.components.cards import no_data, period_note
 from dashboard.components.sources import is_loaded, source_title
 from dashboard.components.tables import column, data_grid
 from dashboard.components.terms import term
 from dashboard.db import run_query
-from dashboard.exports import gather, suppression
+from dashboard.exports import gather
 
 SHOWS = ("outcomes", "registrations")  # the year it opens on: filters.default_period
 dash.register_page(__name__, path="/downloads", title="Downloads - jointcare", name="Downloads", shows=SHOWS)

@@ -20,7 +20,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, State, html
 
-from dashboard import filters, formats
+from dashboard import filters, formats, suppression
 from dashboard.components import sources
 from dashboard.components.cards import chart_card, no_data, period_note
 from dashboard.components.funnel import funnel_card, load_table_dependencies, rows_on_request
@@ -30,7 +30,6 @@ from dashboard.components.terms import term
 from dashboard.components.trends import trend_figure
 from dashboard.components.words import plural
 from dashboard.db import run_query
-from dashboard.exports import suppression
 from etl.stats.spc import improvement_for
 
 SHOWS = ("outcomes", "council outcomes")  # the year it opens on: filters.default_period

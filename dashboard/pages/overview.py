@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 from dash import dcc, html
 from plotly.subplots import make_subplots
 
-from dashboard import filters, formats, palette
+from dashboard import filters, formats, palette, suppression
 from dashboard.catalogue import header
 from dashboard.components import figures
 from dashboard.components import spc as spc_view
@@ -26,7 +26,6 @@ from dashboard.components.tables import column, data_grid
 from dashboard.components.terms import term
 from dashboard.components.words import plural
 from dashboard.db import run_query
-from dashboard.exports import suppression
 from etl.stats import spc
 
 SHOWS = ("outcomes", "registrations")  # the year it opens on: filters.default_period
@@ -146,7 +145,7 @@ def _year_rates(monthly: pd.DataFrame) -> pd.DataFrame:
 
 
 def shown_months(monthly: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
-    """The monthly rows as the chart and its table may show them (dashboard/exports/suppression.py RULE), and
+    """The monthly rows as the chart and its table may show them (dashboard/suppression.py RULE), and
     each measure's year count as its card may show it (a number or a marker).
 
     A month's count of 1 to 4 is "<5". The selected year's months add up to its card's rate, which with the

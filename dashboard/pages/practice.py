@@ -24,7 +24,7 @@ import plotly.graph_objects as go
 from dash import Input, Output, State, dcc, html
 from dash.exceptions import PreventUpdate
 
-from dashboard import catalogue, filters, formats, palette
+from dashboard import catalogue, filters, formats, palette, suppression
 from dashboard.catalogue import header
 from dashboard.components import figures
 from dashboard.components.cards import chart_card, headline, no_data, period_note
@@ -35,7 +35,6 @@ from dashboard.components.tables import column, data_grid
 from dashboard.components.terms import term
 from dashboard.components.trends import trend_figure
 from dashboard.db import reference_query, run_query
-from dashboard.exports import suppression
 from etl.stats.spc import improvement_for
 
 PREFIX = "practice"

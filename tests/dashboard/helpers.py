@@ -62,3 +62,4 @@ def grids(component) -> dict:
             key = node.id["grid"] if isinstance(node.id, dict) else node.id
             found[key] = node.rowData
     return found
+

@@ -1,5 +1,5 @@
 """The Overview's monthly chart and table under the small-number rule (dashboard/pages/overview.py
-shown_months; the rule of dashboard/exports/suppression.py, threshold 5 from etl/method.yml).
+shown_months; the rule of dashboard/suppression.py, threshold 5 from etl/method.yml).
 
 Hand-made months: in the selected year 2, 6 and 30 events (the card prints the year's rate, which with the
 denominators in the table gives the total, 38, back); before it, one month of 3. By hand: 2 is "<5";

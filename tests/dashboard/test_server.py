@@ -7,19 +7,14 @@ import time
 
 import requests
 
+from dashboard.warm import router_request
 from etl.build import build
 from tests.factory import write_tiny_area
 
 
 def render(server, pathname: str, search: str = "") -> str:
     """The page's content as the browser gets it: the Dash Pages router callback, as JSON text."""
-    payload = {
-        "output": ".._pages_content.children..._pages_store.data..",
-        "outputs": [{"id": "_pages_content", "property": "children"}, {"id": "_pages_store", "property": "data"}],
-        "inputs": [{"id": "_pages_location", "property": "pathname", "value": pathname},
-                   {"id": "_pages_location", "property": "search", "value": search}],
-        "changedPropIds": ["_pages_location.pathname"],
-    }
+    payload = router_request(pathname, search)
     response = requests.post(f"{server.url}/_dash-update-component", json=payload, timeout=30)
     assert response.status_code == 200, response.text[:500]
     return json.dumps(response.json())

@@ -1,6 +1,6 @@
 """The one small-number rule on every page surface, on small hand-made cases.
 
-The rule (etl/method.yml, small_numbers; dashboard/exports/suppression.py) follows NHS Digital's disclosure
+The rule (etl/method.yml, small_numbers; dashboard/suppression.py) follows NHS Digital's disclosure
 control for Hospital Episode Statistics as it was before September 2018 ("Disclosure control methodology
 for HES and ECDS", digital.nhs.uk): small counts replaced by a marker, then secondary suppression so that no
 other value shown lets them be recalculated. jointcare's threshold is 5: a count of 1 to 4 is "<5"; a cell
@@ -21,7 +21,7 @@ LT5, C = "<5", "[c]"
 
 
 def test_the_marker_and_threshold_are_the_ones_declared_in_method_yml():
-    from dashboard.exports import suppression
+    from dashboard import suppression
     from etl.build import METHOD_FILE
 
     declared = yaml.safe_load(METHOD_FILE.read_text())["small_numbers"]["small_number_threshold"]
@@ -86,7 +86,7 @@ def test_a_hidden_count_cannot_be_recovered_by_subtraction_from_the_pooled_rate(
     # - 40 = 2 gives it back. So the smallest other count of 5 or more, 6, is hidden too ("[c]"). The reader
     # then knows the two hidden sum to 8, the "<5" is 1-4 and the "[c]" at least 5: the "<5" is 1-3 and the
     # "[c]" 5-7, neither pinned. Their rates go with them.
-    from dashboard.exports import suppression
+    from dashboard import suppression
 
     frame = pd.DataFrame({"num": [2, 6, 30, 40], "den": [40, 50, 100, 120]})
     frame["rate"] = frame["num"] / frame["den"] * 1000
@@ -99,7 +99,7 @@ def test_a_hidden_count_cannot_be_recovered_by_subtraction_from_the_pooled_rate(
 def test_a_percentage_that_leaves_one_to_four_people_by_difference_is_hidden():
     # 10 of 12 at home: 12 - 10 = 2 people were not, a count of 1-4 worked out by difference, so the 10
     # is hidden ("[c]", it is not itself under 5) with its percentage; 20 of 40 leaves 20 and stays.
-    from dashboard.exports import suppression
+    from dashboard import suppression
 
     frame = pd.DataFrame({"num": [10, 20], "den": [12, 40], "rate": [83.3, 50.0]})
     out, _ = suppression.suppress_rates(frame, count="num", denominator="den", derived=["rate"], complement=True)

@@ -1,5 +1,5 @@
-"""The downloads' comparison judged against the same limits as the pages' funnels (dashboard/exports/gather.py
-and pack.py with etl.stats.funnels.overdispersion).
+"""The downloads' comparison judged against the same limits as the pages' funnels (dashboard/exports/gather.py,
+pack.py and funnel_limits.py with etl.stats.funnels.overdispersion).
 
 The ten units are the hand-worked case of tests/stats/test_funnels.py (Spiegelhalter 2005, Stat Med 24:1185,
 section 6): five of 100 and five of 400 around 50%, phi = 3.402, tau² = 0.0028958. The practice with 60 of
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard.exports import gather, pack
+from dashboard.exports import funnel_limits, gather, pack
 
 X = [30, 45, 50, 55, 60, 170, 190, 200, 220, 230]
 N = [100] * 5 + [400] * 5
@@ -30,8 +30,8 @@ def test_the_comparison_uses_widened_limits_when_the_comparator_s_units_are_over
     headline = {"numerator": 60.0, "denominator": 100.0}
     assert gather._significance(ROW, headline) == "above 95%"  # PHE's plain limits
     assert gather._significance(ROW, headline, dispersion) == "within"
-    assert gather._limits_words(dispersion) == ("Widened for overdispersion (Spiegelhalter; 10 units, "
-                                                "overdispersion factor 3.4)")
+    assert funnel_limits.words(dispersion) == ("Widened for overdispersion (Spiegelhalter; 10 units, "
+                                                  "overdispersion factor 3.4)")
     assert gather._reading(ROW, "within") == "Much higher, by 10.0 percentage points (20.0%); within what chance would give"
 
 
@@ -39,7 +39,7 @@ def test_too_few_units_keep_phe_limits_and_say_why():
     dispersion = gather._overdispersion(ROW, _units(3))
     assert not dispersion.widened
     assert gather._significance(ROW, {"numerator": 60.0, "denominator": 100.0}, dispersion) == "above 95%"
-    assert gather._limits_words(dispersion) == "PHE's (fewer than 10 units, too few to estimate overdispersion)"
+    assert funnel_limits.words(dispersion) == "PHE's (fewer than 10 units, too few to estimate overdispersion)"
 
 
 def test_the_pack_judges_each_practice_against_the_widened_limits_around_the_council():
@@ -55,15 +55,13 @@ def test_the_pack_judges_each_practice_against_the_widened_limits_around_the_cou
 
 
 def test_the_pdf_note_says_which_limits_each_row_was_judged_against():
-    from dashboard.exports import pdf
-
     frame = pd.DataFrame({"name": ["A&E attendances", "Emergency admissions"],
                           "limits": ["Widened for overdispersion (Spiegelhalter; 22 units, overdispersion factor 7.2)",
                                      "PHE's (the spread is within what chance would give)"]})
-    assert pdf._limits_note(frame) == (" Limits: widened for overdispersion for A&E attendances; PHE's for "
-                                       "emergency admissions (the workbook's Comparison sheet gives the "
-                                       "overdispersion factors).")
-    assert pdf._limits_note(frame.assign(limits="PHE's (fewer than 10 units)")) == " Limits: PHE's."
+    assert funnel_limits.note(frame) == (" Limits: widened for overdispersion for A&E attendances; PHE's for "
+                                        "emergency admissions (the workbook's Comparison sheet gives the "
+                                        "overdispersion factors).")
+    assert funnel_limits.note(frame.assign(limits="PHE's (fewer than 10 units)")) == " Limits: PHE's."
 
 
 def test_pack_secondary_cells_are_counts_of_five_or_more():

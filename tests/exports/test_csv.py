@@ -11,9 +11,9 @@ import io
 
 import pytest
 
-from dashboard import filters
-from dashboard.exports import csv_files, suppression
-from dashboard.exports.summary import build_summary
+from dashboard import filters, suppression
+from dashboard.exports import csv_files
+from dashboard.exports.gather import build_summary
 from tests.exports.conftest import HOSTILE_NAME
 
 UNITOWN = "E06000901"

@@ -15,7 +15,7 @@ import pandas as pd
 import yaml
 
 from dashboard.components import comparison
-from dashboard.exports import pdf
+from dashboard.exports import pack_pdf, pdf_text, summary_pdf
 from tests.exports.test_pdf import UNITOWN, one_line, pages, write
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -50,7 +50,7 @@ def overlap(a: dict, b: dict) -> bool:
 def test_the_comparison_wraps_inside_its_column_and_overlaps_nothing(dashboard_db, tmp_path):
     # A00001 against Unitown's residents (test_pdf: 150.0 against 144.1): a cell as long as the demo's that
     # spilled under the SPC status column (issue: pages 14 and 25 of the Wyvernford pack).
-    path = write(tmp_path, pdf.practice_pack_pdf(UNITOWN, "2022-23"))
+    path = write(tmp_path, pack_pdf.practice_pack_pdf(UNITOWN, "2022-23"))
     page = words(path, 2)
     reading = [w for w in page if w["yMin"] > run_of(page, "SPC status:")[0]["yMin"]]
     cell = run_of(reading, "Slightly higher, by 5.9 (4.1%); within what chance would give")
@@ -72,7 +72,7 @@ def method_yml() -> dict:
 def test_the_contents_page_says_how_to_read_the_pack_with_the_method_s_thresholds(dashboard_db, tmp_path):
     large = method_yml()["comparison_large_difference"]["value"]
     small = method_yml()["comparison_small_difference"]["value"]
-    path = write(tmp_path, pdf.practice_pack_pdf(UNITOWN, "2022-23"))
+    path = write(tmp_path, pack_pdf.practice_pack_pdf(UNITOWN, "2022-23"))
     first = one_line(path, 1, raw=True)
     assert "How to read this pack" in first  # on page 1, as each practice page's pointer says
     assert f'"Much" higher or lower means at least {large:.0%} apart; "slightly" means less than {small:.0%}' in first
@@ -92,7 +92,7 @@ def test_the_contents_page_says_how_to_read_the_pack_with_the_method_s_threshold
 def test_the_note_follows_the_thresholds_where_they_are_set(dashboard_db, tmp_path, monkeypatch):
     monkeypatch.setattr(comparison, "LARGE", 0.3)
     monkeypatch.setattr(comparison, "SMALL", 0.1)
-    path = write(tmp_path, pdf.practice_pack_pdf(UNITOWN, "2022-23"))
+    path = write(tmp_path, pack_pdf.practice_pack_pdf(UNITOWN, "2022-23"))
     assert '"Much" higher or lower means at least 30% apart; "slightly" means less than 10%' in one_line(path, 1, raw=True)
     assert '"Much": 30% or more apart; "slightly": under 10%.' in one_line(path, 2, raw=True)
 
@@ -102,7 +102,7 @@ def test_the_note_names_the_measures_judged_against_widened_limits():
                              "council_limits": ["Widened for overdispersion (Spiegelhalter; 34 units, overdispersion "
                                                 "factor 6.1)"] * 2 + ["PHE's (the spread is within what chance would "
                                                                       "give)"]})
-    note = pdf._how_to_read(outcomes)[-1]
+    note = pack_pdf._how_to_read(outcomes)[-1]
     assert note.endswith(" Limits: widened for overdispersion for A&E attendances; PHE's for emergency admissions.")
 
 
@@ -112,7 +112,7 @@ def test_the_social_worker_fact_reads_as_a_sentence(dashboard_db, tmp_path):
     # 2023-24 Q1 (tests/factory_outcomes.py): A00001 answered JW01 yes, A00002 no; A00003 made no return.
     name = yaml.safe_load((ROOT / "etl" / "indicators" / "JW01.yml").read_text())["name"]
     noun = name[0].lower() + name[1:]  # "named or attached social worker"
-    path = write(tmp_path, pdf.practice_pack_pdf(UNITOWN, "2023-24"))
+    path = write(tmp_path, pack_pdf.practice_pack_pdf(UNITOWN, "2023-24"))
     by_code = {code: one_line(path, page) for page in range(2, pages(path) + 1)
                for code in ("A00001", "A00002", "A00003") if f" {code} " in one_line(path, page)}
     assert f"Has a {noun}" in by_code["A00001"]
@@ -122,13 +122,13 @@ def test_the_social_worker_fact_reads_as_a_sentence(dashboard_db, tmp_path):
 
 
 def test_yes_no_words():
-    assert pdf.has_words(True, "attached social worker") == ("Has", "an attached social worker")
-    assert pdf.has_words(False, "attached social worker") == ("Has no", "attached social worker")
-    assert pdf.has_words(None, "named social worker") == ("Not known", "whether it has a named social worker")
-    assert pdf.has_words(pd.NA, "named social worker")[0] == "Not known"
+    assert pdf_text.has_words(True, "attached social worker") == ("Has", "an attached social worker")
+    assert pdf_text.has_words(False, "attached social worker") == ("Has no", "attached social worker")
+    assert pdf_text.has_words(None, "named social worker") == ("Not known", "whether it has a named social worker")
+    assert pdf_text.has_words(pd.NA, "named social worker")[0] == "Not known"
 
 
 def test_the_summary_names_the_indicator_as_its_definition_file_does():
-    facts = pdf._joint_facts({"practices_returning": 2, "share": 0.5, "with_attached_social_worker": 1,
+    facts = summary_pdf._joint_facts({"practices_returning": 2, "share": 0.5, "with_attached_social_worker": 1,
                               "practices": 3})
     assert facts[0][0] == "of the 2 practices making a return (of 3 selected) has a named or attached social worker (50.0%)"

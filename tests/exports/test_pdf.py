@@ -23,8 +23,9 @@ import pandas as pd
 import pytest
 
 from dashboard import filters
-from dashboard.exports import pack, pdf
-from dashboard.exports.summary import Column, Table, build_summary
+from dashboard.exports import pack, pack_pdf, summary_pdf
+from dashboard.exports.gather import build_summary
+from dashboard.exports.summary import Column, Table
 from tests.exports.conftest import HOSTILE_NAME
 
 UNITOWN = "E06000901"
@@ -76,7 +77,7 @@ def pngs(path: Path, out: Path) -> list[Path]:
 # ---------------------------------------------------------------- the summary
 
 def test_summary_is_one_a4_page_with_the_hand_worked_figures(dashboard_db, tmp_path):
-    path = write(tmp_path, pdf.summary_pdf(summary_for(council=UNITOWN, period="2022-23")))
+    path = write(tmp_path, summary_pdf.summary_pdf(summary_for(council=UNITOWN, period="2022-23")))
     details = info(path)
     assert int(details["Pages"]) == 1
     assert details["Page size"].strip().endswith("(A4)")
@@ -94,7 +95,7 @@ def test_summary_renders_to_images_with_ink_on_them(dashboard_db, tmp_path):
     import numpy as np
     from PIL import Image
 
-    path = write(tmp_path, pdf.summary_pdf(summary_for(council=UNITOWN, period="2022-23")))
+    path = write(tmp_path, summary_pdf.summary_pdf(summary_for(council=UNITOWN, period="2022-23")))
     images = pngs(path, tmp_path)
     assert len(images) == 1
     with Image.open(images[0]) as image:
@@ -106,14 +107,14 @@ def test_summary_renders_to_images_with_ink_on_them(dashboard_db, tmp_path):
 
 
 def test_summary_bcf_planned_and_actual(dashboard_db, tmp_path):
-    words = one_line(write(tmp_path, pdf.summary_pdf(summary_for(council=UNITOWN, period="2023-24"))))
+    words = one_line(write(tmp_path, summary_pdf.summary_pdf(summary_for(council=UNITOWN, period="2023-24"))))
     assert "£7,630" in words and "£7,180" in words and "£3,270" in words
     assert "not reported" in words  # no year-end figure for urgent community response
 
 
 def test_small_counts_show_as_less_than_five(hostile_db, tmp_path):
     # conftest: A00002's Unitown residents are 3, so Unitown has 103 residents, 3 of them registered elsewhere
-    words = one_line(write(tmp_path, pdf.summary_pdf(summary_for(council=UNITOWN, period="2022-23"))))
+    words = one_line(write(tmp_path, summary_pdf.summary_pdf(summary_for(council=UNITOWN, period="2022-23"))))
     assert "103 residents registered with a GP" in words
     assert "<5 of them (<5) are registered with practices based in another council" in words
     assert "(3)" not in words and "2.9%" not in words  # neither the count nor its share (3/103)
@@ -121,7 +122,7 @@ def test_small_counts_show_as_less_than_five(hostile_db, tmp_path):
 
 def test_fictional_data_is_marked(dashboard_db, tmp_path):
     summary = dataclasses.replace(summary_for(council=UNITOWN, period="2022-23"), fictional=True)
-    words = one_line(write(tmp_path, pdf.summary_pdf(summary)))
+    words = one_line(write(tmp_path, summary_pdf.summary_pdf(summary)))
     assert "FICTIONAL DEMO DATA" in words
     assert words.count("FICTIONAL DEMO DATA") >= 2  # the band, and the footer of every page
 
@@ -133,7 +134,7 @@ def test_a_long_summary_still_fits_two_pages(dashboard_db, tmp_path):
                          "scheme_lines": 1, "planned_gbp": [1000.0 * (i + 1) for i in range(40)],
                          "actual_gbp": [900.0 * (i + 1) for i in range(40)], "actual_vs_plan_pct": 90.0})
     bcf = Table(summary.bcf.name, summary.bcf.title, summary.bcf.columns, many, summary.bcf.note)
-    path = write(tmp_path, pdf.summary_pdf(dataclasses.replace(summary, bcf=bcf)))
+    path = write(tmp_path, summary_pdf.summary_pdf(dataclasses.replace(summary, bcf=bcf)))
     assert pages(path) <= 2
     assert "Other scheme types (35)" in one_line(path)  # five drawn one by one, the rest added up
 
@@ -141,7 +142,7 @@ def test_a_long_summary_still_fits_two_pages(dashboard_db, tmp_path):
 # ---------------------------------------------------------------- the practice pack
 
 def test_pack_has_a_contents_page_and_one_page_per_serving_practice(dashboard_db, tmp_path):
-    path = write(tmp_path, pdf.practice_pack_pdf(UNITOWN, "2022-23"))
+    path = write(tmp_path, pack_pdf.practice_pack_pdf(UNITOWN, "2022-23"))
     assert pages(path) == 1 + 3  # A00001, A00003 and A00002 all serve Unitown (etl/method.yml: 50+ or 1%+)
     contents = one_line(path, 1)
     # most of Unitown's residents first: 70, 30, 9
@@ -164,12 +165,12 @@ def test_pack_has_a_contents_page_and_one_page_per_serving_practice(dashboard_db
 
 
 def test_pack_pages_render_to_images(dashboard_db, tmp_path):
-    images = pngs(write(tmp_path, pdf.practice_pack_pdf(UNITOWN, "2022-23")), tmp_path)
+    images = pngs(write(tmp_path, pack_pdf.practice_pack_pdf(UNITOWN, "2022-23")), tmp_path)
     assert len(images) == 4
 
 
 def test_pack_suppresses_and_keeps_hostile_names_inert(hostile_db, tmp_path):
-    path = write(tmp_path, pdf.practice_pack_pdf(UNITOWN, "2022-23"))
+    path = write(tmp_path, pack_pdf.practice_pack_pdf(UNITOWN, "2022-23"))
     words = one_line(path)
     assert HOSTILE_NAME in words  # printed as the text it is
     assert links(path) == []  # no link annotation made from it (the contents' links are internal)
@@ -210,7 +211,7 @@ def test_suppression_runs_both_ways_until_nothing_changes():
 
 def test_pack_of_an_unknown_council_says_so(dashboard_db):
     with pytest.raises(pack.UnknownCouncil, match="E06999999"):
-        pdf.practice_pack_pdf("E06999999", "2022-23")
+        pack_pdf.practice_pack_pdf("E06999999", "2022-23")
 
 
 def test_resources_named_in_the_data_are_never_fetched(dashboard_db, tmp_path):
@@ -218,7 +219,7 @@ def test_resources_named_in_the_data_are_never_fetched(dashboard_db, tmp_path):
     frame = summary.sources.frame.copy()
     frame["title"] = '<img src="http://127.0.0.1:9/x.png"> file:///etc/passwd'
     sources = Table(summary.sources.name, summary.sources.title, summary.sources.columns, frame)
-    words = one_line(write(tmp_path, pdf.summary_pdf(dataclasses.replace(summary, sources=sources))))
+    words = one_line(write(tmp_path, summary_pdf.summary_pdf(dataclasses.replace(summary, sources=sources))))
     assert '<img src="http://127.0.0.1:9/x.png">' in words  # shown as text, escaped by the template
 
 
@@ -245,7 +246,7 @@ def test_summary_says_size_and_significance_apart(dashboard_db, tmp_path):
     frame = pd.DataFrame([{**row, "reading": gather._reading(row, row["significance"])}])
     compared = Table(summary.comparison.name, summary.comparison.title, summary.comparison.columns, frame,
                      summary.comparison.note)
-    words = one_line(write(tmp_path, pdf.summary_pdf(dataclasses.replace(summary, comparison=compared))), raw=True)
+    words = one_line(write(tmp_path, summary_pdf.summary_pdf(dataclasses.replace(summary, comparison=compared))), raw=True)
     assert "How it compares: against all councils, 2022-23" in words
     # the cell wraps after "by 0.6", and pdftotext reads the next column's 43.7 in between
     assert "Slightly lower, by 0.6" in words and "(1.4%); beyond chance (99.8% limits), better" in words

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard.exports import names, safe_text
+from dashboard import file_names
+from dashboard.exports import safe_text
 
 
 @pytest.mark.parametrize("text", ['=HYPERLINK("http://x","y")', "+44 1234", "-2+3", "@SUM(A1)", "\tcmd", "\r=1"])
@@ -18,15 +19,15 @@ def test_other_values_are_left_alone(value):
 
 
 def test_file_names_are_ascii_slugs_with_area_period_and_what():
-    assert names.file_name("Wyvernford", "2024-25", "summary", "pdf") == "jointcare-wyvernford-2024-25-summary.pdf"
-    assert names.file_name("Ynys Môn / \"Anglesey\"", "2024-25", "summary", "xlsx") == \
+    assert file_names.file_name("Wyvernford", "2024-25", "summary", "pdf") == "jointcare-wyvernford-2024-25-summary.pdf"
+    assert file_names.file_name("Ynys Môn / \"Anglesey\"", "2024-25", "summary", "xlsx") == \
         "jointcare-ynys-mon-anglesey-2024-25-summary.xlsx"
-    assert names.file_name('=HYPERLINK("http://x","y")', "2022-23", "serving_practices", "csv") == \
+    assert file_names.file_name('=HYPERLINK("http://x","y")', "2022-23", "serving_practices", "csv") == \
         "jointcare-hyperlink-http-x-y-2022-23-serving-practices.csv"
-    assert names.file_name("", None, "summary", "pdf") == "jointcare-all-areas-summary.pdf"
+    assert file_names.file_name("", None, "summary", "pdf") == "jointcare-all-areas-summary.pdf"
 
 
 def test_file_names_are_capped():
-    name = names.file_name("A very long practice name " * 20, "2024-25", "summary", "pdf")
-    assert len(name) <= names.MAX_NAME + 4 and name.endswith("-2024-25-summary.pdf")
+    name = file_names.file_name("A very long practice name " * 20, "2024-25", "summary", "pdf")
+    assert len(name) <= file_names.MAX_NAME + 4 and name.endswith("-2024-25-summary.pdf")
     assert set(name) <= set("abcdefghijklmnopqrstuvwxyz0123456789-.")

@@ -1,5 +1,5 @@
 """The summary's headline and monthly rows under one small-number rule (dashboard/exports/gather.py
-suppress_measures and the comparator; the rule of dashboard/exports/suppression.py, threshold 5 and the
+suppress_measures and the comparator; the rule of dashboard/suppression.py, threshold 5 and the
 markers from etl/method.yml). The summary, its workbook and its CSV files print both tables together, so
 the totals they print are what a hidden month must be protected against. Every case is worked by hand.
 """
@@ -11,8 +11,8 @@ import pandas as pd
 
 from dashboard import formats
 from dashboard.exports import gather
-from dashboard.exports.suppression import SECONDARY as C
-from dashboard.exports.suppression import SUPPRESSED as LT5
+from dashboard.suppression import SECONDARY as C
+from dashboard.suppression import SUPPRESSED as LT5
 
 
 def _monthly(months: list[str], in_period: list[bool], numerators: list[float], denominators: list[float], *,

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from dashboard.exports import suppression
-from dashboard.exports.suppression import SECONDARY as C
-from dashboard.exports.suppression import SUPPRESSED as LT5
-from dashboard.exports.suppression import suppress_group
+from dashboard import suppression
+from dashboard.suppression import SECONDARY as C
+from dashboard.suppression import SUPPRESSED as LT5
+from dashboard.suppression import suppress_group
 
 
 def test_one_small_cell_hides_the_next_smallest_and_keeps_a_total_that_pins_nothing():

@@ -7,9 +7,9 @@ import io
 import openpyxl
 import pytest
 
-from dashboard import filters
-from dashboard.exports import suppression, workbook
-from dashboard.exports.summary import build_summary
+from dashboard import filters, suppression
+from dashboard.exports import workbook
+from dashboard.exports.gather import build_summary
 from tests.exports.conftest import HOSTILE_NAME
 
 UNITOWN = "E06000901"

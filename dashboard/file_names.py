@@ -1,4 +1,4 @@
-"""Safe download file names: `jointcare-<area-slug>-<period>-<what>.<ext>`, ASCII [a-z0-9-] only.
+"""Safe file names for downloads and chart images: `jointcare-<area-slug>-<period>-<what>.<ext>`, ASCII [a-z0-9-] only.
 
 Names go into Content-Disposition headers and onto people's disks: no quotes, slashes, dots or
 non-ASCII letters (accents are folded: "Ynys Môn" -> "ynys-mon"), and a length cap so that a long
