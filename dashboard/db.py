@@ -77,8 +77,9 @@ def _quoted(path: Path) -> str:
 def unreadable(path: Path | None = None) -> str | None:
     """Why the warehouse cannot be served, in words a user can act on; None when it can.
 
-    It must open read-only as DuckDB and hold the build's record (meta_build): a file that is not a
-    warehouse, is damaged, or was left half-written by something other than jointcare fails here.
+    It must open read-only as DuckDB, hold the build's record (meta_build) and have what the queries read:
+    a file that is not a warehouse, is damaged, was left half-written by something other than jointcare,
+    or was built by an older jointcare fails here.
     """
     path = path or warehouse_path()
     if not path.exists():
@@ -86,9 +87,16 @@ def unreadable(path: Path | None = None) -> str | None:
     try:
         con = duckdb.connect(str(path), read_only=True)
         try:
-            con.execute("select count(*) from meta_build").fetchone()
+            con.execute("select count(*) from meta_build").fetchall()
+            # the query macros bind to the warehouse's tables and columns: a warehouse built by an older
+            # jointcare lacks some of them, and every page would fail
+            con.execute((QUERIES / "_macros.sql").read_text())
         finally:
             con.close()
+    except (duckdb.BinderException, duckdb.CatalogException) as error:
+        first = str(error).strip().splitlines()[0][:200]
+        return (f"The warehouse {path.name} was built by another version of jointcare and lacks what this one "
+                f"reads ({first}). Rebuild it with `jointcare build`; the raw files are not affected.")
     except (duckdb.Error, OSError) as error:
         first = str(error).strip().splitlines()[0][:200] if str(error).strip() else type(error).__name__
         return (f"The warehouse {path.name} cannot be read ({first}). Rebuild it with `jointcare build`; "

@@ -95,6 +95,24 @@ def test_serve_refuses_a_warehouse_it_cannot_read(tmp_path):
     assert "Traceback" not in done.stderr + done.stdout
 
 
+def test_serve_refuses_a_warehouse_built_by_an_older_jointcare(served_warehouse, tmp_path):
+    # An older build lacks a column the queries read (ref_indicators.is_headline, declared in the indicator
+    # definitions since issue 18): every page would fail, so serve says why and what to do instead.
+    import duckdb
+
+    older = tmp_path / "warehouse.duckdb"
+    shutil.copy(served_warehouse, older)
+    con = duckdb.connect(str(older))
+    con.execute("alter table ref_indicators drop column is_headline")
+    con.close()
+    jointcare = Path(sys.executable).parent / "jointcare"
+    done = subprocess.run([str(jointcare), "serve", "--db", str(older), "--port", str(free_port())],
+                          capture_output=True, text=True, timeout=60, env={**os.environ, "JOINTCARE_DEBUG": "0"})
+    assert done.returncode != 0
+    assert "was built by another version of jointcare" in done.stderr and "is_headline" in done.stderr
+    assert "jointcare build" in done.stderr and "Traceback" not in done.stderr + done.stdout
+
+
 def test_a_warehouse_damaged_while_served_gets_a_plain_page_and_download_message(served_warehouse, tmp_path):
     copy = tmp_path / "warehouse.duckdb"
     shutil.copy(served_warehouse, copy)
