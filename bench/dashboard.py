@@ -67,16 +67,24 @@ class Served:
     def __init__(self, port: int = 8097, shipped: bool = False) -> None:
         self.port = port
         self.url = f"http://127.0.0.1:{self.port}"
+        try:  # another server left on the port would answer instead of this one, and be what is measured
+            requests.get(self.url, timeout=2)
+            sys.exit(f"something already answers on {self.url}: stop it first (it is not this code's server)")
+        except requests.RequestException:
+            pass
         env = {**os.environ} if shipped else {**os.environ, "JOINTCARE_QUERY_CACHE": "0", "WEB_CONCURRENCY": "2"}
         self.process = subprocess.Popen(
             [str(Path(sys.executable).parent / "jointcare"), "serve", "--db", str(DB), "--port", str(self.port)],
             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         for _ in range(150):
+            if self.process.poll() is not None:
+                raise RuntimeError(f"jointcare serve exited with {self.process.returncode} (is port {port} taken?)")
             try:
                 requests.get(self.url, timeout=30)
                 return
             except requests.RequestException:  # not listening yet, or a worker still warming on a busy machine
                 time.sleep(0.2)
+        self.stop()
         raise RuntimeError("the dashboard did not start")
 
     def stop(self) -> None:
