@@ -54,7 +54,8 @@ def selections() -> list[str]:
         "select practice_code from mart_catchment_practice where quarter = (select max(quarter) from "
         "mart_catchment_practice) order by patients_total desc limit 2").fetchall()]
     years = [row[0] for row in con.execute(
-        "select distinct financial_year_of(period_start) from mart_outcomes_practice order by 1 desc limit 2").fetchall()]
+        "select distinct financial_year_of(period_start) from mart_outcomes_practice "
+        "order by 1 desc limit 2").fetchall()]
     con.close()
     return ["", f"?council={council}", f"?council={small_council}&period={years[-1]}", f"?locality={locality}",
             f"?sub_icb={sub_icb}", f"?pcn={pcn}", f"?practice={practices[0]}", f"?practice={practices[1]}"]

@@ -78,7 +78,8 @@ def read_crosswalk(files: dict[str, list]) -> dict[str, pd.DataFrame]:
 def all_persons(registrations: pd.DataFrame) -> pd.DataFrame:
     registrations = registrations[registrations["sex"] == "ALL"].copy()
     registrations["patients"] = registrations["number_of_patients"].astype(int)
-    registrations["quarter"] = pd.to_datetime(registrations["extract_date"], format="mixed", dayfirst=True).dt.to_period("M")
+    registrations["quarter"] = pd.to_datetime(registrations["extract_date"], format="mixed",
+                                              dayfirst=True).dt.to_period("M")
     return registrations
 
 
@@ -87,7 +88,8 @@ def route_2011_codes(registrations: pd.DataFrame, bridge: pd.DataFrame) -> pd.Da
     bridge = bridge.drop_duplicates().copy()
     bridge["parts"] = bridge.groupby("lsoa11_code")["lsoa21_code"].transform("count")
     only_2011 = set(bridge["lsoa11_code"]) - set(bridge["lsoa21_code"])
-    vintage = registrations.groupby("file")["lsoa_code"].agg(lambda codes: 2011 if codes.isin(only_2011).any() else 2021)
+    vintage = registrations.groupby("file")["lsoa_code"].agg(
+        lambda codes: 2011 if codes.isin(only_2011).any() else 2021)
     registrations["vintage"] = registrations["file"].map(vintage)
 
     old = registrations[registrations["vintage"] == 2011].reset_index(names="row")
@@ -110,7 +112,8 @@ def place_residents(registrations: pd.DataFrame, lsoa_lad: pd.DataFrame, upper: 
     registrations["area"] = np.select(
         [code.str.startswith("E01"), code.str.startswith("W01"), code.str.startswith("S01"), code.str.startswith("N"),
          code == "L99999999", code == "M99999999"],
-        [code.map(places).fillna("UNMAPPED"), "WALES", "SCOTLAND", "NORTHERN_IRELAND", "CHANNEL_ISLANDS", "ISLE_OF_MAN"],
+        [code.map(places).fillna("UNMAPPED"), "WALES", "SCOTLAND", "NORTHERN_IRELAND", "CHANNEL_ISLANDS",
+         "ISLE_OF_MAN"],
         default=code)
     return registrations
 
@@ -125,7 +128,8 @@ def home_councils(postcodes: pd.DataFrame, upper: pd.DataFrame, practices: pd.Da
     postcodes = postcodes.assign(key=postcodes["postcode"].str.replace(" ", "").str.upper())
     postcode_council = postcodes.merge(upper, on="lad_code").set_index("key")["upper_tier_code"]
     practices = practices.drop_duplicates("practice_code", keep="last")
-    return practices.set_index("practice_code")["practice_postcode"].str.replace(" ", "").str.upper().map(postcode_council)
+    return (practices.set_index("practice_code")["practice_postcode"]
+            .str.replace(" ", "").str.upper().map(postcode_council))
 
 
 def catchment(shares: pd.DataFrame, home: pd.Series) -> pd.DataFrame:

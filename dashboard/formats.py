@@ -240,7 +240,8 @@ class Kind:
         """The Excel number format of a cell."""
         whole = "#,##0" if self.separators else "0"
         decimals = "." + "0" * self.places if self.places else ""
-        return f"{'£' if self.pounds else ''}{'0' if self.proportion else whole}{decimals}{'%' if self.proportion else ''}"
+        return (f"{'£' if self.pounds else ''}{'0' if self.proportion else whole}"
+                f"{decimals}{'%' if self.proportion else ''}")
 
 
 KINDS = {

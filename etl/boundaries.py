@@ -224,7 +224,8 @@ def load(con: duckdb.DuckDBPyConnection, raw, file_id: int) -> Loaded:
         con.executemany(
             "insert into dq_rejected_rows (file_id, file, source, line, \"column\", value, reason) "
             "values (?, ?, ?, ?, ?, ?, ?)",
-            [[file_id, raw.name, raw.source.name, line, column, value, reason] for line, column, value, reason in rejects])
+            [[file_id, raw.name, raw.source.name, line, column, value, reason]
+             for line, column, value, reason in rejects])
     return Loaded(len(features), note)
 
 

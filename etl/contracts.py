@@ -114,7 +114,8 @@ def _checks(contract: Contract) -> list[tuple[str, str]]:
             elif kind == "accepted_values":
                 values = ", ".join("'" + str(v).replace("'", "''") + "'" for v in arg)
                 checks.append((f"{column} is one of {arg}",
-                               f"select count(*) from {table} where {col} is not null and {col}::varchar not in ({values})"))
+                               f"select count(*) from {table} where {col} is not null "
+                               f"and {col}::varchar not in ({values})"))
             elif kind == "between":
                 low, high = arg
                 checks.append((f"{column} is between {low} and {high}",
@@ -123,7 +124,8 @@ def _checks(contract: Contract) -> list[tuple[str, str]]:
                 other, other_column = arg.split(".")
                 checks.append((f"every {column} is in {arg}",
                                f"select count(*) from {table} where {col} is not null and {col} not in "
-                               f"(select {_quote(other_column)} from {other} where {_quote(other_column)} is not null)"))
+                               f"(select {_quote(other_column)} from {other} "
+                               f"where {_quote(other_column)} is not null)"))
             else:
                 raise ValueError(f"{table}: unknown column test {kind!r}")
     for test in contract.tests:
@@ -131,7 +133,8 @@ def _checks(contract: Contract) -> list[tuple[str, str]]:
         if kind == "unique":
             columns = ", ".join(_quote(c) for c in arg)
             checks.append((f"one row per {', '.join(arg)}",
-                           f"select count(*) from (select {columns} from {table} group by {columns} having count(*) > 1)"))
+                           f"select count(*) from (select {columns} from {table} "
+                           f"group by {columns} having count(*) > 1)"))
         elif kind == "expression":
             checks.append((f"every row has {arg}", f"select count(*) from {table} where not coalesce(({arg}), false)"))
         elif kind == "sql":

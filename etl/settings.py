@@ -21,16 +21,22 @@ class Setting:
 
 
 SETTINGS = (
-    Setting("JOINTCARE_DB", str(ROOT / "data" / "warehouse.duckdb"), "Path of the DuckDB warehouse the dashboard reads and the build writes."),
+    Setting("JOINTCARE_DB", str(ROOT / "data" / "warehouse.duckdb"),
+            "Path of the DuckDB warehouse the dashboard reads and the build writes."),
     Setting("JOINTCARE_RAW", str(ROOT / "data" / "raw"), "Folder of raw source files the build reads."),
     Setting("PORT", "8050", "Port the dashboard listens on (127.0.0.1)."),
     Setting("WEB_CONCURRENCY", "2", "Number of gunicorn worker processes."),
     Setting("JOINTCARE_WORKER_MEMORY", "512MB", "DuckDB memory limit for each dashboard worker."),
-    Setting("JOINTCARE_QUERY_CACHE", "256", "Query results and callback responses each dashboard worker keeps when there is no Redis (0 turns the cache off, Redis too, as the benchmark does)."),
-    Setting("JOINTCARE_REDIS_URL", "", "Redis that holds the cache for every worker and server, e.g. redis://cache-host:6379/0; empty: each worker keeps its own."),
+    Setting("JOINTCARE_QUERY_CACHE", "256",
+            "Query results and callback responses each dashboard worker keeps when there is no Redis "
+            "(0 turns the cache off, Redis too, as the benchmark does)."),
+    Setting("JOINTCARE_REDIS_URL", "",
+            "Redis that holds the cache for every worker and server, e.g. redis://cache-host:6379/0; "
+            "empty: each worker keeps its own."),
     Setting("JOINTCARE_BUILD_MEMORY", "1500MB", "DuckDB memory limit for the build (spills to disk beyond it)."),
     Setting("JOINTCARE_THREADS", "2", "DuckDB threads for the build."),
-    Setting("JOINTCARE_MAX_REQUEST_BYTES", "1000000", "Largest request body the dashboard reads (larger gets 413); its callbacks send a few kB."),
+    Setting("JOINTCARE_MAX_REQUEST_BYTES", "1000000",
+            "Largest request body the dashboard reads (larger gets 413); its callbacks send a few kB."),
     Setting("JOINTCARE_DEBUG", "0", "1 turns on the Dash debug tools; never in production."),
 )
 

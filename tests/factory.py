@@ -77,7 +77,8 @@ def epraccur() -> str:
         fields[0], fields[1], fields[2], fields[3] = code, name, "Y90", "QA0"
         fields[4], fields[5] = "1 HIGH STREET, UNITOWN", "UNITOWN"
         fields[9], fields[10], fields[11], fields[12] = postcode, "19740401", close, status
-        fields[13], fields[14], fields[15], fields[21], fields[23], fields[25] = "B", "00A", "20200401", "0", "00A", setting
+        fields[13], fields[14], fields[15] = "B", "00A", "20200401"
+        fields[21], fields[23], fields[25] = "0", "00A", setting
         return fields
 
     rows = [org(code, NAMES[code], POSTCODES[code], "4") for code in NAMES]
@@ -128,8 +129,10 @@ def lad_upper_tier() -> str:
 
 def postcodes() -> str:
     rows = [["pcd", "pcd2", "pcds", "dointr", "doterm", "oa21", "cty", "laua", "ctry", "lsoa21"],
-            ["AA1 1AA", "AA1  1AA", "AA1 1AA", "199801", "", "E00000001", "E99999999", "E06000901", "E92000001", "E01000001"],
-            ["AA2 2BB", "AA2  2BB", "AA2 2BB", "199801", "", "E00000003", "E10000901", "E07000901", "E92000001", "E01000003"]]
+            ["AA1 1AA", "AA1  1AA", "AA1 1AA", "199801", "",
+             "E00000001", "E99999999", "E06000901", "E92000001", "E01000001"],
+            ["AA2 2BB", "AA2  2BB", "AA2 2BB", "199801", "",
+             "E00000003", "E10000901", "E07000901", "E92000001", "E01000003"]]
     return _csv(rows)
 
 

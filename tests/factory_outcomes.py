@@ -63,14 +63,21 @@ def sus_activity() -> str:
 def social_care_events(council: str) -> str:
     rows = [["Council Code", "Council Name", "Month", "GP Practice Code", "Event", "Clients"]]
     if council == "unitown":
-        rows += [["E06000901", "Unitown Council – Adult Social Care", "2023-03", "A00001", "Permanent admission - residential", "2"],
-                 ["E06000901", "Unitown Council – Adult Social Care", "2023-03", "A00001", "Permanent admission - nursing", "1"],
-                 ["E06000901", "Unitown Council – Adult Social Care", "2023-03", "", "Permanent admission - residential", "1"],
-                 ["E06000901", "Unitown Council – Adult Social Care", "2023-03", "A00003", "Reablement start", "4"],
-                 ["E06000901", "Unitown Council – Adult Social Care", "2023-03", "A00003", "At home 91 days after reablement", "3"]]
+        rows += [["E06000901", "Unitown Council – Adult Social Care", "2023-03",
+                  "A00001", "Permanent admission - residential", "2"],
+                 ["E06000901", "Unitown Council – Adult Social Care", "2023-03",
+                  "A00001", "Permanent admission - nursing", "1"],
+                 ["E06000901", "Unitown Council – Adult Social Care", "2023-03",
+                  "", "Permanent admission - residential", "1"],
+                 ["E06000901", "Unitown Council – Adult Social Care", "2023-03",
+                  "A00003", "Reablement start", "4"],
+                 ["E06000901", "Unitown Council – Adult Social Care", "2023-03",
+                  "A00003", "At home 91 days after reablement", "3"]]
     else:
-        rows += [["E10000901", "Countyshire County Council", "01/03/2023", "A00001", "Permanent admission - residential", "1"],
-                 ["E10000901", "Countyshire County Council", "01/11/2022", "A00002", "Permanent admission - nursing", "2"]]
+        rows += [["E10000901", "Countyshire County Council", "01/03/2023",
+                  "A00001", "Permanent admission - residential", "1"],
+                 ["E10000901", "Countyshire County Council", "01/11/2022",
+                  "A00002", "Permanent admission - nursing", "2"]]
     return _csv(rows, crlf=True)
 
 
@@ -184,7 +191,8 @@ def joint_working_return() -> str:
     # A00002 returns nothing for practical support (JW05, JW06): no index that quarter
     a2 = [("JW01", "0", "", "0"), ("JW02", "3", "", "3"), ("JW04", "10", "20", "50.0"), ("JW09", "1", "", "1"),
           ("JW10", "0", "0", "")]  # no invitations: no score, rather than full marks
-    rows += [["2023-24 Q1", "A00002", code, n, d, v, "MDT chaired by the PCN, with the council"] for code, n, d, v in a2]
+    rows += [["2023-24 Q1", "A00002", code, n, d, v, "MDT chaired by the PCN, with the council"]
+             for code, n, d, v in a2]
     return _csv(rows)
 
 

@@ -73,7 +73,8 @@ def test_no_machine_paths_in_readme():
 if __name__ == "__main__":
     for command in ("demo", "build", "check", "serve"):
         print(f"### `jointcare {command}`\n\n```\n" +
-              CliRunner().invoke(cli, [command, "--help"], terminal_width=100, prog_name="jointcare").output.strip() + "\n```\n")
+              CliRunner().invoke(cli, [command, "--help"], terminal_width=100, prog_name="jointcare").output.strip()
+              + "\n```\n")
 
 
 # The test files whose every test is a row of the README's "What jointcare does with bad input".

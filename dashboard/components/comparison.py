@@ -177,9 +177,11 @@ def year_significance(numerator, denominator, previous_numerator, previous_denom
 
 def method_words() -> str:
     """The rule in words, for a table's note and the Data and methods page."""
-    return (f"Size and significance are said apart. \"Much\" higher or lower means at least {formats.percent(LARGE, 0)} apart; "
-            f"\"slightly\" means less than {formats.percent(SMALL, 0)}. Beyond chance: outside the funnel limits against a "
-            "comparator (PHE's method, widened by Spiegelhalter's method when the units pooled in the comparator "
+    return ("Size and significance are said apart. "
+            f"\"Much\" higher or lower means at least {formats.percent(LARGE, 0)} apart; "
+            f"\"slightly\" means less than {formats.percent(SMALL, 0)}. "
+            "Beyond chance: outside the funnel limits against a comparator "
+            "(PHE's method, widened by Spiegelhalter's method when the units pooled in the comparator "
             "differ by more than chance), or, against the same months a year before, an exact test of the two "
             "years' counts (Poisson for rates, Fisher's for percentages) at 95% or 99.8%. Better or worse is "
             "said only when a difference is beyond chance.")

@@ -17,23 +17,35 @@ GLOSSARY = {
     "locality": "An area a council draws for its neighbourhood teams, made of whole LSOAs.",
     "catchment": "Where a practice's registered patients live, from NHS Digital's quarterly counts by LSOA.",
     "boundary practice": "A practice with more than 10% of its patients living under a different social care council.",
-    "coterminosity": "How well one area fits inside another: the share of its patients living in the best-matching council or locality.",
-    "joint-working index": "A 0 to 100 score of how closely a practice works with social care, from ten indicators in four equally weighted domains.",
+    "coterminosity": ("How well one area fits inside another: the share of its patients living in the best-matching "
+                      "council or locality."),
+    "joint-working index": ("A 0 to 100 score of how closely a practice works with social care, from ten indicators "
+                            "in four equally weighted domains."),
     "ASCOF": "Adult Social Care Outcomes Framework: national measures of how well social care does for people.",
     "reablement": "Short-term help at home after illness or a hospital stay, to regain independence.",
-    "apportioned": "Shared out by where patients live: a council's figure goes to practices by the share of its residents each one serves.",
+    "apportioned": ("Shared out by where patients live: a council's figure goes to practices by the share of its "
+                    "residents each one serves."),
     "per head": "Divided by the number of residents (mid-year registered population).",
     "financial year": "April to March, written 2024-25.",
     "MDT": "Multidisciplinary team meeting: GPs, nurses and social workers planning care for patients together.",
-    "social care council": "The upper-tier council responsible for adult social care: a county, unitary, metropolitan district or London borough.",
-    "SPC": "Statistical process control: a chart that separates the month-to-month variation expected by chance from changes worth acting on.",
-    "special cause": "Special cause variation: a point or pattern unlikely to be chance alone (outside the process limits, or a long run on one side of the mean or rising or falling).",
-    "common cause": "Common cause variation: the ups and downs a stable process shows by chance; no single month needs explaining.",
-    "process limits": "The lines on an SPC chart three standard deviations either side of the mean (mean ± 2.66 × the average moving range): nearly every point falls between them by chance alone.",
-    "funnel plot": "A chart of each practice's rate against its size, with limits that narrow as practices get larger: a practice outside them differs from the rest by more than chance.",
-    "confidence interval": "The range the true value probably lies in, given the play of chance: a 95% confidence interval misses it 1 time in 20.",
-    "difference-in-differences": "A comparison of how much practices changed after joining joint working with how much similar practices that had not joined changed over the same months.",
-    "parallel trends": "The assumption that, without joint working, joining practices would have changed in step with the practices they are compared with.",
+    "social care council": ("The upper-tier council responsible for adult social care: a county, unitary, "
+                            "metropolitan district or London borough."),
+    "SPC": ("Statistical process control: a chart that separates the month-to-month variation expected by chance "
+            "from changes worth acting on."),
+    "special cause": ("Special cause variation: a point or pattern unlikely to be chance alone (outside the process "
+                      "limits, or a long run on one side of the mean or rising or falling)."),
+    "common cause": ("Common cause variation: the ups and downs a stable process shows by chance; no single month "
+                     "needs explaining."),
+    "process limits": ("The lines on an SPC chart three standard deviations either side of the mean (mean ± 2.66 × "
+                       "the average moving range): nearly every point falls between them by chance alone."),
+    "funnel plot": ("A chart of each practice's rate against its size, with limits that narrow as practices get "
+                    "larger: a practice outside them differs from the rest by more than chance."),
+    "confidence interval": ("The range the true value probably lies in, given the play of chance: a 95% confidence "
+                            "interval misses it 1 time in 20."),
+    "difference-in-differences": ("A comparison of how much practices changed after joining joint working with how "
+                                  "much similar practices that had not joined changed over the same months."),
+    "parallel trends": ("The assumption that, without joint working, joining practices would have changed in step "
+                        "with the practices they are compared with."),
 }
 
 _counter = itertools.count()

@@ -159,7 +159,8 @@ def standing_out(comparison: pd.DataFrame, polarities: dict[str, str], comparato
         size = words.size_of(row.get("rate"), row.get("comparator_rate"))
         unit = str(row.get("unit", ""))
         figures = (f" ({formats.rate(size.value, unit)} against {formats.rate(size.reference, unit)}, "
-                   f"{formats.percent(abs(size.relative))} {size.direction})" if size is not None and size.relative is not None else "")
+                   f"{formats.percent(abs(size.relative))} {size.direction})"
+                   if size is not None and size.relative is not None else "")
         parts.append(f"{lower_first(str(row['name']))} is {size.adverb if size is not None else ''}"
                      f"{'above' if higher else 'below'} the average{figures}{verdict}")
     more = len(rows) - len(parts)
@@ -190,7 +191,8 @@ def catchment_sentence(catchment: dict) -> str:
         return "None of the residents registered with a GP are with practices based in another council."
     served = (f", and {formats.count(practices)} {'practice serves' if practices == 1 else 'practices serve'} its "
               "residents" if practices else "")
-    return f"{formats.percent(share)} of residents registered with a GP are with practices based in another council{served}."
+    return (f"{formats.percent(share)} of residents registered with a GP are with practices based in another "
+            f"council{served}.")
 
 
 def sentences(headlines: pd.DataFrame, comparison: pd.DataFrame | None = None, *, comparator: str = "all councils",

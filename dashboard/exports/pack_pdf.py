@@ -108,8 +108,8 @@ def _reading_pointer(council_name: str) -> str:
     """The line under each practice's outcomes table: the words for size in brief, and where they are said
     in full (the template adds a link to the note: "page 1")."""
     return (f"\"Much\": {formats.percent(comparison_words.LARGE, 0)} or more apart; \"slightly\": under "
-            f"{formats.percent(comparison_words.SMALL, 0)}. \"Within what chance would give\": inside the funnel limits "
-            f"around {council_name}'s rate, which can be wider than the practice's own interval. In full: "
+            f"{formats.percent(comparison_words.SMALL, 0)}. \"Within what chance would give\": inside the funnel "
+            f"limits around {council_name}'s rate, which can be wider than the practice's own interval. In full: "
             "\"How to read this pack\",")
 
 
@@ -157,7 +157,8 @@ def _pack_practice(row: dict, council_name: str, areas, outcomes, joint, images:
                 f" · ICB: {row['icb_name'] or 'unknown'}",
                 f"Based in {based}{' (another council)' if row['based_elsewhere'] else ''}"
                 f" · Postcode {row['postcode'] or 'unknown'} · {str(row['status'] or 'status unknown').capitalize()}"
-                + (f", closed {formats.by_kind(row['close_date'], 'date')}" if not formats.is_missing(row.get("close_date")) else "")]
+                + (f", closed {formats.by_kind(row['close_date'], 'date')}"
+                   if not formats.is_missing(row.get("close_date")) else "")]
     area_rows = _area_rows(areas)
     chart = ""
     if area_rows:

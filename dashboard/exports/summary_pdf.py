@@ -107,13 +107,15 @@ def _headline_rows(headlines: pd.DataFrame, monthly: pd.DataFrame, images: Image
             spark = images.img(svg_charts.sparkline(
                 charted.tolist(), series["mean"].tolist(), series["lower"].tolist(),
                 series["upper"].tolist(), series["point_type"].fillna(spc.COMMON).astype(str).tolist(),
-                title=f"{name} by month, {formats.month_short(series['month'].iloc[0])} to {formats.month_short(series['month'].iloc[-1])}",
+                title=(f"{name} by month, {formats.month_short(series['month'].iloc[0])} "
+                       f"to {formats.month_short(series['month'].iloc[-1])}"),
                 desc=(f"Monthly rate ({unit}){', seasonally adjusted,' if adjusted else ''} with its mean and "
                       f"process limits; {special} month{'' if special == 1 else 's'} marked as special cause "
                       "variation." if limits else
                       f"Monthly rate ({unit}); some months are hidden under the small-number rule (gaps), so "
                       "the mean and process limits are not drawn."),
-                first_label=formats.month_short(series["month"].iloc[0]), last_label=formats.month_short(series["month"].iloc[-1]),
+                first_label=formats.month_short(series["month"].iloc[0]),
+                last_label=formats.month_short(series["month"].iloc[-1]),
                 width=160, height=32))
         variation = row.get("spc_variation")
         variation = variation if isinstance(variation, str) and variation else None
@@ -162,8 +164,9 @@ def _joint_facts(joint: dict | None) -> list[tuple[str, str]]:
     share = as_float(joint.get("share"))
     with_worker = joint.get("with_attached_social_worker")
     verb = "has" if 1 in (returning, with_worker) else "have"
-    facts = [(f"of the {plural(int(returning), 'practice')} making a return (of {formats.count(joint.get('practices'))} "
-              f"selected) {verb} {with_article(indicator_name(SOCIAL_WORKER))}"
+    facts = [(f"of the {plural(int(returning), 'practice')} making a return "
+              f"(of {formats.count(joint.get('practices'))} selected) "
+              f"{verb} {with_article(indicator_name(SOCIAL_WORKER))}"
               f"{f' ({formats.percent(share)})' if share is not None else ''}",
               formats.count(with_worker))]
     if as_float(joint.get("mean_index")) is not None:
@@ -209,7 +212,8 @@ def _bcf(bcf, period: str, images: Images) -> dict:
                  "gives it.")
     chart = svg_charts.planned_vs_actual(
         rows, title=f"Better Care Fund {period}: planned and actual spend by scheme type",
-        desc="; ".join(f"{label}: planned {formats.money_compact(p, missing='none')}, actual {formats.money_compact(a, missing=formats.NOT_REPORTED)}"
+        desc="; ".join(f"{label}: planned {formats.money_compact(p, missing='none')}, "
+                       f"actual {formats.money_compact(a, missing=formats.NOT_REPORTED)}"
                        for label, p, a in rows))
     return {"bcf_chart": images.img(chart), "bcf_total": total, "bcf_empty": ""}
 

@@ -109,8 +109,9 @@ def spc_icon(variation: str | None, size: float = 16) -> str:
     if variation == "common_cause":
         wave = (f"M{_fmt(size * 0.22)},{_fmt(half)} q{_fmt(size * 0.14)},{_fmt(-size * 0.2)} "
                 f"{_fmt(size * 0.28)},0 t{_fmt(size * 0.28)},0")
-        body = (f'<circle cx="{_fmt(half)}" cy="{_fmt(half)}" r="{_fmt(half - 1)}" fill="white" stroke="{NHS_DARK_GREY}" '
-                f'stroke-width="1.6"/><path d="{wave}" fill="none" stroke="{NHS_DARK_GREY}" stroke-width="1.6"/>')
+        body = (f'<circle cx="{_fmt(half)}" cy="{_fmt(half)}" r="{_fmt(half - 1)}" fill="white" '
+                f'stroke="{NHS_DARK_GREY}" stroke-width="1.6"/>'
+                f'<path d="{wave}" fill="none" stroke="{NHS_DARK_GREY}" stroke-width="1.6"/>')
         return svg(size, size, title, "Common cause variation: the latest month is within the usual range.", body)
     stem, side = variation.rsplit("_", 1)
     outline = marker(SPC_ICON_POINTS[stem], half, half, size * (0.36 if stem == "improvement" else 0.42))
@@ -217,7 +218,8 @@ def planned_vs_actual(rows, *, title: str, desc: str, width: float = 330, label_
     left = label_width + 4
     scale = (width - left - value_space) / top
     parts = [
-        f'<rect x="{_fmt(left)}" y="2" width="10" height="8" fill="{NHS_BLUE}"/>', text(left + 14, 9.5, "Planned", size=8),
+        f'<rect x="{_fmt(left)}" y="2" width="10" height="8" fill="{NHS_BLUE}"/>',
+        text(left + 14, 9.5, "Planned", size=8),
         f'<rect x="{_fmt(left + 64.6)}" y="2.6" width="8.8" height="6.8" fill="white" stroke="{NHS_DARK_BLUE}" '
         f'stroke-width="1.2"/>',
         text(left + 78, 9.5, "Actual", size=8),
@@ -239,8 +241,8 @@ def planned_vs_actual(rows, *, title: str, desc: str, width: float = 330, label_
                 parts.append(f'<rect x="{_fmt(left + 0.6)}" y="{_fmt(bar_y + 0.6)}" '
                              f'width="{_fmt(max(length - 1.2, 0))}" height="{_fmt(bar_h - 1.2)}" fill="white" '
                              f'stroke="{NHS_DARK_BLUE}" stroke-width="1.2"/>')
-            parts.append(text(left + length + 3, bar_y + bar_h - 0.8, formats.money_compact(value, missing=missing), size=7.5,
-                              fill=NHS_BLACK if v is not None else NHS_DARK_GREY))
+            parts.append(text(left + length + 3, bar_y + bar_h - 0.8, formats.money_compact(value, missing=missing),
+                              size=7.5, fill=NHS_BLACK if v is not None else NHS_DARK_GREY))
             bar_y += bar_h + gap
         y += group_h
     return svg(width, height, title, desc, "".join(parts))

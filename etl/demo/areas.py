@@ -542,14 +542,16 @@ def _nhs_geography(rng, spec, xy, lad_of, lads, councils):
         regions.append(NhsArea(fx.REGION_ODS_CODES[j], fx.ons_code("nhs_region", j + 1), name))
     region_rank = {int(r): j for j, r in enumerate(r_order)}
 
-    icb_order = sorted(range(spec.n_icb), key=lambda g: (region_rank[int(region_of_icb[g])], -icb_cent[g, 1], icb_cent[g, 0]))
+    icb_order = sorted(range(spec.n_icb),
+                       key=lambda g: (region_rank[int(region_of_icb[g])], -icb_cent[g, 1], icb_cent[g, 0]))
     icb_rank = {g: j for j, g in enumerate(icb_order)}
     words = iter(fx.place_names(rng, spec.n_icb))
     icbs, icb_area_names = [], []
     for j, g in enumerate(icb_order):
         area = fx.DEMO_ICB_AREA_NAME if j == 0 else f"{next(words)} {fx.ICB_AREA_WORDS[j % len(fx.ICB_AREA_WORDS)]}"
         icb_area_names.append(area)
-        icbs.append(NhsArea(fx.ICB_ODS_CODES[j], fx.ons_code("icb", j + 1), fx.icb_name(area), region_rank[int(region_of_icb[g])]))
+        icbs.append(NhsArea(fx.ICB_ODS_CODES[j], fx.ons_code("icb", j + 1), fx.icb_name(area),
+                            region_rank[int(region_of_icb[g])]))
     for council in councils:
         if council.icb >= 0:
             council.icb = icb_rank[council.icb]
@@ -557,7 +559,8 @@ def _nhs_geography(rng, spec, xy, lad_of, lads, councils):
     # sub-ICBs: groups of LADs inside an ICB, as many as the ICB's population warrants
     lad_size = np.bincount(lad_of, minlength=len(lads)).astype(float)
     lad_cent = centroids(xy, lad_of, len(lads))
-    lads_in = [[i for i, lad in enumerate(lads) if lad.council >= 0 and councils[lad.council].icb == j] for j in range(spec.n_icb)]
+    lads_in = [[i for i, lad in enumerate(lads) if lad.council >= 0 and councils[lad.council].icb == j]
+               for j in range(spec.n_icb)]
     per_icb = apportion(spec.n_sub_icb, [lad_size[ids].sum() for ids in lads_in], 1, [len(ids) for ids in lads_in])
     sub_icbs = []
     for j in range(spec.n_icb):

@@ -206,7 +206,8 @@ def _manifest(geo: dict, counts: dict, marks: dict) -> dict:
             "admissions_65_plus|Female": "admissions_65_plus_female", "home_91_days|Total": "home_91_days"}
     values = {}
     for year, by_measure in counts.items():
-        values[year] = {c.code: {keys[f"{m}|{d}"]: [int(num[i]), int(den[i])] for (m, d), (num, den) in by_measure.items()}
+        values[year] = {c.code: {keys[f"{m}|{d}"]: [int(num[i]), int(den[i])]
+                                 for (m, d), (num, den) in by_measure.items()}
                         for i, c in enumerate(councils)}
     suppressed = []
     for (year, i, measure, disagg, kind), token in sorted(marks.items()):

@@ -95,7 +95,8 @@ OTHER_SPECIFY = ("Voluntary sector grants", "Contingency", "Programme management
 AREA_OTHER_SPECIFY = ("Housing", "Voluntary sector", "Public health", "Cross-cutting programme support")
 
 # ---- BCF: other drop-downs ------------------------------------------------------------------------
-AREAS_OF_SPEND = ("Social Care", "Community Health", "Mental Health", "Continuing Care", "Primary Care", "Acute", "Other")
+AREAS_OF_SPEND = ("Social Care", "Community Health", "Mental Health", "Continuing Care", "Primary Care", "Acute",
+                  "Other")
 PROVIDERS = ("Local Authority", "NHS Acute Provider", "NHS Community Provider", "NHS Mental Health Provider",
              "Private Sector", "Charity / Voluntary Sector", "NHS", "Other")
 

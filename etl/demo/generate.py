@@ -5,7 +5,8 @@ practice-side sources (adoption -> SUS activity, Fingertips, council social care
 joint-working return). Each stage draws from its own child of one SeedSequence (STREAMS), so a
 change inside one stage does not reshuffle the others. The manifest's planted facts are
 recomputed from the rows that were written (in the generator's 2021-LSOA space, which the 2011
-re-coding preserves council by council) and checked before returning, so a manifest can never promise something the files do not contain.
+re-coding preserves council by council) and checked before returning, so a manifest can never
+promise something the files do not contain.
 """
 
 from __future__ import annotations
@@ -198,7 +199,8 @@ def _postcodes(rng, spec, areas: Areas, pr: Practices, cells, outline):
     usertype = (rng.uniform(size=len(all_xy)) < 0.04).astype(int)
     usertype[:n_org] = (rng.uniform(size=n_org) < 0.3).astype(int)  # many practices are large users
     oa_pick = rng.integers(0, 2, len(all_xy))
-    dointr = [f"{int(y)}{int(m):02d}" for y, m in zip(rng.integers(1980, 2015, len(all_xy)), rng.integers(1, 13, len(all_xy)))]
+    dointr = [f"{int(y)}{int(m):02d}"
+              for y, m in zip(rng.integers(1980, 2015, len(all_xy)), rng.integers(1, 13, len(all_xy)))]
     rows = []
     for k, (code, i) in enumerate(zip(codes, all_lsoa.tolist())):
         lad = areas.lads[areas.lad_of[i]]
@@ -239,7 +241,8 @@ def _write_nhs(out, areas: Areas, pr: Practices, reg: Registrations, postcode) -
                                 reg.code_table, rel.practice, rel.place, rel.count)
         writers.write_map_file(out(f"{folder}/gp-reg-pat-prac-map.csv", "map"), rel.when,
                                [map_fields[i] for i in range(pr.n) if rel.open[i]])
-        open_practices = [(i, pr.code[i], areas.sub_icbs[pr.sub_icb[i]].ons, postcode[i]) for i in range(pr.n) if rel.open[i]]
+        open_practices = [(i, pr.code[i], areas.sub_icbs[pr.sub_icb[i]].ons, postcode[i])
+                          for i in range(pr.n) if rel.open[i]]
         writers.write_quin_age_file(out(f"{folder}/gp-reg-pat-prac-quin-age.csv", "quin"), rel.when, open_practices,
                                     rel.ages, AGE_BANDS)
 
@@ -471,8 +474,10 @@ def _planted(spec, areas: Areas, pr: Practices, reg: Registrations) -> dict:
             "intent": "council localities are groups of contiguous LSOAs drawn independently of PCNs, so they "
                       "are not coterminous with PCNs",
             "locality_codes": [loc.code for loc in areas.localities],
-            "pcn_best_locality_share": {pr.pcn_codes[g]: round(float(best[g]), 4) for g in range(len(pr.pcn_codes))},
-            "pcn_best_locality": {pr.pcn_codes[g]: areas.localities[best_loc[g]].code for g in range(len(pr.pcn_codes))},
+            "pcn_best_locality_share": {pr.pcn_codes[g]: round(float(best[g]), 4)
+                                        for g in range(len(pr.pcn_codes))},
+            "pcn_best_locality": {pr.pcn_codes[g]: areas.localities[best_loc[g]].code
+                                  for g in range(len(pr.pcn_codes))},
             "share_of_pcns_below_0_9": round(float((best < 0.9).mean()), 4),
             "release": qs[-1],
         },
@@ -549,7 +554,8 @@ def _counts(spec, areas: Areas, pr: Practices, reg: Registrations, postcode_rows
 def _nhs_summary(areas: Areas, pr: Practices) -> dict:
     return {
         "regions": [{"ods": r.ods, "ons": r.ons, "name": r.name} for r in areas.regions],
-        "icbs": [{"ods": i.ods, "ons": i.ons, "name": i.name, "region_ods": areas.regions[i.parent].ods} for i in areas.icbs],
+        "icbs": [{"ods": i.ods, "ons": i.ons, "name": i.name, "region_ods": areas.regions[i.parent].ods}
+                 for i in areas.icbs],
         "sub_icbs": [{"ods": s.ods, "ons": s.ons, "name": s.name, "icb_ods": areas.icbs[s.parent].ods,
                       "lads": sorted(lad.code for lad in areas.lads if lad.sub_icb == k)}
                      for k, s in enumerate(areas.sub_icbs)],

@@ -167,7 +167,8 @@ def knn(query: np.ndarray, ref: np.ndarray, k: int, chunk: int = 2048):
     return dist, idx
 
 
-def nearest_centre(xy: np.ndarray, centres: np.ndarray, offset: np.ndarray | None = None, chunk: int = 4096) -> np.ndarray:
+def nearest_centre(xy: np.ndarray, centres: np.ndarray, offset: np.ndarray | None = None,
+                   chunk: int = 4096) -> np.ndarray:
     """Index of the nearest centre (lowest index on ties); ``offset`` makes it a power diagram."""
     out = np.empty(len(xy), dtype=np.int64)
     for start in range(0, len(xy), chunk):
@@ -238,7 +239,8 @@ def kmeans(xy: np.ndarray, centres: np.ndarray, iters: int = 30, weights: np.nda
     return labels, centres
 
 
-def group_points(rng, xy: np.ndarray, k: int, weights=None, min_size: int = 1, max_size: int | None = None) -> np.ndarray:
+def group_points(rng, xy: np.ndarray, k: int, weights=None, min_size: int = 1,
+                 max_size: int | None = None) -> np.ndarray:
     """Partition points into exactly k spatial groups of at least min_size points.
 
     k-means, then: a group below min_size is dissolved into its nearest groups and the biggest
@@ -289,7 +291,8 @@ def group_points(rng, xy: np.ndarray, k: int, weights=None, min_size: int = 1, m
 def voronoi_cells(xy: np.ndarray, outline) -> np.ndarray:
     """One polygon per point: its Voronoi cell clipped to the outline (the piece holding the point)."""
     pts = _points(xy)
-    cells = shapely.get_parts(shapely.voronoi_polygons(shapely.multipoints(pts), extend_to=outline.envelope, ordered=True))
+    cells = shapely.get_parts(
+        shapely.voronoi_polygons(shapely.multipoints(pts), extend_to=outline.envelope, ordered=True))
     if len(cells) != len(xy):
         raise RuntimeError("Voronoi diagram lost points (duplicates?)")
     clipped = shapely.intersection(cells, outline)

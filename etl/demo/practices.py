@@ -195,7 +195,8 @@ def _order_and_code(rng, spec, areas: Areas, pr: Practices) -> None:
                 name = _practice_name(rng, areas, lsoa, names_used)
                 org = Org(code, name, lsoa, tuple(areas.xy[lsoa]), int(lad_sub[areas.lad_of[lsoa]]), "4",
                           status="C", open_date=_open_date(rng),
-                          close_date=f"{int(rng.integers(2015, 2023))}{int(rng.integers(1, 13)):02d}{int(rng.integers(1, 29)):02d}")
+                          close_date=(f"{int(rng.integers(2015, 2023))}"
+                                      f"{int(rng.integers(1, 13)):02d}{int(rng.integers(1, 29)):02d}"))
             else:
                 setting, template = fx.NON_PRACTICE_KINDS[i % len(fx.NON_PRACTICE_KINDS)]
                 org = Org(code, template.format(place=place), lsoa, tuple(areas.xy[lsoa]),
@@ -223,7 +224,8 @@ def _practice_name(rng, areas: Areas, lsoa: int, used: set[str]) -> str:
         if roll < 0.55 or attempt > 30:
             name = f"{ward} {suffix}"
         elif roll < 0.7:
-            name = f"THE {fx.TREES[int(rng.integers(len(fx.TREES)))]} {'SURGERY' if rng.uniform() < 0.6 else 'MEDICAL PRACTICE'}"
+            name = (f"THE {fx.TREES[int(rng.integers(len(fx.TREES)))]} "
+                    f"{'SURGERY' if rng.uniform() < 0.6 else 'MEDICAL PRACTICE'}")
         elif roll < 0.85:
             name = f"{fx.STREETS[int(rng.integers(len(fx.STREETS)))]} SURGERY"
         elif roll < 0.95:
@@ -311,13 +313,15 @@ def _pcns(rng, spec: ScaleSpec, areas: Areas, pr: Practices) -> None:
         used.add(name)
         pr.pcn_names.append(name)
     found = straddlers()
-    g = max(found, key=lambda g: (min(np.bincount(pr.council[pr.pcn == g])[np.bincount(pr.council[pr.pcn == g]) > 0]), -g))
+    g = max(found, key=lambda g: (min(np.bincount(pr.council[pr.pcn == g])[np.bincount(pr.council[pr.pcn == g]) > 0]),
+                                  -g))
     members = np.flatnonzero(pr.pcn == g)
     pr.straddling = {
         "pcn_code": pr.pcn_codes[g],
         "pcn_name": pr.pcn_names[g],
         "councils": sorted({areas.councils[c].code for c in pr.council[members]}),
-        "practices": [{"practice_code": pr.code[i], "council_code": areas.councils[pr.council[i]].code} for i in members],
+        "practices": [{"practice_code": pr.code[i], "council_code": areas.councils[pr.council[i]].code}
+                      for i in members],
         "all_straddling_pcns": [pr.pcn_codes[x] for x in found],
     }
 

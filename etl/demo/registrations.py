@@ -55,7 +55,8 @@ NATURAL_WEIGHT = 0.8  # list size target: natural catchment ** w x lognormal tar
 
 AGE_BANDS = tuple(f"{a}_{a + 4}" for a in range(0, 95, 5)) + ("95+",)
 # England's registered population by 5-year band (per cent, rounded; 0_4 ... 95+).
-_BASE_PYRAMID = np.array([5.4, 5.9, 6.0, 5.7, 6.0, 6.6, 7.0, 6.8, 6.4, 6.3, 6.9, 6.7, 5.8, 4.9, 5.0, 3.6, 2.6, 1.6, 0.7, 0.2])
+_BASE_PYRAMID = np.array([5.4, 5.9, 6.0, 5.7, 6.0, 6.6, 7.0, 6.8, 6.4, 6.3, 6.9, 6.7, 5.8, 4.9, 5.0, 3.6, 2.6, 1.6,
+                          0.7, 0.2])
 _MALE_SHARE = np.array([0.512, 0.512, 0.512, 0.513, 0.51, 0.5, 0.5, 0.5, 0.5, 0.495, 0.495, 0.49, 0.49,
                         0.48, 0.47, 0.46, 0.44, 0.40, 0.34, 0.27])
 _AGE_MID = np.arange(20) * 5 + 2.5
@@ -170,7 +171,9 @@ def _choose_planted(areas: Areas, pr: Practices, lsoa, practice, count) -> int:
     other = np.bincount(practice, weights=count * (council[lsoa] != home), minlength=pr.n)
     share = other / np.maximum(known, 1)
     has_home = np.bincount(practice, weights=(council[lsoa] == home) & (areas.change[lsoa] == "U"), minlength=pr.n) > 0
-    has_other = np.bincount(practice, weights=(council[lsoa] != home) & (areas.change[lsoa] == "U") & ~areas.is_welsh[lsoa], minlength=pr.n) > 0
+    has_other = np.bincount(practice,
+                            weights=(council[lsoa] != home) & (areas.change[lsoa] == "U") & ~areas.is_welsh[lsoa],
+                            minlength=pr.n) > 0
     eligible = has_home & has_other & (known >= 3_000) & (known <= 15_000)
     eligible[[pr.closed, pr.successor]] = False
     eligible &= ~pr.boundary_placed  # kept apart, so the planted and the boundary practices add up

@@ -136,7 +136,8 @@ def write_lsoa_file(path: Path, when: date, codes, names, code_table, practice, 
         prefix.append(f"GP_PRAC_PAT_LIST,{extract},{c},{n},")
     header = ",".join(LSOA_COLUMNS + (count_header,))
     lines = [header]
-    lines += [f"{prefix[p]}{code_table[c]},ALL,{n}" for p, c, n in zip(practice.tolist(), place.tolist(), count.tolist())]
+    lines += [f"{prefix[p]}{code_table[c]},ALL,{n}"
+              for p, c, n in zip(practice.tolist(), place.tolist(), count.tolist())]
     _write_text(path, "\r\n".join(lines) + "\r\n")
 
 
@@ -208,15 +209,18 @@ def write_geojson(path: Path, codes, names, polygons, to_lonlat) -> None:
     rings = shapely.get_exterior_ring(np.asarray(polygons)[order])
     coords, index = shapely.get_coordinates(rings, return_index=True)
     lonlat = to_lonlat(coords)
-    text = np.char.add(np.char.add("[", np.char.mod("%.6f", lonlat[:, 0])), np.char.add(",", np.char.mod("%.6f", lonlat[:, 1])))
+    text = np.char.add(np.char.add("[", np.char.mod("%.6f", lonlat[:, 0])),
+                       np.char.add(",", np.char.mod("%.6f", lonlat[:, 1])))
     text = np.char.add(text, "]")
     bounds = np.r_[0, np.flatnonzero(np.diff(index)) + 1, len(index)]
     lines = []
     for k, i in enumerate(order):
         ring = text[bounds[k]:bounds[k + 1]].tolist()
         ring = [c for j, c in enumerate(ring) if j == 0 or c != ring[j - 1]]  # rounding can repeat a vertex
-        props = json.dumps({"LSOA21CD": str(codes[i]), "LSOA21NM": str(names[i])}, ensure_ascii=False, separators=(",", ":"))
-        lines.append(f'{{"type":"Feature","properties":{props},"geometry":{{"type":"Polygon","coordinates":[[{",".join(ring)}]]}}}}')
+        props = json.dumps({"LSOA21CD": str(codes[i]), "LSOA21NM": str(names[i])},
+                           ensure_ascii=False, separators=(",", ":"))
+        lines.append(f'{{"type":"Feature","properties":{props},'
+                     f'"geometry":{{"type":"Polygon","coordinates":[[{",".join(ring)}]]}}}}')
     head = ('{"type":"FeatureCollection","name":"LSOA_2021_EW_BGC",'
             '"crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:OGC:1.3:CRS84"}},"features":[\n')
     _write_text(path, head + ",\n".join(lines) + "\n]}\n")

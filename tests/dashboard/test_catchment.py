@@ -123,7 +123,8 @@ def test_map_for_a_practice_is_where_its_patients_live(dashboard_db):
     # Only the drawn LSOAs' boundaries are sent, and the figure fetches nothing (no tiles, no CDN).
     trace = figure.data[0]
     assert sorted(feature["id"] for feature in trace.geojson["features"]) == sorted(got)
-    # (council boundaries are scattergeo lines on the same base-map-less geo: tests/dashboard/test_council_boundaries.py)
+    # (council boundaries are scattergeo lines on the same base-map-less geo:
+    # tests/dashboard/test_council_boundaries.py)
     assert figure.layout.geo.visible is False and {trace.type for trace in figure.data} == {"choropleth", "scattergeo"}
 
 
@@ -168,7 +169,8 @@ def test_boundary_practice_table(dashboard_db):
     # the name links to the profile, keeping the filters (the link is built in the browser)
     link = by_id(tree, {"type": "data-grid", "grid": "catchment-boundary"}).columnDefs[0]
     assert link["field"] == "practice_name" and link["cellRenderer"] == "markdown"
-    assert link["valueGetter"]["function"] == 'practiceLink(params, "practice_code", "practice_name", "?period=2022-23")'
+    assert (link["valueGetter"]["function"]
+            == 'practiceLink(params, "practice_code", "practice_name", "?period=2022-23")')
 
 
 def test_coterminosity_of_pcns_and_the_sub_icb(dashboard_db):

@@ -70,7 +70,8 @@ def test_significance_words(label, polarity, against, words):
     # moderate and beyond chance
     (9.0, 8.0, "above 95%", "lower_is_better", "limits", "Higher, by 1.0 (12.5%); beyond chance (95% limits), worse"),
     # large and beyond chance
-    (6.0, 8.0, "below 99.8%", "lower_is_better", "test", "Much lower, by 2.0 (25.0%); beyond chance (99.8% test), better"),
+    (6.0, 8.0, "below 99.8%", "lower_is_better", "test",
+     "Much lower, by 2.0 (25.0%); beyond chance (99.8% test), better"),
     (8.0, None, "within", "lower_is_better", "limits", "Not compared"),
 ])
 def test_said_combines_size_and_significance_apart(value, reference, label, polarity, against, cell):

@@ -30,7 +30,8 @@ def _frame() -> pd.DataFrame:
 def _card():
     return funnel.funnel_card("t-funnel", _frame(), kind="proportion", scale=100.0, polarity="higher_is_better",
                               title="T", units="%", x_title="Patients", x_hover="patients", y_title="%",
-                              hover_unit="%", query="joint_working__funnel", source="s", data_date="d", scope="the test area")
+                              hover_unit="%", query="joint_working__funnel", source="s", data_date="d",
+                              scope="the test area")
 
 
 def test_the_counts_follow_the_widened_limits_and_say_what_plain_limits_show():
@@ -69,7 +70,8 @@ def test_without_overdispersion_the_card_keeps_phe_limits_and_says_so():
     frame = _frame().assign(num=[45.0, 45.0] + [50.0] * 6 + [55.0, 55.0], den=100.0)
     card = funnel.funnel_card("t-funnel", frame, kind="proportion", scale=100.0, polarity="higher_is_better",
                               title="T", units="%", x_title="Patients", x_hover="patients", y_title="%",
-                              hover_unit="%", query="joint_working__funnel", source="s", data_date="d", scope="the test area")
+                              hover_unit="%", query="joint_working__funnel", source="s", data_date="d",
+                              scope="the test area")
     text = text_of(card)
     assert "0 lie outside the 95% limits (0 outside the 99.8% limits)" in text
     assert "φ = 0.40, not significant at 95%), so these are PHE's limits" in text

@@ -13,7 +13,8 @@ import pytest
 
 from dashboard.db import QUERIES
 
-RELEASES = "(values (date '2023-01-01'), (date '2024-03-31'), (date '2024-04-01'), (date '2024-07-01')) as releases(day)"
+RELEASES = ("(values (date '2023-01-01'), (date '2024-03-31'), (date '2024-04-01'), (date '2024-07-01')) "
+            "as releases(day)")
 
 
 @pytest.fixture

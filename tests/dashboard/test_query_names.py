@@ -68,7 +68,8 @@ def names_not_written_whole(modules: dict[str, ast.Module]) -> list[str]:
     concatenation, a variable), as "path:line"; a taker handing on its own parameter is not such a call."""
     takers = name_takers(modules)
     passing_on = {(path, call.lineno) for path, function in _functions(modules) if function.name in takers
-                  for call in ast.walk(function) if isinstance(call, ast.Call) and _passes_its_parameter(function, call)}
+                  for call in ast.walk(function)
+                  if isinstance(call, ast.Call) and _passes_its_parameter(function, call)}
     found = []
     for path, tree in modules.items():
         for call in ast.walk(tree):

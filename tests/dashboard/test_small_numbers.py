@@ -117,7 +117,8 @@ def _funnel():
 
     return funnel_card("f", FUNNEL, kind="rate", scale=1000.0, polarity="lower_is_better", title="Test",
                        units="per 1,000", x_title="Patients", x_hover="Denominator", y_title="Rate",
-                       hover_unit="per 1,000", query="outcomes__funnel", value_unit="per 1,000", source="Test", data_date="2024", scope="the test area")
+                       hover_unit="per 1,000", query="outcomes__funnel", value_unit="per 1,000", source="Test",
+                       data_date="2024", scope="the test area")
 
 
 def test_funnel_table_hides_the_small_count_and_the_one_that_would_give_it_away(dashboard_db):
@@ -190,7 +191,8 @@ def test_bars_and_their_labels_leave_out_a_small_count_and_its_protector(dashboa
     # (100 / 110 = 90.9%) are drawn; its hover carries no hidden count.
     from dashboard.pages import practice
 
-    split = pd.DataFrame({"area_kind": ["council", "council", "council"], "area_name": ["Unitown", "Countyshire", "Dale"],
+    split = pd.DataFrame({"area_kind": ["council", "council", "council"],
+                          "area_name": ["Unitown", "Countyshire", "Dale"],
                           "area_code": ["E1", "E2", "E3"], "is_home_council": [True, False, False],
                           "patients": [100, 7, 3], "share": [100 / 110, 7 / 110, 3 / 110],
                           "release": pd.to_datetime(["2023-01-01"] * 3), "release_after_period": [False] * 3})

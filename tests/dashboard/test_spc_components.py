@@ -210,6 +210,7 @@ def test_a_series_with_hidden_months_shows_its_reading_but_no_chart(dashboard_db
     text = " ".join(text_of(status).split())
     assert "Special cause variation: concerning (higher values)" in str(status)
     assert "Some months count fewer than 5, so their rates are hidden (RULE)" in text
-    assert "1 of the 12 points is special cause, including the latest, December 2023" in text and "December 2023" in text
+    assert ("1 of the 12 points is special cause, including the latest, December 2023" in text
+            and "December 2023" in text)
     assert not figures(status) and not grids(status)
     assert "60" not in text and "marked by shape" not in text  # no chart: nothing is marked

@@ -30,7 +30,8 @@ def test_practice_link_goes_to_the_profile_with_the_query_and_exports_the_code()
     link = practice_link_column("practice_code", "Code", "?period=2024-25")
     assert link["headerName"] == "Code" and link["cellRenderer"] == "markdown"
     # the link is built in the browser by assets/dashAgGridFunctions.js practiceLink (tests/browser check it)
-    assert link["valueGetter"]["function"] == 'practiceLink(params, "practice_code", "practice_code", "?period=2024-25")'
+    assert (link["valueGetter"]["function"]
+            == 'practiceLink(params, "practice_code", "practice_code", "?period=2024-25")')
     assert link["valueFormatter"]["function"] == 'params.data["practice_code"]'  # the CSV keeps the plain code
     assert link["filterValueGetter"]["function"] == 'params.data["practice_code"]'  # filtering ignores the markdown
     # a quote in the query cannot end the JavaScript string early

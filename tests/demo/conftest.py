@@ -133,5 +133,6 @@ def demo(demo_dir) -> DemoFiles:
 @pytest.fixture(scope="session")
 def realdata() -> Path:
     if not REALDATA.is_dir():
-        pytest.skip(f"real published files not found at {REALDATA} (they live in ../shared/realdata beside the project)")
+        pytest.skip(f"real published files not found at {REALDATA} "
+                    "(they live in ../shared/realdata beside the project)")
     return REALDATA

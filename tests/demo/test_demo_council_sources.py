@@ -76,7 +76,8 @@ TYPES_2023 = ["Assistive Technologies and Equipment", "Care Act Implementation R
               "Personalised Budgeting and Commissioning", "Personalised Care at Home",
               "Prevention / Early Intervention", "Residential Placements", "Workforce recruitment and retention",
               "Other"]
-AREAS_OF_SPEND = {"Social Care", "Community Health", "Mental Health", "Continuing Care", "Primary Care", "Acute", "Other"}
+AREAS_OF_SPEND = {"Social Care", "Community Health", "Mental Health", "Continuing Care", "Primary Care", "Acute",
+                  "Other"}
 PROVIDERS = {"Local Authority", "NHS Acute Provider", "NHS Community Provider", "NHS Mental Health Provider",
              "Private Sector", "Charity / Voluntary Sector", "NHS", "Other"}
 YEAR_END_YEARS = ("2019-20", "2020-21", "2021-22", "2022-23", "2023-24", "2024-25")
@@ -191,7 +192,8 @@ def test_ascof_measure_codes_groups_and_disaggregations(council_sources):
             assert disaggs == ({"Total", "Male", "Female"} if code == codes[1] else {"Total"}), (year, code)
         assert {r["Measure Type"] for r in rows} == {"Numerator", "Denominator", "Outcome"}
         # one Numerator, Denominator and Outcome per area x measure x disaggregation
-        keys = [(r["Geographical Code"], r["ASCOF Measure Code"], r["Disaggregation Level"], r["Measure Type"]) for r in rows]
+        keys = [(r["Geographical Code"], r["ASCOF Measure Code"], r["Disaggregation Level"], r["Measure Type"])
+                for r in rows]
         assert len(keys) == len(set(keys))
 
 
@@ -391,7 +393,8 @@ def test_bcf_plan_sheets_title_and_board(council_sources, english):
 def test_bcf_header_rows_and_columns(plans):
     rows_by_period = defaultdict(set)
     for (period, _), plan in plans.items():
-        money = ["Expenditure for 2023-24 (£)", "Expenditure for 2024-25 (£)"] if period == "2023-25" else ["Expenditure (£)"]
+        money = (["Expenditure for 2023-24 (£)", "Expenditure for 2024-25 (£)"] if period == "2023-25"
+                 else ["Expenditure (£)"])
         assert plan["header"][:len(PLAN_HEAD) + len(money) + 1] == PLAN_HEAD + money + ["New/ Existing Scheme"]
         assert all(c == "" for c in plan["header"][len(PLAN_HEAD) + len(money) + 1:])
         # block title row 6, one row per source, one blank row, then the header
@@ -460,13 +463,15 @@ def test_bcf_scheme_type_lists_and_quirks(plans, council_sources, english):
     seen = {era: {line["Scheme Type"].strip().lower() for (p, _), plan in plans.items()
                   if (p >= "2023-25") == (era == "2023") for line in plan["lines"]} for era in ("2019", "2023")}
     assert not seen["2019"] & {"urgent community response", "home-based intermediate care services"}
-    assert not seen["2023"] & {"risk stratification", "intermediate care services", "hicm for managing transfer of care"}
+    assert not seen["2023"] & {"risk stratification", "intermediate care services",
+                               "hicm for managing transfer of care"}
 
 
 def test_bcf_running_balances_match_the_lines(plans, council_sources):
     hwbs = council_sources[2]["bcf"]["hwbs"]
     for (period, code), plan in plans.items():
-        money = ["Expenditure for 2023-24 (£)", "Expenditure for 2024-25 (£)"] if period == "2023-25" else ["Expenditure (£)"]
+        money = (["Expenditure for 2023-24 (£)", "Expenditure for 2024-25 (£)"] if period == "2023-25"
+                 else ["Expenditure (£)"])
         years = ["2023-24", "2024-25"] if period == "2023-25" else [period]
         for source, cells in plan["block"].items():
             for y, column in enumerate(money):
@@ -495,7 +500,8 @@ def test_bcf_totals_per_head_and_shares(plans, council_sources, stages):
             assert hwb["years"][year]["population"] == int(count[council_of[lsoa] == c].sum())
     social, total = 0.0, 0.0
     for (period, code), plan in plans.items():
-        money = ["Expenditure for 2023-24 (£)", "Expenditure for 2024-25 (£)"] if period == "2023-25" else ["Expenditure (£)"]
+        money = (["Expenditure for 2023-24 (£)", "Expenditure for 2024-25 (£)"] if period == "2023-25"
+                 else ["Expenditure (£)"])
         years = ["2023-24", "2024-25"] if period == "2023-25" else [period]
         for column, year in zip(money, years):
             record = hwbs[code]["years"][year]

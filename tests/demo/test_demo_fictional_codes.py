@@ -41,7 +41,8 @@ def test_ods_codes_are_not_real(realdata):
         epraccur = list(csv.reader(handle))
     real = set()
     for row in practice_map:
-        real |= {row["PRACTICE_CODE"], row["PCN_CODE"], row["SUB_ICB_LOCATION_CODE"], row["ICB_CODE"], row["COMM_REGION_CODE"]}
+        real |= {row["PRACTICE_CODE"], row["PCN_CODE"], row["SUB_ICB_LOCATION_CODE"], row["ICB_CODE"],
+                 row["COMM_REGION_CODE"]}
     for row in epraccur:
         real |= {row[0], row[2], row[3], row[14], row[23]}
     for kind, codes in _fictional_ods_codes().items():
@@ -80,6 +81,7 @@ def test_written_codes_stay_in_the_fictional_blocks(demo):
         assert _in_ons_block(row["LTLA24CD"]) and _in_ons_block(row["UTLA24CD"])
     national = {fx.COUNTRY_ENGLAND, fx.COUNTRY_WALES, fx.PSEUDO_ENGLAND, fx.PSEUDO_WALES}
     for row in demo.read("ons/ONSPD_NOV_2025_UK_extract.csv"):
-        for column in ("oa21", "cty", "ced", "laua", "ward", "nhser", "ctry", "rgn", "lsoa21", "msoa21", "icb", "sicbl"):
+        for column in ("oa21", "cty", "ced", "laua", "ward", "nhser", "ctry", "rgn", "lsoa21", "msoa21", "icb",
+                       "sicbl"):
             assert row[column] in national or _in_ons_block(row[column]), (column, row[column])
     assert demo.read("ons/LSOA21_WD24_LAD24_EW_LU.csv")[0]["LSOA21CD"] == "E01990000"

@@ -137,7 +137,8 @@ def test_age_bands_add_up(demo):
             for band, value in cells[(p, "ALL")].items():
                 assert cells[(p, "MALE")][band] + cells[(p, "FEMALE")][band] == value
             assert cells[(p, "ALL")]["ALL"] == lsoa_total[p]
-            old = sum(v for k, v in cells[(p, "ALL")].items() if k in {"65_69", "70_74", "75_79", "80_84", "85_89", "90_94", "95+"})
+            old = sum(v for k, v in cells[(p, "ALL")].items()
+                      if k in {"65_69", "70_74", "75_79", "80_84", "85_89", "90_94", "95+"})
             assert 0.075 <= old / lsoa_total[p] <= 0.31
 
 

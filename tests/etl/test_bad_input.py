@@ -37,7 +37,8 @@ def fails(raw: Path, db: Path, before: str) -> str:
 def rejected(db: Path) -> list[tuple]:
     con = duckdb.connect(str(db), read_only=True)
     try:
-        return con.execute('select file, line, "column", value, reason from dq_rejected_rows order by file, line').fetchall()
+        return con.execute('select file, line, "column", value, reason from dq_rejected_rows '
+                           'order by file, line').fetchall()
     finally:
         con.close()
 
@@ -183,7 +184,8 @@ def test_bom_on_nhs_file_still_recognised(built):
 def test_every_problem_reported_at_once(built):
     raw, db, before = built
     (raw / REG_Q1).write_bytes(b"")
-    (raw / "ons" / "LTLA22_UTLA22_EW_LU.csv").write_text("FID,LTLA22CD,UTLA22CD\n1,E06000901,E06000901\n1,E06000901,E06000901\n")
+    (raw / "ons" / "LTLA22_UTLA22_EW_LU.csv").write_text("FID,LTLA22CD,UTLA22CD\n"
+                                                         "1,E06000901,E06000901\n1,E06000901,E06000901\n")
     message = fails(raw, db, before)
     assert "is empty" in message and "LTLA22_UTLA22_EW_LU.csv, line 3: duplicate key" in message
 
@@ -294,7 +296,8 @@ def test_geometry_nested_too_deeply_rejects_its_feature(built):
     boundaries = raw / "ons" / "lsoa_boundaries.geojson"
     # Feature 3 (E01000003): coordinates nested 600 levels, which JSON reads but shapely cannot walk.
     nested = "[" * 600 + "]" * 600
-    boundaries.write_text(boundaries.read_text().replace('"coordinates": [[[-1.48,', f'"coordinates": {nested}, "was": [[[-1.48,'))
+    boundaries.write_text(boundaries.read_text().replace('"coordinates": [[[-1.48,',
+                                                         f'"coordinates": {nested}, "was": [[[-1.48,'))
     build(raw, db, echo=lambda _: None)
     assert [r for r in rejected(db) if r[0].endswith(".geojson")] == [
         ("ons/lsoa_boundaries.geojson", 3, "geometry", None,

@@ -68,7 +68,8 @@ def test_bcf_cells_that_cannot_be_read_are_rejected_with_sheet_row_and_column(bu
     assert 13 not in {row[2] for row in rows}  # odd case and a trailing space are still the list's Home Care
     con = duckdb.connect(str(db), read_only=True)
     try:
-        kept = con.execute("select scheme_id, planned_gbp from fct_bcf_expenditure where hwb_code = 'E10000901'").fetchall()
+        kept = con.execute("select scheme_id, planned_gbp from fct_bcf_expenditure "
+                           "where hwb_code = 'E10000901'").fetchall()
     finally:
         con.close()
     assert kept == [("1", 1000.0)]
@@ -87,7 +88,8 @@ def test_bcf_workbook_without_the_hwb_stops_the_build(built):
 def test_bcf_unknown_hwb_rows_rejected(built):
     raw, db, _ = built
     plan_workbook(raw / "bcf" / "BCF_2025-26_Atlantis.xlsx", "Atlantis", "2025-26",
-                  [plan_line(1, "X", "Carers Services", "Social Care", "LA", "Local Authority", "DFG", 10)], header_row=10)
+                  [plan_line(1, "X", "Carers Services", "Social Care", "LA", "Local Authority", "DFG", 10)],
+                  header_row=10)
     build(raw, db, echo=lambda _: None)
     rows = rejected(db, "bcf_plan")
     assert rows[0][:5] == ("bcf/BCF_2025-26_Atlantis.xlsx", "6a. Expenditure", 11, "hwb_name", "Atlantis")
@@ -131,7 +133,8 @@ def test_ascof_file_without_a_year_in_its_name_stops_the_build(built):
 def test_unknown_measures_and_events_rejected(built):
     raw, db, _ = built
     _write(raw / "activity" / "extra.csv", "Activity Month,GP Practice Code,Measure,Count\n"
-                                           "2023-04,A00001,Outpatient appointments,4\n2023-04,A00001,A&E attendances,-1\n")
+                                           "2023-04,A00001,Outpatient appointments,4\n"
+                                           "2023-04,A00001,A&E attendances,-1\n")
     build(raw, db, echo=lambda _: None)
     rows = rejected(db, "sus_activity")
     assert rows[0][2:5] == (2, "Measure", "Outpatient appointments")

@@ -75,7 +75,8 @@ def test_over_25_percent_practices_found(demo):
     con, manifest = demo
     latest = max(quarters(manifest))
     found = {row[0] for row in con.execute(
-        "select practice_code from mart_catchment_practice where quarter = ? and share_other_council > 0.25", [latest]).fetchall()}
+        "select practice_code from mart_catchment_practice where quarter = ? and share_other_council > 0.25",
+        [latest]).fetchall()}
     planted = {p["practice_code"] for p in manifest["planted"]["boundary_practices"]["practices"]
                if p["share_other_council"][latest.isoformat()] > 0.25}
     assert planted and planted <= found
@@ -97,7 +98,8 @@ def test_closed_practice_and_its_successor(demo):
         [planted["practice_code"]]).fetchone()
     assert status == "closed" and closed == dt.datetime.strptime(planted["close_date"], "%Y%m%d").date()
     assert last == dt.date.fromisoformat(planted["last_release_present"])
-    before, after = (con.execute("select patients_total from mart_catchment_practice where practice_code = ? and quarter = ?",
+    before, after = (con.execute("select patients_total from mart_catchment_practice "
+                                 "where practice_code = ? and quarter = ?",
                                  [planted["successor_code"], dt.date.fromisoformat(q)]).fetchone()[0]
                      for q in (planted["last_release_present"], planted["first_release_absent"]))
     assert (before, after) == (planted["successor_list_before"], planted["successor_list_after"])
@@ -107,7 +109,8 @@ def test_lsoa_changes_mapped_to_2021(demo):
     con, manifest = demo
     changes = manifest["planted"]["lsoa_changes"]
     first = min(quarters(manifest))
-    codes = {row[0] for row in con.execute("select distinct lsoa_code from fct_registrations where quarter = ?", [first]).fetchall()}
+    codes = {row[0] for row in con.execute("select distinct lsoa_code from fct_registrations where quarter = ?",
+                                           [first]).fetchall()}
     for split in changes["splits"]:
         assert split["lsoa11_code"] not in codes
         assert set(split["lsoa21_codes"]) <= codes
@@ -183,14 +186,15 @@ def test_adoption_shows_in_the_joint_working_index(demo):
     con, manifest = demo
     planted = manifest["planted"]["joint_working"]
     adopted = {a["practice_code"]: a["adoption_quarter"] for a in planted["adopters"]}
-    rows = con.execute("select practice_code, quarter_label, has_attached_social_worker from mart_joint_working_index").fetchall()
+    rows = con.execute("select practice_code, quarter_label, has_attached_social_worker "
+                       "from mart_joint_working_index").fetchall()
     assert rows
     for practice, quarter, attached in rows:
         if practice in adopted:
             # quarter labels sort in time order ('2022-23 Q4' < '2023-24 Q1')
             assert attached == (quarter >= adopted[practice]), (practice, quarter)
-    index = dict(con.execute("select has_attached_social_worker, avg(joint_working_index) from mart_joint_working_index "
-                             "group by all").fetchall())
+    index = dict(con.execute("select has_attached_social_worker, avg(joint_working_index) "
+                             "from mart_joint_working_index group by all").fetchall())
     assert index[True] > index[False] + 20  # adopters score far higher
 
 

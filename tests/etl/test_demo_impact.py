@@ -78,7 +78,8 @@ def test_every_adopter_and_never_adopter_is_counted(with_effect):
 
 def test_annual_change_and_cost_follow_from_the_effect(with_effect):
     con, _ = with_effect
-    for row in con.execute("select * from mart_joint_working_impact where effect_pct is not null").df().to_dict("records"):
+    impact = con.execute("select * from mart_joint_working_impact where effect_pct is not null").df()
+    for row in impact.to_dict("records"):
         assert row["annual_activity_change"] == pytest.approx(row["effect_pct"] / 100 * row["annual_counterfactual"])
         assert row["annual_cost_change_gbp"] == pytest.approx(row["annual_activity_change"] * row["unit_cost_gbp"])
         assert row["annual_cost_change_low_gbp"] <= row["annual_cost_change_gbp"] <= row["annual_cost_change_high_gbp"]

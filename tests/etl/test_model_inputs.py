@@ -98,7 +98,8 @@ def test_unknown_template_and_unparsable_sql_are_named(tmp_path):
 
 
 def test_build_stops_before_touching_the_warehouse(tmp_path, tiny_raw, monkeypatch):
-    monkeypatch.setattr(etl.models, "MODELS_DIR", write_models(tmp_path, {**GOOD, "marts/fct_b.sql": "select * from fct_a"}))
+    monkeypatch.setattr(etl.models, "MODELS_DIR",
+                        write_models(tmp_path, {**GOOD, "marts/fct_b.sql": "select * from fct_a"}))
     db = tmp_path / "out" / "warehouse.duckdb"
     db.parent.mkdir()
     db.write_bytes(b"the previous warehouse")

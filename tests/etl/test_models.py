@@ -67,7 +67,8 @@ def test_catchment_practice_hand_computed(tiny):
 
 def test_home_council_falls_back_to_largest_share(tiny):
     # A00003's postcode is not in the postcode directory: 30 patients in Unitown beat 20 in Countyshire.
-    home, rule = one(tiny, "select home_council_code, home_council_rule from dim_practice where practice_code = 'A00003'")
+    home, rule = one(tiny, "select home_council_code, home_council_rule from dim_practice "
+                           "where practice_code = 'A00003'")
     assert (home, rule) == ("E06000901", "largest share of patients")
     share = one(tiny, "select share_other_council from mart_catchment_practice where practice_code = 'A00003'")[0]
     assert share == pytest.approx(20 / 50)
@@ -99,7 +100,8 @@ def test_coterminosity_hand_computed(tiny):
 
 
 def test_pcn_straddles_councils(tiny):
-    straddles, councils = one(tiny, "select straddles_councils, home_council_codes from dim_pcn where pcn_code = 'U00001'")
+    straddles, councils = one(tiny, "select straddles_councils, home_council_codes from dim_pcn "
+                                    "where pcn_code = 'U00001'")
     assert straddles is True and councils == ["E06000901", "E10000901"]
 
 
@@ -112,7 +114,8 @@ def test_council_tiers_and_parents(tiny):
 
 
 def test_lsoa_dimension_maps_2011_codes(tiny):
-    codes = dict(tiny.execute("select lsoa_code, lsoa11_codes from dim_lsoa where lsoa_code like 'E0100000_'").fetchall())
+    codes = dict(tiny.execute("select lsoa_code, lsoa11_codes from dim_lsoa "
+                              "where lsoa_code like 'E0100000_'").fetchall())
     assert codes["E01000005"] == ["E01000099"] and codes["E01000006"] == ["E01000099"]
 
 
@@ -141,7 +144,8 @@ def test_python_models_declare_what_they_read():
 
 
 def test_raw_layer_not_kept(tiny):
-    schemas = {row[0] for row in tiny.execute("select schema_name from duckdb_schemas() where database_name = current_database()").fetchall()}
+    schemas = {row[0] for row in tiny.execute("select schema_name from duckdb_schemas() "
+                                              "where database_name = current_database()").fetchall()}
     assert "raw" not in schemas
 
 

@@ -37,8 +37,9 @@ def test_nothing_rejected(con):
 
 def test_activity_rate_uses_the_latest_release_at_or_before_the_month(con):
     # March 2023: the January 2023 list of 110; 11 attendances -> 100 per 1,000
-    count, denominator, rate, release = one(con, "select activity_count, denominator, rate_per_1000, denominator_release "
-                                                 "from fct_practice_activity where practice_code = 'A00001' and "
+    count, denominator, rate, release = one(con, "select activity_count, denominator, rate_per_1000, "
+                                                 "denominator_release from fct_practice_activity "
+                                                 "where practice_code = 'A00001' and "
                                                  "activity_month = '2023-03-01' and measure_id = 'ae_attendances'")
     assert (count, denominator, rate, str(release)) == (11, 110, 100.0, "2023-01-01")
     # May 2024: the April 2024 list of 100; 5 -> 50 per 1,000
@@ -52,14 +53,15 @@ def test_activity_rate_uses_the_latest_release_at_or_before_the_month(con):
 
 def test_falls_65_plus_are_per_1000_patients_aged_65_plus(con):
     # 3 falls admissions, 30 patients aged 65+ -> 100 per 1,000
-    assert one(con, "select denominator, rate_per_1000 from fct_practice_activity where measure_id = 'falls_admissions_65'") \
-        == (30, 100.0)
+    assert one(con, "select denominator, rate_per_1000 from fct_practice_activity "
+                    "where measure_id = 'falls_admissions_65'") == (30, 100.0)
 
 
 def test_practice_activity_apportioned_to_councils(con):
     # Unitown, A&E, March 2023: 11 x 70/110 + 22 x 9/110 + 5 x 30/50 = 7 + 1.8 + 3 = 11.8 over 70 + 9 + 30 = 109
     numerator, denominator, rate = one(con, "select numerator, denominator, rate from mart_outcomes_council where "
-                                            "council_code = 'E06000901' and measure_id = 'ae_attendances' and period_label = '2023-03'")
+                                            "council_code = 'E06000901' and measure_id = 'ae_attendances' "
+                                            "and period_label = '2023-03'")
     assert numerator == pytest.approx(11.8) and denominator == pytest.approx(109)
     assert rate == pytest.approx(1000 * 11.8 / 109)
     # Countyshire: 11 x 30/110 + 22 x 101/110 + 5 x 20/50 = 3 + 20.2 + 2 = 25.2 over 151
@@ -147,8 +149,8 @@ def test_ascof_xlsx_year_and_numbers(con):
 
 
 def test_bcf_two_year_plan_becomes_two_years_with_per_head(con):
-    rows = con.execute("select financial_year, planned_gbp, planned_per_head_gbp, share_social_care, population_release "
-                       "from mart_bcf_summary order by financial_year").fetchall()
+    rows = con.execute("select financial_year, planned_gbp, planned_per_head_gbp, share_social_care, "
+                       "population_release from mart_bcf_summary order by financial_year").fetchall()
     # 2023-24: 5,450 + 2,180 + 3,270 = 10,900 over 109 residents (mid-year release: January 2023);
     # social care 7,630 / 10,900 = 0.70. 2024-25: 6,000 + 2,000 + 3,000 = 11,000 over 100 (April 2024).
     assert [(r[0], r[1], r[2], round(r[3], 6), str(r[4])) for r in rows] == [
@@ -161,8 +163,9 @@ def test_bcf_two_year_plan_becomes_two_years_with_per_head(con):
 
 
 def test_bcf_actuals_meet_their_plan_lines(con):
-    rows = con.execute("select scheme_id, funding_source_id, planned_gbp, actual_gbp, actual_status from fct_bcf_expenditure "
-                       "where financial_year = '2023-24' order by scheme_id, funding_source_id").fetchall()
+    rows = con.execute("select scheme_id, funding_source_id, planned_gbp, actual_gbp, actual_status "
+                       "from fct_bcf_expenditure where financial_year = '2023-24' "
+                       "order by scheme_id, funding_source_id").fetchall()
     assert rows == [
         ("1", "ibcf", 2180.0, 2180.0, "reported"),
         ("1", "minimum_nhs", 5450.0, 5000.0, "reported"),
@@ -191,7 +194,8 @@ def test_bcf_breakdown_adds_up(con):
                          "and dimension = ?", [dimension])[0]
         assert total == 10900.0, dimension
     assert one(con, "select planned_gbp from mart_bcf_breakdown where financial_year = '2023-24' and "
-                    "dimension = 'source of funding' and category = 'iBCF / Local Authority Better Care Grant'")[0] == 2180.0
+                    "dimension = 'source of funding' "
+                    "and category = 'iBCF / Local Authority Better Care Grant'")[0] == 2180.0
 
 
 def test_joint_working_index_by_hand(con):
@@ -207,7 +211,8 @@ def test_joint_working_index_by_hand(con):
     # so trust is JW01 (0) and JW09 (1 of target 1 = 100) alone: 50
     assert one(con, "select domains_scored, joint_working_index, trust_and_roles from mart_joint_working_index "
                     "where practice_code = 'A00002'") == (3, None, 50.0)
-    assert one(con, "select score from fct_joint_working where practice_code = 'A00002' and indicator_id = 'JW10'") == (None,)
+    assert one(con, "select score from fct_joint_working "
+                    "where practice_code = 'A00002' and indicator_id = 'JW10'") == (None,)
 
 
 def test_fingertips_as_published_with_england_beside(con):

@@ -61,7 +61,8 @@ def test_practice_from_map_and_epraccur(real):
     row = con.execute("select practice_name, postcode, pcn_code, pcn_name, sub_icb_code, icb_code, status "
                       "from dim_practice where practice_code = 'A81001'").fetchone()
     assert row == ("THE DENSHAM SURGERY", "TS18 1HU", "U89141", "STOCKTON PCN", "16C", "QHM", "active")
-    status, closed = con.execute("select status, close_date from dim_practice where practice_code = 'A81003'").fetchone()
+    status, closed = con.execute("select status, close_date from dim_practice "
+                                 "where practice_code = 'A81003'").fetchone()
     assert status == "closed" and closed == dt.date(2017, 10, 31)
 
 
@@ -92,6 +93,7 @@ def test_real_lsoas_placed_in_councils(real):
 
 def test_missing_sources_reported(real):
     con, output = real
-    assert "mart_catchment_practice is empty: needs Patients registered at a GP practice, by LSOA of residence" in output
+    assert ("mart_catchment_practice is empty: needs Patients registered at a GP practice, by LSOA of residence"
+            in output)
     note = con.execute("select note from meta_models where model = 'fct_practice_population'").fetchone()[0]
     assert note == "empty: needs Patients registered at a GP practice, by 5-year age band"

@@ -32,7 +32,8 @@ def test_the_comparison_uses_widened_limits_when_the_comparator_s_units_are_over
     assert gather._significance(ROW, headline, dispersion) == "within"
     assert funnel_limits.words(dispersion) == ("Widened for overdispersion (Spiegelhalter; 10 units, "
                                                   "overdispersion factor 3.4)")
-    assert gather._reading(ROW, "within") == "Much higher, by 10.0 percentage points (20.0%); within what chance would give"
+    assert gather._reading(ROW, "within") == ("Much higher, by 10.0 percentage points (20.0%); "
+                                              "within what chance would give")
 
 
 def test_too_few_units_keep_phe_limits_and_say_why():

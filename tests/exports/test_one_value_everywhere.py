@@ -3,7 +3,8 @@ workbook show it as the same string, because they all format through dashboard/f
 
 Each surface is read as a person gets it from the real server (gunicorn over the tiny area's warehouse): the
 page through the Dash Pages router callback (as test_server.render does), the PDFs with pdftotext, the
-workbook with openpyxl, each number rendered by its own cell format. The expected strings are worked out by hand from the tiny area
+workbook with openpyxl, each number rendered by its own cell format. The expected strings are worked out by
+hand from the tiny area
 (tests/factory.py, tests/factory_outcomes.py; the sums are in tests/exports/test_pdf.py's docstring and
 tests/dashboard/test_pooled_budget.py's):
 * Unitown's Better Care Fund plan, 2023-24: 5,450 + 2,180 + 3,270 = £10,900 (a whole number of pounds).

@@ -29,7 +29,8 @@ def words(path: Path, page: int) -> list[dict]:
                          capture_output=True, text=True, check=True).stdout
     # -bbox-layout writes XHTML with an unescaped title and no entity definitions: read only the <page>
     body = re.search(r"<page .*</page>", out, re.S).group(0)
-    return [{"text": html.unescape(word.text or ""), **{k: float(word.get(k)) for k in ("xMin", "yMin", "xMax", "yMax")}}
+    return [{"text": html.unescape(word.text or ""),
+             **{k: float(word.get(k)) for k in ("xMin", "yMin", "xMax", "yMax")}}
             for word in ElementTree.fromstring(body).iter() if word.tag.endswith("word")]
 
 
@@ -93,12 +94,14 @@ def test_the_note_follows_the_thresholds_where_they_are_set(dashboard_db, tmp_pa
     monkeypatch.setattr(comparison, "LARGE", 0.3)
     monkeypatch.setattr(comparison, "SMALL", 0.1)
     path = write(tmp_path, pack_pdf.practice_pack_pdf(UNITOWN, "2022-23"))
-    assert '"Much" higher or lower means at least 30% apart; "slightly" means less than 10%' in one_line(path, 1, raw=True)
+    assert ('"Much" higher or lower means at least 30% apart; "slightly" means less than 10%'
+            in one_line(path, 1, raw=True))
     assert '"Much": 30% or more apart; "slightly": under 10%.' in one_line(path, 2, raw=True)
 
 
 def test_the_note_names_the_measures_judged_against_widened_limits():
-    outcomes = pd.DataFrame({"measure_id": ["ae", "ae", "adm"], "name": ["A&E attendances"] * 2 + ["Emergency admissions"],
+    outcomes = pd.DataFrame({"measure_id": ["ae", "ae", "adm"],
+                             "name": ["A&E attendances"] * 2 + ["Emergency admissions"],
                              "council_limits": ["Widened for overdispersion (Spiegelhalter; 34 units, overdispersion "
                                                 "factor 6.1)"] * 2 + ["PHE's (the spread is within what chance would "
                                                                       "give)"]})
@@ -131,4 +134,5 @@ def test_yes_no_words():
 def test_the_summary_names_the_indicator_as_its_definition_file_does():
     facts = summary_pdf._joint_facts({"practices_returning": 2, "share": 0.5, "with_attached_social_worker": 1,
                               "practices": 3})
-    assert facts[0][0] == "of the 2 practices making a return (of 3 selected) has a named or attached social worker (50.0%)"
+    assert facts[0][0] == ("of the 2 practices making a return (of 3 selected) "
+                           "has a named or attached social worker (50.0%)")

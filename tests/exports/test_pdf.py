@@ -54,7 +54,8 @@ def pages(path: Path) -> int:
 
 
 def text(path: Path, page: int | None = None, raw: bool = False) -> str:
-    command = ["pdftotext", *([] if raw else ["-layout"])] + (["-f", str(page), "-l", str(page)] if page else []) + [str(path), "-"]
+    command = (["pdftotext", *([] if raw else ["-layout"])] + (["-f", str(page), "-l", str(page)] if page else [])
+               + [str(path), "-"])
     return subprocess.run(command, capture_output=True, text=True, check=True).stdout
 
 
@@ -246,7 +247,8 @@ def test_summary_says_size_and_significance_apart(dashboard_db, tmp_path):
     frame = pd.DataFrame([{**row, "reading": gather._reading(row, row["significance"])}])
     compared = Table(summary.comparison.name, summary.comparison.title, summary.comparison.columns, frame,
                      summary.comparison.note)
-    words = one_line(write(tmp_path, summary_pdf.summary_pdf(dataclasses.replace(summary, comparison=compared))), raw=True)
+    words = one_line(write(tmp_path, summary_pdf.summary_pdf(dataclasses.replace(summary, comparison=compared))),
+                     raw=True)
     assert "How it compares: against all councils, 2022-23" in words
     # the cell wraps after "by 0.6", and pdftotext reads the next column's 43.7 in between
     assert "Slightly lower, by 0.6" in words and "(1.4%); beyond chance (99.8% limits), better" in words
