@@ -73,6 +73,9 @@ def build(raw_dir: Path, db_path: Path, allow_unknown: bool, full: bool) -> None
         raise click.ClickException(failure.summary()) from None
     except Exception:  # noqa: BLE001 - anything else is a bug in jointcare, and says so
         _internal_error("The build stopped; the previous warehouse was left as it was.")
+    if report.reused_files:
+        click.echo(f"Reused what the last build loaded and checked from {report.reused_files:,} unchanged files "
+                   f"({cache_path(db_path).name}); --full reads every file again.")
     click.echo(f"Built {db_path} ({len(report.tables)} tables" + (", fictional demo data)." if report.is_demo else ")."))
 
 
