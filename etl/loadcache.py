@@ -96,7 +96,6 @@ class LoadCache:
     fingerprint: str
     entries: dict[tuple[str, str], Entry] = field(default_factory=dict)
     recalled: dict[tuple[str, str], Entry] = field(default_factory=dict)
-    note: str = ""
 
     @classmethod
     def attach(cls, con: duckdb.DuckDBPyConnection, path: Path, *, fresh: bool) -> LoadCache | None:
@@ -104,7 +103,7 @@ class LoadCache:
         code); None when another build holds it."""
         fingerprint = code_fingerprint()
         if fresh:
-            path.unlink(missing_ok=True)
+            _remove(path)
         try:
             con.execute(f"attach {quote_literal(str(path))} as {ALIAS}")
         except duckdb.IOException as error:
@@ -163,9 +162,11 @@ class LoadCache:
               keep: set[tuple[str, str]]) -> None:
         """Keep the newly loaded files' share, and drop entries of files no longer in the folder,
         all in one transaction. Called after the row rules and before any cross-file check."""
-        next_entry = 1 + max((entry.entry for entry in self.entries.values()), default=0)
+        stored = {row[0] for row in con.execute(f"select entry from {ALIAS}.entries").fetchall()}
+        next_entry = 1 + max(stored, default=0)
         new = [(file_id, raw, result, next_entry + index) for index, (file_id, raw, result) in enumerate(files)]
-        gone = [entry.entry for key, entry in self.entries.items() if key not in keep]
+        # Entries of files gone from the folder, and any this build did not trust (_read_entries).
+        gone = sorted(stored - {entry.entry for key, entry in self.entries.items() if key in keep})
         con.execute("begin transaction")
         try:
             if gone:
@@ -182,27 +183,29 @@ class LoadCache:
         con.execute(f"detach {ALIAS}")
 
     def _insert(self, con, new: list[tuple[int, RawFile, LoadResult, int]]) -> None:
-        con.executemany(
-            f"insert into {ALIAS}.entries values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [[entry, raw.name, raw.sha256, raw.source.name, json.dumps(_recognition(raw)), result.rows_read,
-              result.rows_rejected, result.note, 0, 0] for _, raw, result, entry in new])
-        ids = pd.DataFrame({"file_id": [file_id for file_id, *_ in new], "entry": [entry for *_, entry in new]})
-        con.register("cache_ids", ids)
+        files = pd.DataFrame(
+            [[file_id, entry, raw.name, raw.sha256, raw.source.name, json.dumps(_recognition(raw)), result.rows_read,
+              result.rows_rejected, result.note] for file_id, raw, result, entry in new],
+            columns=["file_id", "entry", "name", "sha256", "source", "recognition", "rows_read", "rows_rejected",
+                     "note"])
+        con.register("cache_files", files)
         try:
             for source in sorted({raw.source.name for _, raw, _, _ in new}):
                 table = f"{ALIAS}.{_rows_table(source)}"
                 con.execute(f"create table if not exists {table} as "
                             f"select 0::integer as entry, * exclude (file_id) from raw.{source} limit 0")
-                con.execute(f"insert into {table} by name select ids.entry, rows.* exclude (file_id) "
-                            f"from raw.{source} as rows inner join cache_ids as ids using (file_id)")
-            con.execute(f"insert into {ALIAS}.rejected by name select ids.entry, rejected.* exclude (file_id) "
-                        "from dq_rejected_rows as rejected inner join cache_ids as ids using (file_id)")
-            # The counts that prove an entry whole when it is next read (_read_entries).
-            con.execute(f"update {ALIAS}.entries as stored set raw_rows = counted.raw_rows, "
-                        f"rejected_rows = counted.rejected_rows from ({_counts_sql(con)}) as counted "
-                        "where stored.entry = counted.entry and stored.entry in (select entry from cache_ids)")
+                con.execute(f"insert into {table} by name select files.entry, rows.* exclude (file_id) "
+                            f"from raw.{source} as rows inner join cache_files as files using (file_id)")
+            con.execute(f"insert into {ALIAS}.rejected by name select files.entry, rejected.* exclude (file_id) "
+                        "from dq_rejected_rows as rejected inner join cache_files as files using (file_id)")
+            # Each entry carries the counts of the rows just written for it, which prove it whole when
+            # it is next read (_read_entries).
+            con.execute(f"insert into {ALIAS}.entries select files.entry, name, sha256, source, recognition, "
+                        "rows_read, rows_rejected, note, coalesce(counted.raw_rows, 0), "
+                        "coalesce(counted.rejected_rows, 0) "
+                        f"from cache_files as files left join ({_counts_sql(con)}) as counted using (entry)")
         finally:
-            con.unregister("cache_ids")
+            con.unregister("cache_files")
 
     def _delete(self, con, entries: list[int]) -> None:
         listed = ", ".join(str(entry) for entry in entries)
@@ -258,9 +261,14 @@ def _counts_sql(con) -> str:
             + " union all ".join(parts) + ") group by entry")
 
 
-def _replace(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+def _remove(path: Path) -> None:
+    """The cache file and its write-ahead log: a log left beside a new file would be replayed into it."""
     for stale in (path, path.with_name(path.name + ".wal")):
         stale.unlink(missing_ok=True)
+
+
+def _replace(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    _remove(path)
     con.execute(f"attach {quote_literal(str(path))} as {ALIAS}")
 
 
