@@ -200,12 +200,22 @@ class LoadCache:
                             f"from raw.{source} as rows inner join cache_files as files using (file_id)")
             con.execute(f"insert into {ALIAS}.rejected by name select files.entry, rejected.* exclude (file_id) "
                         "from dq_rejected_rows as rejected inner join cache_files as files using (file_id)")
-            # Each entry carries the counts of the rows just written for it, which prove it whole when
-            # it is next read (_read_entries).
+            # Each entry carries the counts of the file's rows in this build, which prove it whole when
+            # it is next read (_read_entries). They are counted on the build's side: at England scale,
+            # counting the cache's own rows inside this transaction found none for the five largest
+            # sources (DuckDB reading its own large uncommitted inserts into an attached file; the
+            # cause is not pinned down), which left those entries unused at the next build.
+            counted = " union all ".join(
+                [f"select file_id, count(*) as raw_count, 0 as rejected_count from raw.{source} "
+                 "semi join cache_files using (file_id) group by file_id"
+                 for source in sorted({raw.source.name for _, raw, _, _ in new})]
+                + ["select file_id, 0, count(*) from dq_rejected_rows semi join cache_files using (file_id) "
+                   "group by file_id"])
             con.execute(f"insert into {ALIAS}.entries select files.entry, name, sha256, source, recognition, "
                         "rows_read, rows_rejected, note, coalesce(counted.raw_rows, 0), "
-                        "coalesce(counted.rejected_rows, 0) "
-                        f"from cache_files as files left join ({_counts_sql(con)}) as counted using (entry)")
+                        "coalesce(counted.rejected_rows, 0) from cache_files as files left join "
+                        "(select file_id, sum(raw_count) as raw_rows, sum(rejected_count) as rejected_rows "
+                        f"from ({counted}) group by file_id) as counted using (file_id)")
         finally:
             con.unregister("cache_files")
 
