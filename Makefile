@@ -59,6 +59,7 @@ $(VENV)/.installed-bench: $(VENV)/.installed-test
 # the dashboard part drives Debian's chromium, so bench needs the test tools.
 bench: $(VENV)/.installed-bench
 	$(BIN)/python -m bench.catchment
+	$(BIN)/python -m bench.rebuild
 	$(BIN)/python -m bench.dashboard
 	$(BIN)/python -m bench.load
 	$(BIN)/python -m bench.statistics
@@ -66,4 +67,4 @@ bench: $(VENV)/.installed-bench
 	$(BIN)/python -m bench.seasons
 
 clean:
-	rm -rf $(VENV) data/demo $(DB) bench/out
+	rm -rf $(VENV) data/demo $(DB) $(DB:.duckdb=.load-cache.duckdb) bench/out

@@ -35,7 +35,17 @@ from etl import __version__, archives, boundaries, settings
 from etl.contracts import Contract, contract_path
 from etl.contracts import check as check_contract
 from etl.errors import BuildFailed, SourceError
-from etl.loaders import SheetRows, apply_rules, create_raw_tables, load_file, quote_ident, scalar, valid_rows
+from etl.loadcache import LoadCache, cacheable
+from etl.loaders import (
+    LoadResult,
+    SheetRows,
+    apply_rules,
+    create_raw_tables,
+    load_file,
+    quote_ident,
+    scalar,
+    valid_rows,
+)
 from etl.models import Model, build_order, discover, load_macros, load_reference, run
 from etl.rawfiles import RawFile, find_files, is_data_file, make_readable, sniff
 from etl.sources import load_sources
@@ -72,6 +82,7 @@ class BuildReport:
     tables: dict[str, int] = field(default_factory=dict)
     steps: list[StepTiming] = field(default_factory=list)
     is_demo: bool = False
+    reused_files: int = 0  # files whose load and row checks came from the load cache
 
 
 def peak_rss_mb() -> float:
@@ -93,7 +104,10 @@ STARTED_AT = time.time()  # about when this process started: older work folders 
 
 
 def build(raw_dir: Path, db_path: Path, *, allow_unknown: bool = False,
-          echo: Callable[[str], None] = print) -> BuildReport:
+          echo: Callable[[str], None] = print, load_cache: Path | None = None, full: bool = False) -> BuildReport:
+    """`load_cache`: a file (loadcache.cache_path of the warehouse, say) keeping what loading and
+    checking each raw file produced, so that unchanged files are not read again; `full` reloads every
+    file and starts that cache afresh. Either way the warehouse is the same."""
     raw_dir, db_path = Path(raw_dir), Path(db_path)
     if not raw_dir.is_dir():
         raise BuildFailed([f"{raw_dir}: no such folder of raw files"])
@@ -106,7 +120,8 @@ def build(raw_dir: Path, db_path: Path, *, allow_unknown: bool = False,
         # folder (process gone) from a build still running beside it.
         work_dir = Path(tempfile.mkdtemp(prefix=f"{WORK_PREFIX}{HOST}-{os.getpid()}-", dir=folder))
         new_db = work_dir / "warehouse.duckdb"
-        report = _build_into(raw_dir, new_db, work_dir, allow_unknown=allow_unknown, echo=echo)
+        report = _build_into(raw_dir, new_db, work_dir, allow_unknown=allow_unknown, echo=echo,
+                             load_cache=load_cache, full=full)
         os.replace(new_db, db_path)
         return report
     except (OSError, duckdb.IOException) as error:
@@ -205,7 +220,7 @@ def _timed(report: BuildReport, step: str, started: float, rows: int = 0) -> Non
 
 
 def _build_into(raw_dir: Path, db_path: Path, work_dir: Path, *, allow_unknown: bool,
-                echo: Callable[[str], None]) -> BuildReport:
+                echo: Callable[[str], None], load_cache: Path | None = None, full: bool = False) -> BuildReport:
     report = BuildReport()
     problems: list[str] = []
     # A model that reads a table it does not declare is the code's fault: say so before reading any
@@ -221,12 +236,25 @@ def _build_into(raw_dir: Path, db_path: Path, work_dir: Path, *, allow_unknown: 
         for name, spec in constants.items():
             con.execute(f"set variable {name} = {spec['value']}")
 
+        cache = LoadCache.attach(con, load_cache, fresh=full) if load_cache is not None else None
+        if load_cache is not None and cache is None:
+            echo(f"The load cache {load_cache.name} is in use by another build: loading every file.")
+
         started = time.perf_counter()
-        recognised = _sniff_all(raw_dir, work_dir, report, problems, allow_unknown)
+        recognised = _sniff_all(raw_dir, work_dir, report, problems, allow_unknown,
+                                recall=cache.recall if cache is not None else None)
         _timed(report, "recognise files", started)
 
         sheets = SheetRows()
+        reused: list[tuple[int, RawFile]] = []
+        fresh: list[tuple[int, RawFile, LoadResult]] = []
         for file_id, raw in enumerate(recognised, start=1):
+            entry = cache.reused(raw) if cache is not None else None
+            if entry is not None:
+                # Its rows come back in one insert per source below; seconds 0: it was not read.
+                reused.append((file_id, raw))
+                _log_file(con, file_id, raw, "loaded", entry.rows_read, entry.rows_rejected, 0.0, entry.note)
+                continue
             started = time.perf_counter()
             try:
                 make_readable(raw, work_dir)
@@ -240,11 +268,26 @@ def _build_into(raw_dir: Path, db_path: Path, work_dir: Path, *, allow_unknown: 
             _log_file(con, file_id, raw, "loaded", result.rows_read, result.rows_rejected,
                       time.perf_counter() - started, result.note)
             _timed(report, f"load {raw.name}", started, result.rows_read)
+            if cache is not None and cacheable(raw):
+                fresh.append((file_id, raw, result))
 
         started = time.perf_counter()
         sheets.flush(con)
-        apply_rules(con, [(file_id, raw) for file_id, raw in enumerate(recognised, start=1) if raw.source])
+        reused_ids = {file_id for file_id, _ in reused}
+        apply_rules(con, [(file_id, raw) for file_id, raw in enumerate(recognised, start=1)
+                          if raw.source and file_id not in reused_ids])
         _timed(report, "check row rules", started)
+
+        if cache is not None:
+            # Every step so far was per file; from here on, steps look across files and always run.
+            started = time.perf_counter()
+            cache.restore(con, reused)
+            _timed(report, f"reuse {len(reused)} unchanged files from the load cache", started)
+            started = time.perf_counter()
+            cache.store(con, fresh, keep={(raw.name, raw.sha256) for raw in recognised})
+            cache.detach(con)
+            _timed(report, f"keep {len(fresh)} new files in the load cache", started)
+            report.reused_files = len(reused)
 
         started = time.perf_counter()
         # 2011 boundaries wait for the lookup (any file, any order) and its checked rows.
@@ -317,7 +360,7 @@ def _build_into(raw_dir: Path, db_path: Path, work_dir: Path, *, allow_unknown: 
 
 
 def _sniff_all(raw_dir: Path, work_dir: Path, report: BuildReport, problems: list[str],
-               allow_unknown: bool) -> list[RawFile]:
+               allow_unknown: bool, recall: Callable[[RawFile], bool] | None = None) -> list[RawFile]:
     paths = find_files(raw_dir)
     data_paths: list[tuple[Path, str]] = [(path, "") for path in paths if is_data_file(path)]
     for path in paths:
@@ -335,7 +378,7 @@ def _sniff_all(raw_dir: Path, work_dir: Path, report: BuildReport, problems: lis
 
     def safe_sniff(item: tuple[Path, str]) -> RawFile | SourceError:
         try:
-            return sniff(item[0], raw_dir, item[1])
+            return sniff(item[0], raw_dir, item[1], recall)
         except SourceError as error:
             return error
 

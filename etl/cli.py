@@ -59,16 +59,23 @@ def demo(out_dir: Path, seed: int, scale: str, no_effect: bool) -> None:
 @click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path),
               default=lambda: _default("JOINTCARE_DB"), show_default="JOINTCARE_DB", help="Warehouse file to write.")
 @click.option("--allow-unknown", is_flag=True, help="List unrecognised data files and build without them.")
-def build(raw_dir: Path, db_path: Path, allow_unknown: bool) -> None:
+@click.option("--full", is_flag=True,
+              help="Read every raw file again rather than reuse what the last build loaded from unchanged files.")
+def build(raw_dir: Path, db_path: Path, allow_unknown: bool, full: bool) -> None:
     """Build the warehouse from raw files; the old one stays unless every check passes."""
     from etl.build import build as run_build
+    from etl.loadcache import cache_path
 
     try:
-        report = run_build(raw_dir, db_path, allow_unknown=allow_unknown, echo=click.echo)
+        report = run_build(raw_dir, db_path, allow_unknown=allow_unknown, echo=click.echo,
+                           load_cache=cache_path(db_path), full=full)
     except BuildFailed as failure:
         raise click.ClickException(failure.summary()) from None
     except Exception:  # noqa: BLE001 - anything else is a bug in jointcare, and says so
         _internal_error("The build stopped; the previous warehouse was left as it was.")
+    if report.reused_files:
+        click.echo(f"Reused what the last build loaded and checked from {report.reused_files:,} unchanged files "
+                   f"({cache_path(db_path).name}); --full reads every file again.")
     click.echo(f"Built {db_path} ({len(report.tables)} tables" + (", fictional demo data)." if report.is_demo else ")."))
 
 

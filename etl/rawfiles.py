@@ -15,6 +15,7 @@ import hashlib
 import io
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -61,8 +62,10 @@ def find_files(raw_dir: Path) -> list[Path]:
     return sorted(p for p in raw_dir.rglob("*") if p.is_file() and not p.name.startswith("."))
 
 
-def sniff(path: Path, raw_dir: Path, name: str = "") -> RawFile:
-    """`name` is given for a zip member (archive.zip!member.csv), whose path is a copy in the work folder."""
+def sniff(path: Path, raw_dir: Path, name: str = "", recall: Callable[[RawFile], bool] | None = None) -> RawFile:
+    """`name` is given for a zip member (archive.zip!member.csv), whose path is a copy in the work folder.
+    `recall`, given the checksummed file, may fill in how an earlier build recognised these bytes
+    (etl/loadcache.py), which spares parsing a workbook or a GeoJSON file again."""
     raw = RawFile(path=path, name=name or path.relative_to(raw_dir).as_posix(), from_archive=bool(name))
     digest = hashlib.sha256()
     decoder = codecs.getincrementaldecoder("utf-8")()
@@ -95,6 +98,8 @@ def sniff(path: Path, raw_dir: Path, name: str = "") -> RawFile:
     raw.ends_with_newline = last_byte == b"\n"
     raw.lines = newlines + (0 if raw.ends_with_newline or not raw.size else 1)
     raw.readable_path = path
+    if recall is not None and recall(raw):
+        return raw
     if path.suffix.lower() == ".xlsx":
         recognise_workbook(raw)
         return raw

@@ -4,6 +4,12 @@
 create or replace macro parse_any_date(value) as
 cast(try_strptime(trim(value), ['%d%b%Y', '%d-%b-%y', '%d-%b-%Y', '%Y%m%d', '%Y-%m-%d', '%d/%m/%Y']) as date);
 
+-- A double held exactly, to add up with sum(exact(x))::double: a plain sum of doubles depends on the
+-- order rows arrive in (which varies with DuckDB's threads), so its last bits could differ between
+-- two builds of the same files; decimals add up as integers, in any order to the same total.
+create or replace macro exact(value) as
+value::decimal(38, 18);
+
 -- Postcodes are matched upper-case with every space removed ('ST4  1AB' = 'st41ab').
 create or replace macro postcode_key(value) as
 nullif(regexp_replace(upper(coalesce(value, '')), '[^A-Z0-9]', '', 'g'), '');

@@ -56,9 +56,10 @@ select
     financial_year,
     dimension,
     category,
-    sum(planned_gbp) as planned_gbp,
-    case when bool_or(actual_gbp is not null) then sum(actual_gbp) end as actual_gbp,
-    sum(planned_gbp) / nullif(sum(sum(planned_gbp)) over (partition by hwb_code, financial_year, dimension), 0)
+    sum(exact(planned_gbp))::double as planned_gbp,
+    case when bool_or(actual_gbp is not null) then sum(exact(actual_gbp))::double end as actual_gbp,
+    sum(exact(planned_gbp))::double
+    / nullif(sum(sum(exact(planned_gbp))) over (partition by hwb_code, financial_year, dimension)::double, 0)
         as share_of_planned
 from long
 group by hwb_code, financial_year, dimension, category

@@ -11,19 +11,22 @@ totals as (
         any_value(hwb_name) as hwb_name,
         count(*) filter (where planned_gbp is not null) as scheme_lines,
         count(distinct scheme_id) as schemes,
-        sum(planned_gbp) as planned_gbp,
+        sum(exact(planned_gbp))::double as planned_gbp,
         -- actual only when the year's return is loaded, so a missing return never reads as nil spend
-        case when bool_or(actual_gbp is not null) then sum(actual_gbp) end as actual_gbp,
-        sum(planned_gbp) filter (where funding_source_id = 'minimum_nhs') as planned_minimum_nhs_gbp,
-        sum(planned_gbp) filter (where funding_source_id = 'ibcf') as planned_ibcf_gbp,
-        sum(planned_gbp) filter (where funding_source_id = 'dfg') as planned_dfg_gbp,
-        sum(planned_gbp) filter (where funding_source_id = 'winter_pressures') as planned_winter_pressures_gbp,
-        sum(planned_gbp) filter (where funding_source_id = 'additional_la') as planned_additional_la_gbp,
-        sum(planned_gbp) filter (where funding_source_id = 'additional_nhs') as planned_additional_nhs_gbp,
-        sum(planned_gbp) filter (where funding_source_id in ('discharge_la', 'discharge_icb')) as planned_discharge_gbp,
-        sum(planned_gbp) filter (where contributor = 'NHS') as planned_nhs_gbp,
-        sum(planned_gbp) filter (where contributor = 'LA') as planned_la_gbp,
-        sum(planned_gbp) filter (where is_social_care) as planned_social_care_gbp
+        case when bool_or(actual_gbp is not null) then sum(exact(actual_gbp))::double end as actual_gbp,
+        sum(exact(planned_gbp)) filter (where funding_source_id = 'minimum_nhs')::double as planned_minimum_nhs_gbp,
+        sum(exact(planned_gbp)) filter (where funding_source_id = 'ibcf')::double as planned_ibcf_gbp,
+        sum(exact(planned_gbp)) filter (where funding_source_id = 'dfg')::double as planned_dfg_gbp,
+        sum(exact(planned_gbp)) filter (where funding_source_id = 'winter_pressures')::double
+            as planned_winter_pressures_gbp,
+        sum(exact(planned_gbp)) filter (where funding_source_id = 'additional_la')::double as planned_additional_la_gbp,
+        sum(exact(planned_gbp)) filter (where funding_source_id = 'additional_nhs')::double
+            as planned_additional_nhs_gbp,
+        sum(exact(planned_gbp)) filter (where funding_source_id in ('discharge_la', 'discharge_icb'))::double
+            as planned_discharge_gbp,
+        sum(exact(planned_gbp)) filter (where contributor = 'NHS')::double as planned_nhs_gbp,
+        sum(exact(planned_gbp)) filter (where contributor = 'LA')::double as planned_la_gbp,
+        sum(exact(planned_gbp)) filter (where is_social_care)::double as planned_social_care_gbp
     from lines
     group by hwb_code, financial_year
 )

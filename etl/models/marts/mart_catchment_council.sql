@@ -47,7 +47,8 @@ final as (
         count(*) filter (where residents.home_council_code = residents.council_code) as practices_based_in_council,
         list(residents.practice_code order by residents.patients desc, residents.practice_code)
         filter (where residents.practice_serves) as practice_codes_serving,
-        list(distinct residents.pcn_code) filter (where residents.practice_serves and residents.pcn_code is not null)
+        list(distinct residents.pcn_code order by residents.pcn_code)
+        filter (where residents.practice_serves and residents.pcn_code is not null)
             as pcn_codes_serving
     from residents
     left join {{ ref('dim_council') }} as councils on residents.council_code = councils.council_code

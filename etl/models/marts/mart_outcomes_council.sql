@@ -98,8 +98,8 @@ apportioned as (
         weights.council_code,
         activity.activity_month as period_start,
         activity.measure_id,
-        sum(activity.activity_count * weights.share_of_practice) as numerator,
-        sum(activity.denominator * weights.share_of_practice) as denominator,
+        sum(exact(activity.activity_count * weights.share_of_practice))::double as numerator,
+        sum(exact(activity.denominator * weights.share_of_practice))::double as denominator,
         null::double as published_value
     from activity
     inner join {{ ref('int_practice_council__weights') }} as weights

@@ -136,8 +136,8 @@ apportioned as (
         ascof_weights.practice_code,
         financial_year_start(ascof.financial_year) as period_start,
         'ascof_' || ascof.measure_id as measure_id,
-        sum(ascof.numerator * ascof_weights.share_of_council) as numerator,
-        sum(ascof.denominator * ascof_weights.share_of_council) as denominator,
+        sum(exact(ascof.numerator * ascof_weights.share_of_council))::double as numerator,
+        sum(exact(ascof.denominator * ascof_weights.share_of_council))::double as denominator,
         -- of the practice's patients living in English councils, the share whose council published the measure
         coalesce(
             sum(ascof_weights.residents) filter (where ascof.numerator is not null and ascof.denominator is not null), 0
