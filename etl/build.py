@@ -306,7 +306,8 @@ def _build_into(raw_dir: Path, db_path: Path, work_dir: Path, *, allow_unknown: 
         if problems:
             raise BuildFailed(problems)
 
-        present = {row[0] for row in con.execute("select distinct source from dq_load_log where status = 'loaded'").fetchall()}
+        loaded = con.execute("select distinct source from dq_load_log where status = 'loaded'").fetchall()
+        present = {row[0] for row in loaded}
         model_errors = []
         ordered = sorted(build_order(models), key=lambda model: model.kept)  # staging first, dependencies kept
         for index, model in enumerate(ordered):
@@ -471,7 +472,8 @@ def _check_keys(con, recognised: list[RawFile]) -> list[str]:
         rows = con.execute(
             f"with keyed as (select rows.file_id, rows.line, {named} from {valid_rows(source.name)} as rows{joins}), "
             f"repeated as (select {key_columns} from keyed group by all having count(*) > 1 order by all limit 3) "
-            f"select {key_columns}, list(file_id order by file_id, line)[:2], list(line order by file_id, line)[:2], count(*) "
+            f"select {key_columns}, list(file_id order by file_id, line)[:2], "
+            "list(line order by file_id, line)[:2], count(*) "
             f"from keyed semi join repeated using ({key_columns}) group by all order by all"
         ).fetchall()
         for row in rows:
@@ -503,7 +505,8 @@ def _check_references(con, recognised: list[RawFile]) -> None:
             headers = pd.DataFrame({
                 "file_id": [file_id for file_id, _ in files],
                 "file": [raw.name for _, raw in files],
-                "header": [(raw.match.mapping.get(column, column) if raw.match else column).replace("\ufeff", "").strip()
+                "header": [(raw.match.mapping.get(column, column) if raw.match else column)
+                           .replace("\ufeff", "").strip()
                            for _, raw in files],
             })
             con.register("reference_headers", headers)
@@ -558,7 +561,8 @@ def _write_meta(con, models: dict[str, Model], present: set[str], constants: dic
             continue
         count = scalar(con, f"select count(*) from {model.name}")
         contract = Contract.load(contract_path(model.path))
-        missing = [" or ".join(sources[name].title for name in names) for names in contract.missing_requirements(present)]
+        missing = [" or ".join(sources[name].title for name in names)
+                   for names in contract.missing_requirements(present)]
         note = ""
         if count == 0:
             note = ("empty: needs " + "; ".join(missing)) if missing else "empty although its sources are present"

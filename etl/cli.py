@@ -37,7 +37,8 @@ def _internal_error(outcome: str) -> None:
 @cli.command()
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True,
               help="Folder to write the raw files and manifest.json into.")
-@click.option("--seed", type=int, default=42, show_default=True, help="Random seed; the same seed writes the same bytes.")
+@click.option("--seed", type=int, default=42, show_default=True,
+              help="Random seed; the same seed writes the same bytes.")
 @click.option("--scale", type=click.Choice(["demo", "england"]), default="demo", show_default=True,
               help="demo: one fictional ICB; england: national size, for benchmarks.")
 @click.option("--no-effect", is_flag=True,
@@ -76,7 +77,8 @@ def build(raw_dir: Path, db_path: Path, allow_unknown: bool, full: bool) -> None
     if report.reused_files:
         click.echo(f"Reused what the last build loaded and checked from {report.reused_files:,} unchanged files "
                    f"({cache_path(db_path).name}); --full reads every file again.")
-    click.echo(f"Built {db_path} ({len(report.tables)} tables" + (", fictional demo data)." if report.is_demo else ")."))
+    kind = ", fictional demo data)." if report.is_demo else ")."
+    click.echo(f"Built {db_path} ({len(report.tables)} tables" + kind)
 
 
 @cli.command()
@@ -90,8 +92,8 @@ def check(raw_dir: Path, allow_unknown: bool) -> None:
     try:
         run_check(raw_dir, allow_unknown=allow_unknown, echo=click.echo)
     except BuildFailed as failure:
-        raise click.ClickException(failure.summary().replace("The build stopped; the previous warehouse was left as it was.",
-                                                             "The raw files would not build:")) from None
+        stopped = "The build stopped; the previous warehouse was left as it was."
+        raise click.ClickException(failure.summary().replace(stopped, "The raw files would not build:")) from None
     except Exception:  # noqa: BLE001
         _internal_error("The check stopped.")
     click.echo("The raw files would build.")
@@ -100,9 +102,11 @@ def check(raw_dir: Path, allow_unknown: bool) -> None:
 @cli.command()
 @click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path),
               default=lambda: _default("JOINTCARE_DB"), show_default="JOINTCARE_DB", help="Warehouse to serve.")
-@click.option("--port", type=int, default=lambda: settings.get_int("PORT"), show_default="PORT", help="Port on 127.0.0.1.")
+@click.option("--port", type=int, default=lambda: settings.get_int("PORT"), show_default="PORT",
+              help="Port on 127.0.0.1.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--workers", type=int, default=lambda: settings.get_int("WEB_CONCURRENCY"), show_default="WEB_CONCURRENCY",
+@click.option("--workers", type=int, default=lambda: settings.get_int("WEB_CONCURRENCY"),
+              show_default="WEB_CONCURRENCY",
               help="gunicorn worker processes.")
 @click.option("--dev", is_flag=True, help="Use Dash's development server instead of gunicorn.")
 def serve(db_path: Path, port: int, host: str, workers: int, dev: bool) -> None:

@@ -55,7 +55,8 @@ def create_raw_tables(con: duckdb.DuckDBPyConnection) -> None:
         if source.format == "manifest":
             continue
         columns = ", ".join(f"{quote_ident(c)} varchar" for c in source.raw_columns)
-        extra = ", geometry_geojson varchar, centroid_lon double, centroid_lat double" if source.format == "geojson" else ""
+        geojson = source.format == "geojson"
+        extra = ", geometry_geojson varchar, centroid_lon double, centroid_lat double" if geojson else ""
         con.execute(
             f"create table raw.{source.name} (file_id integer, line bigint, _vintage integer, {columns}{extra})"
         )
@@ -126,7 +127,8 @@ def _load_csv(con: duckdb.DuckDBPyConnection, raw: RawFile, file_id: int) -> Loa
         )
         structural = con.execute(
             # DuckDB writes one reject per missing column of a short line; the first says how many fields it had.
-            f"select line, any_value(error_type), arg_min(error_message, column_idx), trim(any_value(csv_line), chr(10) || chr(13)) "
+            "select line, any_value(error_type), arg_min(error_message, column_idx), "
+            "trim(any_value(csv_line), chr(10) || chr(13)) "
             f"from rejects_{file_id} group by line order by line"
         ).fetchall()
         con.execute(f"drop table rejects_{file_id}; drop table rejects_scan_{file_id}")
@@ -340,20 +342,24 @@ def rule_violation(rule: Rule, value_sql: str) -> tuple[str, str]:
     if rule.kind == "number_or_empty":
         return f"coalesce(trim({v}), '') <> '' and parse_number({v}) is null", "expected a number or nothing"
     if rule.kind == "money":
-        return f"parse_money({v}) is null", "expected an amount in pounds (a number; text such as TBC cannot be added up)"
+        return (f"parse_money({v}) is null",
+                "expected an amount in pounds (a number; text such as TBC cannot be added up)")
     if rule.kind == "money_or_empty":
         return (f"coalesce(trim({v}), '') <> '' and parse_money({v}) is null",
                 "expected an amount in pounds or nothing (text such as TBC cannot be added up)")
     if rule.kind == "listed":
         table, column = rule.arg.split(".")
-        return (f"coalesce(trim({v}), '') <> '' and label_key({v}) not in (select label_key({column}) from ref_{table})",
+        return (f"coalesce(trim({v}), '') <> '' "
+                f"and label_key({v}) not in (select label_key({column}) from ref_{table})",
                 f"not in the published list (etl/reference/{table}.csv)")
     raise ValueError(f"unknown rule kind {rule.kind!r} in etl/sources.yml")
 
 
-def _reject(con, raw: RawFile, file_id: int, line: int | None, column: str | None, value: str | None, reason: str) -> None:
+def _reject(con, raw: RawFile, file_id: int, line: int | None, column: str | None, value: str | None,
+            reason: str) -> None:
     con.execute(
-        "insert into dq_rejected_rows (file_id, file, source, line, \"column\", value, reason) values (?, ?, ?, ?, ?, ?, ?)",
+        "insert into dq_rejected_rows (file_id, file, source, line, \"column\", value, reason) "
+        "values (?, ?, ?, ?, ?, ?, ?)",
         [file_id, raw.name, raw.source.name, line, column, value, reason],
     )
 

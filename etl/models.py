@@ -178,7 +178,8 @@ def indicator_definitions() -> pd.DataFrame:
             "source": spec["source"], "source_labels": list(spec.get("source_labels") or []),
             "denominator_kind": spec.get("denominator_kind"), "scoring_kind": scoring.get("kind"),
             "scoring_target": float(scoring["target"]) if "target" in scoring else None,
-            "why_it_matters": " ".join(spec["why_it_matters"].split()), "definition_file": f"etl/indicators/{path.name}",
+            "why_it_matters": " ".join(spec["why_it_matters"].split()),
+            "definition_file": f"etl/indicators/{path.name}",
             # a monthly measure with a yearly pattern: its SPC charts read the seasonally adjusted series
             # when the build finds the pattern in the data (mart_seasonal_index, etl/stats/seasonal.py)
             "seasonal": bool(spec.get("seasonal", False)), "seasonality": spec.get("seasonality"),

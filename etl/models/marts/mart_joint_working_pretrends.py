@@ -45,7 +45,9 @@ def build(con) -> pd.DataFrame:
             "comparators_index": 100 * comparison / np.nanmean(comparison[before]),
             "adopters_practices": bins["practices"],
         }))
-    return pd.concat(frames, ignore_index=True).astype(TYPES) if frames else pd.DataFrame(columns=list(TYPES)).astype(TYPES)
+    if not frames:
+        return pd.DataFrame(columns=list(TYPES)).astype(TYPES)
+    return pd.concat(frames, ignore_index=True).astype(TYPES)
 
 
 # Typed, so the table has the same column types when no area has enough practices to estimate.
