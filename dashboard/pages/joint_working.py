@@ -428,7 +428,7 @@ def _spc_section(ctx: dict) -> html.Section:
         y_title="Mean joint-working index", hover_unit="out of 100", source=_source(),
         data_date=str(series["quarter_label"].iloc[-1]),
         description=f"The mean and limits come from all {len(series)} quarters shown.{gap_words}",
-        value_header="Mean index", dates=False, ceiling=100.0, unit_words="quarters", area=ctx["where"])
+        query="joint_working__adoption", period="quarter_label", value="mean_index", dates=False, ceiling=100.0, unit_words="quarters", area=ctx["where"])
     return html.Section([heading, card, html.P(html.A("How SPC charts are read and drawn",
                                                       href="/data-and-methods#spc-method"))],
                         **{"aria-labelledby": heading_id})

@@ -370,7 +370,8 @@ def _spc_section(ctx: dict) -> html.Section:
                ". Dashed lines are the ", term("process limits", "process limits"), "."],
         y_title=y_title, hover_unit=hover_unit, source=ctx["source"], data_date=_period_words(latest, yearly),
         description=f"The mean and limits come from all {len(series)} {'years' if yearly else 'months'} shown.",
-        value_header=f"Rate ({info['unit']})", dates=not yearly, ceiling=100.0 if info["unit"] == "%" else None,
+        query="outcomes__trend", period="financial_year" if yearly else "period_start", value="rate",
+        value_unit=info["unit"], dates=not yearly, ceiling=100.0 if info["unit"] == "%" else None,
         unit_words="years" if yearly else "months", measure_id=ctx["measure"], area=ctx["where"])
     return html.Section([heading, card, html.P(html.A("How SPC charts are read and drawn",
                                                       href="/data-and-methods#spc-method"))],

@@ -248,8 +248,8 @@ def _age_card(age: pd.DataFrame, period: str, code: str | None = None) -> html.S
     fig.update_yaxes(categoryorder="array", categoryarray=list(age["band"]))
     size, over = int(age["list_size"].iloc[0]), int(age["patients_65_plus"].iloc[0])
     table = data_grid(f"{PREFIX}-age", age, [
-        column("band", "Age band (years)"), column("patients", "Patients", "count"),
-        column("share", "Share of the list", "percent"),
+        column("band", header("practice__age.band")), column("patients", header("practice__age.patients"), "count"),
+        column("share", header("practice__age.share"), "percent"),
     ], caption="Registered patients by age band", file_name="practice-age-profile")
     return chart_card(
         f"{PREFIX}-age-chart", title="Its patients by age", units="Registered patients in each 5-year age band",
@@ -290,8 +290,10 @@ def _split_card(split: pd.DataFrame, period: str, code: str | None = None) -> ht
     fig.update_yaxes(autorange="reversed")
     top = split.iloc[0]
     table = data_grid(f"{PREFIX}-council-split", split, [
-        column("label", "Lives in", minWidth=200), column("area_code", "Code"),
-        column("patients", "Patients", "count"), column("share", "Share of the list", "percent"),
+        column("label", header("practice__council_split.label"), minWidth=200),
+        column("area_code", header("practice__council_split.area_code")),
+        column("patients", header("practice__council_split.patients"), "count"),
+        column("share", header("practice__council_split.share"), "percent"),
     ], caption="Patients by the council they live in", file_name="practice-council-split")
     return chart_card(
         f"{PREFIX}-split-chart", title="Which councils its patients live in",
@@ -324,9 +326,11 @@ def _map_card(params: dict) -> html.Section | html.Div:
                        "%{customdata[1]:.1%} of the list<extra></extra>"))
     boundaries = f" {sentence}" if (sentence := boundary_sentence(fig)) else ""
     table = data_grid(f"{PREFIX}-lsoas", patients, [
-        column("lsoa_code", "LSOA code"), column("lsoa_name", "LSOA", minWidth=160),
-        column("council_name", "Council"), column("patients", "Patients", "count"),
-        column("share", "Share of the list", "percent"),
+        column("lsoa_code", header("practice__lsoa_patients.lsoa_code")),
+        column("lsoa_name", header("practice__lsoa_patients.lsoa_name"), minWidth=160),
+        column("council_name", header("practice__lsoa_patients.council_name")),
+        column("patients", header("practice__lsoa_patients.patients"), "count"),
+        column("share", header("practice__lsoa_patients.share"), "percent"),
     ], caption="Patients by the small area (LSOA) they live in", file_name="practice-patients-by-lsoa")
     centred = (f" The map is centred on the {len(focus):,} areas with at least {FOCUS_SHARE:.1%} of its patients; "
                "drag or scroll to see the rest." if 0 < len(focus) < len(patients) else "")
@@ -378,11 +382,13 @@ def _joint_working_section(params: dict) -> html.Section:
                 dcc.Link("How each indicator is defined", href="/data-and-methods#data-and-methods-joint-working"),
                 "."]),
         data_grid(f"{PREFIX}-jw-latest", latest, [
-            column("indicator_id", "Code", minWidth=80),
-            column("indicator_name", "Indicator", minWidth=220, wrap=True, flex=2),
-            column("domain", "Domain", minWidth=160, wrap=True),
-            column("value_text", "Returned", minWidth=150, wrap=True),
-            column("score", "Score (0-100)", "index", minWidth=105), column("notes", "Notes", wrap=True),
+            column("indicator_id", header("practice__joint_working_latest.indicator_id"), minWidth=80),
+            column("indicator_name", header("practice__joint_working_latest.indicator_name"), minWidth=220, wrap=True,
+                   flex=2),
+            column("domain", header("practice__joint_working_latest.domain"), minWidth=160, wrap=True),
+            column("value_text", header("practice__joint_working_latest.value_text"), minWidth=150, wrap=True),
+            column("score", header("practice__joint_working_latest.score"), "index", minWidth=105),
+            column("notes", header("practice__joint_working_latest.notes"), wrap=True),
         ], caption=f"Joint-working indicators returned for {last['quarter_label']}",
             file_name="practice-joint-working-indicators"),
     ])
@@ -447,8 +453,8 @@ def _year_grid(trends: pd.DataFrame, period: str) -> html.Div:
     headers = {1: "This practice", 2: "Its PCN", 3: "Its home council", 4: "All practices in the ICB"}
     headers.update(year.drop_duplicates("series_order").set_index("series_order")["series"].to_dict())
     return data_grid(f"{PREFIX}-outcome-year", frame, [
-        column("measure_name", "Measure", minWidth=200, wrap=True, flex=2),
-        column("unit", "Unit", minWidth=160, wrap=True),
+        column("measure_name", header("practice__outcome_trends.measure_name"), minWidth=200, wrap=True, flex=2),
+        column("unit", header("practice__outcome_trends.unit"), minWidth=160, wrap=True),
         *[column(f"series_{order}", str(headers[order]), "rate", minWidth=105) for order in (1, 2, 3, 4)],
     ], caption=f"Average monthly rate over {period}: the practice against its PCN, council and ICB",
         file_name="practice-outcomes-year")
@@ -482,7 +488,9 @@ def _outcome_card(measure: str, rows: pd.DataFrame, params: dict):
     table_rows = rows.assign(month=rows["period_start"].dt.strftime("%Y-%m"),
                              rate=suppression.marked(rows["rate"], rows["small"], rows["small_marker"]))
     table = data_grid(f"{PREFIX}-outcome-months", table_rows, [
-        column("month", "Month"), column("series", "Series", minWidth=200), column("rate", f"Rate ({unit})", "rate"),
+        column("month", header("practice__outcome_trends.period_start")),
+        column("series", header("practice__outcome_trends.series"), minWidth=200),
+        column("rate", header("practice__outcome_trends.rate", unit), "rate"),
     ], caption=f"{name}: monthly rates", file_name=f"practice-{measure}")
     description = None
     if pd.notna(year.get("This practice")):
@@ -532,7 +540,8 @@ def _spc_card(measure: str, rows: pd.DataFrame, params: dict):
                term("process limits", "process limits"), "."],
         y_title=unit, hover_unit=unit, source=source_title(rows["source"].iloc[0]),
         data_date=formats.month(own["period_start"].max()) if not own.empty else "",
-        description=f"The practice's own rate, {len(own)} months.{note}", value_header=f"Rate ({unit})",
+        description=f"The practice's own rate, {len(own)} months.{note}", query="practice__outcome_trends",
+        period="period_start", value="rate", value_unit=unit,
         measure_id=measure, area=params["code"])
 
 
