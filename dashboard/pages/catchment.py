@@ -19,6 +19,7 @@ import plotly.graph_objects as go
 from dash import html
 
 from dashboard import filters, formats, palette, suppression
+from dashboard.catalogue import header
 from dashboard.components import figures, maps, sources
 from dashboard.components.cards import chart_card, headline, no_data, period_note
 from dashboard.components.tables import column, data_grid, practice_link_column
@@ -34,7 +35,9 @@ MAX_HEADLINE_COUNCILS = 3
 MAX_BARS = 40
 SANKEY_PAD = 12  # pixels between nodes
 SOURCE_LABELS = {"practice": "practice", "pcn": "PCN", "sub_icb": "sub-ICB"}
-COLUMN_LABELS = {"practice": "Practice", "PCN": "PCN", "sub-ICB": "Sub-ICB"}
+# The Sankey table's first column names what its rows are, in the catalogue's word for it
+SOURCE_NAMES = {"practice": "dim_practice.practice_name", "PCN": "dim_practice.pcn_name",
+                "sub-ICB": "dim_practice.sub_icb_name"}
 
 
 def layout(**query):
@@ -210,8 +213,11 @@ def _patients_map(ctx: _Context, title: str) -> html.Div | html.Section:
     centred = (f" The map is centred on the {len(focus)} LSOAs with at least {FOCUS_SHARE:.1%} of the list."
                if len(focus) else "")
     table = data_grid("catchment-map-table", frame, [
-        column("lsoa_code", "LSOA code"), column("lsoa_name", "LSOA name"), column("council_name", "Council"),
-        column("patients", "Patients", "count"), column("share", "Share of the list", "percent"),
+        column("lsoa_code", header("catchment__map_patients.lsoa_code")),
+        column("lsoa_name", header("catchment__map_patients.lsoa_name")),
+        column("council_name", header("catchment__map_patients.council_name")),
+        column("patients", header("catchment__map_patients.patients"), "count"),
+        column("share", header("catchment__map_patients.share"), "percent"),
     ], caption=f"Patients by LSOA, {ctx.month}")
     return maps.with_map_config(chart_card(
         "catchment-map", title=f"{title}, {ctx.month}", units="Registered patients per LSOA",
@@ -258,12 +264,14 @@ def _council_map(ctx: _Context) -> html.Div | html.Section:
                      else f"in none of the {len(known)} LSOAs with registered residents are more than half")
     highest = known.iloc[0]  # the query sorts by share_elsewhere, highest first
     table = data_grid("catchment-map-table", frame, [
-        column("lsoa_code", "LSOA code"), column("lsoa_name", "LSOA name"),
-        column("residents", "Registered residents", "count"),
-        column("residents_elsewhere", "At practices in another council", "count"),
-        column("share_elsewhere", "Share at practices in another council", "percent"),
-        column("main_practice_name", "Practice registering most residents", minWidth=200, wrap=True, flex=2),
-        column("main_practice_share", "Its share of residents", "percent"),
+        column("lsoa_code", header("catchment__map_council.lsoa_code")),
+        column("lsoa_name", header("catchment__map_council.lsoa_name")),
+        column("residents", header("catchment__map_council.residents"), "count"),
+        column("residents_elsewhere", header("catchment__map_council.residents_elsewhere"), "count"),
+        column("share_elsewhere", header("catchment__map_council.share_elsewhere"), "percent"),
+        column("main_practice_name", header("catchment__map_council.main_practice_name"), minWidth=200, wrap=True,
+               flex=2),
+        column("main_practice_share", header("catchment__map_council.main_practice_share"), "percent"),
     ], caption=f"Residents by LSOA and where they are registered, {ctx.month}")
     return maps.with_map_config(chart_card(
         "catchment-map", title=f"Where {ctx.area}'s residents are registered with practices in another council, "
@@ -289,10 +297,10 @@ def _sankey_section(ctx: _Context) -> html.Section:
     sources_count = frame["source_code"].nunique()
     shown = _shown_split(frame)
     table = data_grid("catchment-sankey-table", shown, [
-        column("source_name", COLUMN_LABELS[level], minWidth=200, wrap=True, flex=2),
-        column("area_name", "Lives in"),
-        column("patients", "Patients", "count", people_count=True),
-        column("share", f"Share of the {level}'s patients", "percent", hidden_with="patients"),
+        column("source_name", header(SOURCE_NAMES[level]), minWidth=200, wrap=True, flex=2),
+        column("area_name", header("catchment__council_split.area_name")),
+        column("patients", header("catchment__council_split.patients"), "count", people_count=True),
+        column("share", header("catchment__council_split.share"), "percent", hidden_with="patients"),
     ], caption=f"Patients by {level} and council of residence, {ctx.month}")
     grouped = "" if level == "practice" else f" The selection has many practices, so they are grouped by {level}."
     card = chart_card(
@@ -398,16 +406,19 @@ def _boundary_section(ctx: _Context) -> html.Section:
         parts.append(no_data(f"None of the selected practices is a boundary practice in {ctx.month}."))
         return html.Section(parts, **{"aria-label": "Boundary practices"})
     grid = data_grid("catchment-boundary", frame, [
-        practice_link_column("practice_code", "Practice (opens its profile)", ctx.selection.query_string(),
-                             label_field="practice_name", minWidth=240, flex=2, wrap=True),
-        column("practice_code", "Code", minWidth=95),
-        column("pcn_name", "PCN", minWidth=150, wrap=True),
-        column("home_council_name", "Home council", minWidth=120),
-        column("patients_total", "Patients", "count", minWidth=100),
-        column("share_other_council", "Share under another council", "percent", minWidth=120),
-        column("councils_served", "Councils served", "count", minWidth=100),
-        column("largest_other_council_name", "Largest other council", minWidth=120),
-        column("largest_other_council_share", "Its share of the list", "percent", minWidth=110),
+        practice_link_column("practice_code", header("catchment__boundary_practices.practice_name"),
+                             ctx.selection.query_string(), label_field="practice_name", minWidth=240, flex=2, wrap=True),
+        column("practice_code", header("catchment__boundary_practices.practice_code"), minWidth=95),
+        column("pcn_name", header("catchment__boundary_practices.pcn_name"), minWidth=150, wrap=True),
+        column("home_council_name", header("catchment__boundary_practices.home_council_name"), minWidth=120),
+        column("patients_total", header("catchment__boundary_practices.patients_total"), "count", minWidth=100),
+        column("share_other_council", header("catchment__boundary_practices.share_other_council"), "percent",
+               minWidth=120),
+        column("councils_served", header("catchment__boundary_practices.councils_served"), "count", minWidth=100),
+        column("largest_other_council_name", header("catchment__boundary_practices.largest_other_council_name"),
+               minWidth=120),
+        column("largest_other_council_share", header("catchment__boundary_practices.largest_other_council_share"),
+               "percent", minWidth=110),
     ], caption=f"Boundary practices, {ctx.month}: {len(frame)}, most patients under another council first")
     parts.append(html.Div([
         grid,
@@ -439,12 +450,14 @@ def _coterminosity_section(ctx: _Context) -> html.Section:
         org_kind=frame["org_type"].map({"pcn": "PCN", "sub_icb": "sub-ICB"}),
     ).sort_values(["council_coterminosity", "label"])
     table = data_grid("catchment-coterminosity", frame, [
-        column("label", "PCN or sub-ICB"), column("org_kind", "Kind"), column("org_code", "Code"),
-        column("patients", "Patients with a known address", "count"),
-        column("best_council_name", "Best-matching council"),
-        column("council_coterminosity", "Share in that council", "percent"),
-        column("best_locality_name", "Best-matching locality"),
-        column("locality_coterminosity", "Share in that locality", "percent"),
+        column("label", header("catchment__coterminosity.label")),
+        column("org_kind", header("catchment__coterminosity.org_kind")),
+        column("org_code", header("catchment__coterminosity.org_code")),
+        column("patients", header("catchment__coterminosity.patients"), "count"),
+        column("best_council_name", header("catchment__coterminosity.best_council_name")),
+        column("council_coterminosity", header("catchment__coterminosity.council_coterminosity"), "percent"),
+        column("best_locality_name", header("catchment__coterminosity.best_locality_name")),
+        column("locality_coterminosity", header("catchment__coterminosity.locality_coterminosity"), "percent"),
     ], caption=f"Coterminosity of PCNs and sub-ICBs, {ctx.month}")
     lowest = frame.iloc[0]
     card = chart_card(

@@ -29,10 +29,10 @@ DOWNLOAD_TABLES = {"headline_measures": gather.HEADLINE_COLUMNS, "monthly_measur
                    "joint_working_impact": gather.IMPACT_COLUMNS, "sources": gather.SOURCE_COLUMNS,
                    "definitions": gather.DEFINITION_COLUMNS}
 # Page and component modules (under dashboard/) whose grid headers all come from the catalogue. Not finished
-# (issue 18, item 1): catchment, outcomes and data_and_methods still write some
+# (issue 18, item 1): data_and_methods still writes some
 # headers by hand.
 CATALOGUED_PAGES = ("pages/downloads", "pages/pooled_budget", "pages/overview", "pages/joint_working",
-                    "pages/practice", "components/funnel", "components/impact", "components/spc")
+                    "pages/practice", "pages/outcomes", "pages/catchment", "components/funnel", "components/impact", "components/spc")
 
 
 @pytest.mark.parametrize(("label", "unit", "expected"), [
