@@ -28,11 +28,11 @@ DOWNLOAD_TABLES = {"headline_measures": gather.HEADLINE_COLUMNS, "monthly_measur
                    "joint_working_practices": gather.JW_COLUMNS, "comparison": gather.COMPARISON_COLUMNS,
                    "joint_working_impact": gather.IMPACT_COLUMNS, "sources": gather.SOURCE_COLUMNS,
                    "definitions": gather.DEFINITION_COLUMNS}
-# Page and component modules (under dashboard/) whose grid headers all come from the catalogue. Not finished
-# (issue 18, item 1): data_and_methods still writes some
-# headers by hand.
+# Page and component modules (under dashboard/) whose grid headers all come from the catalogue: every one
+# that shows a grid.
 CATALOGUED_PAGES = ("pages/downloads", "pages/pooled_budget", "pages/overview", "pages/joint_working",
-                    "pages/practice", "pages/outcomes", "pages/catchment", "components/funnel", "components/impact", "components/spc")
+                    "pages/practice", "pages/outcomes", "pages/catchment", "pages/data_and_methods",
+                    "components/funnel", "components/impact", "components/spc")
 
 
 @pytest.mark.parametrize(("label", "unit", "expected"), [
