@@ -364,7 +364,7 @@ def _sankey_figure(frame: pd.DataFrame, shown_patients: pd.Series, sources_count
               "value": frame["patients"].tolist(),
               "customdata": [[suppression.count_text(count), phrases.get(kind, f"live in {name}")]
                              for count, kind, name in zip(shown_patients, frame["area_kind"], frame["area_name"])],
-              "color": "rgba(66, 85, 99, 0.25)",
+              "color": palette.at_alpha(palette.NHS_DARK_GREY, 0.25),
               "hovertemplate": "%{customdata[0]} patients of %{source.label} %{customdata[1]}<extra></extra>"},
     ))
     figures.styled(fig, height=height, legend=False)

@@ -37,7 +37,7 @@ from dashboard.components.tables import column, data_grid, practice_link_column
 from dashboard.components.terms import term
 from dashboard.components.words import plural
 from dashboard.db import run_query
-from dashboard.palette import series_style
+from dashboard.palette import NHS_BLACK, series_style
 from etl.stats.spc import INCREASE
 
 SHOWS = ("joint working",)  # the year it opens on: filters.default_period
@@ -198,7 +198,7 @@ def _distribution_card(ctx: dict, scored_count: int) -> html.Section:
         fig.add_trace(go.Bar(
             x=bands["band"], y=bands[field], name=name,
             marker={"color": style["color"], "pattern": {"shape": "" if index == 0 else "/", "fillmode": "overlay",
-                                                         "fgcolor": "#231f20", "fgopacity": 0.45, "size": 8}},
+                                                         "fgcolor": NHS_BLACK, "fgopacity": 0.45, "size": 8}},
             hovertemplate=f"Index %{{x}}: %{{y:,}} practices, {html_text.escape(name.lower())}<extra></extra>",
         ))
     styled(fig, x_title="Joint-working index (0 to 100)", y_title="Practices", height=380)
