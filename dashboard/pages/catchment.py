@@ -116,13 +116,13 @@ def _headlines(ctx: _Context) -> html.Section:
         cards.append(headline(
             f"Residents of the {len(councils)} councils", formats.percent(totals.iloc[1] / totals.iloc[0]),
             f"of the registered residents of these {len(councils)} councils are registered with practices based in "
-            f"another council ({totals.iloc[1]:,.0f} of {totals.iloc[0]:,.0f})."))
+            f"another council ({formats.count(totals.iloc[1])} of {formats.count(totals.iloc[0])})."))
     else:
         for row in councils.itertuples():
             cards.append(headline(
                 f"{row.council_name} residents", formats.percent(row.share_at_practices_elsewhere),
                 f"of {row.council_name}'s registered residents are registered with practices based in another "
-                f"council ({row.residents_at_practices_elsewhere:,} of {row.residents_registered:,}). "
+                f"council ({formats.count(row.residents_at_practices_elsewhere)} of {formats.count(row.residents_registered)}). "
                 f"{row.practices_serving} practices in {row.pcns_serving} PCNs serve its residents."))
     summary = practices.iloc[0] if not practices.empty else None
     if summary is not None and summary["patients_known_residence"] > 0:
@@ -142,7 +142,7 @@ def _headlines(ctx: _Context) -> html.Section:
         cards.append(headline(
             label, formats.percent(summary["patients_elsewhere"] / summary["patients_known_residence"]),
             f"of {who} patients with a known address live under a council other than their practice's home council "
-            f"({summary['patients_elsewhere']:,} of {summary['patients_known_residence']:,}). {boundary}"))
+            f"({formats.count(summary['patients_elsewhere'])} of {formats.count(summary['patients_known_residence'])}). {boundary}"))
     if not cards:
         return html.Section([html.H2("Residents registered across council boundaries"), no_data(
             f"No registered patients match this selection in {ctx.month}: clear a filter to see figures.")])
@@ -150,7 +150,7 @@ def _headlines(ctx: _Context) -> html.Section:
     return html.Section([
         html.H2("Residents registered across council boundaries"),
         html.Div(cards, className="headlines"),
-        html.P(f"A practice serves a council when at least {min_share:.0%} of its list, or {min_patients:,.0f} of "
+        html.P(f"A practice serves a council when at least {min_share:.0%} of its list, or {formats.count(min_patients)} of "
                f"its patients, live there. Patients with no known address are left out of the shares.",
                className="chart-units"),
     ], **{"aria-label": "Headlines"})
@@ -168,7 +168,7 @@ def _map_section(ctx: _Context) -> html.Section:
     if selection.practice or not (selection.council or selection.locality):
         drawn = ("Every LSOA of the councils these patients live in is drawn (a council counts when it holds at "
                  f"least {ctx.method.get('serve_min_share', 0.01):.0%} of the list or "
-                 f"{ctx.method.get('serve_min_patients', 50):,.0f} patients); the table under the map lists them.")
+                 f"{formats.count(ctx.method.get('serve_min_patients', 50))} patients); the table under the map lists them.")
     else:
         drawn = "Every LSOA of the area is drawn; the table under the map lists them."
     return html.Section([
@@ -193,7 +193,7 @@ def _patients_map(ctx: _Context, title: str) -> html.Div | html.Section:
     if frame.empty:
         return no_data(f"No patients of the selected practices live in an English LSOA in {ctx.month}.")
     if len(frame) > MAX_MAP_LSOAS:
-        return no_data(f"The selected practices' patients live in {len(frame):,} LSOAs, too many to map at once. "
+        return no_data(f"The selected practices' patients live in {formats.count(len(frame))} LSOAs, too many to map at once. "
                        "Choose a council, locality, PCN or practice to see a map.")
     list_patients = int(frame["list_patients"].iloc[0])
     drawn = int(frame["patients"].sum())
@@ -204,12 +204,12 @@ def _patients_map(ctx: _Context, title: str) -> html.Div | html.Section:
     plotted = frame.rename(columns={"patients": "value"})[["lsoa_code", "lsoa_name", "value", "council_name", "share"]]
     figure = maps.lsoa_choropleth(
         plotted, colour_title="Patients", focus=focus, home_council=_home_council(ctx),
-        hovertemplate="%{customdata[0]} (%{location}), %{customdata[1]}<br>%{z:,.0f} patients: "
-                      "%{customdata[2]:.1%} of the list<extra></extra>")
+        hovertemplate=(f"%{{customdata[0]}} (%{{location}}), %{{customdata[1]}}<br>{formats.hover('count', 'z')} "
+                       f"patients: {formats.hover('percent', 'customdata[2]')} of the list<extra></extra>"))
     busiest = frame.iloc[0]
-    where = (f"All {list_patients:,} patients live in the {lived_in:,} LSOAs shaded." if drawn == list_patients else
-             f"{drawn:,} of the {list_patients:,} patients live in the {lived_in:,} LSOAs shaded; the other "
-             f"{list_patients - drawn:,} live in other councils, outside England or at no known address.")
+    where = (f"All {formats.count(list_patients)} patients live in the {formats.count(lived_in)} LSOAs shaded." if drawn == list_patients else
+             f"{formats.count(drawn)} of the {formats.count(list_patients)} patients live in the {formats.count(lived_in)} LSOAs shaded; the other "
+             f"{formats.count(list_patients - drawn)} live in other councils, outside England or at no known address.")
     centred = (f" The map is centred on the {len(focus)} LSOAs with at least {FOCUS_SHARE:.1%} of the list."
                if len(focus) else "")
     table = data_grid("catchment-map-table", frame, [
@@ -223,7 +223,7 @@ def _patients_map(ctx: _Context, title: str) -> html.Div | html.Section:
         "catchment-map", title=f"{title}, {ctx.month}", units="Registered patients per LSOA",
         description=(f"{where} The most live in {busiest['lsoa_name']}"
                      + ("." if suppression.is_suppressed(busiest["patients"]) else
-                        f": {busiest['patients']:,.0f} patients, {formats.percent(busiest['share'])} of the list.") + centred
+                        f": {formats.count(busiest['patients'])} patients, {formats.percent(busiest['share'])} of the list.") + centred
                      + _boundaries_drawn(figure)),
         figure=figure, table=table, source=ctx.source("lsoa_boundaries"), data_date=ctx.month, area=ctx.area))
 
@@ -255,7 +255,8 @@ def _council_map(ctx: _Context) -> html.Div | html.Section:
         ["lsoa_code", "lsoa_name", "value", "residents", "main_practice_name", "main_practice_share"]]
     figure = maps.lsoa_choropleth(
         plotted, colour_title="Share at practices<br>in another council", colour_format=".0%",
-        hovertemplate="%{customdata[0]} (%{location})<br>%{z:.1%} of %{customdata[1]:,} registered residents are "
+        hovertemplate=f"%{{customdata[0]}} (%{{location}})<br>{formats.hover('percent', 'z')} of "
+                      f"{formats.hover('count', 'customdata[1]')} registered residents are "
                       "with practices based in another council<br>Most are with %{customdata[2]} "
                       "(%{customdata[3]:.0%})<extra></extra>")
     known = frame[pd.to_numeric(frame["share_elsewhere"], errors="coerce").notna()]
@@ -485,7 +486,7 @@ def _coterminosity_figure(frame: pd.DataFrame) -> go.Figure:
             # (plotly.js otherwise leaves it transparent in some layouts)
             marker={"color": style["color"], "pattern": {"shape": pattern, "bgcolor": style["color"],
                                                          "fgcolor": "white", "size": 8, "solidity": 0.25}},
-            hovertemplate=f"%{{y}}: %{{x:.1%}} of patients live in %{{customdata}} ({name.lower()})<extra></extra>",
+            hovertemplate=f"%{{y}}: {formats.hover('percent', 'x')} of patients live in %{{customdata}} ({name.lower()})<extra></extra>",
         ))
     figures.styled(fig, x_title="Share of patients in the best-matching area", height=90 + 46 * len(frame))
     fig.update_layout(barmode="group", bargap=0.25, margin={"l": 8, "r": 24, "t": 24, "b": 56})

@@ -157,7 +157,7 @@ def _sources_section() -> html.Section:
     return html.Section([
         html.H2(SECTIONS[0][1], id=f"{PREFIX}-sources"),
         html.P(f"{loaded} of the {len(sources)} sources jointcare knows were found in the raw folder, "
-               f"{len(files):,} files in all. Each file is recognised by its header, checked row by row, "
+               f"{formats.count(len(files))} files in all. Each file is recognised by its header, checked row by row, "
                "and counted: rows read, rows loaded, and rows rejected (listed in the next section). "
                "A source that was not found leaves the pages that need it saying so."),
         summary,
@@ -189,7 +189,7 @@ def _source_detail(row, files: pd.DataFrame) -> html.Section:
         body = html.Details([
             html.Summary(f"The {plural(len(files), 'file')} loaded: "
                          f"{plural(int(files['rows_loaded'].sum()), 'row')} loaded, "
-                         f"{int(files['rows_rejected'].sum()):,} rejected"),
+                         f"{formats.count(int(files['rows_rejected'].sum()))} rejected"),
             data_grid(f"{PREFIX}-files-{row.source}", files, [
                 column("file", header("data_and_methods__files.file"), minWidth=280, wrap=True, flex=3),
                 column("sheet", header("data_and_methods__files.sheet"), minWidth=120),
@@ -220,11 +220,11 @@ def _rejected_section() -> html.Section:
             id=f"{PREFIX}-none-rejected", className="alert alert-success", role="status")])
     rows = reference_query("data_and_methods__rejected_rows")
     total = int(summary["rows_rejected"].sum())
-    shown = (f"All {total:,} are listed below." if len(rows) >= total
-             else f"The first {len(rows):,} of {total:,} are listed below, by file and line.")
+    shown = (f"All {formats.count(total)} are listed below." if len(rows) >= total
+             else f"The first {formats.count(len(rows))} of {formats.count(total)} are listed below, by file and line.")
     return html.Section([
         heading, explain,
-        html.P(f"{total:,} row{'s were' if total != 1 else ' was'} rejected. {shown}",
+        html.P(f"{formats.count(total)} row{'s were' if total != 1 else ' was'} rejected. {shown}",
                id=f"{PREFIX}-rejected-total"),
         html.H3("Rejected rows by source and reason"),
         data_grid(f"{PREFIX}-rejected-reasons", summary, [
@@ -528,7 +528,7 @@ def _impact_method_section() -> html.Section:
         method = run_query("joint_working__impact_method")
         if not method.empty:
             row = method.iloc[0]
-            method_sentence = (f"{row['method']}, with {int(row['bootstrap_reps']):,} bootstrap samples. Panel: "
+            method_sentence = (f"{row['method']}, with {formats.count(int(row['bootstrap_reps']))} bootstrap samples. Panel: "
                                f"{int(row['periods'])} months.")
     return html.Section([
         html.H2(STATISTICS_SECTIONS[1][1], id="impact-method"),

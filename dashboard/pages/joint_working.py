@@ -199,7 +199,7 @@ def _distribution_card(ctx: dict, scored_count: int) -> html.Section:
             x=bands["band"], y=bands[field], name=name,
             marker={"color": style["color"], "pattern": {"shape": "" if index == 0 else "/", "fillmode": "overlay",
                                                          "fgcolor": NHS_BLACK, "fgopacity": 0.45, "size": 8}},
-            hovertemplate=f"Index %{{x}}: %{{y:,}} practices, {html_text.escape(name.lower())}<extra></extra>",
+            hovertemplate=f"Index %{{x}}: {formats.hover('count')} practices, {html_text.escape(name.lower())}<extra></extra>",
         ))
     styled(fig, x_title="Joint-working index (0 to 100)", y_title="Practices", height=380)
     fig.update_layout(barmode="stack", legend={"traceorder": "normal"})
@@ -255,7 +255,7 @@ def _adoption_section(ctx: dict) -> html.Section:
     line_series(fig, adoption["quarter_label"], adoption["percent_with_social_worker"],
                 "Practices with an attached social worker (%)", 0,
                 "%{x}: %{y:.0f}% of returning practices had an attached social worker "
-                "(%{customdata[0]:,} of %{customdata[1]:,})", custom)
+                f"({formats.hover('count', 'customdata[0]')} of {formats.hover('count', 'customdata[1]')})", custom)
     line_series(fig, adoption["quarter_label"], adoption["mean_index"], "Mean joint-working index", 1,
                 "%{x}: mean joint-working index %{y:.1f} out of 100")
     styled(fig, x_title="Quarter", y_title="Per cent, or index out of 100", height=380)
@@ -321,7 +321,7 @@ def _indicators_section(ctx: dict) -> html.Section:
         text=indicators["value_text"],
         textposition="outside", cliponaxis=False, marker={"color": series_style(0)["color"]},
         customdata=indicators[["domain_label", "value_text"]].to_numpy(),
-        hovertemplate="<b>%{y}</b><br>%{customdata[0]}<br>Mean score %{x:.0f} out of 100<br>%{customdata[1]}"
+        hovertemplate="<b>%{y}</b><br>%{customdata[0]}<br>Mean score " + formats.hover("index", "x") + " out of 100<br>%{customdata[1]}"
                       "<extra></extra>",
     ))
     styled(fig, x_title="Mean score of returning practices (0 to 100)", height=480, legend=False)

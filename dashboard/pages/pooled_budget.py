@@ -251,7 +251,7 @@ def _per_head(years: pd.DataFrame) -> go.Figure:
             x=years["financial_year"], y=years[field], name=name, mode="lines+markers",
             line={"color": colour, "dash": dash_, "width": 2},
             marker={"symbol": symbol, "size": 9, "color": colour, "line": {"color": colour, "width": 2}},
-            hovertemplate=f"%{{x}}: £%{{y:,.2f}} {words}<extra></extra>",
+            hovertemplate=f"%{{x}}: {formats.hover('pence')} {words}<extra></extra>",
         ))
     fig = styled(fig, x_title="Financial year", y_title="Pounds per resident (£)", height=380)
     fig.update_yaxes(tickprefix="£", tickformat=",.0f", rangemode="tozero")
@@ -262,7 +262,7 @@ def _per_head(years: pd.DataFrame) -> go.Figure:
 def _social_care_share(years: pd.DataFrame) -> go.Figure:
     fig = go.Figure()
     figures.line_series(fig, years["financial_year"], years["share_social_care"], "Planned for social care", 0,
-                        "%{x}: %{y:.1%} of planned spend is on social care")
+                        "%{x}: " + formats.hover("percent") + " of planned spend is on social care")
     fig = styled(fig, x_title="Financial year", y_title="Share of planned spend", height=380, legend=False)
     fig.update_yaxes(tickformat=".0%", range=[0, 1])
     fig.update_xaxes(type="category")

@@ -208,16 +208,16 @@ def _headlines(age: pd.DataFrame, split: pd.DataFrame) -> html.Div:
     cards = []
     if not age.empty:
         size, older = int(age["list_size"].iloc[0]), int(age["patients_65_plus"].iloc[0])
-        cards.append(headline("Registered patients", f"{size:,}", f"{formats.month(age['release'].iloc[0])} release"))
+        cards.append(headline("Registered patients", formats.count(size), f"{formats.month(age['release'].iloc[0])} release"))
         cards.append(headline("Aged 65 and over", formats.percent(older / size) if size else "none",
-                              f"{older:,} patients"))
+                              f"{formats.count(older)} patients"))
     if not split.empty:
         elsewhere = int(split.loc[(split["area_kind"] != "unknown residence") & ~split["is_home_council"].astype(bool),
                                   "patients"].sum())
         known = int(split.loc[split["area_kind"] != "unknown residence", "patients"].sum())
         councils = int((split["area_kind"] == "council").sum())
         cards.append(headline("Living under another council", formats.percent(elsewhere / known) if known else "not known",
-                              f"{elsewhere:,} of {known:,} patients whose address is known; "
+                              f"{formats.count(elsewhere)} of {formats.count(known)} patients whose address is known; "
                               f"{councils} council{'s' if councils != 1 else ''} in all"))
     if not cards:
         return no_data("Neither the age-band file nor the registrations by area include this practice, so its "
@@ -242,7 +242,8 @@ def _age_card(age: pd.DataFrame, period: str, code: str | None = None) -> html.S
             # overlay: the hatching is drawn over the bar's colour (plotly's default, replace, draws
             # the hatching alone, white on nothing: invisible bars)
             marker={"color": style["color"], "pattern": {"shape": pattern, "fgcolor": "white", "fillmode": "overlay"}},
-            hovertemplate="Aged %{y}: %{x:,} patients (%{customdata:.1%} of the list)<extra></extra>",
+            hovertemplate=(f"Aged %{{y}}: {formats.hover('count', 'x')} patients "
+                           f"({formats.hover('percent', 'customdata')} of the list)<extra></extra>"),
         ))
     figures.styled(fig, x_title="Registered patients", y_title="Age band (years)", height=520)
     fig.update_yaxes(categoryorder="array", categoryarray=list(age["band"]))
@@ -254,7 +255,7 @@ def _age_card(age: pd.DataFrame, period: str, code: str | None = None) -> html.S
     return chart_card(
         f"{PREFIX}-age-chart", title="Its patients by age", units="Registered patients in each 5-year age band",
         figure=fig, table=table, source=source_title("practice_age"), data_date=_release_note(age, period),
-        description=(f"{over:,} of its {size:,} patients ({formats.percent(over / size)}) are aged 65 or over, the age group "
+        description=(f"{formats.count(over)} of its {formats.count(size)} patients ({formats.percent(over / size)}) are aged 65 or over, the age group "
                      "most social care serves." if size else None), area=code
     )
 
@@ -282,7 +283,8 @@ def _split_card(split: pd.DataFrame, period: str, code: str | None = None) -> ht
     fig = go.Figure(go.Bar(
         y=drawn["label"], x=drawn["share"], orientation="h", customdata=drawn["patients"],
         marker={"color": palette.NHS_BLUE}, text=[formats.percent(share) for share in drawn["share"]], textposition="auto",
-        hovertemplate="%{y}: %{x:.1%} of the list (%{customdata:,} patients)<extra></extra>",
+        hovertemplate=(f"%{{y}}: {formats.hover('percent', 'x')} of the list "
+                       f"({formats.hover('count', 'customdata')} patients)<extra></extra>"),
     ))
     figures.styled(fig, x_title="Share of the practice's registered patients", height=120 + 48 * len(split),
                    legend=False)
@@ -322,8 +324,8 @@ def _map_card(params: dict) -> html.Section | html.Div:
     fig = lsoa_choropleth(
         frame, colour_title="Patients", focus=focus,
         home_council=str(home.iloc[0]) if len(home) and pd.notna(home.iloc[0]) else None,
-        hovertemplate=("%{customdata[0]} (%{customdata[2]}): %{z:,.0f} patients, "
-                       "%{customdata[1]:.1%} of the list<extra></extra>"))
+        hovertemplate=(f"%{{customdata[0]}} (%{{customdata[2]}}): {formats.hover('count', 'z')} patients, "
+                       f"{formats.hover('percent', 'customdata[1]')} of the list<extra></extra>"))
     boundaries = f" {sentence}" if (sentence := boundary_sentence(fig)) else ""
     table = data_grid(f"{PREFIX}-lsoas", patients, [
         column("lsoa_code", header("practice__lsoa_patients.lsoa_code")),
@@ -332,13 +334,13 @@ def _map_card(params: dict) -> html.Section | html.Div:
         column("patients", header("practice__lsoa_patients.patients"), "count"),
         column("share", header("practice__lsoa_patients.share"), "percent"),
     ], caption="Patients by the small area (LSOA) they live in", file_name="practice-patients-by-lsoa")
-    centred = (f" The map is centred on the {len(focus):,} areas with at least {FOCUS_SHARE:.1%} of its patients; "
+    centred = (f" The map is centred on the {formats.count(len(focus))} areas with at least {FOCUS_SHARE:.1%} of its patients; "
                "drag or scroll to see the rest." if 0 < len(focus) < len(patients) else "")
     return with_map_config(chart_card(
         f"{PREFIX}-map", title="Where its patients live", units=["Registered patients in each ", term("LSOA")],
         figure=fig, table=table, source=source_title("registrations", "lsoa_boundaries"),
         data_date=formats.month(release.iloc[0]) if not release.empty else "",
-        description=(f"Its patients live in {len(patients):,} small areas; the darker the area, the more of "
+        description=(f"Its patients live in {formats.count(len(patients))} small areas; the darker the area, the more of "
                      f"them.{centred}{boundaries}"), area=params["code"]
     ))
 
@@ -359,7 +361,7 @@ def _joint_working_section(params: dict) -> html.Section:
     fig = go.Figure()
     for index, (field, name) in enumerate(DOMAINS):
         figures.line_series(fig, trend["quarter_start"].dt.strftime("%Y-%m-%d"), trend[field], name, index,
-                            f"<b>{name}</b><br>%{{customdata}}: %{{y:.0f}} out of 100",
+                            f"<b>{name}</b><br>%{{customdata}}: {formats.hover('index')} out of 100",
                             customdata=trend["quarter_label"])
     figures.styled(fig, x_title="Quarter (first day)", y_title="Score (0 to 100)", height=400)
     fig.update_yaxes(range=[0, 102])
