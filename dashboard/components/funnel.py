@@ -139,7 +139,7 @@ def funnel_figure(points: pd.DataFrame, lines: dict, *, polarity: str | None, x_
     value = formats.hover_rate(hover_unit)
     fig = go.Figure()
     fig.add_trace(go.Scatter(x=lines["den"], y=np.full(len(lines["den"]), lines["comparator"]), mode="lines",
-                             name=f"Comparator: all shown ({lines['comparator']:,.1f})", hoverinfo="skip",
+                             name=f"Comparator: all shown ({formats.number(lines['comparator'], 1)})", hoverinfo="skip",
                              line={"color": NHS_BLACK, "width": 1.5}))
     widened = lines["overdispersion"].widened
     limit_sets = [("", " (widened for overdispersion)" if widened else "", NHS_DARK_GREY, True)]
@@ -279,7 +279,7 @@ def funnel_card(card_id: str, frame: pd.DataFrame, *, kind: str, scale: float, p
     not_drawn = len(points) - len(shown_points)
     shown = "widened " if overdispersion.widened else ""
     description = (f"{formats.count(len(points))} practices in {scope}; the comparator is their pooled value, "
-                   f"{lines['comparator']:,.1f}. {_not_drawn_words(not_drawn)}"
+                   f"{formats.number(lines['comparator'], 1)}. {_not_drawn_words(not_drawn)}"
                    f"{formats.count(outside_95)} lie outside the {shown}95% limits "
                    f"({formats.count(outside_998)} outside the {shown}99.8% limits). Smaller practices vary more by chance, so "
                    f"their limits are wider. {_overdispersion_words(overdispersion, shown_points, kind, scale)}")
@@ -318,7 +318,7 @@ def _overdispersion_words(overdispersion: funnels.Overdispersion, points: pd.Dat
     else:
         # τ is on the square-root scale; 2τ/√r0 is the between-practice spread as a share of the rate
         relative = 2 * tau / np.sqrt(overdispersion.comparator)
-        spread = f"{tau:.3g} on the square-root scale, about {relative:.0%} of the rate"
+        spread = f"{tau:.3g} on the square-root scale, about {formats.percent(relative, 0)} of the rate"
     plain_95, plain_998 = _outside(points["plain_significance"])
     return ("Practices differ by more than chance: the limits are widened by Spiegelhalter's random-effects "
             f"method (overdispersion factor φ = {overdispersion.phi:.1f}, τ = {spread}); plain PHE limits show "

@@ -221,7 +221,7 @@ def xmr_figure(frame: pd.DataFrame, *, y_title: str, hover_unit: str, dates: boo
         fig.add_trace(go.Scatter(
             x=[frame["period"].iloc[0], frame["period"].iloc[-1]], y=[target, target], mode="lines",
             name="Target", line={"color": NHS_DARK_RED, "dash": "dot", "width": 2},
-            hovertemplate=f"Target: {target:,.1f}<extra></extra>"))
+            hovertemplate=f"Target: {formats.number(target, 1)}<extra></extra>"))
     if "raw" in frame:  # a seasonally adjusted chart keeps the published rate in view
         fig.add_trace(go.Scatter(
             x=list(frame["period"]), y=frame["raw"], mode="lines", name="Unadjusted rate",

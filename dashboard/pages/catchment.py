@@ -150,7 +150,7 @@ def _headlines(ctx: _Context) -> html.Section:
     return html.Section([
         html.H2("Residents registered across council boundaries"),
         html.Div(cards, className="headlines"),
-        html.P(f"A practice serves a council when at least {min_share:.0%} of its list, or {formats.count(min_patients)} of "
+        html.P(f"A practice serves a council when at least {formats.percent(min_share, 0)} of its list, or {formats.count(min_patients)} of "
                f"its patients, live there. Patients with no known address are left out of the shares.",
                className="chart-units"),
     ], **{"aria-label": "Headlines"})
@@ -167,7 +167,7 @@ def _map_section(ctx: _Context) -> html.Section:
         body = _patients_map(ctx, f"Where the patients of {ctx.area} live")
     if selection.practice or not (selection.council or selection.locality):
         drawn = ("Every LSOA of the councils these patients live in is drawn (a council counts when it holds at "
-                 f"least {ctx.method.get('serve_min_share', 0.01):.0%} of the list or "
+                 f"least {formats.percent(ctx.method.get('serve_min_share', 0.01), 0)} of the list or "
                  f"{formats.count(ctx.method.get('serve_min_patients', 50))} patients); the table under the map lists them.")
     else:
         drawn = "Every LSOA of the area is drawn; the table under the map lists them."
@@ -210,7 +210,7 @@ def _patients_map(ctx: _Context, title: str) -> html.Div | html.Section:
     where = (f"All {formats.count(list_patients)} patients live in the {formats.count(lived_in)} LSOAs shaded." if drawn == list_patients else
              f"{formats.count(drawn)} of the {formats.count(list_patients)} patients live in the {formats.count(lived_in)} LSOAs shaded; the other "
              f"{formats.count(list_patients - drawn)} live in other councils, outside England or at no known address.")
-    centred = (f" The map is centred on the {len(focus)} LSOAs with at least {FOCUS_SHARE:.1%} of the list."
+    centred = (f" The map is centred on the {len(focus)} LSOAs with at least {formats.percent(FOCUS_SHARE)} of the list."
                if len(focus) else "")
     table = data_grid("catchment-map-table", frame, [
         column("lsoa_code", header("catchment__map_patients.lsoa_code")),
@@ -399,7 +399,7 @@ def _boundary_section(ctx: _Context) -> html.Section:
     frame = ctx.query("catchment__boundary_practices")
     parts = [
         html.H2("Boundary practices"),
-        html.P(["A ", term("boundary practice"), f" has more than {threshold:.0%} of its patients with a known address "
+        html.P(["A ", term("boundary practice"), f" has more than {formats.percent(threshold, 0)} of its patients with a known address "
                 "living under a social care council other than its home council: its patients' care needs "
                 "working with more than one council's social care teams."]),
     ]

@@ -426,7 +426,7 @@ def _spc_method_section() -> html.Section:
                "practice, PCN or locality; the ICB of a sub-ICB; every practice with nothing selected) over the "
                "selected year. Yearly ASCOF figures are shared out from councils, not counted at practices, so "
                "they have no funnel. The joint-working funnel uses JW04, care plans reviewed, whose return gives "
-               f"both a numerator and a denominator. Levels drawn: {', '.join(f'{level:.1%}' for level in funnels.LEVELS)}."),
+               f"both a numerator and a denominator. Levels drawn: {', '.join(formats.percent(level) for level in funnels.LEVELS)}."),
     ], className="mt-4")
 
 
@@ -454,7 +454,7 @@ def _seasonal_method() -> list:
         return [*intro, html.P("No measure in this warehouse is declared seasonal with monthly data.")]
     tests = index.drop_duplicates("measure_id")
     verdicts = html.Ul([html.Li(f"{row.measure_name}: " + (
-        f"adjusted (F = {row.f_statistic:,.1f} on {row.ratios} months with a centred average, p < 0.001)."
+        f"adjusted (F = {formats.number(row.f_statistic, 1)} on {row.ratios} months with a centred average, p < 0.001)."
         if row.adjusted else str(row.note))) for row in tests.itertuples()])
     wide = index.pivot(index=["calendar_month", "month_name"], columns="measure_name",
                        values="seasonal_index").reset_index().sort_values("calendar_month")

@@ -334,7 +334,7 @@ def _map_card(params: dict) -> html.Section | html.Div:
         column("patients", header("practice__lsoa_patients.patients"), "count"),
         column("share", header("practice__lsoa_patients.share"), "percent"),
     ], caption="Patients by the small area (LSOA) they live in", file_name="practice-patients-by-lsoa")
-    centred = (f" The map is centred on the {formats.count(len(focus))} areas with at least {FOCUS_SHARE:.1%} of its patients; "
+    centred = (f" The map is centred on the {formats.count(len(focus))} areas with at least {formats.percent(FOCUS_SHARE)} of its patients; "
                "drag or scroll to see the rest." if 0 < len(focus) < len(patients) else "")
     return with_map_config(chart_card(
         f"{PREFIX}-map", title="Where its patients live", units=["Registered patients in each ", term("LSOA")],
@@ -496,9 +496,9 @@ def _outcome_card(measure: str, rows: pd.DataFrame, params: dict):
     ], caption=f"{name}: monthly rates", file_name=f"practice-{measure}")
     description = None
     if pd.notna(year.get("This practice")):
-        others = [f"{value:,.1f} for {'all' + series[3:] if series.startswith('All ') else series}"
+        others = [f"{formats.number(value, 1)} for {'all' + series[3:] if series.startswith('All ') else series}"
                   for series, value in year.items() if series != "This practice" and pd.notna(value)]
-        description = (f"Over {period} the practice had {year['This practice']:,.1f} {unit} a month on average"
+        description = (f"Over {period} the practice had {formats.number(year['This practice'], 1)} {unit} a month on average"
                        + (f", against {', '.join(others)}." if others else "."))
     return html.Div([chart_card(
         f"{PREFIX}-outcome-chart", title=f"{name}, month by month", units=unit.capitalize(),
