@@ -273,9 +273,9 @@ def _adoption_section(ctx: dict) -> html.Section:
     return html.Section([heading, chart_card(
         f"{PREFIX}-adoption", title="Share of practices with an attached social worker, and the mean index, by quarter",
         units="Per cent of the practices returning that quarter; index from 0 to 100.",
-        description=(f"In {first['quarter_label']} {first['percent_with_social_worker']:.0f}% of returning "
+        description=(f"In {first['quarter_label']} {formats.number(first['percent_with_social_worker'], 0)}% of returning "
                      f"practices had an attached social worker; by {last['quarter_label']} "
-                     f"{last['percent_with_social_worker']:.0f}% did{mean_text}."),
+                     f"{formats.number(last['percent_with_social_worker'], 0)}% did{mean_text}."),
         figure=fig, table=table, source=_source(), data_date=str(last["quarter_label"]), area=ctx["where"])])
 
 
@@ -286,7 +286,7 @@ def selection_value(row: pd.Series) -> str:
     if int(row["practices_returning"]) == 0:
         return "no returns"
     if row["scoring_kind"] == "yes_no":
-        return f"{row['percent_yes']:.0f}% yes ({int(row['practices_yes'])} of {int(row['practices_returning'])})"
+        return f"{formats.number(row['percent_yes'], 0)}% yes ({int(row['practices_yes'])} of {int(row['practices_returning'])})"
     unit = str(row["unit"])
     value = formats.number_as_set(row["median_value"])
     return f"median {value}%" if unit == "%" else f"median {value} ({unit})"

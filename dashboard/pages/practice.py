@@ -367,7 +367,7 @@ def _joint_working_section(params: dict) -> html.Section:
     fig.update_yaxes(range=[0, 102])
     fig.update_xaxes(type="date", tickformat="%b %Y")
     index_text = ("no index (a domain had nothing scored)" if pd.isna(last["joint_working_index"])
-                  else f"an index of {last['joint_working_index']:.0f} out of 100")
+                  else f"an index of {formats.by_kind(last['joint_working_index'], 'index')} out of 100")
     table = data_grid(f"{PREFIX}-jw-trend", trend, [
         column("quarter_label", header("practice__joint_working_trend.quarter_label")),
         *[column(field, header(f"practice__joint_working_trend.{field}"), "index", minWidth=105) for field, _ in DOMAINS],
