@@ -256,6 +256,13 @@ KINDS = {
 EXCEL_DATE = "yyyy-mm-dd"
 
 
+def hover(kind: str, field: str = "y") -> str:
+    """A plotly hover template's number of a column kind (KINDS), as the tables and cards write it:
+    hover("percent") is '%{y:.1%}', hover("pence", "customdata[0]") '£%{customdata[0]:,.2f}'."""
+    style = KINDS[kind]
+    return f"{'£' if style.pounds else ''}%{{{field}:{style.d3}}}"
+
+
 def hover_rate(unit: str, field: str = "y") -> str:
     """A plotly hover template's rate in its unit, as `rate` writes it: '%{y:,.1f}%' for a per cent (the
     sign against the number), '%{y:,.1f} per 1,000 patients' for a worded unit (HTML-escaped: plotly

@@ -33,6 +33,15 @@ NHS_BLACK = "#231F20"  # text, and the outline that lets pale marks stand out on
 LINE_GREY = "#AEB7BD"  # a series' joining line and zero lines: behind the marks, never a mark itself
 WHITE = "#FFFFFF"
 
+
+
+def at_alpha(colour: str, alpha: float) -> str:
+    """A palette colour made see-through ("rgba(66,85,99,0.25)"), for bands and flows drawn under or over
+    marks: the see-through greys and tints are the palette's colours, never a new grey."""
+    red, green, blue = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({red},{green},{blue},{alpha})"
+
+
 SERIES_COLOURS = (NHS_BLUE, NHS_ORANGE, NHS_DARK_GREY, NHS_LIGHT_BLUE, NHS_WARM_YELLOW, NHS_PURPLE,
                   NHS_AQUA_GREEN, NHS_PINK)
 SERIES_SYMBOLS = ("circle", "square", "diamond", "triangle-up", "x", "star", "cross", "pentagon")

@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from dashboard import formats
 from etl.build import METHOD_FILE
 
 _DECLARED = yaml.safe_load(METHOD_FILE.read_text())["small_numbers"]["small_number_threshold"]
@@ -219,7 +220,7 @@ def follow(frame: pd.DataFrame, derived: Sequence[str], source: str) -> pd.DataF
 
 def count_text(value) -> str:
     """A count as hover text or a label shows it: the marker of a hidden cell, else the whole number."""
-    return value if is_suppressed(value) else f"{float(value):,.0f}"
+    return value if is_suppressed(value) else formats.count(value)
 
 
 def hide_value(value, count) -> object:

@@ -139,7 +139,7 @@ def funnel_figure(points: pd.DataFrame, lines: dict, *, polarity: str | None, x_
     value = formats.hover_rate(hover_unit)
     fig = go.Figure()
     fig.add_trace(go.Scatter(x=lines["den"], y=np.full(len(lines["den"]), lines["comparator"]), mode="lines",
-                             name=f"Comparator: all shown ({lines['comparator']:,.1f})", hoverinfo="skip",
+                             name=f"Comparator: all shown ({formats.number(lines['comparator'], 1)})", hoverinfo="skip",
                              line={"color": NHS_BLACK, "width": 1.5}))
     widened = lines["overdispersion"].widened
     limit_sets = [("", " (widened for overdispersion)" if widened else "", NHS_DARK_GREY, True)]
@@ -165,7 +165,7 @@ def funnel_figure(points: pd.DataFrame, lines: dict, *, polarity: str | None, x_
             marker={"symbol": symbol, "size": 9, "color": colour,
                     "line": {"color": colour if symbol.endswith("open") else NHS_BLACK, "width": 1.5}},
             customdata=rows[["code"] if large else ["name", "code"]].to_numpy(dtype=object),
-            hovertemplate=(f"{who}<br>{value}<br>{x_hover}: %{{x:,.0f}}"
+            hovertemplate=(f"{who}<br>{value}<br>{x_hover}: {formats.hover('count', 'x')}"
                            f"<br>{html_text.escape(significance_words(label, polarity))}<extra></extra>")))
     chosen = points[points["selected"].astype(bool)]
     if 0 < len(chosen) < len(points):
@@ -267,8 +267,8 @@ def funnel_card(card_id: str, frame: pd.DataFrame, *, kind: str, scale: float, p
     caption = f"{title}: each practice's value, 95% confidence interval and significance"
     if table_request is not None and len(points) > GL_FROM:
         table = html.Div([
-            html.P(f"The table holds {len(points):,} practices, so it is loaded when you ask for it."),
-            html.Button(f"Load the table of {len(points):,} practices", id=f"{card_id}-load-table", n_clicks=0,
+            html.P(f"The table holds {formats.count(len(points))} practices, so it is loaded when you ask for it."),
+            html.Button(f"Load the table of {formats.count(len(points))} practices", id=f"{card_id}-load-table", n_clicks=0,
                         className="btn btn-outline-primary btn-sm"),
             dcc.Store(id=f"{card_id}-table-request", data=table_request),
             data_grid(f"{card_id}-table", rows.head(0), columns, caption=caption, page_size=20),
@@ -278,10 +278,10 @@ def funnel_card(card_id: str, frame: pd.DataFrame, *, kind: str, scale: float, p
     outside_95, outside_998 = _outside(shown_points["significance"])
     not_drawn = len(points) - len(shown_points)
     shown = "widened " if overdispersion.widened else ""
-    description = (f"{len(points):,} practices in {scope}; the comparator is their pooled value, "
-                   f"{lines['comparator']:,.1f}. {_not_drawn_words(not_drawn)}"
-                   f"{outside_95:,} lie outside the {shown}95% limits "
-                   f"({outside_998:,} outside the {shown}99.8% limits). Smaller practices vary more by chance, so "
+    description = (f"{formats.count(len(points))} practices in {scope}; the comparator is their pooled value, "
+                   f"{formats.number(lines['comparator'], 1)}. {_not_drawn_words(not_drawn)}"
+                   f"{formats.count(outside_95)} lie outside the {shown}95% limits "
+                   f"({formats.count(outside_998)} outside the {shown}99.8% limits). Smaller practices vary more by chance, so "
                    f"their limits are wider. {_overdispersion_words(overdispersion, shown_points, kind, scale)}")
     return chart_card(card_id, title=title, units=units, figure=figure, table=table, source=source,
                       data_date=data_date, description=description, area=area)
@@ -290,7 +290,7 @@ def funnel_card(card_id: str, frame: pd.DataFrame, *, kind: str, scale: float, p
 def _not_drawn_words(not_drawn: int) -> str:
     if not not_drawn:
         return ""
-    return (f"{not_drawn:,} {'practice is' if not_drawn == 1 else 'practices are'} not drawn: {suppression.RULE} "
+    return (f"{formats.count(not_drawn)} {'practice is' if not_drawn == 1 else 'practices are'} not drawn: {suppression.RULE} "
             "Of those drawn, ")
 
 
@@ -318,11 +318,11 @@ def _overdispersion_words(overdispersion: funnels.Overdispersion, points: pd.Dat
     else:
         # τ is on the square-root scale; 2τ/√r0 is the between-practice spread as a share of the rate
         relative = 2 * tau / np.sqrt(overdispersion.comparator)
-        spread = f"{tau:.3g} on the square-root scale, about {relative:.0%} of the rate"
+        spread = f"{tau:.3g} on the square-root scale, about {formats.percent(relative, 0)} of the rate"
     plain_95, plain_998 = _outside(points["plain_significance"])
     return ("Practices differ by more than chance: the limits are widened by Spiegelhalter's random-effects "
             f"method (overdispersion factor φ = {overdispersion.phi:.1f}, τ = {spread}); plain PHE limits show "
-            f"{plain_998:,} outside 99.8% ({plain_95:,} outside 95%).")
+            f"{formats.count(plain_998)} outside 99.8% ({formats.count(plain_95)} outside 95%).")
 
 
 def load_table_dependencies(card_id: str) -> tuple[Output, Input, State]:

@@ -42,7 +42,7 @@ from dashboard.components import figures
 
 MISSING_GREY = "#C8CDD0"
 BORDER = palette.NHS_MID_GREY  # a pale area's edge still shows on the white page
-COUNCIL_LINE = "#212B32"  # NHS black
+COUNCIL_LINE = palette.NHS_BLACK
 HALO = palette.WHITE
 COUNCIL_WIDTH, HOME_WIDTH, HALO_EXTRA = 1.5, 4.0, 2.5  # pixels; LSOA edges are 0.3
 _BASE_LAYERS = ("coastlines", "land", "ocean", "lakes", "rivers", "countries", "subunits")

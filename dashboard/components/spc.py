@@ -36,6 +36,7 @@ import plotly.graph_objects as go
 from dash import html
 
 from dashboard import formats
+from dashboard.catalogue import header
 from dashboard.components.cards import chart_card, no_data
 from dashboard.components.figures import styled
 from dashboard.components.tables import column, data_grid
@@ -220,7 +221,7 @@ def xmr_figure(frame: pd.DataFrame, *, y_title: str, hover_unit: str, dates: boo
         fig.add_trace(go.Scatter(
             x=[frame["period"].iloc[0], frame["period"].iloc[-1]], y=[target, target], mode="lines",
             name="Target", line={"color": NHS_DARK_RED, "dash": "dot", "width": 2},
-            hovertemplate=f"Target: {target:,.1f}<extra></extra>"))
+            hovertemplate=f"Target: {formats.number(target, 1)}<extra></extra>"))
     if "raw" in frame:  # a seasonally adjusted chart keeps the published rate in view
         fig.add_trace(go.Scatter(
             x=list(frame["period"]), y=frame["raw"], mode="lines", name="Unadjusted rate",
@@ -238,8 +239,9 @@ def xmr_figure(frame: pd.DataFrame, *, y_title: str, hover_unit: str, dates: boo
             marker={"symbol": mark.shape, "size": 10 if kind == spc.COMMON else 12, "color": mark.colour,
                     "line": {"color": NHS_BLACK, "width": 1}},
             customdata=rows[["point_words", "mean", "lower", "upper", "why"]].to_numpy(dtype=object),
-            hovertemplate=(f"{when}: {value}<br>%{{customdata[0]}} %{{customdata[4]}}<br>Mean %{{customdata[1]:,.1f}};"
-                           " process limits %{customdata[2]:,.1f} to %{customdata[3]:,.1f}<extra></extra>")))
+            hovertemplate=(f"{when}: {value}<br>%{{customdata[0]}} %{{customdata[4]}}<br>Mean {formats.hover('rate', 'customdata[1]')};"
+                           f" process limits {formats.hover('rate', 'customdata[2]')} to "
+                           f"{formats.hover('rate', 'customdata[3]')}<extra></extra>")))
     styled(fig, x_title="Month" if dates else "Quarter", y_title=y_title, height=height)
     if dates:
         fig.update_xaxes(type="date", tickformat="%b %Y")
@@ -281,33 +283,38 @@ def tone(variation: str) -> str:
     return TONES.get(variation.split("_")[0], "neutral")
 
 
-def xmr_table(grid_id: str, frame: pd.DataFrame, *, caption: str, period_header: str, value_header: str,
-              dates: bool = True) -> html.Div:
-    """The numbers behind an XmR chart: one row per point."""
+def xmr_table(grid_id: str, frame: pd.DataFrame, *, caption: str, query: str, period: str, value: str,
+              value_unit: str | None = None, dates: bool = True) -> html.Div:
+    """The numbers behind an XmR chart: one row per point, headed from the contract of the query whose rows
+    are charted (dashboard/queries/<query>.yml): its `period` and `value` columns, and the columns worked
+    out here (mean, lower, upper, point_words, why), which every query feeding a chart lists as computed
+    here. value_unit: the measure's unit of a rate, which only the page knows ("Rate (per 1,000 patients)")."""
     rows = frame.assign(period=[pd.Timestamp(day).strftime("%Y-%m") for day in frame["period"]] if dates
                         else frame["period"])
-    adjusted = "raw" in frame
-    values = ([column("raw", value_header, "number"),
-               column("value", f"{value_header}, seasonally adjusted", "number")] if adjusted
+    value_header = header(f"{query}.{value}", value_unit)
+    # the charted value of a seasonal measure is the same column, adjusted (reading()): its header says so
+    adjusted_header = f"{value_header}, seasonally adjusted"
+    values = ([column("raw", value_header, "number"), column("value", adjusted_header, "number")] if "raw" in frame
               else [column("value", value_header, "number")])
     return data_grid(grid_id, rows, [
-        column("period", period_header), *values,
-        column("mean", "Mean", "number"), column("lower", "Lower process limit", "number"),
-        column("upper", "Upper process limit", "number"),
-        column("point_words", "Point type", minWidth=180, wrap=True),
-        column("why", "Why it is special cause", minWidth=200, wrap=True),
+        column("period", header(f"{query}.{period}")), *values,
+        *[column(field, header(f"{query}.{field}"), "number") for field in ("mean", "lower", "upper")],
+        column("point_words", header(f"{query}.point_words"), minWidth=180, wrap=True),
+        column("why", header(f"{query}.why"), minWidth=200, wrap=True),
     ], caption=caption)
 
 
 def xmr_card(card_id: str, periods: Sequence, values: Sequence[float], *, improvement: str, title: str,
              units, y_title: str, hover_unit: str, source: str, data_date: str, description: str,
-             value_header: str, target: float | None = None, change_points: Sequence[int] = (),
+             query: str, period: str, value: str, value_unit: str | None = None,
+             target: float | None = None, change_points: Sequence[int] = (),
              change_at=None, change_label: str | None = None, dates: bool = True,
              ceiling: float | None = None, unit_words: str = "months",
              measure_id: str | None = None, area: str | None = None) -> html.Section | html.Div:
     """A chart card holding the XmR chart, its icons, and its table; or why there is none.
 
-    measure_id: the measure charted, so that a seasonal one is charted seasonally adjusted.
+    measure_id: the measure charted, so that a seasonal one is charted seasonally adjusted. query, period,
+    value, value_unit: where the table's headers come from (xmr_table).
     """
     read = reading(periods, values, improvement=improvement, measure_id=measure_id, monthly=dates,
                    change_points=change_points, target=target)
@@ -321,7 +328,7 @@ def xmr_card(card_id: str, periods: Sequence, values: Sequence[float], *, improv
     figure = xmr_figure(frame, y_title=y_title, hover_unit=hover_unit, dates=dates, target=target,
                         change_at=change_at, change_label=change_label)
     table = xmr_table(f"{card_id}-table", frame, caption=f"{title}: the points, mean and process limits drawn",
-                      period_header="Month" if dates else "Quarter", value_header=value_header, dates=dates)
+                      query=query, period=period, value=value, value_unit=value_unit, dates=dates)
     words = [f"{description} ", status_words(result, periods, dates=dates)]
     if read.adjusted:
         words += [" Seasonally adjusted: this measure rises and falls with the time of year, so each month's rate "

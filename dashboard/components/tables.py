@@ -22,6 +22,7 @@ import pandas as pd
 from dash import MATCH, Input, Output, clientside_callback, html
 
 from dashboard import formats, suppression
+from dashboard.catalogue import header as catalogue_header
 from dashboard.catalogue import with_unit
 
 
@@ -72,16 +73,16 @@ def column(field: str, header: str, kind: str = "text", *, wrap: bool = False, p
     return definition
 
 
-def practice_link_column(field: str = "code", header: str = "Practice code", query: str = "",
+def practice_link_column(field: str = "code", header: str | None = None, query: str = "",
                          label_field: str | None = None, **extra) -> dict:
     """Practices as links to their profiles (/practice/<code><query>), labelled by their code or by
-    label_field (e.g. the practice's name).
+    label_field (e.g. the practice's name). header: the practice code's, from the catalogue, unless given.
 
     The link is built in the browser (practiceLink in assets/dashAgGridFunctions.js), so rowData keeps
     plain values; the CSV export and the column's text filter use the plain label, not the markdown.
     """
     label = label_field or field
-    definition = column(label, header, **extra)
+    definition = column(label, header or catalogue_header("dim_practice.practice_code"), **extra)
     definition.update(
         cellRenderer="markdown",
         valueGetter={"function": f"practiceLink(params, {json.dumps(field)}, {json.dumps(label)}, {json.dumps(query)})"},

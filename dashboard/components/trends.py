@@ -18,7 +18,7 @@ import plotly.graph_objects as go
 
 from dashboard import formats
 from dashboard.components.figures import empty, line_series, styled
-from dashboard.palette import NHS_DARK_GREY, series_style
+from dashboard.palette import NHS_DARK_GREY, at_alpha, series_style
 
 YEARLY = {"financial year", "year"}
 
@@ -68,11 +68,9 @@ def _has_band(rows: pd.DataFrame) -> bool:
 
 def _add_band(fig: go.Figure, x: list, rows: pd.DataFrame, index: int, series: str) -> None:
     """A translucent area from low to high in the series' colour, behind its line."""
-    colour = series_style(index)["color"].lstrip("#")
-    red, green, blue = (int(colour[i:i + 2], 16) for i in (0, 2, 4))
     fig.add_trace(go.Scatter(
         x=x + x[::-1], y=list(rows["high"]) + list(rows["low"])[::-1], fill="toself", mode="lines",
-        fillcolor=f"rgba({red},{green},{blue},0.18)", line={"width": 0}, hoverinfo="skip",
+        fillcolor=at_alpha(series_style(index)["color"], 0.18), line={"width": 0}, hoverinfo="skip",
         showlegend=False, legendgroup=series, name=series,
     ))
 

@@ -19,6 +19,7 @@ import plotly.graph_objects as go
 from dash import html
 
 from dashboard import filters, formats, palette, suppression
+from dashboard.catalogue import header
 from dashboard.components import figures, maps, sources
 from dashboard.components.cards import chart_card, headline, no_data, period_note
 from dashboard.components.tables import column, data_grid, practice_link_column
@@ -34,7 +35,9 @@ MAX_HEADLINE_COUNCILS = 3
 MAX_BARS = 40
 SANKEY_PAD = 12  # pixels between nodes
 SOURCE_LABELS = {"practice": "practice", "pcn": "PCN", "sub_icb": "sub-ICB"}
-COLUMN_LABELS = {"practice": "Practice", "PCN": "PCN", "sub-ICB": "Sub-ICB"}
+# The Sankey table's first column names what its rows are, in the catalogue's word for it
+SOURCE_NAMES = {"practice": "dim_practice.practice_name", "PCN": "dim_practice.pcn_name",
+                "sub-ICB": "dim_practice.sub_icb_name"}
 
 
 def layout(**query):
@@ -113,13 +116,13 @@ def _headlines(ctx: _Context) -> html.Section:
         cards.append(headline(
             f"Residents of the {len(councils)} councils", formats.percent(totals.iloc[1] / totals.iloc[0]),
             f"of the registered residents of these {len(councils)} councils are registered with practices based in "
-            f"another council ({totals.iloc[1]:,.0f} of {totals.iloc[0]:,.0f})."))
+            f"another council ({formats.count(totals.iloc[1])} of {formats.count(totals.iloc[0])})."))
     else:
         for row in councils.itertuples():
             cards.append(headline(
                 f"{row.council_name} residents", formats.percent(row.share_at_practices_elsewhere),
                 f"of {row.council_name}'s registered residents are registered with practices based in another "
-                f"council ({row.residents_at_practices_elsewhere:,} of {row.residents_registered:,}). "
+                f"council ({formats.count(row.residents_at_practices_elsewhere)} of {formats.count(row.residents_registered)}). "
                 f"{row.practices_serving} practices in {row.pcns_serving} PCNs serve its residents."))
     summary = practices.iloc[0] if not practices.empty else None
     if summary is not None and summary["patients_known_residence"] > 0:
@@ -139,7 +142,7 @@ def _headlines(ctx: _Context) -> html.Section:
         cards.append(headline(
             label, formats.percent(summary["patients_elsewhere"] / summary["patients_known_residence"]),
             f"of {who} patients with a known address live under a council other than their practice's home council "
-            f"({summary['patients_elsewhere']:,} of {summary['patients_known_residence']:,}). {boundary}"))
+            f"({formats.count(summary['patients_elsewhere'])} of {formats.count(summary['patients_known_residence'])}). {boundary}"))
     if not cards:
         return html.Section([html.H2("Residents registered across council boundaries"), no_data(
             f"No registered patients match this selection in {ctx.month}: clear a filter to see figures.")])
@@ -147,7 +150,7 @@ def _headlines(ctx: _Context) -> html.Section:
     return html.Section([
         html.H2("Residents registered across council boundaries"),
         html.Div(cards, className="headlines"),
-        html.P(f"A practice serves a council when at least {min_share:.0%} of its list, or {min_patients:,.0f} of "
+        html.P(f"A practice serves a council when at least {formats.percent(min_share, 0)} of its list, or {formats.count(min_patients)} of "
                f"its patients, live there. Patients with no known address are left out of the shares.",
                className="chart-units"),
     ], **{"aria-label": "Headlines"})
@@ -164,8 +167,8 @@ def _map_section(ctx: _Context) -> html.Section:
         body = _patients_map(ctx, f"Where the patients of {ctx.area} live")
     if selection.practice or not (selection.council or selection.locality):
         drawn = ("Every LSOA of the councils these patients live in is drawn (a council counts when it holds at "
-                 f"least {ctx.method.get('serve_min_share', 0.01):.0%} of the list or "
-                 f"{ctx.method.get('serve_min_patients', 50):,.0f} patients); the table under the map lists them.")
+                 f"least {formats.percent(ctx.method.get('serve_min_share', 0.01), 0)} of the list or "
+                 f"{formats.count(ctx.method.get('serve_min_patients', 50))} patients); the table under the map lists them.")
     else:
         drawn = "Every LSOA of the area is drawn; the table under the map lists them."
     return html.Section([
@@ -190,7 +193,7 @@ def _patients_map(ctx: _Context, title: str) -> html.Div | html.Section:
     if frame.empty:
         return no_data(f"No patients of the selected practices live in an English LSOA in {ctx.month}.")
     if len(frame) > MAX_MAP_LSOAS:
-        return no_data(f"The selected practices' patients live in {len(frame):,} LSOAs, too many to map at once. "
+        return no_data(f"The selected practices' patients live in {formats.count(len(frame))} LSOAs, too many to map at once. "
                        "Choose a council, locality, PCN or practice to see a map.")
     list_patients = int(frame["list_patients"].iloc[0])
     drawn = int(frame["patients"].sum())
@@ -201,23 +204,26 @@ def _patients_map(ctx: _Context, title: str) -> html.Div | html.Section:
     plotted = frame.rename(columns={"patients": "value"})[["lsoa_code", "lsoa_name", "value", "council_name", "share"]]
     figure = maps.lsoa_choropleth(
         plotted, colour_title="Patients", focus=focus, home_council=_home_council(ctx),
-        hovertemplate="%{customdata[0]} (%{location}), %{customdata[1]}<br>%{z:,.0f} patients: "
-                      "%{customdata[2]:.1%} of the list<extra></extra>")
+        hovertemplate=(f"%{{customdata[0]}} (%{{location}}), %{{customdata[1]}}<br>{formats.hover('count', 'z')} "
+                       f"patients: {formats.hover('percent', 'customdata[2]')} of the list<extra></extra>"))
     busiest = frame.iloc[0]
-    where = (f"All {list_patients:,} patients live in the {lived_in:,} LSOAs shaded." if drawn == list_patients else
-             f"{drawn:,} of the {list_patients:,} patients live in the {lived_in:,} LSOAs shaded; the other "
-             f"{list_patients - drawn:,} live in other councils, outside England or at no known address.")
-    centred = (f" The map is centred on the {len(focus)} LSOAs with at least {FOCUS_SHARE:.1%} of the list."
+    where = (f"All {formats.count(list_patients)} patients live in the {formats.count(lived_in)} LSOAs shaded." if drawn == list_patients else
+             f"{formats.count(drawn)} of the {formats.count(list_patients)} patients live in the {formats.count(lived_in)} LSOAs shaded; the other "
+             f"{formats.count(list_patients - drawn)} live in other councils, outside England or at no known address.")
+    centred = (f" The map is centred on the {len(focus)} LSOAs with at least {formats.percent(FOCUS_SHARE)} of the list."
                if len(focus) else "")
     table = data_grid("catchment-map-table", frame, [
-        column("lsoa_code", "LSOA code"), column("lsoa_name", "LSOA name"), column("council_name", "Council"),
-        column("patients", "Patients", "count"), column("share", "Share of the list", "percent"),
+        column("lsoa_code", header("catchment__map_patients.lsoa_code")),
+        column("lsoa_name", header("catchment__map_patients.lsoa_name")),
+        column("council_name", header("catchment__map_patients.council_name")),
+        column("patients", header("catchment__map_patients.patients"), "count"),
+        column("share", header("catchment__map_patients.share"), "percent"),
     ], caption=f"Patients by LSOA, {ctx.month}")
     return maps.with_map_config(chart_card(
         "catchment-map", title=f"{title}, {ctx.month}", units="Registered patients per LSOA",
         description=(f"{where} The most live in {busiest['lsoa_name']}"
                      + ("." if suppression.is_suppressed(busiest["patients"]) else
-                        f": {busiest['patients']:,.0f} patients, {formats.percent(busiest['share'])} of the list.") + centred
+                        f": {formats.count(busiest['patients'])} patients, {formats.percent(busiest['share'])} of the list.") + centred
                      + _boundaries_drawn(figure)),
         figure=figure, table=table, source=ctx.source("lsoa_boundaries"), data_date=ctx.month, area=ctx.area))
 
@@ -249,7 +255,8 @@ def _council_map(ctx: _Context) -> html.Div | html.Section:
         ["lsoa_code", "lsoa_name", "value", "residents", "main_practice_name", "main_practice_share"]]
     figure = maps.lsoa_choropleth(
         plotted, colour_title="Share at practices<br>in another council", colour_format=".0%",
-        hovertemplate="%{customdata[0]} (%{location})<br>%{z:.1%} of %{customdata[1]:,} registered residents are "
+        hovertemplate=f"%{{customdata[0]}} (%{{location}})<br>{formats.hover('percent', 'z')} of "
+                      f"{formats.hover('count', 'customdata[1]')} registered residents are "
                       "with practices based in another council<br>Most are with %{customdata[2]} "
                       "(%{customdata[3]:.0%})<extra></extra>")
     known = frame[pd.to_numeric(frame["share_elsewhere"], errors="coerce").notna()]
@@ -258,12 +265,14 @@ def _council_map(ctx: _Context) -> html.Div | html.Section:
                      else f"in none of the {len(known)} LSOAs with registered residents are more than half")
     highest = known.iloc[0]  # the query sorts by share_elsewhere, highest first
     table = data_grid("catchment-map-table", frame, [
-        column("lsoa_code", "LSOA code"), column("lsoa_name", "LSOA name"),
-        column("residents", "Registered residents", "count"),
-        column("residents_elsewhere", "At practices in another council", "count"),
-        column("share_elsewhere", "Share at practices in another council", "percent"),
-        column("main_practice_name", "Practice registering most residents", minWidth=200, wrap=True, flex=2),
-        column("main_practice_share", "Its share of residents", "percent"),
+        column("lsoa_code", header("catchment__map_council.lsoa_code")),
+        column("lsoa_name", header("catchment__map_council.lsoa_name")),
+        column("residents", header("catchment__map_council.residents"), "count"),
+        column("residents_elsewhere", header("catchment__map_council.residents_elsewhere"), "count"),
+        column("share_elsewhere", header("catchment__map_council.share_elsewhere"), "percent"),
+        column("main_practice_name", header("catchment__map_council.main_practice_name"), minWidth=200, wrap=True,
+               flex=2),
+        column("main_practice_share", header("catchment__map_council.main_practice_share"), "percent"),
     ], caption=f"Residents by LSOA and where they are registered, {ctx.month}")
     return maps.with_map_config(chart_card(
         "catchment-map", title=f"Where {ctx.area}'s residents are registered with practices in another council, "
@@ -289,10 +298,10 @@ def _sankey_section(ctx: _Context) -> html.Section:
     sources_count = frame["source_code"].nunique()
     shown = _shown_split(frame)
     table = data_grid("catchment-sankey-table", shown, [
-        column("source_name", COLUMN_LABELS[level], minWidth=200, wrap=True, flex=2),
-        column("area_name", "Lives in"),
-        column("patients", "Patients", "count", people_count=True),
-        column("share", f"Share of the {level}'s patients", "percent", hidden_with="patients"),
+        column("source_name", header(SOURCE_NAMES[level]), minWidth=200, wrap=True, flex=2),
+        column("area_name", header("catchment__council_split.area_name")),
+        column("patients", header("catchment__council_split.patients"), "count", people_count=True),
+        column("share", header("catchment__council_split.share"), "percent", hidden_with="patients"),
     ], caption=f"Patients by {level} and council of residence, {ctx.month}")
     grouped = "" if level == "practice" else f" The selection has many practices, so they are grouped by {level}."
     card = chart_card(
@@ -356,7 +365,7 @@ def _sankey_figure(frame: pd.DataFrame, shown_patients: pd.Series, sources_count
               "value": frame["patients"].tolist(),
               "customdata": [[suppression.count_text(count), phrases.get(kind, f"live in {name}")]
                              for count, kind, name in zip(shown_patients, frame["area_kind"], frame["area_name"])],
-              "color": "rgba(66, 85, 99, 0.25)",
+              "color": palette.at_alpha(palette.NHS_DARK_GREY, 0.25),
               "hovertemplate": "%{customdata[0]} patients of %{source.label} %{customdata[1]}<extra></extra>"},
     ))
     figures.styled(fig, height=height, legend=False)
@@ -390,7 +399,7 @@ def _boundary_section(ctx: _Context) -> html.Section:
     frame = ctx.query("catchment__boundary_practices")
     parts = [
         html.H2("Boundary practices"),
-        html.P(["A ", term("boundary practice"), f" has more than {threshold:.0%} of its patients with a known address "
+        html.P(["A ", term("boundary practice"), f" has more than {formats.percent(threshold, 0)} of its patients with a known address "
                 "living under a social care council other than its home council: its patients' care needs "
                 "working with more than one council's social care teams."]),
     ]
@@ -398,16 +407,19 @@ def _boundary_section(ctx: _Context) -> html.Section:
         parts.append(no_data(f"None of the selected practices is a boundary practice in {ctx.month}."))
         return html.Section(parts, **{"aria-label": "Boundary practices"})
     grid = data_grid("catchment-boundary", frame, [
-        practice_link_column("practice_code", "Practice (opens its profile)", ctx.selection.query_string(),
-                             label_field="practice_name", minWidth=240, flex=2, wrap=True),
-        column("practice_code", "Code", minWidth=95),
-        column("pcn_name", "PCN", minWidth=150, wrap=True),
-        column("home_council_name", "Home council", minWidth=120),
-        column("patients_total", "Patients", "count", minWidth=100),
-        column("share_other_council", "Share under another council", "percent", minWidth=120),
-        column("councils_served", "Councils served", "count", minWidth=100),
-        column("largest_other_council_name", "Largest other council", minWidth=120),
-        column("largest_other_council_share", "Its share of the list", "percent", minWidth=110),
+        practice_link_column("practice_code", header("catchment__boundary_practices.practice_name"),
+                             ctx.selection.query_string(), label_field="practice_name", minWidth=240, flex=2, wrap=True),
+        column("practice_code", header("catchment__boundary_practices.practice_code"), minWidth=95),
+        column("pcn_name", header("catchment__boundary_practices.pcn_name"), minWidth=150, wrap=True),
+        column("home_council_name", header("catchment__boundary_practices.home_council_name"), minWidth=120),
+        column("patients_total", header("catchment__boundary_practices.patients_total"), "count", minWidth=100),
+        column("share_other_council", header("catchment__boundary_practices.share_other_council"), "percent",
+               minWidth=120),
+        column("councils_served", header("catchment__boundary_practices.councils_served"), "count", minWidth=100),
+        column("largest_other_council_name", header("catchment__boundary_practices.largest_other_council_name"),
+               minWidth=120),
+        column("largest_other_council_share", header("catchment__boundary_practices.largest_other_council_share"),
+               "percent", minWidth=110),
     ], caption=f"Boundary practices, {ctx.month}: {len(frame)}, most patients under another council first")
     parts.append(html.Div([
         grid,
@@ -439,12 +451,14 @@ def _coterminosity_section(ctx: _Context) -> html.Section:
         org_kind=frame["org_type"].map({"pcn": "PCN", "sub_icb": "sub-ICB"}),
     ).sort_values(["council_coterminosity", "label"])
     table = data_grid("catchment-coterminosity", frame, [
-        column("label", "PCN or sub-ICB"), column("org_kind", "Kind"), column("org_code", "Code"),
-        column("patients", "Patients with a known address", "count"),
-        column("best_council_name", "Best-matching council"),
-        column("council_coterminosity", "Share in that council", "percent"),
-        column("best_locality_name", "Best-matching locality"),
-        column("locality_coterminosity", "Share in that locality", "percent"),
+        column("label", header("catchment__coterminosity.label")),
+        column("org_kind", header("catchment__coterminosity.org_kind")),
+        column("org_code", header("catchment__coterminosity.org_code")),
+        column("patients", header("catchment__coterminosity.patients"), "count"),
+        column("best_council_name", header("catchment__coterminosity.best_council_name")),
+        column("council_coterminosity", header("catchment__coterminosity.council_coterminosity"), "percent"),
+        column("best_locality_name", header("catchment__coterminosity.best_locality_name")),
+        column("locality_coterminosity", header("catchment__coterminosity.locality_coterminosity"), "percent"),
     ], caption=f"Coterminosity of PCNs and sub-ICBs, {ctx.month}")
     lowest = frame.iloc[0]
     card = chart_card(
@@ -472,7 +486,7 @@ def _coterminosity_figure(frame: pd.DataFrame) -> go.Figure:
             # (plotly.js otherwise leaves it transparent in some layouts)
             marker={"color": style["color"], "pattern": {"shape": pattern, "bgcolor": style["color"],
                                                          "fgcolor": "white", "size": 8, "solidity": 0.25}},
-            hovertemplate=f"%{{y}}: %{{x:.1%}} of patients live in %{{customdata}} ({name.lower()})<extra></extra>",
+            hovertemplate=f"%{{y}}: {formats.hover('percent', 'x')} of patients live in %{{customdata}} ({name.lower()})<extra></extra>",
         ))
     figures.styled(fig, x_title="Share of patients in the best-matching area", height=90 + 46 * len(frame))
     fig.update_layout(barmode="group", bargap=0.25, margin={"l": 8, "r": 24, "t": 24, "b": 56})

@@ -16,6 +16,7 @@ import pandas as pd
 from dash import Input, Output, clientside_callback, html
 
 from dashboard import formats, suppression
+from dashboard.catalogue import header
 from dashboard.components import impact
 from dashboard.components.cards import no_data
 from dashboard.components.spc import MIN_POINTS
@@ -144,19 +145,19 @@ def _sources_section() -> html.Section:
     sources["loaded"] = ["Yes" if n else "No" for n in sources["files"]]
     loaded = int((sources["files"] > 0).sum())
     summary = data_grid(f"{PREFIX}-sources", sources, [
-        column("title", "Source", minWidth=260, wrap=True, flex=3),
-        column("publisher", "Publisher", wrap=True, flex=2),
-        column("loaded", "Loaded"),
-        column("files", "Files", "count", minWidth=100),
-        column("rows_loaded", "Rows loaded", "count", minWidth=100),
-        column("rows_rejected", "Rows rejected", "count", minWidth=100),
-        column("covers", "Data cover", wrap=True, flex=2),
+        column("title", header("data_and_methods__sources.title"), minWidth=260, wrap=True, flex=3),
+        column("publisher", header("data_and_methods__sources.publisher"), wrap=True, flex=2),
+        column("loaded", header("data_and_methods__sources.loaded")),
+        column("files", header("data_and_methods__sources.files"), "count", minWidth=100),
+        column("rows_loaded", header("data_and_methods__sources.rows_loaded"), "count", minWidth=100),
+        column("rows_rejected", header("data_and_methods__sources.rows_rejected"), "count", minWidth=100),
+        column("covers", header("data_and_methods__sources.covers"), wrap=True, flex=2),
     ], caption="Every source the dashboard can use, and what this warehouse holds from each",
         file_name="jointcare-sources", page_size=25)
     return html.Section([
         html.H2(SECTIONS[0][1], id=f"{PREFIX}-sources"),
         html.P(f"{loaded} of the {len(sources)} sources jointcare knows were found in the raw folder, "
-               f"{len(files):,} files in all. Each file is recognised by its header, checked row by row, "
+               f"{formats.count(len(files))} files in all. Each file is recognised by its header, checked row by row, "
                "and counted: rows read, rows loaded, and rows rejected (listed in the next section). "
                "A source that was not found leaves the pages that need it saying so."),
         summary,
@@ -188,16 +189,16 @@ def _source_detail(row, files: pd.DataFrame) -> html.Section:
         body = html.Details([
             html.Summary(f"The {plural(len(files), 'file')} loaded: "
                          f"{plural(int(files['rows_loaded'].sum()), 'row')} loaded, "
-                         f"{int(files['rows_rejected'].sum()):,} rejected"),
+                         f"{formats.count(int(files['rows_rejected'].sum()))} rejected"),
             data_grid(f"{PREFIX}-files-{row.source}", files, [
-                column("file", "File", minWidth=280, wrap=True, flex=3),
-                column("sheet", "Worksheet", minWidth=120),
-                column("encoding", "Encoding"),
-                column("line_endings", "Line endings"),
-                column("rows_read", "Rows read", "count", minWidth=100),
-                column("rows_loaded", "Rows loaded", "count", minWidth=100),
-                column("rows_rejected", "Rows rejected", "count", minWidth=100),
-                column("note", "How it was read", wrap=True, flex=2),
+                column("file", header("data_and_methods__files.file"), minWidth=280, wrap=True, flex=3),
+                column("sheet", header("data_and_methods__files.sheet"), minWidth=120),
+                column("encoding", header("data_and_methods__files.encoding")),
+                column("line_endings", header("data_and_methods__files.line_endings")),
+                column("rows_read", header("data_and_methods__files.rows_read"), "count", minWidth=100),
+                column("rows_loaded", header("data_and_methods__files.rows_loaded"), "count", minWidth=100),
+                column("rows_rejected", header("data_and_methods__files.rows_rejected"), "count", minWidth=100),
+                column("note", header("data_and_methods__files.note"), wrap=True, flex=2),
             ], caption=f"Files loaded from {row.title}", file_name=f"jointcare-files-{row.source}"),
         ], className="mb-2")
     return html.Section([html.H3(row.title, id=heading_id), details, body], id=f"source-{row.source}",
@@ -219,27 +220,28 @@ def _rejected_section() -> html.Section:
             id=f"{PREFIX}-none-rejected", className="alert alert-success", role="status")])
     rows = reference_query("data_and_methods__rejected_rows")
     total = int(summary["rows_rejected"].sum())
-    shown = (f"All {total:,} are listed below." if len(rows) >= total
-             else f"The first {len(rows):,} of {total:,} are listed below, by file and line.")
+    shown = (f"All {formats.count(total)} are listed below." if len(rows) >= total
+             else f"The first {formats.count(len(rows))} of {formats.count(total)} are listed below, by file and line.")
     return html.Section([
         heading, explain,
-        html.P(f"{total:,} row{'s were' if total != 1 else ' was'} rejected. {shown}",
+        html.P(f"{formats.count(total)} row{'s were' if total != 1 else ' was'} rejected. {shown}",
                id=f"{PREFIX}-rejected-total"),
         html.H3("Rejected rows by source and reason"),
         data_grid(f"{PREFIX}-rejected-reasons", summary, [
-            column("source_title", "Source", minWidth=260, wrap=True, flex=2),
-            column("reason", "Reason", minWidth=260, wrap=True, flex=3),
-            column("rows_rejected", "Rows", "count", minWidth=100),
-            column("files", "Files", "count", minWidth=100),
+            column("source_title", header("data_and_methods__rejected_summary.source_title"), minWidth=260, wrap=True,
+                   flex=2),
+            column("reason", header("data_and_methods__rejected_summary.reason"), minWidth=260, wrap=True, flex=3),
+            column("rows_rejected", header("data_and_methods__rejected_summary.rows_rejected"), "count", minWidth=100),
+            column("files", header("data_and_methods__rejected_summary.files"), "count", minWidth=100),
         ], caption="Rejected rows counted by source and reason", file_name="jointcare-rejected-by-reason"),
         html.H3("Every rejected row"),
         data_grid(f"{PREFIX}-rejected-rows", rows, [
-            column("file", "File", minWidth=240, wrap=True, flex=2),
-            column("sheet", "Worksheet", minWidth=120),
-            column("line", "Line", "count", minWidth=100),
-            column("column_name", "Column"),
-            column("value", "Value as published"),
-            column("reason", "Reason", minWidth=240, wrap=True, flex=3),
+            column("file", header("data_and_methods__rejected_rows.file"), minWidth=240, wrap=True, flex=2),
+            column("sheet", header("data_and_methods__rejected_rows.sheet"), minWidth=120),
+            column("line", header("data_and_methods__rejected_rows.line"), "count", minWidth=100),
+            column("column_name", header("data_and_methods__rejected_rows.column_name")),
+            column("value", header("data_and_methods__rejected_rows.value")),
+            column("reason", header("data_and_methods__rejected_rows.reason"), minWidth=240, wrap=True, flex=3),
         ], caption="Rejected rows with their file, line, column, value and reason",
             file_name="jointcare-rejected-rows"),
     ])
@@ -316,9 +318,9 @@ def _practice_counts_section() -> html.Section:
                "closed is in the directory but not in the latest registrations, and a practice that did not send "
                "the quarter's joint-working return is not counted on Joint working. The latest period of each:"),
         data_grid(f"{PREFIX}-practice-counts", counts, [
-            column("counted", "Practices", minWidth=220, wrap=True, flex=2),
-            column("practices", "How many", "count"),
-            column("why", "Where it is used, and why it differs", minWidth=300, wrap=True, flex=3),
+            column("counted", header("data_and_methods__practice_counts.counted"), minWidth=220, wrap=True, flex=2),
+            column("practices", header("data_and_methods__practice_counts.practices"), "count"),
+            column("why", header("data_and_methods__practice_counts.why"), minWidth=300, wrap=True, flex=3),
         ], caption="Practices counted by each source, latest period", file_name="jointcare-practice-counts"),
     ], **{"aria-labelledby": key})
 
@@ -356,20 +358,20 @@ def _methods_section() -> html.Section:
                 "over the sum of its denominators. The BCF and ASCOF are reported per financial year."]),
         html.H3("Thresholds and weights", className="mt-4"),
         data_grid(f"{PREFIX}-method", method, [
-            column("method_group", "Used for"),
-            column("name", "Setting", minWidth=200, wrap=True),
-            column("shown", "Value"),
-            column("meaning", "What it means", minWidth=400, wrap=True, flex=4),
+            column("method_group", header("data_and_methods__method.method_group")),
+            column("name", header("data_and_methods__method.name"), minWidth=200, wrap=True),
+            column("shown", header("data_and_methods__method.shown")),
+            column("meaning", header("data_and_methods__method.meaning"), minWidth=400, wrap=True, flex=4),
         ], caption="Method settings the build used", file_name="jointcare-method"),
         html.H3("Tables in the warehouse", className="mt-4"),
         html.P("Every table the build wrote, with its row count: the marts the pages read, the intermediate "
                "steps, reference lists, and the build's own records of what it loaded."),
         data_grid(f"{PREFIX}-tables", tables, [
-            column("table_name", "Table", minWidth=280),
-            column("row_count", "Rows", "count", minWidth=100),
-            column("layer", "Layer"),
-            column("grain", "Grain", minWidth=240, wrap=True, flex=2),
-            column("note", "Note", wrap=True, flex=2),
+            column("table_name", header("home__tables.table_name"), minWidth=280),
+            column("row_count", header("home__tables.row_count"), "count", minWidth=100),
+            column("layer", header("home__tables.layer")),
+            column("grain", header("home__tables.grain"), minWidth=240, wrap=True, flex=2),
+            column("note", header("home__tables.note"), wrap=True, flex=2),
         ], caption="Tables in the warehouse and their row counts", file_name="jointcare-tables", page_size=60),
     ])
 
@@ -424,7 +426,7 @@ def _spc_method_section() -> html.Section:
                "practice, PCN or locality; the ICB of a sub-ICB; every practice with nothing selected) over the "
                "selected year. Yearly ASCOF figures are shared out from councils, not counted at practices, so "
                "they have no funnel. The joint-working funnel uses JW04, care plans reviewed, whose return gives "
-               f"both a numerator and a denominator. Levels drawn: {', '.join(f'{level:.1%}' for level in funnels.LEVELS)}."),
+               f"both a numerator and a denominator. Levels drawn: {', '.join(formats.percent(level) for level in funnels.LEVELS)}."),
     ], className="mt-4")
 
 
@@ -452,14 +454,14 @@ def _seasonal_method() -> list:
         return [*intro, html.P("No measure in this warehouse is declared seasonal with monthly data.")]
     tests = index.drop_duplicates("measure_id")
     verdicts = html.Ul([html.Li(f"{row.measure_name}: " + (
-        f"adjusted (F = {row.f_statistic:,.1f} on {row.ratios} months with a centred average, p < 0.001)."
+        f"adjusted (F = {formats.number(row.f_statistic, 1)} on {row.ratios} months with a centred average, p < 0.001)."
         if row.adjusted else str(row.note))) for row in tests.itertuples()])
     wide = index.pivot(index=["calendar_month", "month_name"], columns="measure_name",
                        values="seasonal_index").reset_index().sort_values("calendar_month")
     names = [name for name in tests["measure_name"]]
     fields = {name: f"m{position}" for position, name in enumerate(names)}
     table = data_grid(f"{PREFIX}-seasonal-index", wide.rename(columns=fields).round(3), [
-        column("month_name", "Month"),
+        column("month_name", header("common__seasonal_index.month_name")),
         *[column(fields[name], name, "number", minWidth=150, wrap=True) for name in names],
     ], caption="Month-of-year index of each seasonal measure (1 = an average month)",
         file_name="jointcare-seasonal-index", page_size=12)
@@ -526,7 +528,7 @@ def _impact_method_section() -> html.Section:
         method = run_query("joint_working__impact_method")
         if not method.empty:
             row = method.iloc[0]
-            method_sentence = (f"{row['method']}, with {int(row['bootstrap_reps']):,} bootstrap samples. Panel: "
+            method_sentence = (f"{row['method']}, with {formats.count(int(row['bootstrap_reps']))} bootstrap samples. Panel: "
                                f"{int(row['periods'])} months.")
     return html.Section([
         html.H2(STATISTICS_SECTIONS[1][1], id="impact-method"),

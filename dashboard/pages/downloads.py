@@ -12,7 +12,7 @@ from __future__ import annotations
 import dash
 from dash import dcc, html
 
-from dashboard import filters, suppression
+from dashboard import filters, formats, suppression
 from dashboard.catalogue import header
 from dashboard.components.cards import no_data, period_note
 from dashboard.components.sources import is_loaded, source_title
@@ -139,7 +139,7 @@ def _tables_section(selection: filters.Selection, area: str) -> html.Section:
             "Clear one of the filters at the top of the page.")])
     if len(practices) > MAX_PRACTICES:
         return html.Section([heading, no_data(
-            f"This selection has {len(practices):,} practices: too many to list on one page. Choose a council, "
+            f"This selection has {formats.count(len(practices))} practices: too many to list on one page. Choose a council, "
             "sub-ICB or PCN in the filters at the top of the page to download its tables.")])
     return html.Section([
         heading,

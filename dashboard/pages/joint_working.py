@@ -37,7 +37,7 @@ from dashboard.components.tables import column, data_grid, practice_link_column
 from dashboard.components.terms import term
 from dashboard.components.words import plural
 from dashboard.db import run_query
-from dashboard.palette import series_style
+from dashboard.palette import NHS_BLACK, series_style
 from etl.stats.spc import INCREASE
 
 SHOWS = ("joint working",)  # the year it opens on: filters.default_period
@@ -198,8 +198,8 @@ def _distribution_card(ctx: dict, scored_count: int) -> html.Section:
         fig.add_trace(go.Bar(
             x=bands["band"], y=bands[field], name=name,
             marker={"color": style["color"], "pattern": {"shape": "" if index == 0 else "/", "fillmode": "overlay",
-                                                         "fgcolor": "#231f20", "fgopacity": 0.45, "size": 8}},
-            hovertemplate=f"Index %{{x}}: %{{y:,}} practices, {html_text.escape(name.lower())}<extra></extra>",
+                                                         "fgcolor": NHS_BLACK, "fgopacity": 0.45, "size": 8}},
+            hovertemplate=f"Index %{{x}}: {formats.hover('count')} practices, {html_text.escape(name.lower())}<extra></extra>",
         ))
     styled(fig, x_title="Joint-working index (0 to 100)", y_title="Practices", height=380)
     fig.update_layout(barmode="stack", legend={"traceorder": "normal"})
@@ -255,7 +255,7 @@ def _adoption_section(ctx: dict) -> html.Section:
     line_series(fig, adoption["quarter_label"], adoption["percent_with_social_worker"],
                 "Practices with an attached social worker (%)", 0,
                 "%{x}: %{y:.0f}% of returning practices had an attached social worker "
-                "(%{customdata[0]:,} of %{customdata[1]:,})", custom)
+                f"({formats.hover('count', 'customdata[0]')} of {formats.hover('count', 'customdata[1]')})", custom)
     line_series(fig, adoption["quarter_label"], adoption["mean_index"], "Mean joint-working index", 1,
                 "%{x}: mean joint-working index %{y:.1f} out of 100")
     styled(fig, x_title="Quarter", y_title="Per cent, or index out of 100", height=380)
@@ -273,9 +273,9 @@ def _adoption_section(ctx: dict) -> html.Section:
     return html.Section([heading, chart_card(
         f"{PREFIX}-adoption", title="Share of practices with an attached social worker, and the mean index, by quarter",
         units="Per cent of the practices returning that quarter; index from 0 to 100.",
-        description=(f"In {first['quarter_label']} {first['percent_with_social_worker']:.0f}% of returning "
+        description=(f"In {first['quarter_label']} {formats.number(first['percent_with_social_worker'], 0)}% of returning "
                      f"practices had an attached social worker; by {last['quarter_label']} "
-                     f"{last['percent_with_social_worker']:.0f}% did{mean_text}."),
+                     f"{formats.number(last['percent_with_social_worker'], 0)}% did{mean_text}."),
         figure=fig, table=table, source=_source(), data_date=str(last["quarter_label"]), area=ctx["where"])])
 
 
@@ -286,7 +286,7 @@ def selection_value(row: pd.Series) -> str:
     if int(row["practices_returning"]) == 0:
         return "no returns"
     if row["scoring_kind"] == "yes_no":
-        return f"{row['percent_yes']:.0f}% yes ({int(row['practices_yes'])} of {int(row['practices_returning'])})"
+        return f"{formats.number(row['percent_yes'], 0)}% yes ({int(row['practices_yes'])} of {int(row['practices_returning'])})"
     unit = str(row["unit"])
     value = formats.number_as_set(row["median_value"])
     return f"median {value}%" if unit == "%" else f"median {value} ({unit})"
@@ -321,7 +321,7 @@ def _indicators_section(ctx: dict) -> html.Section:
         text=indicators["value_text"],
         textposition="outside", cliponaxis=False, marker={"color": series_style(0)["color"]},
         customdata=indicators[["domain_label", "value_text"]].to_numpy(),
-        hovertemplate="<b>%{y}</b><br>%{customdata[0]}<br>Mean score %{x:.0f} out of 100<br>%{customdata[1]}"
+        hovertemplate="<b>%{y}</b><br>%{customdata[0]}<br>Mean score " + formats.hover("index", "x") + " out of 100<br>%{customdata[1]}"
                       "<extra></extra>",
     ))
     styled(fig, x_title="Mean score of returning practices (0 to 100)", height=480, legend=False)
@@ -428,7 +428,7 @@ def _spc_section(ctx: dict) -> html.Section:
         y_title="Mean joint-working index", hover_unit="out of 100", source=_source(),
         data_date=str(series["quarter_label"].iloc[-1]),
         description=f"The mean and limits come from all {len(series)} quarters shown.{gap_words}",
-        value_header="Mean index", dates=False, ceiling=100.0, unit_words="quarters", area=ctx["where"])
+        query="joint_working__adoption", period="quarter_label", value="mean_index", dates=False, ceiling=100.0, unit_words="quarters", area=ctx["where"])
     return html.Section([heading, card, html.P(html.A("How SPC charts are read and drawn",
                                                       href="/data-and-methods#spc-method"))],
                         **{"aria-labelledby": heading_id})

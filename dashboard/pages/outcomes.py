@@ -21,6 +21,7 @@ import pandas as pd
 from dash import Input, Output, State, html
 
 from dashboard import filters, formats, suppression
+from dashboard.catalogue import header
 from dashboard.components import sources
 from dashboard.components.cards import chart_card, no_data, period_note
 from dashboard.components.funnel import funnel_card, load_table_dependencies, rows_on_request
@@ -234,14 +235,14 @@ def _trend_table(trend: pd.DataFrame, yearly: bool, info: pd.Series) -> html.Div
     long = trend.assign(field=trend["series"].map(fields))
     long["shown"] = suppression.marked(long["rate"], long["small"], long["small_marker"])
     parts = [long.pivot(index="period_start", columns="field", values="shown")]
-    columns = [column("period", "Financial year" if yearly else "Month")]
+    columns = [column("period", header("outcomes__trend.financial_year" if yearly else "outcomes__trend.period_start"))]
     columns += [column(field, series, "number") for series, field in fields.items()]
     if {"low", "high"} <= set(trend.columns):  # the shaded band is part of what is drawn
         banded = long[long["low"].notna()]
-        for bound, words in (("low", "lower quartile"), ("high", "upper quartile")):
+        for bound in ("low", "high"):
             parts.append(banded.assign(field=banded["field"] + "_" + bound)
                          .pivot_table(index="period_start", columns="field", values=bound, aggfunc="first"))
-            columns += [column(f"{fields[series]}_{bound}", f"Councils' {words}", "number")
+            columns += [column(f"{fields[series]}_{bound}", header(f"outcomes__council_spread.{bound}"), "number")
                         for series in dict.fromkeys(banded["series"])]
     wide = pd.concat(parts, axis=1).reset_index().sort_values("period_start")
     wide["period"] = [_period_key(day, yearly) for day in wide["period_start"]]
@@ -285,18 +286,20 @@ def _year_section(ctx: dict) -> html.Section:
            "Each rate pools the year's months: the year's numerator over the sum of the monthly denominators, so "
            "it is a rate a month, averaged over the year. Coverage is the share of the practice's patients "
            "whose data are included.")
-    vs = column("vs", "Against the selection", "percent")
+    vs = column("vs", header("outcomes__year.vs"), "percent")
     vs["valueFormatter"] = {"function": "params.value == null ? '' : typeof params.value === 'string' ? params.value "
                                         ": d3.format('+.1%')(params.value)"}
     counts = "number" if yearly else "count"  # apportioned yearly figures are fractions; monthly ones are counts
     grid = data_grid(f"{PREFIX}-year", year, [
         # the profile link keeps the year; the area filters do not apply to one practice
         practice_link_column(query=filters.Selection(period=selection.period).query_string()),
-        column("name", "Practice", minWidth=200, wrap=True, flex=2),
-        column("pcn", "PCN", tooltipField="pcn"), column("rate", f"Rate ({unit})", "number", hidden_with="num"), vs,
-        column("num", "Numerator", counts, people_count=True), column("den", "Denominator", counts, people_count=True),
-        column("cov", "Coverage", "percent"),
-        column("periods", "Years with data" if yearly else "Months with data", "count"),
+        column("name", header("outcomes__year.name"), minWidth=200, wrap=True, flex=2),
+        column("pcn", header("outcomes__year.pcn"), tooltipField="pcn"),
+        column("rate", header("outcomes__year.rate", unit), "number", hidden_with="num"), vs,
+        column("num", header("outcomes__year.num"), counts, people_count=True),
+        column("den", header("outcomes__year.den"), counts, people_count=True),
+        column("cov", header("outcomes__year.cov"), "percent"),
+        column("periods", header("outcomes__year.years_with_data" if yearly else "outcomes__year.periods"), "count"),
     ], caption=f"{info['name']} by practice, {ctx['where']}, {period}", page_size=20)
     return html.Section([
         heading,
@@ -370,7 +373,8 @@ def _spc_section(ctx: dict) -> html.Section:
                ". Dashed lines are the ", term("process limits", "process limits"), "."],
         y_title=y_title, hover_unit=hover_unit, source=ctx["source"], data_date=_period_words(latest, yearly),
         description=f"The mean and limits come from all {len(series)} {'years' if yearly else 'months'} shown.",
-        value_header=f"Rate ({info['unit']})", dates=not yearly, ceiling=100.0 if info["unit"] == "%" else None,
+        query="outcomes__trend", period="financial_year" if yearly else "period_start", value="rate",
+        value_unit=info["unit"], dates=not yearly, ceiling=100.0 if info["unit"] == "%" else None,
         unit_words="years" if yearly else "months", measure_id=ctx["measure"], area=ctx["where"])
     return html.Section([heading, card, html.P(html.A("How SPC charts are read and drawn",
                                                       href="/data-and-methods#spc-method"))],

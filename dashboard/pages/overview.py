@@ -99,7 +99,7 @@ def _joint_working_headline(params: dict) -> html.Div:
         return headline("Joint working", "No returns", f"No joint-working returns in {params['period']}.")
     return headline(
         "Attached social worker",
-        f"{row['practices_with_social_worker']:,} of {row['practices_returning']:,} practices",
+        f"{formats.count(row['practices_with_social_worker'])} of {formats.count(row['practices_returning'])} practices",
         [f"returning in {row['quarter_label']} have a named or attached social worker; mean ",
          term("joint-working index"), f" {formats.number(row['mean_index'])} out of 100."])
 

@@ -37,6 +37,7 @@ from dashboard.palette import (
     NHS_PINK,
     NHS_PURPLE,
     NHS_WARM_YELLOW,
+    at_alpha,
     series_style,
 )
 
@@ -54,7 +55,7 @@ OTHER_HWB_COLOUR = NHS_MID_GREY  # 3.6:1 on white, so unselected bars stay visib
 # scheme-to-provider bands so they never look like a source.
 FUNDING_COLOURS = (NHS_BLUE, NHS_ORANGE, NHS_LIGHT_BLUE, NHS_WARM_YELLOW, NHS_PURPLE, NHS_AQUA_GREEN, NHS_PINK,
                    NHS_DARK_BLUE)
-PROVIDER_BAND_COLOUR = "rgba(118,134,146,0.4)"
+PROVIDER_BAND_COLOUR = at_alpha(NHS_MID_GREY, 0.4)
 
 
 # --- formatting: the house rules are dashboard/formats.py's ----------------------------------------
@@ -158,7 +159,7 @@ def _sankey(flows: pd.DataFrame, level: str) -> go.Figure:
         targets.append(target)
         values.append(float(row.planned_gbp))
         hovers.append(f"{formats.money_compact(row.planned_gbp)} of {row.source_label} goes to {row.target_label}")
-        link_colours.append(_rgba(funding_colour[row.source_label], 0.4) if row.stage == 1 else PROVIDER_BAND_COLOUR)
+        link_colours.append(at_alpha(funding_colour[row.source_label], 0.4) if row.stage == 1 else PROVIDER_BAND_COLOUR)
     # a node's pounds: what flows through it (in for the middle and right, out for the sources)
     inflow, outflow = [0.0] * len(labels), [0.0] * len(labels)
     for source, target, value in zip(sources_, targets, values):
@@ -185,11 +186,6 @@ def _sankey(flows: pd.DataFrame, level: str) -> go.Figure:
 
 def _shorten(label: str, limit: int = 42) -> str:
     return label if len(label) <= limit else label[: limit - 1].rstrip() + "…"
-
-
-def _rgba(hex_colour: str, alpha: float) -> str:
-    red, green, blue = (int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
-    return f"rgba({red},{green},{blue},{alpha})"
 
 
 def _planned_actual(years: pd.DataFrame) -> go.Figure:
@@ -255,7 +251,7 @@ def _per_head(years: pd.DataFrame) -> go.Figure:
             x=years["financial_year"], y=years[field], name=name, mode="lines+markers",
             line={"color": colour, "dash": dash_, "width": 2},
             marker={"symbol": symbol, "size": 9, "color": colour, "line": {"color": colour, "width": 2}},
-            hovertemplate=f"%{{x}}: £%{{y:,.2f}} {words}<extra></extra>",
+            hovertemplate=f"%{{x}}: {formats.hover('pence')} {words}<extra></extra>",
         ))
     fig = styled(fig, x_title="Financial year", y_title="Pounds per resident (£)", height=380)
     fig.update_yaxes(tickprefix="£", tickformat=",.0f", rangemode="tozero")
@@ -266,7 +262,7 @@ def _per_head(years: pd.DataFrame) -> go.Figure:
 def _social_care_share(years: pd.DataFrame) -> go.Figure:
     fig = go.Figure()
     figures.line_series(fig, years["financial_year"], years["share_social_care"], "Planned for social care", 0,
-                        "%{x}: %{y:.1%} of planned spend is on social care")
+                        "%{x}: " + formats.hover("percent") + " of planned spend is on social care")
     fig = styled(fig, x_title="Financial year", y_title="Share of planned spend", height=380, legend=False)
     fig.update_yaxes(tickformat=".0%", range=[0, 1])
     fig.update_xaxes(type="category")

@@ -208,16 +208,16 @@ def _headlines(age: pd.DataFrame, split: pd.DataFrame) -> html.Div:
     cards = []
     if not age.empty:
         size, older = int(age["list_size"].iloc[0]), int(age["patients_65_plus"].iloc[0])
-        cards.append(headline("Registered patients", f"{size:,}", f"{formats.month(age['release'].iloc[0])} release"))
+        cards.append(headline("Registered patients", formats.count(size), f"{formats.month(age['release'].iloc[0])} release"))
         cards.append(headline("Aged 65 and over", formats.percent(older / size) if size else "none",
-                              f"{older:,} patients"))
+                              f"{formats.count(older)} patients"))
     if not split.empty:
         elsewhere = int(split.loc[(split["area_kind"] != "unknown residence") & ~split["is_home_council"].astype(bool),
                                   "patients"].sum())
         known = int(split.loc[split["area_kind"] != "unknown residence", "patients"].sum())
         councils = int((split["area_kind"] == "council").sum())
         cards.append(headline("Living under another council", formats.percent(elsewhere / known) if known else "not known",
-                              f"{elsewhere:,} of {known:,} patients whose address is known; "
+                              f"{formats.count(elsewhere)} of {formats.count(known)} patients whose address is known; "
                               f"{councils} council{'s' if councils != 1 else ''} in all"))
     if not cards:
         return no_data("Neither the age-band file nor the registrations by area include this practice, so its "
@@ -242,19 +242,20 @@ def _age_card(age: pd.DataFrame, period: str, code: str | None = None) -> html.S
             # overlay: the hatching is drawn over the bar's colour (plotly's default, replace, draws
             # the hatching alone, white on nothing: invisible bars)
             marker={"color": style["color"], "pattern": {"shape": pattern, "fgcolor": "white", "fillmode": "overlay"}},
-            hovertemplate="Aged %{y}: %{x:,} patients (%{customdata:.1%} of the list)<extra></extra>",
+            hovertemplate=(f"Aged %{{y}}: {formats.hover('count', 'x')} patients "
+                           f"({formats.hover('percent', 'customdata')} of the list)<extra></extra>"),
         ))
     figures.styled(fig, x_title="Registered patients", y_title="Age band (years)", height=520)
     fig.update_yaxes(categoryorder="array", categoryarray=list(age["band"]))
     size, over = int(age["list_size"].iloc[0]), int(age["patients_65_plus"].iloc[0])
     table = data_grid(f"{PREFIX}-age", age, [
-        column("band", "Age band (years)"), column("patients", "Patients", "count"),
-        column("share", "Share of the list", "percent"),
+        column("band", header("practice__age.band")), column("patients", header("practice__age.patients"), "count"),
+        column("share", header("practice__age.share"), "percent"),
     ], caption="Registered patients by age band", file_name="practice-age-profile")
     return chart_card(
         f"{PREFIX}-age-chart", title="Its patients by age", units="Registered patients in each 5-year age band",
         figure=fig, table=table, source=source_title("practice_age"), data_date=_release_note(age, period),
-        description=(f"{over:,} of its {size:,} patients ({formats.percent(over / size)}) are aged 65 or over, the age group "
+        description=(f"{formats.count(over)} of its {formats.count(size)} patients ({formats.percent(over / size)}) are aged 65 or over, the age group "
                      "most social care serves." if size else None), area=code
     )
 
@@ -282,7 +283,8 @@ def _split_card(split: pd.DataFrame, period: str, code: str | None = None) -> ht
     fig = go.Figure(go.Bar(
         y=drawn["label"], x=drawn["share"], orientation="h", customdata=drawn["patients"],
         marker={"color": palette.NHS_BLUE}, text=[formats.percent(share) for share in drawn["share"]], textposition="auto",
-        hovertemplate="%{y}: %{x:.1%} of the list (%{customdata:,} patients)<extra></extra>",
+        hovertemplate=(f"%{{y}}: {formats.hover('percent', 'x')} of the list "
+                       f"({formats.hover('count', 'customdata')} patients)<extra></extra>"),
     ))
     figures.styled(fig, x_title="Share of the practice's registered patients", height=120 + 48 * len(split),
                    legend=False)
@@ -290,8 +292,10 @@ def _split_card(split: pd.DataFrame, period: str, code: str | None = None) -> ht
     fig.update_yaxes(autorange="reversed")
     top = split.iloc[0]
     table = data_grid(f"{PREFIX}-council-split", split, [
-        column("label", "Lives in", minWidth=200), column("area_code", "Code"),
-        column("patients", "Patients", "count"), column("share", "Share of the list", "percent"),
+        column("label", header("practice__council_split.label"), minWidth=200),
+        column("area_code", header("practice__council_split.area_code")),
+        column("patients", header("practice__council_split.patients"), "count"),
+        column("share", header("practice__council_split.share"), "percent"),
     ], caption="Patients by the council they live in", file_name="practice-council-split")
     return chart_card(
         f"{PREFIX}-split-chart", title="Which councils its patients live in",
@@ -320,21 +324,23 @@ def _map_card(params: dict) -> html.Section | html.Div:
     fig = lsoa_choropleth(
         frame, colour_title="Patients", focus=focus,
         home_council=str(home.iloc[0]) if len(home) and pd.notna(home.iloc[0]) else None,
-        hovertemplate=("%{customdata[0]} (%{customdata[2]}): %{z:,.0f} patients, "
-                       "%{customdata[1]:.1%} of the list<extra></extra>"))
+        hovertemplate=(f"%{{customdata[0]}} (%{{customdata[2]}}): {formats.hover('count', 'z')} patients, "
+                       f"{formats.hover('percent', 'customdata[1]')} of the list<extra></extra>"))
     boundaries = f" {sentence}" if (sentence := boundary_sentence(fig)) else ""
     table = data_grid(f"{PREFIX}-lsoas", patients, [
-        column("lsoa_code", "LSOA code"), column("lsoa_name", "LSOA", minWidth=160),
-        column("council_name", "Council"), column("patients", "Patients", "count"),
-        column("share", "Share of the list", "percent"),
+        column("lsoa_code", header("practice__lsoa_patients.lsoa_code")),
+        column("lsoa_name", header("practice__lsoa_patients.lsoa_name"), minWidth=160),
+        column("council_name", header("practice__lsoa_patients.council_name")),
+        column("patients", header("practice__lsoa_patients.patients"), "count"),
+        column("share", header("practice__lsoa_patients.share"), "percent"),
     ], caption="Patients by the small area (LSOA) they live in", file_name="practice-patients-by-lsoa")
-    centred = (f" The map is centred on the {len(focus):,} areas with at least {FOCUS_SHARE:.1%} of its patients; "
+    centred = (f" The map is centred on the {formats.count(len(focus))} areas with at least {formats.percent(FOCUS_SHARE)} of its patients; "
                "drag or scroll to see the rest." if 0 < len(focus) < len(patients) else "")
     return with_map_config(chart_card(
         f"{PREFIX}-map", title="Where its patients live", units=["Registered patients in each ", term("LSOA")],
         figure=fig, table=table, source=source_title("registrations", "lsoa_boundaries"),
         data_date=formats.month(release.iloc[0]) if not release.empty else "",
-        description=(f"Its patients live in {len(patients):,} small areas; the darker the area, the more of "
+        description=(f"Its patients live in {formats.count(len(patients))} small areas; the darker the area, the more of "
                      f"them.{centred}{boundaries}"), area=params["code"]
     ))
 
@@ -355,13 +361,13 @@ def _joint_working_section(params: dict) -> html.Section:
     fig = go.Figure()
     for index, (field, name) in enumerate(DOMAINS):
         figures.line_series(fig, trend["quarter_start"].dt.strftime("%Y-%m-%d"), trend[field], name, index,
-                            f"<b>{name}</b><br>%{{customdata}}: %{{y:.0f}} out of 100",
+                            f"<b>{name}</b><br>%{{customdata}}: {formats.hover('index')} out of 100",
                             customdata=trend["quarter_label"])
     figures.styled(fig, x_title="Quarter (first day)", y_title="Score (0 to 100)", height=400)
     fig.update_yaxes(range=[0, 102])
     fig.update_xaxes(type="date", tickformat="%b %Y")
     index_text = ("no index (a domain had nothing scored)" if pd.isna(last["joint_working_index"])
-                  else f"an index of {last['joint_working_index']:.0f} out of 100")
+                  else f"an index of {formats.by_kind(last['joint_working_index'], 'index')} out of 100")
     table = data_grid(f"{PREFIX}-jw-trend", trend, [
         column("quarter_label", header("practice__joint_working_trend.quarter_label")),
         *[column(field, header(f"practice__joint_working_trend.{field}"), "index", minWidth=105) for field, _ in DOMAINS],
@@ -378,11 +384,13 @@ def _joint_working_section(params: dict) -> html.Section:
                 dcc.Link("How each indicator is defined", href="/data-and-methods#data-and-methods-joint-working"),
                 "."]),
         data_grid(f"{PREFIX}-jw-latest", latest, [
-            column("indicator_id", "Code", minWidth=80),
-            column("indicator_name", "Indicator", minWidth=220, wrap=True, flex=2),
-            column("domain", "Domain", minWidth=160, wrap=True),
-            column("value_text", "Returned", minWidth=150, wrap=True),
-            column("score", "Score (0-100)", "index", minWidth=105), column("notes", "Notes", wrap=True),
+            column("indicator_id", header("practice__joint_working_latest.indicator_id"), minWidth=80),
+            column("indicator_name", header("practice__joint_working_latest.indicator_name"), minWidth=220, wrap=True,
+                   flex=2),
+            column("domain", header("practice__joint_working_latest.domain"), minWidth=160, wrap=True),
+            column("value_text", header("practice__joint_working_latest.value_text"), minWidth=150, wrap=True),
+            column("score", header("practice__joint_working_latest.score"), "index", minWidth=105),
+            column("notes", header("practice__joint_working_latest.notes"), wrap=True),
         ], caption=f"Joint-working indicators returned for {last['quarter_label']}",
             file_name="practice-joint-working-indicators"),
     ])
@@ -447,8 +455,8 @@ def _year_grid(trends: pd.DataFrame, period: str) -> html.Div:
     headers = {1: "This practice", 2: "Its PCN", 3: "Its home council", 4: "All practices in the ICB"}
     headers.update(year.drop_duplicates("series_order").set_index("series_order")["series"].to_dict())
     return data_grid(f"{PREFIX}-outcome-year", frame, [
-        column("measure_name", "Measure", minWidth=200, wrap=True, flex=2),
-        column("unit", "Unit", minWidth=160, wrap=True),
+        column("measure_name", header("practice__outcome_trends.measure_name"), minWidth=200, wrap=True, flex=2),
+        column("unit", header("practice__outcome_trends.unit"), minWidth=160, wrap=True),
         *[column(f"series_{order}", str(headers[order]), "rate", minWidth=105) for order in (1, 2, 3, 4)],
     ], caption=f"Average monthly rate over {period}: the practice against its PCN, council and ICB",
         file_name="practice-outcomes-year")
@@ -482,13 +490,15 @@ def _outcome_card(measure: str, rows: pd.DataFrame, params: dict):
     table_rows = rows.assign(month=rows["period_start"].dt.strftime("%Y-%m"),
                              rate=suppression.marked(rows["rate"], rows["small"], rows["small_marker"]))
     table = data_grid(f"{PREFIX}-outcome-months", table_rows, [
-        column("month", "Month"), column("series", "Series", minWidth=200), column("rate", f"Rate ({unit})", "rate"),
+        column("month", header("practice__outcome_trends.period_start")),
+        column("series", header("practice__outcome_trends.series"), minWidth=200),
+        column("rate", header("practice__outcome_trends.rate", unit), "rate"),
     ], caption=f"{name}: monthly rates", file_name=f"practice-{measure}")
     description = None
     if pd.notna(year.get("This practice")):
-        others = [f"{value:,.1f} for {'all' + series[3:] if series.startswith('All ') else series}"
+        others = [f"{formats.number(value, 1)} for {'all' + series[3:] if series.startswith('All ') else series}"
                   for series, value in year.items() if series != "This practice" and pd.notna(value)]
-        description = (f"Over {period} the practice had {year['This practice']:,.1f} {unit} a month on average"
+        description = (f"Over {period} the practice had {formats.number(year['This practice'], 1)} {unit} a month on average"
                        + (f", against {', '.join(others)}." if others else "."))
     return html.Div([chart_card(
         f"{PREFIX}-outcome-chart", title=f"{name}, month by month", units=unit.capitalize(),
@@ -532,7 +542,8 @@ def _spc_card(measure: str, rows: pd.DataFrame, params: dict):
                term("process limits", "process limits"), "."],
         y_title=unit, hover_unit=unit, source=source_title(rows["source"].iloc[0]),
         data_date=formats.month(own["period_start"].max()) if not own.empty else "",
-        description=f"The practice's own rate, {len(own)} months.{note}", value_header=f"Rate ({unit})",
+        description=f"The practice's own rate, {len(own)} months.{note}", query="practice__outcome_trends",
+        period="period_start", value="rate", value_unit=unit,
         measure_id=measure, area=params["code"])
 
 

@@ -28,11 +28,11 @@ DOWNLOAD_TABLES = {"headline_measures": gather.HEADLINE_COLUMNS, "monthly_measur
                    "joint_working_practices": gather.JW_COLUMNS, "comparison": gather.COMPARISON_COLUMNS,
                    "joint_working_impact": gather.IMPACT_COLUMNS, "sources": gather.SOURCE_COLUMNS,
                    "definitions": gather.DEFINITION_COLUMNS}
-# Page and component modules (under dashboard/) whose grid headers all come from the catalogue. Not finished
-# (issue 18, item 1): the practice profile, catchment, outcomes and data_and_methods still write some
-# headers by hand, as does components/spc.py (and Joint working's SPC card hands it "Mean index").
+# Page and component modules (under dashboard/) whose grid headers all come from the catalogue: every one
+# that shows a grid.
 CATALOGUED_PAGES = ("pages/downloads", "pages/pooled_budget", "pages/overview", "pages/joint_working",
-                    "components/funnel", "components/impact")
+                    "pages/practice", "pages/outcomes", "pages/catchment", "pages/data_and_methods",
+                    "components/funnel", "components/impact", "components/spc")
 
 
 @pytest.mark.parametrize(("label", "unit", "expected"), [
@@ -182,3 +182,28 @@ def test_a_funnel_table_reads_its_words_from_the_contract_of_the_query_it_draws(
     assert care_plans["high"] == "95% CI upper (Wilson score)"
     assert care_plans["significance_words"] == "Against the limits shown (widened for overdispersion)"
     assert care_plans["plain_significance_words"] == "Against PHE's plain limits"
+
+
+def test_an_xmr_table_reads_its_words_from_the_contract_of_the_query_it_charts():
+    from dashboard.components import spc
+
+    frame = pd.DataFrame({"period": ["2024-25 Q1"], "value": [50.0], "mean": [50.0], "lower": [40.0],
+                          "upper": [60.0], "point_words": ["Common cause"], "why": [""]})
+
+    def headers(**where) -> list[str]:
+        table = spc.xmr_table("t", frame, caption="c", dates=False, **where)
+        grid = next(node for node in walk(table) if getattr(node, "_type", None) == "AgGrid")
+        return [definition["headerName"] for definition in grid.columnDefs]
+
+    # the SPC columns read as they do in the downloads' monthly measures
+    spc_words = ["SPC mean", "SPC lower limit", "SPC upper limit", "Point type", "Why it is special cause"]
+    assert headers(query="joint_working__adoption", period="quarter_label", value="mean_index") == [
+        "Quarter", "Mean joint-working index", *spc_words]
+    assert headers(query="outcomes__trend", period="financial_year", value="rate", value_unit="%") == [
+        "Financial year", "Rate (%)", *spc_words]
+    frame = frame.assign(period=[pd.Timestamp("2024-04-01")], raw=[55.0])  # a seasonally adjusted month
+    table = spc.xmr_table("t", frame, caption="c", query="practice__outcome_trends", period="period_start",
+                          value="rate", value_unit="per 1,000 patients")
+    grid = next(node for node in walk(table) if getattr(node, "_type", None) == "AgGrid")
+    assert [definition["headerName"] for definition in grid.columnDefs][:3] == [
+        "Month", "Rate (per 1,000 patients)", "Rate (per 1,000 patients), seasonally adjusted"]

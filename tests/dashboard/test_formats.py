@@ -134,3 +134,19 @@ def test_funnel_colours_follow_the_measure_direction():
 def test_series_styles_cycle_after_eight():
     assert palette.series_style(0) == {"color": "#005EB8", "symbol": "circle", "dash": "solid"}
     assert palette.series_style(9) == {"color": "#ED8B00", "symbol": "square", "dash": "dash"}
+
+
+def test_hover_writes_a_kind_as_the_tables_do():
+    # d3 forms by hand: a share to one place as a per cent, pence with £ and two places, counts whole
+    assert formats.hover("percent") == "%{y:.1%}"
+    assert formats.hover("pence", "customdata[0]") == "£%{customdata[0]:,.2f}"
+    assert formats.hover("count", "x") == "%{x:,.0f}"
+    assert formats.hover("index", "x") == "%{x:.0f}"
+
+
+def test_a_count_in_running_text_reads_as_the_grids_write_it():
+    from dashboard import suppression
+    from dashboard.components.words import plural
+
+    assert plural(6300, "practice") == "6,300 practices" and plural(1, "practice") == "1 practice"
+    assert suppression.count_text(12345.0) == "12,345" and suppression.count_text("<5") == "<5"

@@ -70,7 +70,7 @@ def test_card_shows_icons_with_labels_and_too_few_points_say_so(dashboard_db):
     last = SERIES[:10] + SERIES[11:] + [30.0]
     card = spc_view.xmr_card("t-spc", MONTHS, last, improvement="decrease", title="T", units="u", y_title="y",
                              hover_unit="per 1,000", source="s", data_date="d", description="D.",
-                             value_header="Rate", target=25.0)
+                             query="outcomes__trend", period="period_start", value="rate", target=25.0)
     text = text_of(card)
     assert "Special cause variation: concerning (higher values)" in text
     # a target of 25 above the upper limit of 19.74, lower is better: the whole process passes
@@ -80,7 +80,7 @@ def test_card_shows_icons_with_labels_and_too_few_points_say_so(dashboard_db):
     assert any(src.endswith("spc/assurance-pass.svg") for src in sources)
     short = spc_view.xmr_card("t-spc", MONTHS[:11], SERIES[:11], improvement="decrease", title="T", units="u",
                               y_title="y", hover_unit="x", source="s", data_date="d", description="D.",
-                              value_header="Rate")
+                              query="outcomes__trend", period="period_start", value="rate")
     assert "Too few months for an SPC chart: 11 months" in text_of(short)
 
 
@@ -177,7 +177,7 @@ def test_a_seasonally_adjusted_card_draws_both_series_and_says_how(dashboard_db,
     monkeypatch.setattr(spc_view, "seasonal_index", lambda measure_id: SEASON_INDEX if measure_id == "m" else None)
     card = spc_view.xmr_card("t-season", SEASON_MONTHS, SEASON_SERIES, improvement="decrease", title="T",
                              units="u", y_title="Rate", hover_unit="x", source="s", data_date="d",
-                             description="D.", value_header="Rate", measure_id="m")
+                             description="D.", query="outcomes__trend", period="period_start", value="rate", measure_id="m")
     text = text_of(card)
     assert "All 48 points vary by chance alone" in text
     assert "Seasonally adjusted" in text and "January 1.30 (highest) to July 0.70 (lowest)" in text
@@ -190,7 +190,7 @@ def test_a_seasonally_adjusted_card_draws_both_series_and_says_how(dashboard_db,
     assert figure.layout.yaxis.title.text == "Rate,<br>seasonally adjusted"
     plain = spc_view.xmr_card("t-season", SEASON_MONTHS, SEASON_SERIES, improvement="decrease", title="T",
                               units="u", y_title="Rate", hover_unit="x", source="s", data_date="d",
-                              description="D.", value_header="Rate", measure_id="other")
+                              description="D.", query="outcomes__trend", period="period_start", value="rate", measure_id="other")
     assert "Seasonally adjusted" not in text_of(plain) and "special cause" in text_of(plain)
 
 

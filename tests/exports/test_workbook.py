@@ -36,7 +36,7 @@ def test_sheets_summary_and_definitions(dashboard_db):
     assert summary[0][0] == "jointcare summary: Unitown, 2023-24"
     assert ("Area", "Unitown") in [(row[0], row[1]) for row in summary]
     assert any(row[0] == suppression.RULE for row in summary)
-    definitions = {row["Id"]: row for row in table_rows(wb["Definitions"])}
+    definitions = {row["Code"]: row for row in table_rows(wb["Definitions"])}
     assert definitions["ae_attendances"]["Unit"] == "per 1,000 registered patients"
     assert wb["Definitions"].tables  # a real Excel table, not just cells
 
