@@ -21,9 +21,19 @@ CONTRACTS = sorted(QUERIES.glob("*.yml"))
 
 
 @pytest.fixture(scope="module")
-def sample_params(demo_warehouse) -> dict:
+def served_demo(demo_warehouse):
+    """The dashboard reads the demo warehouse this module builds (not whatever data/warehouse.duckdb a
+    checkout happens to hold: a fresh clone has none)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("JOINTCARE_DB", str(demo_warehouse))
+        yield demo_warehouse
+
+
+@pytest.fixture(scope="module")
+def sample_params(served_demo) -> dict:
     """One value for every $parameter a query may take, read from the demo warehouse: the whole area
     (no filter), the latest year and quarter, one practice and one measure."""
+    demo_warehouse = served_demo
     con = duckdb.connect(str(demo_warehouse), read_only=True)
     try:
         practice = con.execute("select min(practice_code) from dim_practice").fetchone()[0]
