@@ -27,6 +27,10 @@ joins alone: pandas' join phases against the build steps of the models that do t
   (stg_nhs__registrations, stg_nhs__practice_age and those of the new sources), because pandas types
   those columns (dates, months, numbers, labels) in its join phase too. Issue 2 counted models only;
   both are printed and judged against the target.
+Issue 15 adds the floor: a bare read of the same raw folder (bench/floor.py: every CSV through
+read_csv once, every workbook and GeoJSON parsed once, nothing checked or joined), with build / floor
+printed against an aim of 3x, and the whole build against the pandas pipeline end to end (at least 1x).
+
 A breakdown of the last build by kind of step (loads by top folder) shows where the time goes.
 
 Same-answer checks compare the pandas answers with the warehouse, row by row on their keys (values
@@ -76,7 +80,12 @@ STAGING_MODELS = {
 TARGETS = {  # issue: (build seconds, build peak MB, joins ratio)
     "issue 2": (60, 2000, 5.0),
     "issue 3": (120, 3000, 5.0),
+    "issue 15": (60, 2000, 5.0),
 }
+# Issue 15 also asks the whole build to beat the pandas read-and-join pipeline end to end, and to stay
+# within 3x a bare read of the same files (bench/floor.py).
+WHOLE_RUN_RATIO = 1.0
+FLOOR_RATIO = 3.0
 
 
 def generator_stamp() -> str:
@@ -138,7 +147,7 @@ def print_steps(build: dict, repeats: int) -> None:
         print(f"  {step['step'][:58]:<58} {step['rows']:>12,} {step['seconds']:>8.2f} {step['peak_rss_mb']:>8.0f}")
 
 
-def print_timings(builds: list[dict], pandas_runs: list[dict]) -> dict[str, float]:
+def print_timings(builds: list[dict], pandas_runs: list[dict], floors: list[dict]) -> dict[str, float]:
     median = statistics.median
     repeats = len(builds)
     build_median = median(run["seconds"] for run in builds)
@@ -151,6 +160,14 @@ def print_timings(builds: list[dict], pandas_runs: list[dict]) -> dict[str, floa
           f"peak {max(r['peak_rss_mb'] for r in pandas_runs):,.0f} MB "
           f"(crosswalk part alone {max(r['crosswalk_peak_rss_mb'] for r in pandas_runs):,.0f} MB)")
     print(f"ratio, whole run, pandas / build: {pandas_median / build_median:.2f}x")
+    floor_median = median(run["seconds"] for run in floors)
+    by_kind = {kind: median(run["by_kind_seconds"][kind] for run in floors) for kind in floors[-1]["by_kind_seconds"]}
+    print(f"floor (bare read of every file: {', '.join(f'{n:,} {kind}' for kind, n in floors[-1]['files'].items())}): "
+          f"median {floor_median:6.1f} s over {len(floors)} runs "
+          f"(runs: {', '.join(format(r['seconds'], '.1f') for r in floors)}; "
+          f"{', '.join(f'{kind} {s:.1f} s' for kind, s in by_kind.items())}), "
+          f"peak {max(r['peak_rss_mb'] for r in floors):,.0f} MB")
+    print(f"build / floor: {build_median / floor_median:.2f}x")
     reading = median(r["find_seconds"] + r["read_seconds"] + r["outcome_read_seconds"] for r in pandas_runs)
     print(f"pandas reading: median {reading:.1f} s (recognising files "
           f"{median(r['find_seconds'] for r in pandas_runs):.1f} s, crosswalk sources "
@@ -174,7 +191,8 @@ def print_timings(builds: list[dict], pandas_runs: list[dict]) -> dict[str, floa
              for name in pandas_runs[-1]["outcome_parts"]}
     print("  pandas outcome joins by part (median s): "
           + ", ".join(f"{name} {seconds:.1f}" for name, seconds in parts.items()))
-    return {"build": build_median, "peak": build_peak, **ratios}
+    return {"build": build_median, "peak": build_peak, "whole run": pandas_median / build_median,
+            "floor": build_median / floor_median, **ratios}
 
 
 def print_breakdown(build: dict) -> None:
@@ -205,6 +223,11 @@ def print_targets(figures: dict[str, float]) -> None:
                   (f"peak <= {megabytes:,} MB", f"{figures['peak']:,.0f} MB", figures["peak"] <= megabytes)]
         checks += [(f"{which} >= {ratio:.0f}x pandas", f"{figures[which]:.1f}x", figures[which] >= ratio)
                    for which in joins]
+        if issue == "issue 15":
+            checks += [(f"whole run >= {WHOLE_RUN_RATIO:.0f}x pandas", f"{figures['whole run']:.2f}x",
+                        figures["whole run"] >= WHOLE_RUN_RATIO),
+                       (f"build / floor <= {FLOOR_RATIO:.0f}x (aim)", f"{figures['floor']:.2f}x",
+                        figures["floor"] <= FLOOR_RATIO)]
         scope = " (set for the catchment-only build, before issue 3's sources)" if issue == "issue 2" else ""
         print(f"  {issue}{scope}: " + "; ".join(f"{what}: {got} {'met' if ok else 'NOT met'}"
                                              for what, got, ok in checks))
@@ -314,8 +337,10 @@ def main() -> None:
     pandas_runs = [child("bench.pandas_pipeline", str(RAW), *([str(ANSWERS)] if run == repeats - 1 else []))
                    for run in range(repeats)]
 
+    floors = [child("bench.floor", str(RAW)) for _ in range(repeats)]
+
     print_steps(builds[-1], repeats)
-    figures = print_timings(builds, pandas_runs)
+    figures = print_timings(builds, pandas_runs, floors)
     print_breakdown(builds[-1])
     print_targets(figures)
     same_answers(pandas_runs[-1])
