@@ -60,9 +60,25 @@ def is_suppressed(value) -> bool:
     return isinstance(value, str) and value in MARKERS
 
 
+def small_mask(values: Sequence | pd.Series) -> np.ndarray:
+    """is_small of every cell at once (the rule applied to a column of thousands of practices at England
+    scale: a loop of is_small calls cost tens of milliseconds per page)."""
+    numbers = _as_numbers(values)
+    return (numbers > 0) & (numbers < THRESHOLD)
+
+
+def _as_numbers(values: Sequence | pd.Series) -> np.ndarray:
+    """The cells as floats, hidden cells, None and NA as NaN (the vector form of _numbers)."""
+    series = values if isinstance(values, pd.Series) else pd.Series(list(values), dtype=object)
+    if series.dtype.kind in "biuf":
+        return series.to_numpy(dtype=float, na_value=np.nan)
+    series = series.astype(object)
+    return pd.to_numeric(series.mask(series.isin(MARKERS)), errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+
+
 def numeric(values: pd.Series) -> pd.Series:
     """A suppressed column as numbers, hidden cells as NaN (for charts and rules that need numbers)."""
-    return pd.to_numeric(values.where(~values.map(is_suppressed)), errors="coerce")
+    return pd.to_numeric(values.where(~values.isin(MARKERS)), errors="coerce")
 
 
 @dataclass(frozen=True)
@@ -129,25 +145,30 @@ def next_secondary(values: Sequence[float], hidden: dict[int, str]) -> int | Non
     The smallest count of 5 or more not already hidden; a 0 only when there is no such count (it still
     stops a reader telling which cell holds the hidden count).
     """
-    others = [(v, i) for i, v in enumerate(values) if i not in hidden and not np.isnan(v)]
-    large = [other for other in others if other[0] >= THRESHOLD]
-    return min(large or others)[1] if others else None
+    numbers = np.asarray(values, dtype=float)
+    left = ~np.isnan(numbers)
+    left[list(hidden)] = False
+    large = left & (numbers >= THRESHOLD)
+    pool = np.flatnonzero(large if large.any() else left)
+    # the smallest value; among equal values the first, as min() over (value, position) pairs would pick
+    return int(pool[np.argmin(numbers[pool])]) if pool.size else None
 
 
 def _primary(values: list[float], complement_of: Sequence[float] | None) -> dict[int, str]:
     """The cells hidden for themselves: counts of 1-4 ("<5") and, given the denominators shown beside them,
     counts whose complement (denominator less count, also people) is 1-4 ("[c]": the count is not small)."""
-    hidden = {i: SUPPRESSED for i, v in enumerate(values) if is_small(v)}
+    numbers = np.asarray(values, dtype=float)
+    small = (numbers > 0) & (numbers < THRESHOLD)
+    hidden = {int(i): SUPPRESSED for i in np.flatnonzero(small)}
     if complement_of is not None:
-        for i, (value, denominator) in enumerate(zip(values, _numbers(complement_of))):
-            if i not in hidden and not np.isnan(value) and not np.isnan(denominator) \
-                    and is_small(denominator - value):
-                hidden[i] = SECONDARY
+        left = _as_numbers(complement_of) - numbers  # NaN where either is missing, and NaN is never small
+        for i in np.flatnonzero(~small & (left > 0) & (left < THRESHOLD)):
+            hidden[int(i)] = SECONDARY
     return hidden
 
 
 def _numbers(values: Sequence[float]) -> list[float]:
-    return [float(v) if v is not None and not is_suppressed(v) and not pd.isna(v) else np.nan for v in values]
+    return _as_numbers(values).tolist()
 
 
 def _cells(values: list[float], hidden: dict[int, str]) -> list:
@@ -162,7 +183,10 @@ def _total_reveals(values: list[float], hidden: dict[int, str], total: float) ->
     with it) is always given away by its total. The sum of whole-number ranges is every whole number
     between their ends, so working with the ends is exact.
     """
-    shown = sum(v for i, v in enumerate(values) if i not in hidden and not np.isnan(v))
+    numbers = np.asarray(values, dtype=float)
+    shown_cells = ~np.isnan(numbers)
+    shown_cells[list(hidden)] = False
+    shown = sum(numbers[shown_cells].tolist())  # summed in order, as a Python sum: the same float every time
     hidden_sum = total - shown
     bounds = {i: (1.0, THRESHOLD - 1.0) if marker == SUPPRESSED else (float(THRESHOLD), max(hidden_sum, THRESHOLD))
               for i, marker in hidden.items()}
@@ -209,7 +233,7 @@ def suppress_column(frame: pd.DataFrame, column: str, *, total: float | None = N
 def follow(frame: pd.DataFrame, derived: Sequence[str], source: str) -> pd.DataFrame:
     """Hide each derived column (a rate, a share, an interval) wherever its source count is hidden."""
     out = frame.copy()
-    hidden = out[source].map(is_suppressed)
+    hidden = out[source].isin(MARKERS).to_numpy(dtype=bool)
     for column in derived:
         if column not in out:
             continue
@@ -245,7 +269,9 @@ def suppress_rates(frame: pd.DataFrame, *, count: str, denominator: str, derived
     Returns the rows and whether the pooled figure would still give a count away (the page must hide it).
     """
     out = frame.copy()
-    out[denominator] = [SUPPRESSED if is_small(value) else value for value in frame[denominator]]
+    small = small_mask(frame[denominator])
+    out[denominator] = (frame[denominator].astype(object).where(~small, SUPPRESSED) if small.any()
+                        else list(frame[denominator]))
     counts = _numbers(list(frame[count]))
     complement_of = list(frame[denominator]) if complement else None
     if total_shown:  # the complement cells are hidden before the total is checked: it could give them back
@@ -261,8 +287,7 @@ def suppress_rates(frame: pd.DataFrame, *, count: str, denominator: str, derived
 def people(frame: pd.DataFrame, column: str, *, derived: Sequence[str] = ()) -> pd.DataFrame:
     """Primary suppression of one column of counts with no total on its surface, and what follows it."""
     out = frame.copy()
-    out[column] = pd.Series([SUPPRESSED if is_small(value) else value for value in frame[column]],
-                            index=frame.index, dtype=object)
+    out[column] = frame[column].astype(object).where(~small_mask(frame[column]), SUPPRESSED)
     return follow(out, derived, column)
 
 
@@ -276,7 +301,7 @@ def hide_rates(frame: pd.DataFrame, *, rate: str = "rate", count: str = "numerat
     so a rate that leaves 1-4 of them (32 of 35 at home: 3 not) is hidden as well, marked SECONDARY, as
     suppress_group's complement rule hides it in the downloads (whose CSV prints the denominator).
     """
-    small = frame[count].map(is_small).astype(bool)
+    small = pd.Series(small_mask(frame[count]), index=frame.index)
     left = pd.Series(False, index=frame.index)
     if out_of is not None:
         left = complement_is_small(frame[count], frame[out_of]) & ~small
@@ -286,7 +311,8 @@ def hide_rates(frame: pd.DataFrame, *, rate: str = "rate", count: str = "numerat
 
 def complement_is_small(counts: pd.Series, out_of: pd.Series) -> pd.Series:
     """Where a count leaves 1-4 people of those it is out of (for a percentage's complement rule)."""
-    return (numeric(out_of) - numeric(counts)).map(is_small).astype(bool)
+    left = numeric(out_of) - numeric(counts)
+    return (left > 0) & (left < THRESHOLD)
 
 
 def marked(values: pd.Series, small: pd.Series, markers: pd.Series | None = None) -> pd.Series:

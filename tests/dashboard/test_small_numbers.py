@@ -29,6 +29,30 @@ def test_the_marker_and_threshold_are_the_ones_declared_in_method_yml():
         declared["value"], declared["marker"], declared["secondary_marker"]) == (5, LT5, C)
 
 
+def test_the_column_form_of_the_rule_hides_what_the_cell_form_hides():
+    # The pages apply the rule to whole columns at once (small_mask) for speed; by hand, of these cells
+    # only 0.5 and 4.99 are above 0 and below 5 (a marker is not a count, 5 is not small, -1 is no count).
+    from dashboard import suppression
+
+    cells = [None, np.nan, LT5, C, 0, 0.5, 4.99, 5, 12, -1, pd.NA]
+    expected = [False, False, False, False, False, True, True, False, False, False, False]
+    assert [suppression.is_small(cell) for cell in cells] == expected
+    assert suppression.small_mask(cells).tolist() == expected
+    assert suppression.small_mask(pd.Series([0, 3, 5, 4])).tolist() == [False, True, False, True]
+
+
+def test_the_next_secondary_cell_is_the_smallest_of_five_or_more_and_the_first_of_equals():
+    # cells 0..5 = 7, 5, <5 (hidden), 5, 0, NaN: the smallest of 5 or more is 5, first at position 1;
+    # with 1 and 3 hidden as well, 7 (position 0) is next; with every count of 5 or more hidden, the 0.
+    from dashboard import suppression
+
+    values = [7.0, 5.0, 3.0, 5.0, 0.0, np.nan]
+    assert suppression.next_secondary(values, {2: LT5}) == 1
+    assert suppression.next_secondary(values, {2: LT5, 1: C, 3: C}) == 0
+    assert suppression.next_secondary(values, {2: LT5, 1: C, 3: C, 0: C}) == 4
+    assert suppression.next_secondary(values, {0: C, 1: C, 2: LT5, 3: C, 4: C}) is None
+
+
 def test_data_and_methods_states_the_rule_from_method_yml(dashboard_db):
     from dashboard.pages import data_and_methods
     from etl.build import METHOD_FILE
