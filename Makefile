@@ -62,6 +62,7 @@ bench: $(VENV)/.installed-bench
 	$(BIN)/python -m bench.rebuild
 	$(BIN)/python -m bench.dashboard
 	$(BIN)/python -m bench.load
+	$(BIN)/python -m bench.first
 	$(BIN)/python -m bench.statistics
 	$(BIN)/python -m bench.downloads
 	$(BIN)/python -m bench.seasons
