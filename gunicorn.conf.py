@@ -30,4 +30,4 @@ def post_worker_init(worker):
     from dashboard import db, warm
 
     warm.pages(worker.wsgi)
-    db.after_swap(lambda: warm.in_background(worker.wsgi))
+    db.after_swap(lambda: warm.pages(worker.wsgi))  # on db's own thread, before the new file is served

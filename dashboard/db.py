@@ -5,6 +5,13 @@ reopens it when a rebuild has swapped a new file into place: the swap is an os.r
 old connection still reads the old inode until it is closed, and no request ever sees half a build.
 Each of the worker's threads queries through its own cursor of that connection, so they run at once.
 
+A worker that warms its pages (gunicorn.conf.py registers dashboard/warm.py with after_swap) switches
+to a rebuilt file only once it has warmed it: a thread of its own opens the new file and renders the
+pages' first views against it while the worker's requests are still answered from the old one, then
+the worker serves the new file. So a rebuild never makes a user wait for a cold worker (issue 15: a
+worker's first request after a swap within 1 s), at the price of the old build for the seconds that
+warming takes.
+
 Results are kept in the dashboard's one cache (dashboard/cache.py: each worker's own, or Redis shared
 by every server) as Parquet bytes, keyed by the warehouse's build id, the query and its parameters,
 because board members flip between the same few selections; a swapped warehouse starts a fresh cache.
@@ -13,6 +20,7 @@ because board members flip between the same few selections; a swapped warehouse 
 from __future__ import annotations
 
 import functools
+import logging
 import os
 import re
 import tempfile
@@ -26,12 +34,14 @@ from dashboard import cache
 from etl import settings
 
 QUERIES = Path(__file__).with_name("queries")
+log = logging.getLogger("jointcare.db")
 
 _lock = threading.Lock()
 _state: dict = {"con": None, "inode": None, "pid": None, "build_id": None, "parquet": None}
 _reference: dict = {}
 _thread = threading.local()
 _swap_hooks: list = []
+_preparing: dict = {"inode": None, "failed": None}  # the rebuilt file a thread is warming, or failed to open
 WAREHOUSE = "warehouse"  # the name the served file is attached under
 
 
@@ -44,29 +54,70 @@ def warehouse_path() -> Path:
 
 
 def _connection() -> tuple[duckdb.DuckDBPyConnection, int]:
+    """The connection this thread reads (called under _lock): the served one, or, on the thread warming a
+    rebuilt file, that file's."""
+    preparing = getattr(_thread, "preparing", None)
+    if preparing is not None:
+        return preparing["con"], preparing["inode"]
     path = warehouse_path()
     inode = path.stat().st_ino
-    if _state["con"] is None or _state["inode"] != inode or _state["pid"] != os.getpid():
-        # The old connection is not closed here: another thread may be mid-query on a cursor of it. It
-        # closes when the last cursor on it is dropped (each thread drops its own on its next query).
-        # So the new file is attached to a DuckDB instance of its own: connect(path) would hand back
-        # DuckDB's cached instance of that path, still reading the old file, while any cursor on it lives.
-        con = duckdb.connect()
-        con.execute(f"set memory_limit = '{settings.get('JOINTCARE_WORKER_MEMORY')}'")
-        con.execute(f"attach '{_quoted(path)}' as {WAREHOUSE} (read_only)")
-        con.execute(f"use {WAREHOUSE}")
-        con.execute((QUERIES / "_macros.sql").read_text())
-        swapped = _state["con"] is not None and _state["pid"] == os.getpid()
+    if _state["con"] is None or _state["pid"] != os.getpid():
+        con = _open(path)
         _state.update(con=con, inode=inode, pid=os.getpid(), build_id=_read_build_id(con, inode))
         _reference.clear()
-        if swapped:
-            for hook in _swap_hooks:
+    elif _state["inode"] != inode:
+        if not _swap_hooks or _preparing["failed"] == inode:
+            # nothing to warm (or the new file would not open: let this request meet the error)
+            con = _open(path)
+            _state.update(con=con, inode=inode, build_id=_read_build_id(con, inode))
+            _reference.clear()
+        elif _preparing["inode"] != inode:
+            _preparing["inode"] = inode
+            threading.Thread(target=_prepare, args=(path, inode), name="jointcare-swap", daemon=True).start()
+    return _state["con"], _state["inode"]
+
+
+def _open(path: Path) -> duckdb.DuckDBPyConnection:
+    # The old connection is never closed here: another thread may be mid-query on a cursor of it. It
+    # closes when the last cursor on it is dropped (each thread drops its own on its next query). So the
+    # file is attached to a DuckDB instance of its own: connect(path) would hand back DuckDB's cached
+    # instance of that path, still reading the old file, while any cursor on it lives.
+    con = duckdb.connect()
+    con.execute(f"set memory_limit = '{settings.get('JOINTCARE_WORKER_MEMORY')}'")
+    con.execute(f"attach '{_quoted(path)}' as {WAREHOUSE} (read_only)")
+    con.execute(f"use {WAREHOUSE}")
+    con.execute((QUERIES / "_macros.sql").read_text())
+    return con
+
+
+def _prepare(path: Path, inode: int) -> None:
+    """On a thread of its own: open the rebuilt file, run the swap hooks (warming) against it, then serve it."""
+    try:
+        con = _open(path)
+        prepared = {"con": con, "inode": inode, "build_id": _read_build_id(con, inode), "reference": {}}
+    except (duckdb.Error, OSError):
+        with _lock:
+            _preparing.update(inode=None, failed=inode)  # the next request opens it and reports why it cannot
+        return
+    _thread.preparing = prepared
+    try:
+        for hook in _swap_hooks:
+            try:
                 hook()
-    return _state["con"], inode
+            except Exception:  # noqa: BLE001 - warming is an optimisation: the new build is served regardless
+                log.exception("warming the rebuilt warehouse failed")
+    finally:
+        _thread.preparing = None
+    with _lock:
+        _state.update(con=con, inode=inode, build_id=prepared["build_id"])
+        _reference.clear()
+        _reference.update(prepared["reference"])
+        _preparing["inode"] = None
 
 
 def after_swap(hook) -> None:
-    """Call hook() (quickly: it runs under the connection lock) when this worker opens a rebuilt warehouse."""
+    """Call hook() when this worker finds a rebuilt warehouse: on a thread of its own, with every query it
+    makes reading the new file, before the worker serves that file to anyone."""
     _swap_hooks.append(hook)
 
 
@@ -161,9 +212,11 @@ def reference_query(name: str) -> pd.DataFrame:
     sql, _ = _sql(name)
     with _lock:
         con, inode = _connection()
-        if name not in _reference:
-            _reference[name] = con.execute(sql).df()
-        return _reference[name].copy()
+        preparing = getattr(_thread, "preparing", None)
+        kept = _reference if preparing is None else preparing["reference"]
+        if name not in kept:
+            kept[name] = con.execute(sql).df()
+        return kept[name].copy()
 
 
 def warehouse_version() -> int:
@@ -177,7 +230,8 @@ def build_id() -> str:
     file: the shared cache's key for everything derived from the warehouse."""
     with _lock:
         _connection()
-        return _state["build_id"]
+        preparing = getattr(_thread, "preparing", None)
+        return _state["build_id"] if preparing is None else preparing["build_id"]
 
 
 def _read_build_id(con: duckdb.DuckDBPyConnection, inode: int) -> str:

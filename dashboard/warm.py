@@ -2,16 +2,15 @@
 
 A worker's first request otherwise pays for what only the first one needs: Dash finishing its set-up,
 DuckDB reading the warehouse's tables from disk, the filter options, each module's small caches. Doing
-that in the worker before it takes requests (gunicorn.conf.py post_worker_init), and again in the
-background when it notices a new warehouse (db.after_swap), keeps a user's first view as fast as the
-rest (issue 15: a worker's first request within 1 s). With the cache on, the pages' first views are then
-in it too.
+that in the worker before it takes requests (gunicorn.conf.py post_worker_init), and again when it
+finds a rebuilt warehouse, against the new file before the worker serves it (db.after_swap), keeps a
+user's first view as fast as the rest (issue 15: a worker's first request within 1 s). With the cache
+on, the pages' first views are then in it too.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
 
 import dash
 from flask import Flask
@@ -50,8 +49,3 @@ def pages(server: Flask) -> None:
             continue
         if response.status_code != 200:
             log.warning("warming %s answered HTTP %s", page["path"], response.status_code)
-
-
-def in_background(server: Flask) -> None:
-    """pages() on a thread of its own, for a worker already serving (after a swap)."""
-    threading.Thread(target=pages, args=(server,), name="jointcare-warm", daemon=True).start()
