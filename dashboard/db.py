@@ -29,6 +29,7 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+from flask import g, has_request_context
 
 from dashboard import cache
 from etl import settings
@@ -177,6 +178,24 @@ def run_query(name: str, **params) -> pd.DataFrame:
     if missing:
         raise TypeError(f"dashboard/queries/{name}.sql needs ${', $'.join(sorted(missing))}")
     params = {key: value for key, value in params.items() if key in used}
+    # Within one request the same question has the same answer: the filter bar and the page both ask
+    # which practices a selection holds, say. Asked again, it is answered from the request's own memo
+    # (whatever JOINTCARE_QUERY_CACHE says: this is not a cache across requests).
+    memo = g.setdefault("jointcare_queries", {}) if has_request_context() else None
+    memo_key = (name, tuple(sorted(params.items())))
+    try:
+        hash(memo_key)
+    except TypeError:  # a list parameter: asked once per request anyway
+        memo = None
+    if memo is not None and memo_key in memo:
+        return memo[memo_key].copy()
+    frame = _answer(name, sql, params)
+    if memo is not None:
+        memo[memo_key] = frame.copy()
+    return frame
+
+
+def _answer(name: str, sql: str, params: dict) -> pd.DataFrame:
     if not cache.enabled():
         cursor = _cursor()
         return cursor.execute(sql, params).df() if params else cursor.execute(sql).df()
