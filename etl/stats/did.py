@@ -57,7 +57,7 @@ _MAX_ITERATIONS = 20_000
 # with one thread. One thread also makes the numbers the same on any number of cores: OpenBLAS picks
 # its kernels by thread count, and at England scale 4 interval ends (of 3 of the 579 areas) moved in
 # the last bit (at most 2.2e-16 relative on the ratio) between two threads and one.
-_BLAS = ThreadpoolController()
+BLAS = ThreadpoolController()
 
 
 @dataclass(frozen=True)
@@ -186,7 +186,7 @@ def _levels_into(out, practice_events, month, n):
     return np.divide(practice_events[None, :], expected, out=expected, where=expected > 0)
 
 
-@_BLAS.wrap(limits=1, user_api="blas")
+@BLAS.wrap(limits=1, user_api="blas")
 def impute(panel: Panel, reps: int = 999, seed: int = 0, confidence: float = 0.95) -> Estimate:
     """The imputation estimate of the treated events' ratio to their counterfactual, with a bootstrap CI."""
     observed, treated = panel.observed, panel.treated

@@ -13,11 +13,14 @@ year stated there). Areas with too few adopting or never-adopting practices get 
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 import pandas as pd
 
+from etl import settings
 from etl.impact import area_panels, setting
-from etl.stats.did import METHOD, impute, placebo
+from etl.stats.did import BLAS, METHOD, impute, placebo
 
 READS = ("int_joint_working__impact_panel", "ref_unit_costs", "ref_indicators")
 YEAR = 12  # months
@@ -30,8 +33,7 @@ def build(con) -> pd.DataFrame:
     lead = int(setting(con, "impact_placebo_lead_months"))
     costs = con.execute("select * from ref_unit_costs").df().set_index("measure_id")
     names = dict(con.execute("select indicator_id, name from ref_indicators").fetchall())
-    rows = []
-    for area in area_panels(con):
+    def estimated(area) -> dict:
         cost = costs.loc[area.outcome]
         row = {
             "outcome": area.outcome, "outcome_name": names.get(area.outcome, area.outcome),
@@ -41,7 +43,14 @@ def build(con) -> pd.DataFrame:
             "unit_cost_source": f"{cost['source']} ({cost['publisher']}, {cost['price_year']} prices)",
             "method": METHOD, "bootstrap_reps": reps,
         }
-        rows.append(row | _estimate(area, reps, seed, minimum, lead, row["unit_cost_gbp"]))
+        return row | _estimate(area, reps, seed, minimum, lead, row["unit_cost_gbp"])
+
+    # The areas are independent fits, each with its own generator from the seed, so they run side by
+    # side (numpy lets go of the GIL in its array work) and the rows are the same in any order. BLAS is
+    # held at one thread for the whole run, so no fit's own limit is undone by another finishing first.
+    with BLAS.limit(limits=1, user_api="blas"), \
+            ThreadPoolExecutor(max_workers=settings.get_int("JOINTCARE_THREADS")) as pool:
+        rows = list(pool.map(estimated, area_panels(con)))
     return pd.DataFrame(rows, columns=list(TYPES)).astype(TYPES)
 
 
