@@ -44,3 +44,11 @@ dagfuncs.practiceLink = function (params, codeField, labelField, query) {
     var label = String(params.data[labelField]).replace(/[\[\]()*_`\\]/g, "\\$&");
     return "[" + label + "](/practice/" + encodeURIComponent(code) + query + ")";
 };
+
+// An area's name as a link to a page with that area selected, e.g. a council to "/?council=E06000001".
+// Built here, as practiceLink is, so rowData keeps plain values for the CSV export and the filters.
+dagfuncs.areaLink = function (params, codeField, labelField, pathAndKey) {
+    var code = String(params.data[codeField]);
+    var label = String(params.data[labelField]).replace(/[\[\]()*_`\\]/g, "\\$&");
+    return "[" + label + "](" + pathAndKey + encodeURIComponent(code) + ")";
+};

@@ -96,6 +96,21 @@ def practice_link_column(field: str = "code", header: str | None = None, query: 
     return definition
 
 
+def area_link_column(field: str, label_field: str, header: str, path: str, key: str, **extra) -> dict:
+    """Areas as links to a page with the area selected (path?key=<code>), labelled by label_field (the
+    area's name); built in the browser like practice_link_column (areaLink in assets/dashAgGridFunctions.js)."""
+    definition = column(label_field, header, wrap=True, **extra)
+    definition.update(
+        cellRenderer="markdown",
+        valueGetter={"function": f"areaLink(params, {json.dumps(field)}, {json.dumps(label_field)}, "
+                                 f"{json.dumps(f'{path}?{key}=')})"},
+        valueFormatter={"function": f"params.data[{json.dumps(label_field)}]"},
+        filterValueGetter={"function": f"params.data[{json.dumps(label_field)}]"},
+    )
+    definition["minWidth"] = max(definition.get("minWidth", 0), 180)
+    return definition
+
+
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "table"
 

@@ -1,0 +1,72 @@
+"""Similar areas and similar practices: the peer list with its distances (issue 16, peers).
+
+The peers are chosen in the build (mart_council_peers, mart_practice_peers; etl/stats/peers.py), so the
+pages, the downloads and the address's compare=peers all mean the same councils and practices.
+"""
+
+from __future__ import annotations
+
+from dash import dcc, html
+
+from dashboard.catalogue import header
+from dashboard.components.cards import no_data
+from dashboard.components.tables import area_link_column, column, data_grid, practice_link_column
+from dashboard.db import run_query
+from dashboard.formats import count
+
+METHOD_WORDS = ("They are the nearest on size (on a log scale), the share aged 65 and over and the share of people "
+                "registered across a council boundary, each in standard scores and weighted as Data and methods "
+                "shows (the approach of CIPFA's nearest neighbours model). A distance of 0 would be alike on all "
+                "three; similar is not the same, and the list is a starting point for comparison, not a ranking.")
+
+
+def council_peers(council_code: str, prefix: str) -> html.Section:
+    """The council's nearest neighbours, nearest first, each a link to the Overview for that council."""
+    peers = run_query("peers__council", council=council_code)
+    heading = html.H2("Similar areas")
+    if len(peers) < 2:
+        return html.Section([heading, no_data("Similar areas need the registration and age data of every council; "
+                                              "this warehouse does not have them for this council.")])
+    name = peers.iloc[0]["council_name"]
+    shown = peers.iloc[1:]
+    table = data_grid(f"{prefix}-peers", shown, [
+        column("peer_rank", header("peers__council.peer_rank"), "count", maxWidth=90),
+        area_link_column("council_code", "council_name", header("peers__council.council_name"), "/", "council"),
+        column("distance", header("peers__council.distance"), "number"),
+        column("residents", header("peers__council.residents"), "count"),
+        column("share_65_plus", header("peers__council.share_65_plus"), "percent"),
+        column("share_at_practices_elsewhere", header("peers__council.share_at_practices_elsewhere"), "percent"),
+    ], caption=f"The {count(len(shown))} councils most like {name}")
+    return html.Section([
+        heading,
+        html.P(f"The {count(len(shown))} councils most like {name}, nearest first. {METHOD_WORDS}"),
+        html.P(dcc.Link("How similar areas are chosen", href="/data-and-methods#peers")),
+        table,
+    ], id=f"{prefix}-peers-section", **{"aria-label": "Similar areas"})
+
+
+def practice_peers(practice_code: str, prefix: str) -> html.Section:
+    """The practice's nearest neighbours, nearest first, each a link to its profile."""
+    peers = run_query("peers__practice", practice=practice_code)
+    heading = html.H2("Similar practices")
+    if len(peers) < 2:
+        return html.Section([heading, no_data("Similar practices need the practice's latest list size, age profile "
+                                              "and where its patients live; this warehouse does not have them.")])
+    name = peers.iloc[0]["practice_name"]
+    shown = peers.iloc[1:]
+    table = data_grid(f"{prefix}-peers", shown, [
+        column("peer_rank", header("peers__practice.peer_rank"), "count", maxWidth=90),
+        practice_link_column("practice_code", header("peers__practice.practice_name"), label_field="practice_name"),
+        column("home_council_name", header("peers__practice.home_council_name"), wrap=True),
+        column("distance", header("peers__practice.distance"), "number"),
+        column("patients", header("peers__practice.patients"), "count"),
+        column("share_65_plus", header("peers__practice.share_65_plus"), "percent"),
+        column("share_other_council", header("peers__practice.share_other_council"), "percent"),
+    ], caption=f"The {count(len(shown))} practices most like {str(name).title()}")
+    return html.Section([
+        heading,
+        html.P(f"The {count(len(shown))} practices in the data most like this one, nearest first. "
+               + METHOD_WORDS.replace("registered across a council boundary", "living under another council")),
+        html.P(dcc.Link("How similar practices are chosen", href="/data-and-methods#peers")),
+        table,
+    ], id=f"{prefix}-peers-section", **{"aria-label": "Similar practices"})
