@@ -70,3 +70,27 @@ def practice_peers(practice_code: str, prefix: str) -> html.Section:
         html.P(dcc.Link("How similar practices are chosen", href="/data-and-methods#peers")),
         table,
     ], id=f"{prefix}-peers-section", **{"aria-label": "Similar practices"})
+
+
+def method_section(section_id: str, title: str) -> html.Section:
+    """How peers are chosen, for Data and methods (the numbers are in its table of method settings)."""
+    return html.Section([
+        html.H2(title, id=section_id),
+        html.P("Similar areas are the councils most like a council, and similar practices the practices most "
+               "like a practice, on a few things the data hold for every one of them, at the latest registration "
+               "release: size (registered residents of a council, or a practice's list, on a log scale, so that "
+               "twice as large is the same step at any size), the share of people aged 65 and over, and how far "
+               "the catchment crosses council boundaries (for a council, the share of its residents registered "
+               "with a practice based in another council; for a practice, the share of its patients living under "
+               "another council than its home council)."),
+        html.P("Each of these is turned into standard scores (how many standard deviations from the mean of all "
+               "councils, or all practices), multiplied by the square root of its weight, and the distance between "
+               "two areas is the straight-line distance between their scores: the square root of the weighted sum "
+               "of the squared differences. Each council's 15 and each practice's 10 nearest are its peers, nearest "
+               "first; equal distances go by code. The weights and counts are in the table of method settings "
+               "above (group Peers)."),
+        html.P("This is the approach of CIPFA's Nearest Neighbours model, which councils use to choose "
+               "comparators, made open: CIPFA's model uses many more socio-economic indicators and is licensed, "
+               "so these peers are not CIPFA's. A peer is similar on these features only; differences in "
+               "outcomes between peers can still have causes the features do not capture."),
+    ], **{"aria-labelledby": section_id})

@@ -17,7 +17,7 @@ from dash import Input, Output, clientside_callback, html
 
 from dashboard import formats, suppression
 from dashboard.catalogue import header
-from dashboard.components import impact
+from dashboard.components import impact, peers
 from dashboard.components.cards import no_data
 from dashboard.components.spc import MIN_POINTS
 from dashboard.components.tables import column, data_grid
@@ -51,7 +51,8 @@ SECTIONS = (
 # Sections other pages link to by a fixed anchor ("How this was worked out").
 STATISTICS_SECTIONS = (("spc-method", "SPC charts and funnel plots"), ("impact-method", "Impact of joint working"),
                        ("small-numbers", "Small numbers: what is hidden and why"),
-                       ("practice-counts", "Why pages count different numbers of practices"))
+                       ("practice-counts", "Why pages count different numbers of practices"),
+                       ("peers", "Similar areas and similar practices"))
 
 
 def layout(**_query):
@@ -77,6 +78,7 @@ def _page(_version: int) -> html.Div:
         _impact_method_section(),
         small_numbers_section(),
         _practice_counts_section(),
+        peers.method_section(*STATISTICS_SECTIONS[4]),
         # Dash renders the page after the browser has looked for the #anchor: scroll to it once drawn.
         html.Div(id=f"{PREFIX}-scroll", hidden=True),
     ])
