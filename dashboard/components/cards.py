@@ -25,7 +25,8 @@ def chart_card(card_id: str, *, title: str, units: str, figure: go.Figure, table
     if description:
         parts.append(html.P(description, className="chart-description"))
     # dcc.Graph takes no ARIA attributes: the wrapper names the chart by its heading.
-    graph = dcc.Graph(id=card_id, figure=figure, className="chart", config=graph_config(figure, image_stem(area, title)))
+    graph = dcc.Graph(id=card_id, figure=figure, className="chart",
+                      config=graph_config(figure, image_stem(area, title)))
     if needs_width(figure):
         # a diagram whose labels collide when squeezed scrolls inside its own box on a narrow screen (WCAG
         # 1.4.10 exempts diagrams); the box takes focus so a keyboard can scroll it

@@ -268,8 +268,8 @@ def funnel_card(card_id: str, frame: pd.DataFrame, *, kind: str, scale: float, p
     if table_request is not None and len(points) > GL_FROM:
         table = html.Div([
             html.P(f"The table holds {formats.count(len(points))} practices, so it is loaded when you ask for it."),
-            html.Button(f"Load the table of {formats.count(len(points))} practices", id=f"{card_id}-load-table", n_clicks=0,
-                        className="btn btn-outline-primary btn-sm"),
+            html.Button(f"Load the table of {formats.count(len(points))} practices", id=f"{card_id}-load-table",
+                        n_clicks=0, className="btn btn-outline-primary btn-sm"),
             dcc.Store(id=f"{card_id}-table-request", data=table_request),
             data_grid(f"{card_id}-table", rows.head(0), columns, caption=caption, page_size=20),
         ])
@@ -281,8 +281,9 @@ def funnel_card(card_id: str, frame: pd.DataFrame, *, kind: str, scale: float, p
     description = (f"{formats.count(len(points))} practices in {scope}; the comparator is their pooled value, "
                    f"{formats.number(lines['comparator'], 1)}. {_not_drawn_words(not_drawn)}"
                    f"{formats.count(outside_95)} lie outside the {shown}95% limits "
-                   f"({formats.count(outside_998)} outside the {shown}99.8% limits). Smaller practices vary more by chance, so "
-                   f"their limits are wider. {_overdispersion_words(overdispersion, shown_points, kind, scale)}")
+                   f"({formats.count(outside_998)} outside the {shown}99.8% limits). Smaller practices vary more by "
+                   "chance, so their limits are wider. "
+                   f"{_overdispersion_words(overdispersion, shown_points, kind, scale)}")
     return chart_card(card_id, title=title, units=units, figure=figure, table=table, source=source,
                       data_date=data_date, description=description, area=area)
 
@@ -290,8 +291,8 @@ def funnel_card(card_id: str, frame: pd.DataFrame, *, kind: str, scale: float, p
 def _not_drawn_words(not_drawn: int) -> str:
     if not not_drawn:
         return ""
-    return (f"{formats.count(not_drawn)} {'practice is' if not_drawn == 1 else 'practices are'} not drawn: {suppression.RULE} "
-            "Of those drawn, ")
+    practices = "practice is" if not_drawn == 1 else "practices are"
+    return f"{formats.count(not_drawn)} {practices} not drawn: {suppression.RULE} Of those drawn, "
 
 
 def _outside(significance: pd.Series) -> tuple[int, int]:
@@ -307,7 +308,8 @@ def _overdispersion_words(overdispersion: funnels.Overdispersion, points: pd.Dat
     PHE's plain limits would have shown."""
     if np.isnan(overdispersion.phi):
         why = (f"with fewer than {funnels.MIN_UNITS_FOR_OVERDISPERSION} practices"
-               if overdispersion.units < funnels.MIN_UNITS_FOR_OVERDISPERSION else "when every practice is at 0% or 100%")
+               if overdispersion.units < funnels.MIN_UNITS_FOR_OVERDISPERSION
+               else "when every practice is at 0% or 100%")
         return f"Overdispersion is not checked {why}, so these are PHE's limits."
     if not overdispersion.widened:
         return (f"The practices vary no more than chance allows (overdispersion factor φ = "

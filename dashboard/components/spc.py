@@ -239,8 +239,9 @@ def xmr_figure(frame: pd.DataFrame, *, y_title: str, hover_unit: str, dates: boo
             marker={"symbol": mark.shape, "size": 10 if kind == spc.COMMON else 12, "color": mark.colour,
                     "line": {"color": NHS_BLACK, "width": 1}},
             customdata=rows[["point_words", "mean", "lower", "upper", "why"]].to_numpy(dtype=object),
-            hovertemplate=(f"{when}: {value}<br>%{{customdata[0]}} %{{customdata[4]}}<br>Mean {formats.hover('rate', 'customdata[1]')};"
-                           f" process limits {formats.hover('rate', 'customdata[2]')} to "
+            hovertemplate=(f"{when}: {value}<br>%{{customdata[0]}} %{{customdata[4]}}<br>"
+                           f"Mean {formats.hover('rate', 'customdata[1]')}; process limits "
+                           f"{formats.hover('rate', 'customdata[2]')} to "
                            f"{formats.hover('rate', 'customdata[3]')}<extra></extra>")))
     styled(fig, x_title="Month" if dates else "Quarter", y_title=y_title, height=height)
     if dates:

@@ -85,7 +85,8 @@ def practice_link_column(field: str = "code", header: str | None = None, query: 
     definition = column(label, header or catalogue_header("dim_practice.practice_code"), **extra)
     definition.update(
         cellRenderer="markdown",
-        valueGetter={"function": f"practiceLink(params, {json.dumps(field)}, {json.dumps(label)}, {json.dumps(query)})"},
+        valueGetter={"function": f"practiceLink(params, {json.dumps(field)}, {json.dumps(label)}, "
+                                 f"{json.dumps(query)})"},
         valueFormatter={"function": f"params.data[{json.dumps(label)}]"},
         filterValueGetter={"function": f"params.data[{json.dumps(label)}]"},
     )
@@ -142,7 +143,8 @@ def data_grid(grid_id: str, frame: pd.DataFrame, columns: list[dict], *, caption
         csvExportParams={"fileName": f"{file_name or _slug(caption)}.csv",
                          # assets/dashAgGridFunctions.js: formula text made inert
                          "processCellCallback": {"function": "neutraliseFormulas(params)"},
-                         "processHeaderCallback": {"function": f"csvHeader(params, {json.dumps(csv_headers(columns))})"}},
+                         "processHeaderCallback": {
+                             "function": f"csvHeader(params, {json.dumps(csv_headers(columns))})"}},
         className="ag-theme-alpine",
         style={"width": "100%"},
     )

@@ -139,8 +139,8 @@ def _tables_section(selection: filters.Selection, area: str) -> html.Section:
             "Clear one of the filters at the top of the page.")])
     if len(practices) > MAX_PRACTICES:
         return html.Section([heading, no_data(
-            f"This selection has {formats.count(len(practices))} practices: too many to list on one page. Choose a council, "
-            "sub-ICB or PCN in the filters at the top of the page to download its tables.")])
+            f"This selection has {formats.count(len(practices))} practices: too many to list on one page. Choose a "
+            "council, sub-ICB or PCN in the filters at the top of the page to download its tables.")])
     return html.Section([
         heading,
         html.P("Each table below follows the filters at the top of the page. Quarterly data are from the latest "
@@ -242,7 +242,8 @@ def _joint_working(params: dict) -> list:
             column("practice_code", header("downloads__joint_working.practice_code"), minWidth=100),
             column("practice_name", header("downloads__joint_working.practice_name"), minWidth=220, wrap=True, flex=2),
             column("quarter_label", header("downloads__joint_working.quarter_label"), minWidth=110),
-            column("joint_working_index", header("downloads__joint_working.joint_working_index"), "index", minWidth=105),
+            column("joint_working_index", header("downloads__joint_working.joint_working_index"), "index",
+                   minWidth=105),
             column("time_and_space", header("downloads__joint_working.time_and_space"), "index", minWidth=105),
             column("trust_and_roles", header("downloads__joint_working.trust_and_roles"), "index", minWidth=105),
             column("shared_priorities", header("downloads__joint_working.shared_priorities"), "index", minWidth=105),

@@ -174,7 +174,8 @@ def _dot_plot_card(scored: pd.DataFrame, ctx: dict) -> html.Section:
     fig.update_yaxes(type="category", categoryorder="array", categoryarray=list(scored["label"]), automargin=True)
     best = scored.iloc[-1]
     table = data_grid(f"{PREFIX}-index-table", scored.iloc[::-1], [
-        column("name", header("joint_working__league.name"), minWidth=200, wrap=True, flex=2), column("code", header("joint_working__league.code")),
+        column("name", header("joint_working__league.name"), minWidth=200, wrap=True, flex=2),
+        column("code", header("joint_working__league.code")),
         column("jwi", header("joint_working__league.jwi"), "number"),
         *[column(field, header(f"joint_working__league.{field}"), "number") for field, _ in DOMAINS],
         column("sw", header("joint_working__league.sw")),
@@ -199,7 +200,8 @@ def _distribution_card(ctx: dict, scored_count: int) -> html.Section:
             x=bands["band"], y=bands[field], name=name,
             marker={"color": style["color"], "pattern": {"shape": "" if index == 0 else "/", "fillmode": "overlay",
                                                          "fgcolor": NHS_BLACK, "fgopacity": 0.45, "size": 8}},
-            hovertemplate=f"Index %{{x}}: {formats.hover('count')} practices, {html_text.escape(name.lower())}<extra></extra>",
+            hovertemplate=(f"Index %{{x}}: {formats.hover('count')} practices, "
+                           f"{html_text.escape(name.lower())}<extra></extra>"),
         ))
     styled(fig, x_title="Joint-working index (0 to 100)", y_title="Practices", height=380)
     fig.update_layout(barmode="stack", legend={"traceorder": "normal"})
@@ -236,7 +238,8 @@ def _league_table(league: pd.DataFrame, ctx: dict) -> html.Section:
             column("jwi", header("joint_working__league.jwi"), "number"),
             *[column(field, header(f"joint_working__league.{field}"), "number", minWidth=105, headerTooltip=label)
               for field, label in DOMAINS],
-            column("sw", header("joint_working__league.sw")), column("scored", header("joint_working__league.scored"), "count"),
+            column("sw", header("joint_working__league.sw")),
+            column("scored", header("joint_working__league.scored"), "count"),
         ], caption=f"Joint-working league table, {ctx['where']}, {ctx['label']}", page_size=20),
         html.P([html.Strong("Source: "), _source(), f". Data to {ctx['label']}."], className="chart-source"),
     ], className="chart-card", **{"aria-labelledby": heading_id})
@@ -273,8 +276,8 @@ def _adoption_section(ctx: dict) -> html.Section:
     return html.Section([heading, chart_card(
         f"{PREFIX}-adoption", title="Share of practices with an attached social worker, and the mean index, by quarter",
         units="Per cent of the practices returning that quarter; index from 0 to 100.",
-        description=(f"In {first['quarter_label']} {formats.number(first['percent_with_social_worker'], 0)}% of returning "
-                     f"practices had an attached social worker; by {last['quarter_label']} "
+        description=(f"In {first['quarter_label']} {formats.number(first['percent_with_social_worker'], 0)}% of "
+                     f"returning practices had an attached social worker; by {last['quarter_label']} "
                      f"{formats.number(last['percent_with_social_worker'], 0)}% did{mean_text}."),
         figure=fig, table=table, source=_source(), data_date=str(last["quarter_label"]), area=ctx["where"])])
 
@@ -286,7 +289,8 @@ def selection_value(row: pd.Series) -> str:
     if int(row["practices_returning"]) == 0:
         return "no returns"
     if row["scoring_kind"] == "yes_no":
-        return f"{formats.number(row['percent_yes'], 0)}% yes ({int(row['practices_yes'])} of {int(row['practices_returning'])})"
+        yes, returning = int(row["practices_yes"]), int(row["practices_returning"])
+        return f"{formats.number(row['percent_yes'], 0)}% yes ({yes} of {returning})"
     unit = str(row["unit"])
     value = formats.number_as_set(row["median_value"])
     return f"median {value}%" if unit == "%" else f"median {value} ({unit})"
@@ -297,7 +301,7 @@ def scoring_words(row: pd.Series) -> str:
         return "Yes scores 100, no scores 0."
     if row["scoring_kind"] == "percent":
         return "Scores its percentage (at most 100)."
-    return (f"Scores 100 x value / target of {formats.number_as_set(row['scoring_target'])} {row['unit']}, at most 100.")
+    return f"Scores 100 x value / target of {formats.number_as_set(row['scoring_target'])} {row['unit']}, at most 100."
 
 
 def _indicators_section(ctx: dict) -> html.Section:
@@ -321,8 +325,8 @@ def _indicators_section(ctx: dict) -> html.Section:
         text=indicators["value_text"],
         textposition="outside", cliponaxis=False, marker={"color": series_style(0)["color"]},
         customdata=indicators[["domain_label", "value_text"]].to_numpy(),
-        hovertemplate="<b>%{y}</b><br>%{customdata[0]}<br>Mean score " + formats.hover("index", "x") + " out of 100<br>%{customdata[1]}"
-                      "<extra></extra>",
+        hovertemplate=("<b>%{y}</b><br>%{customdata[0]}<br>Mean score " + formats.hover("index", "x")
+                       + " out of 100<br>%{customdata[1]}<extra></extra>"),
     ))
     styled(fig, x_title="Mean score of returning practices (0 to 100)", height=480, legend=False)
     fig.update_xaxes(range=[0, 145], tickvals=list(range(0, 101, 20)))
@@ -428,7 +432,8 @@ def _spc_section(ctx: dict) -> html.Section:
         y_title="Mean joint-working index", hover_unit="out of 100", source=_source(),
         data_date=str(series["quarter_label"].iloc[-1]),
         description=f"The mean and limits come from all {len(series)} quarters shown.{gap_words}",
-        query="joint_working__adoption", period="quarter_label", value="mean_index", dates=False, ceiling=100.0, unit_words="quarters", area=ctx["where"])
+        query="joint_working__adoption", period="quarter_label", value="mean_index", dates=False, ceiling=100.0,
+        unit_words="quarters", area=ctx["where"])
     return html.Section([heading, card, html.P(html.A("How SPC charts are read and drawn",
                                                       href="/data-and-methods#spc-method"))],
                         **{"aria-labelledby": heading_id})
@@ -453,7 +458,8 @@ def _funnel_section(ctx: dict) -> html.Section:
                "down below them; filled triangles are outside the 99.8% limits."),
         x_title="Complex-needs patients (the denominator)", x_hover="Complex-needs patients",
         y_title="Care plans reviewed (%)", hover_unit="%", query="joint_working__funnel", source=_source(),
-        data_date=ctx["label"], scope=scope, table_request={**ctx["params"], "quarter": ctx["quarter"]}, area=ctx["where"])
+        data_date=ctx["label"], scope=scope, table_request={**ctx["params"], "quarter": ctx["quarter"]},
+        area=ctx["where"])
     return html.Section([heading, card], **{"aria-labelledby": heading_id})
 
 

@@ -81,7 +81,8 @@ def test_every_download_column_is_the_catalogues():
     headers = {column.field: column.header for column in gather.BCF_COLUMNS}
     assert headers["planned_gbp"] == "Planned (£)" and headers["actual_vs_plan_pct"] == "Actual as % of plan"
     impact = {column.field: column.header for column in gather.IMPACT_COLUMNS}
-    assert impact["ci_low_pct"] == "95% CI lower (%)" and impact["annual_cost_change_gbp"] == "Change in cost a year (£)"
+    assert impact["ci_low_pct"] == "95% CI lower (%)"
+    assert impact["annual_cost_change_gbp"] == "Change in cost a year (£)"
 
 
 def _literal_headers(path: Path) -> list[str]:

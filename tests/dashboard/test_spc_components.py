@@ -177,7 +177,8 @@ def test_a_seasonally_adjusted_card_draws_both_series_and_says_how(dashboard_db,
     monkeypatch.setattr(spc_view, "seasonal_index", lambda measure_id: SEASON_INDEX if measure_id == "m" else None)
     card = spc_view.xmr_card("t-season", SEASON_MONTHS, SEASON_SERIES, improvement="decrease", title="T",
                              units="u", y_title="Rate", hover_unit="x", source="s", data_date="d",
-                             description="D.", query="outcomes__trend", period="period_start", value="rate", measure_id="m")
+                             description="D.", query="outcomes__trend", period="period_start", value="rate",
+                             measure_id="m")
     text = text_of(card)
     assert "All 48 points vary by chance alone" in text
     assert "Seasonally adjusted" in text and "January 1.30 (highest) to July 0.70 (lowest)" in text
@@ -190,7 +191,8 @@ def test_a_seasonally_adjusted_card_draws_both_series_and_says_how(dashboard_db,
     assert figure.layout.yaxis.title.text == "Rate,<br>seasonally adjusted"
     plain = spc_view.xmr_card("t-season", SEASON_MONTHS, SEASON_SERIES, improvement="decrease", title="T",
                               units="u", y_title="Rate", hover_unit="x", source="s", data_date="d",
-                              description="D.", query="outcomes__trend", period="period_start", value="rate", measure_id="other")
+                              description="D.", query="outcomes__trend", period="period_start", value="rate",
+                              measure_id="other")
     assert "Seasonally adjusted" not in text_of(plain) and "special cause" in text_of(plain)
 
 
