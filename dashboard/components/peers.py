@@ -6,6 +6,7 @@ pages, the downloads and the address's compare=peers all mean the same councils 
 
 from __future__ import annotations
 
+import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard.catalogue import header
@@ -94,3 +95,45 @@ def method_section(section_id: str, title: str) -> html.Section:
                "so these peers are not CIPFA's. A peer is similar on these features only; differences in "
                "outcomes between peers can still have causes the features do not capture."),
     ], **{"aria-labelledby": section_id})
+
+
+# "Compare with": the address's compare= parameter, on every page that offers a comparator. Peers exist for
+# one practice or one council on its own, so the choice is offered only then.
+COMPARE_PEERS = "peers"
+
+
+def peers_kind(selection) -> str | None:
+    """'practice' or 'council' when the selection has peers (one practice, or one council on its own)."""
+    if selection.practice:
+        return "practice"
+    if selection.council and not any((selection.locality, selection.sub_icb, selection.pcn)):
+        return "council"
+    return None
+
+
+def compare_value(query: dict, selection) -> str:
+    """The comparison the address asks for, when the selection can have it: COMPARE_PEERS or 'usual'."""
+    return COMPARE_PEERS if query.get("compare") == COMPARE_PEERS and peers_kind(selection) else "usual"
+
+
+def compare_chooser(prefix: str, selection, value: str, usual: str) -> html.Div:
+    """A native select (like the measure chooser): the page's usual comparators, or the similar ones."""
+    kind = peers_kind(selection)
+    similar = {"practice": "Similar practices (its 10 nearest)", "council": "Similar areas (its 15 nearest councils)"}
+    options = [{"label": usual, "value": "usual"},
+               {"label": similar.get(kind, "Similar areas (choose one council or one practice)"),
+                "value": COMPARE_PEERS, "disabled": kind is None}]
+    return html.Div([
+        html.Label("Compare with", htmlFor=f"{prefix}-compare", className="form-label"),
+        dbc.Select(id=f"{prefix}-compare", options=options, value=value),
+    ], className="measure-chooser", style={"marginBottom": "1.25rem", "maxWidth": "40rem"})
+
+
+def peer_list(selection, prefix: str) -> html.Section | None:
+    """The peers compared with, under the charts that use them."""
+    kind = peers_kind(selection)
+    if kind == "practice":
+        return practice_peers(selection.practice, prefix)
+    if kind == "council":
+        return council_peers(selection.council, prefix)
+    return None

@@ -5,6 +5,8 @@ its comparators (practice, PCN, council, ICB, or every council against all counc
 table of the selected practices' rates for the financial year. Group rates are pooled in SQL
 (sum of numerators / sum of denominators x the measure's multiplier), never a mean of rates.
 
+"Compare with" (`?compare=peers`) adds the practice's similar practices or the council's similar areas,
+pooled, to the trend (components/peers.py), with the list of them below.
 The measure chooser writes `?measure=` into the address, which re-runs layout as the filters do, so a
 reload or a shared link keeps it.
 Statistics: an XmR (SPC) chart of the selection's own monthly rate in the Making Data Count style
@@ -22,7 +24,7 @@ from dash import Input, Output, State, html
 
 from dashboard import filters, formats, suppression
 from dashboard.catalogue import header
-from dashboard.components import sources
+from dashboard.components import peers, sources
 from dashboard.components.cards import chart_card, no_data, period_note
 from dashboard.components.funnel import funnel_card, load_table_dependencies, rows_on_request
 from dashboard.components.spc import hidden_points_status, xmr_card
@@ -49,6 +51,7 @@ def layout(**query):
     selection, year_note = filters.for_page(query, SHOWS)
     measures = _measures()
     measure, note = choose_measure(query.get("measure"), measures)
+    compare = peers.compare_value(query, selection)
     where = filters.describe(selection)
     return html.Div([
         html.H1("Outcomes: hospital use and adult social care"),
@@ -65,7 +68,8 @@ def layout(**query):
             dbc.Select(id=f"{PREFIX}-measure", options=measure_options(measures), value=measure),
             *([html.P(note, className="filter-note", role="status")] if note else []),
         ], className="measure-chooser", style={"marginBottom": "1.25rem", "maxWidth": "40rem"}),
-        html.Div(render(selection, measure, measures), id=f"{PREFIX}-charts"),
+        peers.compare_chooser(PREFIX, selection, compare, "Its PCN, council and ICB"),
+        html.Div(render(selection, measure, measures, compare), id=f"{PREFIX}-charts"),
     ])
 
 
@@ -81,6 +85,20 @@ def measure_in_address(measure, search):
     if not measure or filters.parse_search(search).get("measure") == measure:
         raise dash.exceptions.PreventUpdate
     return filters.with_page_state(search, measure=measure)
+
+
+@dash.callback(
+    Output("url", "search", allow_duplicate=True),
+    Input(f"{PREFIX}-compare", "value"),
+    State("url", "search"),
+    prevent_initial_call=True,
+)
+def compare_in_address(compare, search):
+    """The comparison chosen goes into the address (?compare=peers), like the measure."""
+    asked = filters.parse_search(search).get("compare")
+    if not compare or (asked or "usual") == compare:
+        raise dash.exceptions.PreventUpdate
+    return filters.with_page_state(search, compare=compare if compare == peers.COMPARE_PEERS else None)
 
 
 def _measures() -> pd.DataFrame:
@@ -111,7 +129,8 @@ def choose_measure(asked, measures: pd.DataFrame) -> tuple[str | None, str]:
     return fallback, f"There is no measure called '{asked}', so {name} is shown."
 
 
-def render(selection: filters.Selection, measure: str | None, measures: pd.DataFrame | None = None) -> list:
+def render(selection: filters.Selection, measure: str | None, measures: pd.DataFrame | None = None,
+           compare: str = "usual") -> list:
     """The measure's trend and practice table for the selection (the callback's output)."""
     measures = _measures() if measures is None else measures
     if measure is None or measure not in measures.index:
@@ -121,15 +140,18 @@ def render(selection: filters.Selection, measure: str | None, measures: pd.DataF
     if not sources.is_loaded(str(info["source"])):
         return [no_data(f"{info['name']} come from {sources.source_title(str(info['source']))}, which is not loaded "
                         "in this warehouse. Add those files and rebuild, or choose another measure.")]
-    params = {**selection.params(), "measure": measure}
+    params = {**selection.params(), "measure": measure, "compare": compare}
     context = {"selection": selection, "params": params, "info": info, "measure": measure,
                "where": filters.area_name(selection),
                "yearly": info["period_type"] == "financial year",
                "source": sources.source_title(str(info["source"]), "registrations")}
     context["trend"] = hide_small_rates(_trend_frame(context), percent=info["unit"] == "%")
-    return [_trend_section(context), _spc_section(context), _funnel_section(context), _year_section(context),
+    peer_list = peers.peer_list(selection, PREFIX) if compare == peers.COMPARE_PEERS else None
+    link_state = {"measure": measure, **({"compare": compare} if compare == peers.COMPARE_PEERS else {})}
+    return [_trend_section(context), *([peer_list] if peer_list is not None else []), _spc_section(context),
+            _funnel_section(context), _year_section(context),
             html.P(html.A("Link to this measure for this selection",
-                          href="/outcomes" + selection.query_string(measure=measure)), className="share-link")]
+                          href="/outcomes" + selection.query_string(**link_state)), className="share-link")]
 
 
 
@@ -210,8 +232,10 @@ def _trend_title(ctx: dict, trend: pd.DataFrame) -> str:
                 f"councils shaded), {every}")
     if ctx["selection"].is_empty:
         return f"{ctx['info']['name']} in each council and in all councils together, {every}"
-    compared = [label for kind, label in (("pcn", "its PCN"), ("council", "its council"), ("icb", "its ICB"),
-                                          ("all councils", "all councils together")) if kind in kinds]
+    similar = "similar practices" if ctx["selection"].practice else "similar areas"
+    compared = [label for kind, label in (("pcn", "its PCN"), ("peers", similar), ("council", "its council"),
+                                          ("icb", "its ICB"), ("all councils", "all councils together"))
+                if kind in kinds]
     if not kinds & {"practice", "pcn", "group"} and "its council" in compared:
         compared.remove("its council")  # a council on its own is the selection, not a comparator
     if trend.loc[trend["series_kind"] == "council", "series"].nunique() > 1:

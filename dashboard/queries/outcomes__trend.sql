@@ -5,6 +5,8 @@
 --   a PCN, sub-ICB or locality (with or without a council): its practices together, its council(s), its ICB(s);
 --   a council alone: the council, the ICB(s) of the practices based in it, and all councils together;
 --   nothing: each council, and all councils together.
+-- With $compare = 'peers', a practice's or a council's similar ones, pooled, are added (mart_practice_peers,
+-- mart_council_peers): "Similar practices (10 together)", "Similar areas (15 councils together)".
 -- Council lines are left out when there would be more than max_councils of them (England has 150):
 -- the page then draws their spread from outcomes__council_spread instead.
 -- Groups of practices or councils are pooled: sum(numerator) / sum(denominator) x the measure's
@@ -80,6 +82,15 @@ practice_series as (
         practice_code
     from chosen
     where (select selection_kind from kind) = 'group'
+    union all
+    -- the practice's similar practices, pooled (compare=peers)
+    select
+        5,
+        'peers',
+        'Similar practices (' || count(*) over () || ' together)',
+        peers.peer_code
+    from mart_practice_peers as peers
+    where peers.practice_code = $practice and $compare = 'peers'
     union all
     -- the ICB(s) of the selected practices, every practice in them
     select
@@ -172,6 +183,27 @@ council_rates as (
         and (select count(*) from councils_shown) <= $max_councils
 ),
 
+peer_councils as (
+    select peer_code as council_code from mart_council_peers
+    where council_code = $council and $compare = 'peers' and (select selection_kind from kind) = 'council'
+),
+
+peer_area as (
+    -- the council's similar areas, pooled from the parts that are known
+    select
+        50 as series_order,
+        'peers' as series_kind,
+        'Similar areas (' || (select count(*) from peer_councils) || ' councils together)' as series,
+        period_start,
+        sum(numerator) filter (where denominator is not null) as numerator,
+        sum(denominator) filter (where numerator is not null) as denominator,
+        (select multiplier from indicator) * sum(numerator) filter (where denominator is not null)
+        / nullif(sum(denominator) filter (where numerator is not null), 0) as rate
+    from council_values
+    where council_code in (select council_code from peer_councils)
+    group by period_start
+),
+
 whole_area as (
     -- every council together, pooled from the parts that are known
     select
@@ -192,6 +224,8 @@ final as (
     select * from practice_rates
     union all
     select * from council_rates
+    union all
+    select * from peer_area
     union all
     select * from whole_area
 )

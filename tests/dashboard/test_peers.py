@@ -1,0 +1,89 @@
+"""Similar areas and similar practices as a comparator (issue 16 item 3): compare=peers on Outcomes.
+
+The peers themselves are tested by hand in tests/stats/test_peers.py. Here, on the demo warehouse: the
+trend's "similar practices" line is the peers' pooled rate (sum of numerators over sum of denominators x
+the measure's multiplier, worked out again below from the marts, not through the query), the peer list is
+shown with the chart, and the choice is offered only where peers exist (one practice, one council alone).
+"""
+
+from __future__ import annotations
+
+import duckdb
+import pytest
+
+from dashboard.warm import router_request
+
+
+@pytest.fixture(scope="module")
+def served_demo(demo_warehouse):
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("JOINTCARE_DB", str(demo_warehouse))
+        patch.setenv("JOINTCARE_QUERY_CACHE", "0")
+        yield demo_warehouse
+
+
+def test_the_similar_practices_line_pools_the_ten_peers(served_demo):
+    from dashboard.db import run_query
+    from dashboard.filters import Selection
+
+    con = duckdb.connect(str(served_demo), read_only=True)
+    practice = con.execute("select min(practice_code) from mart_practice_peers").fetchone()[0]
+    peers = [code for (code,) in con.execute(
+        "select peer_code from mart_practice_peers where practice_code = ? order by peer_rank", [practice]).fetchall()]
+    multiplier = con.execute("select multiplier from ref_indicators where indicator_id = 'emergency_admissions'"
+                             ).fetchone()[0]
+    rows = con.execute("""
+        select period_start, numerator, denominator from mart_outcomes_practice
+        where measure_id = 'emergency_admissions' and numerator is not null and denominator is not null
+          and practice_code in (select unnest(?))""", [peers]).df()
+    con.close()
+    expected = rows.groupby("period_start").sum()
+    expected = (expected["numerator"] / expected["denominator"] * multiplier).rename("expected")
+
+    params = {**Selection(practice=practice, period="2024-25").params(), "measure": "emergency_admissions"}
+    trend = run_query("outcomes__trend", max_councils=7, compare="peers", **params)
+    line = trend[trend["series_kind"] == "peers"].set_index("period_start")["rate"]
+    assert len(peers) == 10 and set(trend.loc[trend["series_kind"] == "peers", "series"]) == {
+        "Similar practices (10 together)"}
+    assert len(line) > 12
+    joined = line.to_frame("rate").join(expected.set_axis(expected.index.astype(line.index.dtype)), how="left")
+    assert joined["rate"].tolist() == pytest.approx(joined["expected"].tolist(), rel=1e-12)
+    # without compare=peers there is no such line
+    usual = run_query("outcomes__trend", max_councils=7, compare="usual", **params)
+    assert "peers" not in set(usual["series_kind"])
+
+
+def test_the_outcomes_page_shows_the_peers_it_compares_with(served_demo):
+    from dashboard.app import app
+
+    client = app.server.test_client()
+    con = duckdb.connect(str(served_demo), read_only=True)
+    council = con.execute("select min(council_code) from mart_council_peers").fetchone()[0]
+    pcn = con.execute("select min(pcn_code) from dim_pcn").fetchone()[0]
+    names = [name for (name,) in con.execute(
+        "select council_name from mart_council_peers join dim_council on peer_code = dim_council.council_code "
+        "where mart_council_peers.council_code = ? order by peer_rank", [council]).fetchall()]
+    con.close()
+    page = client.post("/_dash-update-component", json=router_request("/outcomes", f"?council={council}&compare=peers"))
+    text = page.get_data(as_text=True)
+    assert f"Similar areas ({len(names)} councils together)" in text
+    assert "outcomes-peers-section" in text and all(name in text for name in names)
+    assert "against similar areas" in text  # the trend's title names the comparator
+    # a PCN has no peers: the choice is offered but disabled, and the address's compare=peers is ignored
+    pcn = client.post("/_dash-update-component", json=router_request("/outcomes", f"?pcn={pcn}&compare=peers"))
+    pcn_text = pcn.get_data(as_text=True)
+    assert "Similar areas (choose one council or one practice)" in pcn_text and "No PCN has the code" not in pcn_text
+    assert "outcomes-peers-section" not in pcn_text
+
+
+def test_peers_are_offered_for_one_practice_or_one_council_alone():
+    from dashboard.components.peers import compare_value, peers_kind
+    from dashboard.filters import Selection
+
+    assert peers_kind(Selection(practice="A00001")) == "practice"
+    assert peers_kind(Selection(council="E06000001")) == "council"
+    assert peers_kind(Selection(council="E06000001", pcn="U00001")) is None
+    assert peers_kind(Selection()) is None
+    assert compare_value({"compare": "peers"}, Selection(council="E06000001")) == "peers"
+    assert compare_value({"compare": "peers"}, Selection(sub_icb="00X")) == "usual"
+    assert compare_value({"compare": "anything"}, Selection(council="E06000001")) == "usual"
