@@ -26,6 +26,7 @@ from dashboard import filters, formats, suppression
 from dashboard.catalogue import header
 from dashboard.components import peers, sources
 from dashboard.components.cards import chart_card, no_data, period_note
+from dashboard.components.deciles import deciles_card
 from dashboard.components.funnel import funnel_card, load_table_dependencies, rows_on_request
 from dashboard.components.spc import hidden_points_status, xmr_card
 from dashboard.components.tables import column, data_grid, practice_link_column
@@ -149,7 +150,7 @@ def render(selection: filters.Selection, measure: str | None, measures: pd.DataF
     peer_list = peers.peer_list(selection, PREFIX) if compare == peers.COMPARE_PEERS else None
     link_state = {"measure": measure, **({"compare": compare} if compare == peers.COMPARE_PEERS else {})}
     return [_trend_section(context), *([peer_list] if peer_list is not None else []), _spc_section(context),
-            _funnel_section(context), _year_section(context),
+            _deciles_section(context), _funnel_section(context), _year_section(context),
             html.P(html.A("Link to this measure for this selection",
                           href="/outcomes" + selection.query_string(**link_state)), className="share-link")]
 
@@ -403,6 +404,41 @@ def _spc_section(ctx: dict) -> html.Section:
     return html.Section([heading, card, html.P(html.A("How SPC charts are read and drawn",
                                                       href="/data-and-methods#spc-method"))],
                         **{"aria-labelledby": heading_id})
+
+
+# Where does it sit among practices? Deciles over time, OpenPrescribing's chart ---------------------------
+
+def _deciles_section(ctx: dict) -> html.Section:
+    info, yearly = ctx["info"], ctx["yearly"]
+    heading_id = f"{PREFIX}-deciles-heading"
+    heading = html.H2(f"Where does it sit among practices? {info['name']}, with the practices' deciles",
+                      id=heading_id)
+    deciles = run_query("outcomes__deciles", **ctx["params"])
+    counts = deciles.pivot_table(index="period_start", columns="scope", values="practices")
+    if {"all", "icb"} <= set(counts.columns) and counts["all"].equals(counts["icb"]):
+        deciles = deciles[deciles["scope"] == "all"]  # every practice is in the one ICB: one chart says it all
+    series = selection_series(ctx)
+    if deciles.empty or series.empty:
+        return html.Section([heading, no_data(f"There are no practice rates of {info['name']} to compare "
+                                              f"{ctx['where']} with.")], **{"aria-labelledby": heading_id})
+    y_title, hover_unit = units(info, yearly)
+    name = str(series["series"].iloc[0])
+    group = "" if ctx["selection"].practice else (
+        " A group's pooled rate varies less from period to period than one practice's, so it is seldom near the "
+        "outer deciles.")
+    cards = []
+    for scope, rows in deciles.groupby("scope", sort=True):
+        among = "all practices" if scope == "all" else f"the practices of {rows['scope_name'].iloc[0]}"
+        latest = rows["period_start"].max()
+        cards.append(deciles_card(
+            f"{PREFIX}-deciles-{scope}", rows, series[["period_start", "rate"]], name=name, among=among,
+            y_title=y_title, hover_unit=hover_unit, yearly=yearly,
+            title=f"{info['name']}: {name} among {among}, {'year by year' if yearly else 'month by month'}",
+            units=(f"{y_title}. {POLARITY.get(str(info['polarity']), '')} Dashed lines are the 10th to 90th "
+                   f"percentiles of the practices' rates each {'year' if yearly else 'month'}, the solid grey line "
+                   f"their median.{group}"),
+            source=ctx["source"], data_date=_period_words(latest, yearly), area=ctx["where"]))
+    return html.Section([heading, *cards], **{"aria-labelledby": heading_id})
 
 
 # How do the practices compare? A funnel plot for the year -------------------------------------------------

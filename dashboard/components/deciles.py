@@ -1,0 +1,93 @@
+"""Where a selection sits among practices, period by period: OpenPrescribing's decile chart.
+
+The practices' rates each period give nine deciles (the 10th to the 90th percentile, query
+outcomes__deciles or joint_working__deciles); they are drawn as dashed lines with the median solid, as
+OpenPrescribing draws its measures, and the selection's own line over them. The table behind the chart
+gives every decile and, each period, where the selection sits among them in words.
+"""
+
+from __future__ import annotations
+
+import html as html_text
+
+import pandas as pd
+import plotly.graph_objects as go
+from dash import html
+
+from dashboard import formats
+from dashboard.catalogue import header
+from dashboard.components.cards import chart_card
+from dashboard.components.figures import line_series, styled
+from dashboard.components.tables import column, data_grid
+from dashboard.palette import NHS_DARK_GREY, NHS_MID_GREY
+
+DECILES = ("p10", "p20", "p30", "p40", "p50", "p60", "p70", "p80", "p90")
+
+
+def position_words(value: float, deciles: list[float]) -> str:
+    """Where a value sits among the nine deciles: 'below the 10th percentile', 'between the 30th and 40th
+    percentiles', 'above the 90th percentile' (a value equal to a decile counts as above it)."""
+    if value is None or pd.isna(value) or any(pd.isna(d) for d in deciles):
+        return formats.NO_FIGURE
+    above = sum(value >= decile for decile in deciles)
+    if above == 0:
+        return "below the 10th percentile"
+    if above == len(deciles):
+        return "at or above the 90th percentile"
+    return f"between the {10 * above}th and {10 * (above + 1)}th percentiles"
+
+
+def deciles_figure(deciles: pd.DataFrame, selection: pd.DataFrame, *, name: str, x: list, y_title: str,
+                   hover_unit: str, yearly: bool) -> go.Figure:
+    """The nine deciles (median solid, the others dashed) and the selection's line with markers on top."""
+    fig = go.Figure()
+    value = formats.hover_rate(hover_unit)
+    for field in DECILES:
+        median = field == "p50"
+        label = "Median practice" if median else "Deciles of practices (10th to 90th percentile)"
+        fig.add_trace(go.Scatter(
+            x=x, y=deciles[field], mode="lines", name=label, legendgroup=label,
+            showlegend=field in ("p10", "p50"),
+            line={"color": NHS_DARK_GREY if median else NHS_MID_GREY, "width": 2 if median else 1,
+                  "dash": "solid" if median else "dash"},
+            hovertemplate=f"{header(f'outcomes__deciles.{field}')}: {value}<extra></extra>"))
+    selection_x = list(selection["x"])
+    line_series(fig, selection_x, selection["rate"], name, 0,
+                f"<b>{html_text.escape(name)}</b><br>{'%{x}' if yearly else '%{x|%B %Y}'}: {value}")
+    styled(fig, x_title="Financial year" if yearly else "Month", y_title=y_title, height=400)
+    fig.update_yaxes(rangemode="tozero", tickformat=",")
+    if yearly:
+        fig.update_xaxes(type="category", categoryorder="category ascending")
+    else:
+        fig.update_xaxes(type="date", tickformat="%b %Y")
+    return fig
+
+
+def deciles_card(card_id: str, deciles: pd.DataFrame, selection: pd.DataFrame, *, name: str, among: str,
+                 y_title: str, hover_unit: str, yearly: bool, title: str, units: str, source: str, data_date: str,
+                 area: str) -> html.Section:
+    """The chart and its table for one scope's deciles (rows by period_start) and the selection's rates
+    (period_start, rate; hidden small rates already taken out)."""
+    deciles = deciles.sort_values("period_start")
+    x = ([formats.financial_year(day) for day in deciles["period_start"]] if yearly
+         else list(pd.to_datetime(deciles["period_start"])))
+    keyed = selection.assign(period_start=pd.to_datetime(selection["period_start"]))
+    joined = deciles.assign(period_start=pd.to_datetime(deciles["period_start"])).merge(
+        keyed[["period_start", "rate"]], on="period_start", how="left")
+    joined["period"] = [formats.financial_year(day) if yearly else formats.month(day) for day in joined["period_start"]]
+    joined["where"] = [position_words(row.rate, [getattr(row, d) for d in DECILES]) for row in joined.itertuples()]
+    drawn = joined.assign(x=x)[["x", "rate"]]
+    fig = deciles_figure(joined, drawn, name=name, x=x, y_title=y_title, hover_unit=hover_unit, yearly=yearly)
+    latest = joined.dropna(subset=["rate"]).tail(1)
+    description = (f"In {latest['period'].iloc[0]}, {name} was {latest['where'].iloc[0]} of {among} "
+                   f"({formats.count(int(latest['practices'].iloc[0]))} practices)." if not latest.empty else
+                   f"{name} has no rate to place among {among} in these periods.")
+    table = data_grid(f"{card_id}-table", joined, [
+        column("period", header("outcomes__deciles.period")),
+        column("rate", header("outcomes__deciles.rate", hover_unit), "number"),
+        column("where", header("outcomes__deciles.where"), wrap=True, minWidth=200),
+        column("practices", header("outcomes__deciles.practices"), "count"),
+        *[column(field, header(f"outcomes__deciles.{field}"), "number") for field in DECILES],
+    ], caption=f"{title}: the deciles and {name}", page_size=12)
+    return chart_card(card_id, title=title, units=units, figure=fig, table=table, source=source,
+                      data_date=data_date, description=description, area=area)
