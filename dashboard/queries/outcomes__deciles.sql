@@ -10,7 +10,8 @@ with the_icb as (
         any_value(practices.icb_name) as icb_name
     from main_icb($council, $locality, $sub_icb, $pcn, $practice) as icbs
     inner join dim_practice as practices using (icb_code)
-    where $council is not null or $locality is not null or $sub_icb is not null or $pcn is not null
+    where
+        $council is not null or $locality is not null or $sub_icb is not null or $pcn is not null
         or $practice is not null
     group by icbs.icb_code
 ),
