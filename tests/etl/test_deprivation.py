@@ -86,7 +86,8 @@ def practices(con) -> dict[str, tuple]:
 
 def councils(con) -> dict[str, tuple]:
     return {row[0]: row[1:] for row in con.execute(
-        "select council_code, imd_score, deprivation_rank, deprivation_decile from mart_council_deprivation").fetchall()}
+        "select council_code, imd_score, deprivation_rank, deprivation_decile from mart_council_deprivation"
+    ).fetchall()}
 
 
 @pytest.fixture(scope="module")
@@ -135,7 +136,8 @@ def test_iod2025_is_preferred_and_never_mixed_with_iod2019(tmp_path):
         assert practices(con)["A00001"][0] == pytest.approx(29.0)
         releases = con.execute("select distinct release from int_lsoa__deprivation").fetchall()
         assert releases == [("IoD2025",)]
-        assert con.execute("select count(*) from int_lsoa__deprivation where lsoa_code = 'E01000006'").fetchone() == (0,)
+        unscored = "select count(*) from int_lsoa__deprivation where lsoa_code = 'E01000006'"
+        assert con.execute(unscored).fetchone() == (0,)
     finally:
         con.close()
 
