@@ -22,7 +22,7 @@ from dash import Input, Output, State, html
 
 from dashboard import filters, formats, suppression
 from dashboard.catalogue import header
-from dashboard.components import sources
+from dashboard.components import deprivation, sources
 from dashboard.components.cards import chart_card, no_data, period_note
 from dashboard.components.funnel import funnel_card, load_table_dependencies, rows_on_request
 from dashboard.components.spc import hidden_points_status, xmr_card
@@ -127,7 +127,8 @@ def render(selection: filters.Selection, measure: str | None, measures: pd.DataF
                "yearly": info["period_type"] == "financial year",
                "source": sources.source_title(str(info["source"]), "registrations")}
     context["trend"] = hide_small_rates(_trend_frame(context), percent=info["unit"] == "%")
-    return [_trend_section(context), _spc_section(context), _funnel_section(context), _year_section(context),
+    return [_trend_section(context), _spc_section(context), _funnel_section(context), _deprivation_section(context),
+            _year_section(context),
             html.P(html.A("Link to this measure for this selection",
                           href="/outcomes" + selection.query_string(measure=measure)), className="share-link")]
 
@@ -312,6 +313,26 @@ def _year_section(ctx: dict) -> html.Section:
     ], className="chart-card", **{"aria-labelledby": heading_id})
 
 
+# By deprivation: the measure by practice deprivation decile ----------------------------------------------
+
+def _deprivation_section(ctx: dict) -> html.Section:
+    info, period = ctx["info"], ctx["params"]["period"]
+    heading_id = f"{PREFIX}-deprivation-heading"
+    heading = html.H2(f"By deprivation: {info['name']} by practice deprivation decile, {period}", id=heading_id)
+    if not deprivation.loaded():
+        return html.Section([heading, no_data(deprivation.NOT_LOADED)], **{"aria-labelledby": heading_id})
+    y_title, hover_unit = units(info, ctx["yearly"])
+    cards = deprivation.selection_cards(run_query("common__deprivation_practices", **ctx["params"]), pd.DataFrame(),
+                                        one_practice=bool(ctx["selection"].practice))
+    card = deprivation.decile_card(
+        f"{PREFIX}-deprivation", run_query("outcomes__deprivation", **ctx["params"]), info=info, yearly=ctx["yearly"],
+        y_title=y_title, hover_unit=hover_unit, period=period, source=ctx["source"],
+        marked=not ctx["selection"].is_empty, area=ctx["where"])
+    return html.Section([heading, html.Div(cards, className="headlines"), card,
+                         html.P(deprivation.method_link(), className="chart-units")],
+                        **{"aria-labelledby": heading_id})
+
+
 # Is it changing? The selection's own series as an XmR (SPC) chart --------------------------------------
 
 # The series in the trend frame that is the selection itself, by the kind of selection.
@@ -323,7 +344,7 @@ def selection_series(ctx: dict) -> pd.DataFrame:
     selection, trend = ctx["selection"], ctx["trend"]
     if selection.practice:
         kind = "practice"
-    elif selection.locality or selection.sub_icb or selection.pcn:
+    elif selection.locality or selection.sub_icb or selection.pcn or selection.deprivation:
         kind = "group"
     elif selection.council:
         kind = "council"

@@ -23,7 +23,9 @@ practices as (
                 )
                 or practices.practice_code = $practice
         else practices.practice_code in (
-            select practice_code from selected_practices($council, $locality, $sub_icb, $pcn, $practice)
+            select practice_code from selected_practices(
+                $council, $locality, $sub_icb, $pcn, $practice, deprivation := $deprivation
+            )
         )
     end
 ),
