@@ -204,8 +204,8 @@ def _deprivation(code: str) -> html.Div:
         run_query("common__deprivation_practices", **filters.Selection(practice=code).area_params()))
     if card is None:
         return no_data("None of its patients lives in an English LSOA with a deprivation score, so it has none.")
-    return html.Div([card, html.P(deprivation.method_link(), className="chart-units")], id=f"{PREFIX}-deprivation",
-                    className="headlines")
+    return html.Div([html.Div(card, className="headlines"), html.P(deprivation.method_link(), className="chart-units")],
+                    id=f"{PREFIX}-deprivation")
 
 
 def _release_note(frame: pd.DataFrame, period: str) -> str:
