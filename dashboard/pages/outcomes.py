@@ -296,6 +296,8 @@ def _year_section(ctx: dict) -> html.Section:
         practice_link_column(query=filters.Selection(period=selection.period).query_string()),
         column("name", header("outcomes__year.name"), minWidth=200, wrap=True, flex=2),
         column("pcn", header("outcomes__year.pcn"), tooltipField="pcn"),
+        *([column("dep", header("outcomes__year.dep"), "count", headerTooltip="1: the most deprived 10% of practices")]
+          if deprivation.loaded() else []),
         column("rate", header("outcomes__year.rate", unit), "number", hidden_with="num"), vs,
         column("num", header("outcomes__year.num"), counts, people_count=True),
         column("den", header("outcomes__year.den"), counts, people_count=True),

@@ -72,6 +72,8 @@ def test_outcomes_by_deprivation_decile(served):
     assert (rows[1]["numerator"], rows[1]["denominator"]) == (5, 100)
     assert rows[1]["low"] == pytest.approx(16.235, abs=0.01) and rows[1]["high"] == pytest.approx(116.683, abs=0.01)
     assert rows[6]["meaning"] == "6: between the 50% and 60% most deprived practices"
+    # the year's table of practices gives each its decile
+    assert {row["code"]: row["dep"] for row in grids(tree)["outcomes-year"]} == {"A00001": 1, "A00002": 6}
 
 
 def test_deprivation_filter_keeps_one_decile_and_drops_a_bad_value(served):
