@@ -165,3 +165,33 @@ def test_file_without_a_score_column_stops_the_build(tmp_path):
     message = str(failure.value)
     assert f"{IOD2025_FILE.as_posix()}, line 1: not recognised" in message
     assert "lacks INDEX_OF_MULTIPLE_DEPRIVATION_IMD_SCORE" in message
+
+
+def test_iod2019_read_from_a_workbook_without_population(tmp_path):
+    # The same scores as an xlsx worksheet, below a notes sheet and two title rows, with no population
+    # column: practices score as before (29.0 and 19.0); a council's LSOAs then weigh the same, so
+    # Unitown is (40 + 10) / 2 = 25.0 rather than the population-weighted 17.5.
+    import xlsxwriter
+
+    raw = area(tmp_path)
+    path = raw / "mhclg" / "File_5_-_IoD2019_Scores.xlsx"
+    path.parent.mkdir(parents=True)
+    workbook = xlsxwriter.Workbook(str(path))
+    workbook.add_worksheet("Notes").write(0, 0, "English Indices of Deprivation 2019")
+    sheet = workbook.add_worksheet("IoD2019 Scores")
+    sheet.write(0, 0, "English Indices of Deprivation 2019: scores")
+    header = IOD2019_HEADER.lstrip("\ufeff").split(",")[:5]
+    for row_number, row in enumerate([header, *[line.split(",")[:5] for line in IOD2019_ROWS]], start=2):
+        for column_number, value in enumerate(row):
+            number = row_number > 2 and column_number == 4
+            sheet.write(row_number, column_number, float(value) if number else value)
+    workbook.close()
+    db = tmp_path / "warehouse.duckdb"
+    build(raw, db, echo=lambda _: None)
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        found = practices(con)
+        assert (found["A00001"][0], found["A00002"][0]) == (pytest.approx(29.0), pytest.approx(19.0))
+        assert councils(con)["E06000901"][0] == pytest.approx(25.0)
+    finally:
+        con.close()
