@@ -195,3 +195,22 @@ def test_iod2019_read_from_a_workbook_without_population(tmp_path):
         assert councils(con)["E06000901"][0] == pytest.approx(25.0)
     finally:
         con.close()
+
+
+def test_merged_lsoa_takes_the_population_weighted_mean_of_its_parts(tmp_path):
+    # 2011 LSOAs E01000097 (score 30, population 1,000) and E01000098 (60, 500) merged (CHGIND M) into
+    # 2021 LSOA E01000007: (1,000 x 30 + 500 x 60) / 1,500 = 60,000 / 1,500 = 40.0, population 1,500.
+    raw = area(tmp_path, iod2019=[*IOD2019_ROWS, "E01000097,Fell 002A,E07000902,Fell,30.0,5,2,1000",
+                                  "E01000098,Fell 002B,E07000902,Fell,60.0,4,1,500"])
+    lookup = raw / "ons" / "LSOA11_LSOA21_LAD22_EW_LU.csv"
+    lookup.write_bytes(lookup.read_bytes() + b"E01000097,Fell 002A,E01000007,Fell 002A,M,E07000902,Fell,,8\n"
+                                              b"E01000098,Fell 002B,E01000007,Fell 002A,M,E07000902,Fell,,9\n")
+    db = tmp_path / "warehouse.duckdb"
+    build(raw, db, echo=lambda _: None)
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        merged = con.execute("select imd_score, population, lsoa11_parts from int_lsoa__deprivation "
+                             "where lsoa_code = 'E01000007'").fetchall()
+        assert merged == [(pytest.approx(40.0), pytest.approx(1500.0), 2)]
+    finally:
+        con.close()
