@@ -16,7 +16,7 @@ from dashboard import deprivation, formats, palette, suppression
 from dashboard.catalogue import header
 from dashboard.components import figures
 from dashboard.components.cards import chart_card, headline, no_data
-from dashboard.components.sources import is_loaded
+from dashboard.components.sources import is_loaded, source_title
 from dashboard.components.tables import column, data_grid
 from etl.stats import intervals
 
@@ -31,8 +31,6 @@ def loaded() -> bool:
 
 def source_words() -> str:
     """'English Indices of Deprivation 2025, File 7 ...' for whichever release the build used."""
-    from dashboard.components.sources import source_title
-
     return source_title(next((source for source in SOURCES if is_loaded(source)), SOURCES[0]))
 
 
