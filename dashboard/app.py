@@ -67,6 +67,7 @@ FILTER_PLACEHOLDERS = {
     "sub_icb": "All sub-ICBs",
     "pcn": "All PCNs",
     "practice": "All practices",
+    "deprivation": "All deciles",
 }
 
 

@@ -1,4 +1,4 @@
-"""The global filters: period, council, locality, sub-ICB, PCN and practice, kept in the URL.
+"""The global filters: period, council, locality, sub-ICB, PCN, practice and deprivation decile, kept in the URL.
 
 A `Selection` is parsed from the query string of any page, so a pasted link reproduces the view and
 back and forward work. Unknown or malformed values are dropped with a plain-English note, never an
@@ -17,10 +17,11 @@ from urllib.parse import parse_qsl, urlencode
 
 import pandas as pd
 
+from dashboard import deprivation as deprivation_words
 from dashboard import formats
 from dashboard.db import reference_query, run_query, warehouse_version
 
-FILTER_KEYS = ("period", "council", "locality", "sub_icb", "pcn", "practice")
+FILTER_KEYS = ("period", "council", "locality", "sub_icb", "pcn", "practice", "deprivation")
 LABELS = {
     "period": "Financial year",
     "council": "Council",
@@ -28,6 +29,7 @@ LABELS = {
     "sub_icb": "Sub-ICB",
     "pcn": "PCN",
     "practice": "Practice",
+    "deprivation": "Deprivation decile",
 }
 PERIOD_PATTERN = re.compile(r"^(\d{4})-(\d{2})$")
 
@@ -40,6 +42,7 @@ class Selection:
     sub_icb: str | None = None
     pcn: str | None = None
     practice: str | None = None
+    deprivation: str | None = None  # the practices' national deprivation decile, '1' (most deprived) to '10'
 
     @classmethod
     def from_browser(cls, data: dict | None) -> "Selection":
@@ -77,6 +80,7 @@ class Options:
     sub_icbs: pd.DataFrame
     pcns: pd.DataFrame
     practices: pd.DataFrame
+    deciles: pd.DataFrame
 
 
 def options() -> Options:
@@ -87,6 +91,7 @@ def options() -> Options:
         sub_icbs=reference_query("filters__sub_icbs"),
         pcns=reference_query("filters__pcns"),
         practices=reference_query("filters__practices"),
+        deciles=reference_query("filters__deprivation_deciles"),
     )
 
 
@@ -190,6 +195,12 @@ def parse(query: dict[str, object]) -> tuple[Selection, list[str]]:
                 continue
             values[key] = value
             continue
+        if key == "deprivation":
+            if value not in known[key]:
+                notes.append(_deprivation_note(value, known[key]))
+                continue
+            values[key] = value
+            continue
         code = value.upper()
         if code not in known[key]:
             notes.append(f"No {LABELS[key].lower()} has the code '{value}', so that filter is not applied.")
@@ -211,12 +222,20 @@ def _known_codes(_version: int) -> dict[str, frozenset]:
         "sub_icb": frozenset(opts.sub_icbs["sub_icb_code"]),
         "pcn": frozenset(opts.pcns["pcn_code"]),
         "practice": frozenset(opts.practices["practice_code"]),
+        "deprivation": frozenset(str(decile) for decile in opts.deciles["deprivation_decile"]),
     }
+
+
+def _deprivation_note(value: str, known: frozenset) -> str:
+    if not known:
+        return ("No deprivation scores are loaded (the English Indices of Deprivation), so the deprivation filter is "
+                "not applied.")
+    return f"'{value}' is not a deprivation decile (1, the most deprived, to 10), so that filter is not applied."
 
 
 def _council_only(selection: Selection) -> bool:
     return selection.council is not None and not any((selection.locality, selection.sub_icb, selection.pcn,
-                                                      selection.practice))
+                                                      selection.practice, selection.deprivation))
 
 
 def selected_practices(selection: Selection) -> pd.DataFrame:
@@ -245,6 +264,8 @@ def cascade(selection: Selection, opts: Options | None = None) -> dict[str, list
         "sub_icb": _labelled(opts.sub_icbs, "sub_icb_code", "sub_icb_name"),
         "pcn": _listed("pcn", pcns, "pcn_code", "pcn_name", selection.pcn),
         "practice": _listed("practice", practices, "practice_code", "practice_name", selection.practice),
+        "deprivation": [{"label": deprivation_words.filter_label(int(decile)), "value": str(decile)}
+                        for decile in opts.deciles["deprivation_decile"]],
     }
 
 
@@ -295,4 +316,6 @@ def area_name(selection: Selection) -> str:
         if value:
             names = frame.loc[frame[code] == value, name]
             parts.append(str(names.iloc[0]) if not names.empty else value)
+    if selection.deprivation:
+        parts.append(deprivation_words.selection_words(selection.deprivation))
     return ", ".join(parts) if parts else "the whole area"

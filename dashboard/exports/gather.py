@@ -66,7 +66,7 @@ def build_summary(selection: filters.Selection) -> Summary:
 def is_residents_view(selection: filters.Selection) -> bool:
     """A council on its own is read as its residents; any NHS filter as the selected practices' patients."""
     return bool(selection.council) and not any((selection.locality, selection.sub_icb, selection.pcn,
-                                                selection.practice))
+                                                selection.practice, selection.deprivation))
 
 
 def _fictional() -> bool:

@@ -20,7 +20,7 @@ from dash import html
 
 from dashboard import filters, formats, palette, suppression
 from dashboard.catalogue import header
-from dashboard.components import figures, maps, sources
+from dashboard.components import deprivation, figures, maps, sources
 from dashboard.components.cards import chart_card, headline, no_data, period_note
 from dashboard.components.tables import column, data_grid, practice_link_column
 from dashboard.components.terms import term
@@ -61,6 +61,7 @@ def layout(**query):
         *header,
         _intro(context),
         _headlines(context),
+        _deprivation_section(context),
         _map_section(context),
         _sankey_section(context),
         _boundary_section(context),
@@ -133,7 +134,7 @@ def _headlines(ctx: _Context) -> html.Section:
             boundary = f"{summary['boundary_practices']} of {summary['practices']} practices are boundary practices."
         selection = ctx.selection
         by_place = selection.council or selection.locality
-        if selection.practice or ((selection.pcn or selection.sub_icb) and not by_place):
+        if selection.practice or ((selection.pcn or selection.sub_icb or selection.deprivation) and not by_place):
             label = f"Patients of {ctx.area}"
         elif by_place:
             label = f"Patients of practices in {ctx.area}"
@@ -154,6 +155,28 @@ def _headlines(ctx: _Context) -> html.Section:
                f"its patients, live there. Patients with no known address are left out of the shares.",
                className="chart-units"),
     ], **{"aria-label": "Headlines"})
+
+
+# ---- deprivation --------------------------------------------------------------------------------------
+def _deprivation_section(ctx: _Context) -> html.Section:
+    """How deprived the selection's practices' patients and its councils are (components/deprivation.py)."""
+    heading = html.H2("Deprivation")
+    if not deprivation.loaded():
+        return html.Section([heading, no_data(deprivation.NOT_LOADED)], id="catchment-deprivation")
+    cards = deprivation.selection_cards(ctx.query("common__deprivation_practices"),
+                                        ctx.query("common__deprivation_councils"),
+                                        one_practice=bool(ctx.selection.practice),
+                                        max_councils=MAX_HEADLINE_COUNCILS)
+    if not cards:
+        return html.Section([heading, no_data("No practice or council in this selection has a deprivation score.")],
+                            id="catchment-deprivation")
+    return html.Section([
+        heading,
+        html.Div(cards, className="headlines"),
+        html.P(["Index of Multiple Deprivation: a practice's score weighs the scores of the small areas its patients "
+                "live in by its patients there; a council's weighs its small areas by their populations. ",
+                deprivation.method_link(), "."], className="chart-units"),
+    ], id="catchment-deprivation", **{"aria-label": "Deprivation"})
 
 
 # ---- map ----------------------------------------------------------------------------------------------

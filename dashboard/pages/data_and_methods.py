@@ -15,8 +15,9 @@ import dash
 import pandas as pd
 from dash import Input, Output, clientside_callback, html
 
-from dashboard import formats, suppression
+from dashboard import filters, formats, suppression
 from dashboard.catalogue import header
+from dashboard.components import deprivation as deprivation_cards
 from dashboard.components import impact, peers
 from dashboard.components.cards import no_data
 from dashboard.components.spc import MIN_POINTS
@@ -52,6 +53,7 @@ SECTIONS = (
 STATISTICS_SECTIONS = (("spc-method", "SPC charts and funnel plots"), ("impact-method", "Impact of joint working"),
                        ("small-numbers", "Small numbers: what is hidden and why"),
                        ("practice-counts", "Why pages count different numbers of practices"),
+                       ("deprivation-method", "Deprivation: practices and councils"),
                        ("peers", "Similar areas and similar practices"))
 
 
@@ -78,7 +80,8 @@ def _page(_version: int) -> html.Div:
         _impact_method_section(),
         small_numbers_section(),
         _practice_counts_section(),
-        peers.method_section(*STATISTICS_SECTIONS[4]),
+        _deprivation_method_section(),
+        peers.method_section(*STATISTICS_SECTIONS[5]),
         # Dash renders the page after the browser has looked for the #anchor: scroll to it once drawn.
         html.Div(id=f"{PREFIX}-scroll", hidden=True),
     ])
@@ -553,3 +556,41 @@ def _impact_method_section() -> html.Section:
         html.Ul([html.Li([html.Strong(name + ": "), assumption, " ", check])
                  for name, assumption, check in impact.ASSUMPTIONS]),
     ], className="mt-4")
+
+
+def _deprivation_method_section() -> html.Section:
+    """How a practice's and a council's deprivation are worked out (mart_practice_deprivation and
+    mart_council_deprivation; the decile words of dashboard/deprivation.py)."""
+    summary = run_query("common__deprivation_practices", **filters.Selection().area_params())
+    if deprivation_cards.loaded() and not summary.empty and not formats.is_missing(summary["imd_score"].iloc[0]):
+        row = summary.iloc[0]
+        in_this = (f"In this warehouse: {formats.count(row['practices_ranked'])} practices ranked, on "
+                   f"{row['release']} ({deprivation_cards.source_words()}).")
+    else:
+        in_this = "This warehouse has no Indices of Deprivation file, so no practice or council has a score."
+    return html.Section([
+        html.H2(STATISTICS_SECTIONS[4][1], id="deprivation-method"),
+        html.P(["The English Indices of Deprivation (MHCLG) give every small area (", term("LSOA"), ") an Index of "
+                "Multiple Deprivation score: higher is more deprived. IoD2025, on 2021 LSOAs, is used when it is "
+                "loaded; otherwise IoD2019, on 2011 LSOAs, is carried to 2021 LSOAs through the ONS lookup: the "
+                "parts of a split LSOA keep its score, and a merged LSOA takes the population-weighted mean of its "
+                "parts. The two releases are never mixed: their indicators differ, so their scores do not compare."]),
+        html.P(["A practice's deprivation score is the mean of the scores of the LSOAs its registered patients "
+                "live in, weighted by how many of its patients live in each (its latest registrations release): "
+                "the method of the Fingertips GP profiles' 'Deprivation score (IMD 2019)', indicator 93553. "
+                "Patients living outside England, or with no known LSOA, are left out. For a practice with "
+                "patients a, b, c in LSOAs scoring A, B, C: (aA + bB + cC) / (a + b + c)."]),
+        html.P(["Its decile ranks the practices of the latest release by score, 1 the highest: rank r of n is in "
+                "decile floor(10 (r - 1) / n) + 1, so decile 1 holds the most deprived 10% of practices and "
+                "decile 10 the least deprived (fingertipsR's deprivation_decile bins the Fingertips scores the same "
+                "way). A practice that closed before the latest release keeps its score but has no decile. The "
+                "deciles are among the practices loaded: national when every practice in England is."]),
+        html.P(["A council's deprivation is the mean of its LSOAs' scores weighted by their populations (the IoD's "
+                "own population denominators): MHCLG's 'IMD - Average score' for upper-tier local authorities "
+                "(IoD File 11). Councils are ranked and put into deciles the same way as practices."]),
+        html.P(["The deprivation filter keeps the practices of one decile on every page; council figures (ASCOF) "
+                "are not filtered by it. The Outcomes page shows each measure by practice deprivation decile: the "
+                "counts and denominators of each decile's practices pooled, with 95% confidence intervals. ",
+                in_this]),
+    ], className="mt-4")
+

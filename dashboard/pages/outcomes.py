@@ -24,7 +24,7 @@ from dash import Input, Output, State, html
 
 from dashboard import filters, formats, suppression
 from dashboard.catalogue import header
-from dashboard.components import peers, sources
+from dashboard.components import deprivation, peers, sources
 from dashboard.components.cards import chart_card, no_data, period_note
 from dashboard.components.deciles import deciles_card
 from dashboard.components.funnel import funnel_card, load_table_dependencies, rows_on_request
@@ -150,7 +150,8 @@ def render(selection: filters.Selection, measure: str | None, measures: pd.DataF
     peer_list = peers.peer_list(selection, PREFIX) if compare == peers.COMPARE_PEERS else None
     link_state = {"measure": measure, **({"compare": compare} if compare == peers.COMPARE_PEERS else {})}
     return [_trend_section(context), *([peer_list] if peer_list is not None else []), _spc_section(context),
-            _deciles_section(context), _funnel_section(context), _year_section(context),
+            _deciles_section(context), _funnel_section(context),
+            _deprivation_section(context), _year_section(context),
             html.P(html.A("Link to this measure for this selection",
                           href="/outcomes" + selection.query_string(**link_state)), className="share-link")]
 
@@ -320,6 +321,8 @@ def _year_section(ctx: dict) -> html.Section:
         practice_link_column(query=filters.Selection(period=selection.period).query_string()),
         column("name", header("outcomes__year.name"), minWidth=200, wrap=True, flex=2),
         column("pcn", header("outcomes__year.pcn"), tooltipField="pcn"),
+        *([column("dep", header("outcomes__year.dep"), "count", headerTooltip="1: the most deprived 10% of practices")]
+          if deprivation.loaded() else []),
         column("rate", header("outcomes__year.rate", unit), "number", hidden_with="num"), vs,
         column("num", header("outcomes__year.num"), counts, people_count=True),
         column("den", header("outcomes__year.den"), counts, people_count=True),
@@ -337,6 +340,26 @@ def _year_section(ctx: dict) -> html.Section:
     ], className="chart-card", **{"aria-labelledby": heading_id})
 
 
+# By deprivation: the measure by practice deprivation decile ----------------------------------------------
+
+def _deprivation_section(ctx: dict) -> html.Section:
+    info, period = ctx["info"], ctx["params"]["period"]
+    heading_id = f"{PREFIX}-deprivation-heading"
+    heading = html.H2(f"By deprivation: {info['name']} by practice deprivation decile, {period}", id=heading_id)
+    if not deprivation.loaded():
+        return html.Section([heading, no_data(deprivation.NOT_LOADED)], **{"aria-labelledby": heading_id})
+    y_title, hover_unit = units(info, ctx["yearly"])
+    cards = deprivation.selection_cards(run_query("common__deprivation_practices", **ctx["params"]), pd.DataFrame(),
+                                        one_practice=bool(ctx["selection"].practice))
+    card = deprivation.decile_card(
+        f"{PREFIX}-deprivation", run_query("outcomes__deprivation", **ctx["params"]), info=info, yearly=ctx["yearly"],
+        y_title=y_title, hover_unit=hover_unit, period=period, source=ctx["source"],
+        marked=not ctx["selection"].is_empty, area=ctx["where"])
+    return html.Section([heading, html.Div(cards, className="headlines"), card,
+                         html.P(deprivation.method_link(), className="chart-units")],
+                        **{"aria-labelledby": heading_id})
+
+
 # Is it changing? The selection's own series as an XmR (SPC) chart --------------------------------------
 
 # The series in the trend frame that is the selection itself, by the kind of selection.
@@ -348,7 +371,7 @@ def selection_series(ctx: dict) -> pd.DataFrame:
     selection, trend = ctx["selection"], ctx["trend"]
     if selection.practice:
         kind = "practice"
-    elif selection.locality or selection.sub_icb or selection.pcn:
+    elif selection.locality or selection.sub_icb or selection.pcn or selection.deprivation:
         kind = "group"
     elif selection.council:
         kind = "council"

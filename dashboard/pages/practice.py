@@ -26,7 +26,7 @@ from dash.exceptions import PreventUpdate
 
 from dashboard import catalogue, filters, formats, palette, suppression
 from dashboard.catalogue import header
-from dashboard.components import figures
+from dashboard.components import deprivation, figures
 from dashboard.components.cards import chart_card, headline, no_data, period_note
 from dashboard.components.maps import boundary_sentence, lsoa_choropleth, with_map_config
 from dashboard.components.sources import is_loaded, source_title
@@ -189,10 +189,23 @@ def _patients_section(params: dict) -> html.Section:
     return html.Section([
         html.H2("Who its patients are and where they live", className="mt-5"),
         _headlines(age, split),
+        _deprivation(params["code"]),
         _age_card(age, params["period"], params["code"]),
         _split_card(split, params["period"], params["code"]),
         _map_card(params),
     ])
+
+
+def _deprivation(code: str) -> html.Div:
+    """Its patients' deprivation: its national decile in words (components/deprivation.py)."""
+    if not deprivation.loaded():
+        return html.Div()
+    card = deprivation.practice_card(
+        run_query("common__deprivation_practices", **filters.Selection(practice=code).area_params()))
+    if card is None:
+        return no_data("None of its patients lives in an English LSOA with a deprivation score, so it has none.")
+    return html.Div([html.Div(card, className="headlines"), html.P(deprivation.method_link(), className="chart-units")],
+                    id=f"{PREFIX}-deprivation")
 
 
 def _release_note(frame: pd.DataFrame, period: str) -> str:

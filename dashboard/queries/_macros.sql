@@ -2,24 +2,30 @@
 -- A null argument means "any": the global filters are all optional.
 
 -- The practices in the selection. Council and locality select practices by where they are
--- (home council; the locality where most of their patients live), the NHS filters by membership.
-create or replace temp macro selected_practices(council, locality, sub_icb, pcn, practice) as table
+-- (home council; the locality where most of their patients live), the NHS filters by membership, and
+-- deprivation ('1' to '10', optional: deprivation := $deprivation) by the practice's national
+-- deprivation decile (mart_practice_deprivation).
+create or replace temp macro selected_practices(council, locality, sub_icb, pcn, practice, deprivation := null) as table
     select practices.practice_code
     from dim_practice as practices
     left join dim_practice_locality as localities using (practice_code)
+    left join mart_practice_deprivation as deprivations using (practice_code)
     where
         (council is null or practices.home_council_code = council)
         and (locality is null or localities.main_locality_code = locality)
         and (sub_icb is null or practices.sub_icb_code = sub_icb)
         and (pcn is null or practices.pcn_code = pcn)
-        and (practice is null or practices.practice_code = practice);
+        and (practice is null or practices.practice_code = practice)
+        and (deprivation is null or deprivations.deprivation_decile = try_cast(deprivation as integer));
 
 -- The selected practices open at some point in the quarter that starts on quarter_day: one closed
 -- before it or opened after it cannot have returned anything for it; one with no registered patients
 -- in any release is left out.
-create or replace temp macro open_practices(council, locality, sub_icb, pcn, practice, quarter_day) as table
+create or replace temp macro open_practices(
+    council, locality, sub_icb, pcn, practice, quarter_day, deprivation := null
+) as table
     select practices.practice_code
-    from selected_practices(council, locality, sub_icb, pcn, practice) as chosen
+    from selected_practices(council, locality, sub_icb, pcn, practice, deprivation := deprivation) as chosen
     inner join dim_practice as practices using (practice_code)
     where
         practices.last_registration_quarter is not null
@@ -123,7 +129,9 @@ create or replace temp macro comparison_units(residents, council, locality, sub_
 --   a council: the practices based in it;
 --   nothing: every practice.
 -- is_selected marks the selected practices, only when the selection is narrower than the practices shown.
-create or replace temp macro funnel_area_practices(council, locality, sub_icb, pcn, practice) as table
+create or replace temp macro funnel_area_practices(
+    council, locality, sub_icb, pcn, practice, deprivation := null
+) as table
     with kind as (
         select case
             when practice is not null or pcn is not null or locality is not null then 'council'
@@ -134,7 +142,8 @@ create or replace temp macro funnel_area_practices(council, locality, sub_icb, p
     ),
 
     chosen as (
-        select practice_code from selected_practices(council, locality, sub_icb, pcn, practice)
+        select practice_code
+        from selected_practices(council, locality, sub_icb, pcn, practice, deprivation := deprivation)
     ),
 
     councils as (
@@ -165,7 +174,10 @@ create or replace temp macro funnel_area_practices(council, locality, sub_icb, p
     select
         practice_code,
         practice_name,
-        (practice is not null or pcn is not null or locality is not null or sub_icb is not null)
+        (
+            practice is not null or pcn is not null or locality is not null or sub_icb is not null
+            or deprivation is not null
+        )
         and practice_code in (select practice_code from chosen) as is_selected,
         (select name from area_name) as area_name
     from dim_practice

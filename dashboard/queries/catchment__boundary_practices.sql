@@ -3,7 +3,9 @@
 -- mart_catchment_practice): its PCN, home council, list, that share, the councils it serves and the
 -- largest other council (a council outside England counts: 'Outside England' when it is the only one).
 with practices as (
-    select practice_code from selected_practices($council, $locality, $sub_icb, $pcn, $practice)
+    select practice_code from selected_practices(
+        $council, $locality, $sub_icb, $pcn, $practice, deprivation := $deprivation
+    )
 ),
 
 final as (

@@ -8,7 +8,9 @@ with practices as (
         details.sub_icb_code
     from dim_practice as details
     where details.practice_code in (
-        select practice_code from selected_practices($council, $locality, $sub_icb, $pcn, $practice)
+        select practice_code from selected_practices(
+            $council, $locality, $sub_icb, $pcn, $practice, deprivation := $deprivation
+        )
     )
 ),
 

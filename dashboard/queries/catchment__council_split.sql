@@ -13,7 +13,9 @@ with practices as (
         practices.sub_icb_name
     from dim_practice as practices
     where practices.practice_code in (
-        select practice_code from selected_practices($council, $locality, $sub_icb, $pcn, $practice)
+        select practice_code from selected_practices(
+            $council, $locality, $sub_icb, $pcn, $practice, deprivation := $deprivation
+        )
     )
 ),
 

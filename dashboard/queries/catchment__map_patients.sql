@@ -5,7 +5,9 @@
 -- of patients living far away do not zoom the map out to all England; list_patients and the
 -- patients column let the page say how many patients that leaves out.
 with practices as (
-    select practice_code from selected_practices($council, $locality, $sub_icb, $pcn, $practice)
+    select practice_code from selected_practices(
+        $council, $locality, $sub_icb, $pcn, $practice, deprivation := $deprivation
+    )
 ),
 
 registrations as (

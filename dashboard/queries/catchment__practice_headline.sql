@@ -3,7 +3,9 @@
 -- other than their practice's home council (or outside England), and how many of the practices are
 -- boundary practices (mart_catchment_practice).
 with practices as (
-    select practice_code from selected_practices($council, $locality, $sub_icb, $pcn, $practice)
+    select practice_code from selected_practices(
+        $council, $locality, $sub_icb, $pcn, $practice, deprivation := $deprivation
+    )
 ),
 
 catchment as (

@@ -2,7 +2,9 @@
 -- (release_for_period): one row per practice and council (or
 -- 'outside England' / 'unknown residence'), with patients and their share of the practice's list.
 with practices as (
-    select distinct practice_code from selected_practices($council, $locality, $sub_icb, $pcn, $practice)
+    select distinct practice_code from selected_practices(
+        $council, $locality, $sub_icb, $pcn, $practice, deprivation := $deprivation
+    )
 ),
 
 releases as (

@@ -2,7 +2,9 @@
 -- the period's end (none when every return is later): the index, its four domain scores and what was
 -- scored. One row per practice that returned that quarter.
 with practices as (
-    select distinct practice_code from selected_practices($council, $locality, $sub_icb, $pcn, $practice)
+    select distinct practice_code from selected_practices(
+        $council, $locality, $sub_icb, $pcn, $practice, deprivation := $deprivation
+    )
 ),
 
 returned as (

@@ -2,7 +2,9 @@
 -- organisation, home council, registered patients, the share
 -- living under another council and whether each is a boundary practice. One row per practice.
 with practices as (
-    select distinct practice_code from selected_practices($council, $locality, $sub_icb, $pcn, $practice)
+    select distinct practice_code from selected_practices(
+        $council, $locality, $sub_icb, $pcn, $practice, deprivation := $deprivation
+    )
 ),
 
 releases as (

@@ -2,7 +2,9 @@
 -- year's end (the quarter downloads__joint_working lists): practices selected, practices returning, those
 -- with a named or attached social worker and their mean joint-working index. One row.
 with practices as (
-    select distinct practice_code from selected_practices($council, $locality, $sub_icb, $pcn, $practice)
+    select distinct practice_code from selected_practices(
+        $council, $locality, $sub_icb, $pcn, $practice, deprivation := $deprivation
+    )
 ),
 
 chosen as (

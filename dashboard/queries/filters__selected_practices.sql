@@ -8,7 +8,9 @@ select
 from dim_practice as practices
 where
     practices.practice_code in (
-        select practice_code from selected_practices($council, $locality, $sub_icb, $pcn, $practice)
+        select practice_code from selected_practices(
+            $council, $locality, $sub_icb, $pcn, $practice, deprivation := $deprivation
+        )
     )
     and practices.last_registration_quarter is not null
 order by practices.practice_name, practices.practice_code

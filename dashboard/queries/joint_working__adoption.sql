@@ -7,7 +7,9 @@ with returns as (
     where
         quarter_start <= period_last_day($period)
         and practice_code in (
-            select practice_code from selected_practices($council, $locality, $sub_icb, $pcn, $practice)
+            select practice_code from selected_practices(
+                $council, $locality, $sub_icb, $pcn, $practice, deprivation := $deprivation
+            )
         )
 ),
 

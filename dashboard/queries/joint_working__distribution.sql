@@ -10,7 +10,9 @@ with returns as (
         quarter_start = $quarter::date
         and joint_working_index is not null
         and practice_code in (
-            select practice_code from selected_practices($council, $locality, $sub_icb, $pcn, $practice)
+            select practice_code from selected_practices(
+                $council, $locality, $sub_icb, $pcn, $practice, deprivation := $deprivation
+            )
         )
 ),
 

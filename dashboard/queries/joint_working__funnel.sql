@@ -23,7 +23,7 @@ final as (
         returned.den,
         shown.is_selected as selected,
         shown.area_name as scope_name
-    from funnel_area_practices($council, $locality, $sub_icb, $pcn, $practice) as shown
+    from funnel_area_practices($council, $locality, $sub_icb, $pcn, $practice, deprivation := $deprivation) as shown
     inner join returned using (practice_code)
 )
 

@@ -3,7 +3,9 @@
 -- all four domains scored (a practice's index is empty otherwise). One row.
 with practices as (
     -- the same practices as the league table's rows
-    select practice_code from open_practices($council, $locality, $sub_icb, $pcn, $practice, $quarter::date)
+    select practice_code from open_practices(
+        $council, $locality, $sub_icb, $pcn, $practice, $quarter::date, deprivation := $deprivation
+    )
 ),
 
 returns as (

@@ -15,7 +15,9 @@ returns as (
     where
         quarter_start = $quarter::date
         and practice_code in (
-            select practice_code from selected_practices($council, $locality, $sub_icb, $pcn, $practice)
+            select practice_code from selected_practices(
+                $council, $locality, $sub_icb, $pcn, $practice, deprivation := $deprivation
+            )
         )
 ),
 

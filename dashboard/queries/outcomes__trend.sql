@@ -2,7 +2,8 @@
 -- of the selected financial year. One row per series and period: series_order (legend order),
 -- series_kind, series, period_start, numerator, denominator, rate.
 --   a practice: the practice, its PCN, its home council, its ICB;
---   a PCN, sub-ICB or locality (with or without a council): its practices together, its council(s), its ICB(s);
+--   a PCN, sub-ICB, locality or deprivation decile (with or without a council): its practices together, its
+--   council(s), its ICB(s);
 --   a council alone: the council, the ICB(s) of the practices based in it, and all councils together;
 --   nothing: each council, and all councils together.
 -- With $compare = 'peers', a practice's or a council's similar ones, pooled, are added (mart_practice_peers,
@@ -19,14 +20,16 @@ with indicator as (
 kind as (
     select case
         when $practice is not null then 'practice'
-        when $locality is not null or $sub_icb is not null or $pcn is not null then 'group'
+        when $locality is not null or $sub_icb is not null or $pcn is not null or $deprivation is not null then 'group'
         when $council is not null then 'council'
         else 'everything'
     end as selection_kind
 ),
 
 chosen as (
-    select practice_code from selected_practices($council, $locality, $sub_icb, $pcn, $practice)
+    select practice_code from selected_practices(
+        $council, $locality, $sub_icb, $pcn, $practice, deprivation := $deprivation
+    )
 ),
 
 the_practice as (
@@ -47,7 +50,8 @@ group_name as (
         (
             select any_value(sub_icb_name) from dim_sub_icb
             where sub_icb_code = $sub_icb
-        )
+        ),
+        'Practices in deprivation decile ' || $deprivation
     ) || ' (' || (
         select count(*)
         from chosen) || (

@@ -1,7 +1,8 @@
 -- Each selected practice's rate of one outcome measure over the selected financial year (its months
 -- pooled: sum(numerator) / sum(denominator) x multiplier; or the year's single ASCOF row), with
--- numerator, denominator, the mean coverage, and the rate of all the listed practices pooled, for
--- comparison. A single practice has nothing to be compared with, so its whole PCN is listed instead.
+-- numerator, denominator, the mean coverage, its deprivation decile, and the rate of all the listed
+-- practices pooled, for comparison. A single practice has nothing to be compared with, so its whole
+-- PCN is listed instead.
 -- Short column names keep the response small at England scale.
 with indicator as (
     select multiplier from ref_indicators
@@ -12,8 +13,10 @@ practices as (
     select
         practices.practice_code,
         practices.practice_name,
-        practices.pcn_name
+        practices.pcn_name,
+        deprivation.deprivation_decile
     from dim_practice as practices
+    left join mart_practice_deprivation as deprivation using (practice_code)
     where case
         when $practice is not null
             then
@@ -23,7 +26,9 @@ practices as (
                 )
                 or practices.practice_code = $practice
         else practices.practice_code in (
-            select practice_code from selected_practices($council, $locality, $sub_icb, $pcn, $practice)
+            select practice_code from selected_practices(
+                $council, $locality, $sub_icb, $pcn, $practice, deprivation := $deprivation
+            )
         )
     end
 ),
@@ -46,6 +51,7 @@ per_practice as (
         practices.practice_code,
         any_value(practices.practice_name) as practice_name,
         any_value(practices.pcn_name) as pcn_name,
+        any_value(practices.deprivation_decile) as deprivation_decile,
         sum(year_values.numerator) as numerator,
         sum(year_values.denominator) as denominator,
         avg(year_values.coverage) as coverage,
@@ -69,6 +75,7 @@ final as (
         practice_code as code,
         practice_name as name,
         pcn_name as pcn,
+        deprivation_decile as dep,
         round(numerator, 1) as num,
         round(denominator, 1) as den,
         round(rate, 2) as rate,

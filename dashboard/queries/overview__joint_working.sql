@@ -1,6 +1,8 @@
 -- Joint-working coverage of the selected practices in the latest quarter of the year with returns.
 with practices as (
-    select practice_code from selected_practices($council, $locality, $sub_icb, $pcn, $practice)
+    select practice_code from selected_practices(
+        $council, $locality, $sub_icb, $pcn, $practice, deprivation := $deprivation
+    )
 ),
 
 latest as (

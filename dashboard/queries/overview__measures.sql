@@ -41,7 +41,9 @@ outcomes as (
     where
         not $residents
         and practice_code in (
-            select practice_code from selected_practices($council, $locality, $sub_icb, $pcn, $practice)
+            select practice_code from selected_practices(
+                $council, $locality, $sub_icb, $pcn, $practice, deprivation := $deprivation
+            )
         )
 ),
 

@@ -18,7 +18,18 @@ from pathlib import Path
 import numpy as np
 import shapely
 
-from etl.demo import activity, adoption, ascof, bcf, fingertips, geography, joint_working, social_care, writers
+from etl.demo import (
+    activity,
+    adoption,
+    ascof,
+    bcf,
+    deprivation,
+    fingertips,
+    geography,
+    joint_working,
+    social_care,
+    writers,
+)
 from etl.demo import fictional as fx
 from etl.demo import months as mo
 from etl.demo.areas import Areas, build_areas
@@ -44,7 +55,7 @@ ONSPD_COLUMNS = ("pcd", "pcd2", "pcds", "dointr", "doterm", "usertype", "oseast1
 # One SeedSequence child per stage, in this order. A new stage appends its name: never reorder or
 # insert, so that the files of the earlier stages keep their bytes.
 STREAMS = ("geography", "areas", "practices", "registrations", "postcodes",
-           "adoption", "activity", "fingertips", "social_care", "joint_working", "ascof", "bcf")
+           "adoption", "activity", "fingertips", "social_care", "joint_working", "ascof", "bcf", "deprivation")
 LISTS_FROM = mo.month_number(2019, 4)  # Fingertips' first financial year, 2019/20
 
 # manifest["files"] kinds are the ETL's source names (etl/sources.yml); kinds not listed here are
@@ -115,7 +126,8 @@ def generate(out_dir: Path, seed: int = 42, scale: str = "demo", effect: bool = 
     _write_ons(out, areas, postcode_rows, cells)
     practice_side = _practice_sources(out, rngs, areas, pr, reg, effect)
     council_side = {"ascof": ascof.write_ascof(out, rngs["ascof"], areas, pr, reg),
-                    "bcf": bcf.write_bcf(out, rngs["bcf"], areas, pr, reg)}
+                    "bcf": bcf.write_bcf(out, rngs["bcf"], areas, pr, reg),
+                    "deprivation": deprivation.write_iod(out, rngs["deprivation"], areas)}
 
     planted = _planted(spec, areas, pr, reg)
     planted.update(practice_side.planted)
