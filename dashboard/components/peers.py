@@ -15,10 +15,11 @@ from dashboard.components.tables import area_link_column, column, data_grid, pra
 from dashboard.db import run_query
 from dashboard.formats import count
 
-METHOD_WORDS = ("They are the nearest on size (on a log scale), the share aged 65 and over and the share of people "
-                "registered across a council boundary, each in standard scores and weighted as Data and methods "
-                "shows (the approach of CIPFA's nearest neighbours model). A distance of 0 would be alike on all "
-                "three; similar is not the same, and the list is a starting point for comparison, not a ranking.")
+METHOD_WORDS = ("They are the nearest on size (on a log scale), the share aged 65 and over, the share of people "
+                "registered across a council boundary and deprivation (IMD score, when the Indices of Deprivation "
+                "are loaded), each in standard scores and weighted as Data and methods shows (the approach of "
+                "CIPFA's nearest neighbours model). A distance of 0 would be alike on every one; similar is not "
+                "the same, and the list is a starting point for comparison, not a ranking.")
 
 
 def council_peers(council_code: str, prefix: str) -> html.Section:
@@ -37,6 +38,7 @@ def council_peers(council_code: str, prefix: str) -> html.Section:
         column("residents", header("peers__council.residents"), "count"),
         column("share_65_plus", header("peers__council.share_65_plus"), "percent"),
         column("share_at_practices_elsewhere", header("peers__council.share_at_practices_elsewhere"), "percent"),
+        column("imd_score", header("peers__council.imd_score"), "number"),
     ], caption=f"The {count(len(shown))} councils most like {name}")
     return html.Section([
         heading,
@@ -63,6 +65,7 @@ def practice_peers(practice_code: str, prefix: str) -> html.Section:
         column("patients", header("peers__practice.patients"), "count"),
         column("share_65_plus", header("peers__practice.share_65_plus"), "percent"),
         column("share_other_council", header("peers__practice.share_other_council"), "percent"),
+        column("imd_score", header("peers__practice.imd_score"), "number"),
     ], caption=f"The {count(len(shown))} practices most like {str(name).title()}")
     return html.Section([
         heading,
@@ -83,7 +86,9 @@ def method_section(section_id: str, title: str) -> html.Section:
                "twice as large is the same step at any size), the share of people aged 65 and over, and how far "
                "the catchment crosses council boundaries (for a council, the share of its residents registered "
                "with a practice based in another council; for a practice, the share of its patients living under "
-               "another council than its home council)."),
+               "another council than its home council), and deprivation (the Index of Multiple Deprivation score "
+               "of the council, or of the practice's patients, as in the deprivation section above; left out of "
+               "the comparison when no Indices of Deprivation file is loaded)."),
         html.P("Each of these is turned into standard scores (how many standard deviations from the mean of all "
                "councils, or all practices), multiplied by the square root of its weight, and the distance between "
                "two areas is the straight-line distance between their scores: the square root of the weighted sum "

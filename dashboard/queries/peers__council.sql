@@ -23,7 +23,8 @@ select
     chosen.distance,
     features.residents,
     features.share_65_plus,
-    features.share_at_practices_elsewhere
+    features.share_at_practices_elsewhere,
+    features.imd_score
 from chosen
 inner join int_council__peer_features as features on chosen.peer_code = features.council_code
 left join dim_council as councils on chosen.peer_code = councils.council_code

@@ -24,7 +24,8 @@ select
     chosen.distance,
     features.patients,
     features.share_65_plus,
-    features.share_other_council
+    features.share_other_council,
+    features.imd_score
 from chosen
 inner join int_practice__peer_features as features on chosen.peer_code = features.practice_code
 left join dim_practice as practices on chosen.peer_code = practices.practice_code

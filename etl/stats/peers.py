@@ -66,8 +66,14 @@ def nearest(features: np.ndarray, weights: np.ndarray, k: int) -> Peers:
 
 def peer_table(features: pd.DataFrame, columns: list[str], weights: list[float], k: int) -> pd.DataFrame:
     """One row per area and peer (code, peer_code, peer_rank from 1 = nearest, distance) for the areas in
-    features (a `code` column and the feature columns, in the order ties are broken by)."""
-    if len(features) < 2:
+    features (a `code` column and the feature columns, in the order ties are broken by).
+
+    A feature no area has (deprivation without an Indices of Deprivation file) is not compared; an area
+    missing a feature others have cannot be placed, and gets no peers and is no one's peer."""
+    kept = [(column, weight) for column, weight in zip(columns, weights) if features[column].notna().any()]
+    columns, weights = [column for column, _ in kept], [weight for _, weight in kept]
+    features = features.dropna(subset=columns)
+    if len(features) < 2 or not columns:
         return pd.DataFrame({"code": [], "peer_code": [], "peer_rank": [], "distance": []}).astype(PEER_TYPES)
     found = nearest(features[columns].to_numpy(dtype=float), np.asarray(weights, dtype=float), k)
     codes = features["code"].to_numpy(dtype=object)

@@ -78,3 +78,15 @@ def test_blocks_give_the_same_peers_as_one_pass(monkeypatch):
     direct = np.sqrt(((z[:, None, :] - z[None, :, :]) ** 2).sum(-1))
     np.fill_diagonal(direct, np.inf)
     assert blocked.peers.tolist() == np.argsort(direct, axis=1, kind="stable")[:, :5].tolist()
+
+
+def test_a_feature_no_area_has_is_left_out_and_an_area_missing_one_has_no_peers():
+    # deprivation without an Indices of Deprivation file: every score missing, so the peers are those of x
+    # and y alone (as in the four-area case above); with D's score alone missing, D is left out entirely
+    features = pd.DataFrame({"code": ["A", "B", "C", "D"], "x": AREAS[:, 0], "y": AREAS[:, 1],
+                             "imd": [np.nan] * 4})
+    without = peer_table(features, ["x", "y", "imd"], [1.0, 1.0, 1.0], k=2)
+    assert without[without["code"] == "D"]["peer_code"].tolist() == ["C", "B"]
+    partial = peer_table(features.assign(imd=[10.0, 20.0, 30.0, np.nan]), ["x", "y", "imd"], [1.0, 1.0, 1.0], k=2)
+    assert "D" not in set(partial["code"]) | set(partial["peer_code"])
+    assert set(partial["code"]) == {"A", "B", "C"}

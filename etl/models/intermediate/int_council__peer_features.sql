@@ -1,6 +1,7 @@
 -- What councils are compared on to find each one's peers (etl/stats/peers.py), at the latest registration
--- release: how many residents are registered, the share aged 65 and over, and the share registered with
--- a practice based in another council. Councils without registered residents that release are left out.
+-- release: how many residents are registered, the share aged 65 and over, the share registered with a
+-- practice based in another council, and the IMD score (mart_council_deprivation; null when no Indices of
+-- Deprivation file is loaded, and then not compared). Councils without registered residents are left out.
 with latest as (
     select max(quarter) as quarter from {{ ref('mart_catchment_council') }}
 ),
@@ -17,6 +18,13 @@ catchment as (
 
 population as (
     select * from {{ ref('int_council_quarter__population') }}
+),
+
+deprivation as (
+    select
+        council_code,
+        imd_score
+    from {{ ref('mart_council_deprivation') }}
 )
 
 select
@@ -25,8 +33,10 @@ select
     catchment.quarter,
     population.residents,
     population.residents_65_plus::double / population.residents as share_65_plus,
-    catchment.share_at_practices_elsewhere
+    catchment.share_at_practices_elsewhere,
+    deprivation.imd_score
 from catchment
 inner join population using (council_code, quarter)
+left join deprivation using (council_code)
 where population.residents > 0 and population.residents_65_plus is not null
 order by catchment.council_code

@@ -1,7 +1,8 @@
 -- What practices are compared on to find each one's peers (etl/stats/peers.py), at the latest registration
--- release: list size, the share of patients aged 65 and over, and the share living under a council other
--- than the practice's home council. Practices without an age profile or a known residence that release are
--- left out (they cannot be placed).
+-- release: list size, the share of patients aged 65 and over, the share living under a council other
+-- than the practice's home council, and its patients' IMD score (mart_practice_deprivation; null when no
+-- Indices of Deprivation file is loaded, and then not compared). Practices without an age profile or a
+-- known residence that release are left out (they cannot be placed).
 with latest as (
     select max(quarter) as quarter from {{ ref('mart_catchment_practice') }}
 ),
@@ -17,6 +18,13 @@ catchment as (
 
 population as (
     select * from {{ ref('int_practice_quarter__population') }}
+),
+
+deprivation as (
+    select
+        practice_code,
+        imd_score
+    from {{ ref('mart_practice_deprivation') }}
 )
 
 select
@@ -24,9 +32,11 @@ select
     catchment.quarter,
     population.patients,
     population.patients_65_plus::double / population.patients as share_65_plus,
-    catchment.share_other_council
+    catchment.share_other_council,
+    deprivation.imd_score
 from catchment
 inner join population using (practice_code, quarter)
+left join deprivation using (practice_code)
 where
     population.patients > 0
     and population.patients_65_plus is not null

@@ -16,13 +16,13 @@ READS = ("int_council__peer_features",)
 # (feature as the query below names it, its weight in etl/method.yml). Size is compared on a log scale:
 # a council of 200,000 residents is as far from one of 100,000 as one of 1,000,000 is from 500,000.
 FEATURES = (("log_residents", "peer_weight_size"), ("share_65_plus", "peer_weight_age"),
-            ("share_elsewhere", "peer_weight_elsewhere"))
+            ("share_elsewhere", "peer_weight_elsewhere"), ("imd_score", "peer_weight_deprivation"))
 
 
 def build(con) -> pd.DataFrame:
     features = con.execute("""
         select council_code as code, ln(residents) as log_residents, share_65_plus,
-            coalesce(share_at_practices_elsewhere, 0) as share_elsewhere
+            coalesce(share_at_practices_elsewhere, 0) as share_elsewhere, imd_score
         from int_council__peer_features
         order by council_code""").df()
     peers = peer_table(features, [name for name, _ in FEATURES], [setting(con, weight) for _, weight in FEATURES],

@@ -1,8 +1,9 @@
 """Each practice's nearest neighbours: the practices most like it, as comparators ("similar practices").
 
 As mart_council_peers, over every practice with data (int_practice__peer_features): list size (log
-scale), the share of patients aged 65 and over and the share living under another council than the
-practice's home council, weighted by etl/method.yml (peers); peer_practice_count nearest each.
+scale), the share of patients aged 65 and over, the share living under another council than the
+practice's home council and its patients' IMD score (when loaded), weighted by etl/method.yml (peers);
+peer_practice_count nearest each.
 """
 
 from __future__ import annotations
@@ -14,13 +15,13 @@ from etl.stats.peers import peer_table
 
 READS = ("int_practice__peer_features",)
 FEATURES = (("log_patients", "peer_weight_size"), ("share_65_plus", "peer_weight_age"),
-            ("share_elsewhere", "peer_weight_elsewhere"))
+            ("share_elsewhere", "peer_weight_elsewhere"), ("imd_score", "peer_weight_deprivation"))
 
 
 def build(con) -> pd.DataFrame:
     features = con.execute("""
         select practice_code as code, ln(patients) as log_patients, share_65_plus,
-            share_other_council as share_elsewhere
+            share_other_council as share_elsewhere, imd_score
         from int_practice__peer_features
         order by practice_code""").df()
     peers = peer_table(features, [name for name, _ in FEATURES], [setting(con, weight) for _, weight in FEATURES],
