@@ -85,7 +85,9 @@ def scatter(frame: pd.DataFrame, outcome: str, per: str, period: str) -> go.Figu
     rows = frame.assign(kind=kinds(frame))
     current = rows[rows["is_period"] & rows[x].notna() & rows[outcome].notna()]
     if current.empty:
-        return figures.empty(f"No {outcome_label.lower()} figures for {period} are loaded.", height=320)
+        # on lines a phone-width panel holds: an annotation does not wrap
+        return figures.empty(figures.wrapped(f"No figures for {period} are loaded for this outcome.", 30),
+                             height=320)
     previous = rows[~rows["is_period"] & rows[x].notna() & rows[outcome].notna()]
     has_marks = current["kind"].ne("other").any()
     arrowed = (current["kind"].ne("other") if has_marks
@@ -141,9 +143,15 @@ def key(frame: pd.DataFrame, period: str, previous: str, comparator_words: str) 
     if rows["is_comparator"].astype(bool).any():
         parts.append(item("comparator", comparator_words))
     parts.append(item("other", "other HWB areas"))
-    arrows = (f" Arrows run from each marked area's point in {previous} (an open mark) to {period}."
-              if selected or len(rows) <= ARROWS_FOR_ALL_UP_TO else "")
-    return html.P([*parts, arrows], className="chart-key")
+    words = [] if selected else ["Choose a council in the filters to mark it and its comparators."]
+    if frame["is_period"].all():
+        words.append(f"No plan for {previous} is loaded, so there is no change to show.")
+    elif selected or len(rows) <= ARROWS_FOR_ALL_UP_TO:
+        who = "each marked area's" if selected else "each area's"
+        words.append(f"Arrows run from {who} point in {previous} (an open mark) to {period}.")
+    else:
+        words.append(f"Choose a council to see how it and its comparators moved since {previous}.")
+    return html.P([*parts, " ".join(words)], className="chart-key")
 
 
 def table(grid_id: str, frame: pd.DataFrame, caption: str) -> html.Div:

@@ -133,6 +133,7 @@ def test_the_card_shows_the_charts_the_sentence_the_population_and_the_table(ser
             "compares areas, it does not measure the effect of spending.") in text
     assert "registered with a GP (all ages), from the registrations release in force on 1 October" in text
     assert "no peer groups are defined yet" in text
+    assert "Arrows run from each marked area's point in 2022-23 (an open mark) to 2023-24." in text
     charts = figures(layout)
     panels = [f"pooled-budget-spend-outcomes-{outcome}" for outcome, _ in component.OUTCOMES]
     assert all(panel in charts for panel in panels)
@@ -148,7 +149,9 @@ def test_the_card_shows_the_charts_the_sentence_the_population_and_the_table(ser
     arrows = [(a.ax, a.ay, a.x, a.y) for a in charts[panels[1]].layout.annotations if a.showarrow]
     assert arrows == [(32.0, 1000.0, 96.0, 1000.0)]
     # the reablement panel has no figure for either area in 2023-24, and says so
-    assert "No at home 91 days after reablement figures for 2023-24 are loaded." in str(charts[panels[2]].layout)
+    message = charts[panels[2]].layout.annotations[0].text.replace("<br>", " ")
+    assert message == "No figures for 2023-24 are loaded for this outcome."
+    assert "2 of 2 HWB areas have no figure for 2023-24 and are not drawn." in text
     table = grids(layout)["pooled-budget-spend-outcomes"]
     by_hwb = {(row["hwb_name"], row["financial_year"]): row for row in table}
     assert by_hwb[("Unitown", "2023-24")]["selected"] == "Yes"
