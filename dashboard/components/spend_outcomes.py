@@ -11,6 +11,8 @@ who the comparators are are decided there); this module only draws them.
 
 from __future__ import annotations
 
+import html as html_text
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
@@ -73,7 +75,8 @@ def kinds(frame: pd.DataFrame) -> pd.Series:
 
 def _hover(frame: pd.DataFrame, x: str, y: str, per: str) -> list[str]:
     unit = header(f"{QUERY}.{y}")
-    return [f"{name}, {year}: {formats.by_kind(spend, 'pence')} per {PER_HEAD[per][1]}; "
+    # plotly renders hover text as HTML: a name is escaped
+    return [f"{html_text.escape(name)}, {year}: {formats.by_kind(spend, 'pence')} per {PER_HEAD[per][1]}; "
             f"{unit}: {formats.number(value)}"
             for name, year, spend, value in zip(frame["hwb_name"], frame["financial_year"], frame[x], frame[y])]
 
