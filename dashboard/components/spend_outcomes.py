@@ -104,8 +104,9 @@ def scatter(frame: pd.DataFrame, outcome: str, per: str, period: str) -> go.Figu
         if not these_before.empty:
             fig.add_trace(go.Scatter(
                 x=these_before[x], y=these_before[outcome], mode="markers", name=f"{mark.words}, year before",
+                # open, smaller and fainter: an other area's mark is open already
                 marker={"symbol": mark.shape.removesuffix("-open") + "-open", "size": PREVIOUS_SIZE,
-                        "color": mark.colour, "line": {"width": 1.5}},
+                        "color": mark.colour, "line": {"width": 1.5}, "opacity": 0.7},
                 customdata=_hover(these_before, x, outcome, per), hovertemplate="%{customdata}<extra></extra>"))
         these = current[current["kind"] == kind]
         if these.empty:
