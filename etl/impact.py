@@ -33,7 +33,9 @@ class AreaPanel:
 
 def setting(con: duckdb.DuckDBPyConnection, name: str) -> float:
     """A method constant from etl/method.yml (the build sets each as a DuckDB variable)."""
-    return con.execute(f"select getvariable('{name}')").fetchone()[0]
+    # fetchall, not fetchone: DuckDB 2 keeps a result read with fetchone open, and the connection's next
+    # statement would be refused
+    return con.execute(f"select getvariable('{name}')").fetchall()[0][0]
 
 
 def area_panels(con: duckdb.DuckDBPyConnection) -> Iterator[AreaPanel]:
