@@ -62,9 +62,10 @@ def method_words() -> str:
             "patients live), permanent admissions to care homes aged 65+ and older people at home 91 days after "
             "reablement (both ASCOF, as the councils published them). Per head divides by all residents "
             "registered with a GP in the area, or (a choice on the page) by those aged 65 and over, from the "
-            "registrations release in force on 1 October of each financial year. Until peer groups are "
-            "defined, an area's comparators are the other councils of its ICB (the ICB whose practices hold "
-            "most of its registered residents). " + ASSOCIATION)
+            "registrations release in force on 1 October of each financial year. The selected area's "
+            "comparators are its similar areas (its nearest neighbours); an area with none is compared with the "
+            "other councils of its ICB (the ICB whose practices hold most of its registered residents). "
+            + ASSOCIATION)
 
 
 def kinds(frame: pd.DataFrame) -> pd.Series:

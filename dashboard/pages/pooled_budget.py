@@ -492,10 +492,15 @@ def _spend_controls(groups: pd.DataFrame, spend: str | None, per: str, note: str
 
 
 def _comparator_words(frame: pd.DataFrame) -> str:
-    icbs = frame.loc[frame["is_selected"].astype(bool), "icb_name"].dropna().unique().tolist()
+    """Who the comparators are: the selection's similar areas, or its ICB's other councils when it has none."""
+    this_year = frame[frame["is_period"]]
+    names = _names(", ".join(this_year.loc[this_year["is_comparator"].astype(bool), "hwb_name"]))
+    if (this_year["comparator_basis"] == "similar areas").any():
+        return f"similar areas, the councils most like the selection (nearest neighbours): {names}"
+    icbs = this_year.loc[this_year["is_selected"].astype(bool), "icb_name"].dropna().unique().tolist()
     where = _names(", ".join(icbs)) if icbs else "the same ICB"
-    return (f"the other councils in {where} (the comparators: no peer groups are defined yet, so the councils "
-            "of the selection's ICB stand in)")
+    return (f"the other councils in {where}: the selection has no similar areas in the data, so the councils of its "
+            f"ICB stand in ({names})")
 
 
 def _spend_outcomes_section(selection: filters.Selection, params: dict, period: str, query: dict) -> html.Section:

@@ -8,8 +8,9 @@
 -- groups them; an HWB with a plan but nothing in the group spends 0). Per head divides by the
 -- registered residents mart_bcf_summary divides by (int_council_year__population: the release in
 -- force on 1 October of the year), all ages and aged 65+.
--- No peer definition exists yet, so the comparators are the other councils of the selection's ICB:
--- a council's ICB is the one whose practices hold most of its registered residents.
+-- The comparators are the selection's similar areas (mart_council_peers); a selection without peers
+-- falls back to the other councils of its ICB (a council's ICB: the one whose practices hold most of
+-- its registered residents), and comparator_basis says which.
 with years as (
     select
         $period as financial_year,
@@ -61,6 +62,28 @@ selected_icbs as (
     where filtered.has_area_filter and council_icbs.council_code in (select council_code from councils)
 ),
 
+peers as (
+    select distinct peers.peer_code as council_code
+    from mart_council_peers as peers
+    cross join filtered
+    where filtered.has_area_filter and peers.council_code in (select council_code from councils)
+),
+
+comparators as (
+    select
+        council_code,
+        'similar areas' as basis
+    from peers
+    union all
+    select
+        council_code,
+        'ICB'
+    from council_icbs
+    where
+        icb_code in (select icb_code from selected_icbs)
+        and not exists (select 1 from peers)
+),
+
 spend as (
     select
         hwb_code,
@@ -110,9 +133,10 @@ final as (
         summary.financial_year,
         years.is_period,
         filtered.has_area_filter and summary.hwb_code in (select council_code from councils) as is_selected,
-        council_icbs.icb_code in (select icb_code from selected_icbs)
+        summary.hwb_code in (select council_code from comparators)
         and not (filtered.has_area_filter and summary.hwb_code in (select council_code from councils))
             as is_comparator,
+        (select any_value(basis) from comparators) as comparator_basis,
         council_icbs.icb_name,
         coalesce(spend.planned_gbp, 0) as planned_gbp,
         summary.residents,

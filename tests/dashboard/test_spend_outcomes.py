@@ -101,9 +101,11 @@ def test_spend_per_head_and_outcomes_by_hand(served):
     # ASCOF as published; Unitown's reablement figure is '[x]', not available: missing, never 0
     assert (unitown["admissions_65_plus"], county["admissions_65_plus"]) == (500.0, 1000.0)
     assert pd.isna(unitown["at_home_91_days"])
-    # the selection is Unitown; Countyshire shares its ICB (every tiny practice is in one ICB): a comparator
+    # the selection is Unitown. The tiny area has no peers (its latest release has no age file, so no council
+    # has the features), so the other councils of Unitown's ICB stand in: Countyshire (one ICB in the area)
     assert unitown["is_selected"] and not unitown["is_comparator"]
     assert county["is_comparator"] and not county["is_selected"]
+    assert set(rows["comparator_basis"]) == {"ICB"}
 
 
 def test_one_scheme_type_group_per_head_by_hand(served):
@@ -120,6 +122,7 @@ def test_one_scheme_type_group_per_head_by_hand(served):
 def test_nothing_selected_marks_no_area(served):
     rows = spend_outcomes(council=None)
     assert not rows["is_selected"].any() and not rows["is_comparator"].any()
+    assert rows["comparator_basis"].isna().all()
 
 
 def test_the_card_shows_the_charts_the_sentence_the_population_and_the_table(served):
@@ -132,7 +135,7 @@ def test_the_card_shows_the_charts_the_sentence_the_population_and_the_table(ser
     assert ("Areas that spend more per head are not shown to have better outcomes because of that spending: this "
             "compares areas, it does not measure the effect of spending.") in text
     assert "registered with a GP (all ages), from the registrations release in force on 1 October" in text
-    assert "no peer groups are defined yet" in text
+    assert "the selection has no similar areas in the data, so the councils of its ICB stand in (Countyshire)" in text
     assert "Arrows run from each marked area's point in 2022-23 (an open mark) to 2023-24." in text
     charts = figures(layout)
     panels = [f"pooled-budget-spend-outcomes-{outcome}" for outcome, _ in component.OUTCOMES]
@@ -181,3 +184,20 @@ def test_the_choices_go_into_the_address():
     # the defaults leave the address clean
     assert pooled_budget.spend_choice_in_address("all", "all", "?council=E06000901&spend=Carers") == \
         "?council=E06000901"
+
+
+def test_the_comparators_are_the_selected_councils_similar_areas_where_it_has_them(demo_warehouse, monkeypatch):
+    import duckdb
+
+    monkeypatch.setenv("JOINTCARE_DB", str(demo_warehouse))
+    con = duckdb.connect(str(demo_warehouse), read_only=True)
+    council, = con.execute("select min(council_code) from mart_council_peers").fetchone()
+    peers = {code for code, in con.execute("select peer_code from mart_council_peers where council_code = ?",
+                                            [council]).fetchall()}
+    con.close()
+    rows = spend_outcomes(council=council).reset_index()
+    this_year = rows[rows["is_period"]]
+    # every peer with a BCF plan is marked, and nothing else (the demo's three councils all have plans)
+    assert set(this_year.loc[this_year["is_comparator"], "hwb_code"]) == peers & set(this_year["hwb_code"])
+    assert len(peers & set(this_year["hwb_code"])) == 2
+    assert set(rows["comparator_basis"]) == {"similar areas"}
