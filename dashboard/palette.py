@@ -103,3 +103,17 @@ def funnel_colour(side: int, polarity: str | None) -> str:
     if better is None:
         return NHS_PURPLE
     return NHS_BLUE if side == better else NHS_ORANGE
+
+
+# --- spend beside outcomes (Pooled budget) ---------------------------------------------------------------
+
+# HWB area kind -> its mark on the spend-beside-outcomes scatters: the selected area stands out by shape,
+# size and colour; its comparators by shape and colour; every other area is an open grey circle. The
+# previous year's point is the same shape, open, joined to this year's by an arrow.
+SPEND_OUTCOME_MARKS = {
+    "selected": Mark("Selected", NHS_BLUE, "diamond"),
+    "comparator": Mark("Comparator", NHS_DARK_GREY, "square"),
+    "other": Mark("Other HWB areas", NHS_MID_GREY, "circle-open"),
+}
+# The marks as characters, for the key above the scatters
+SPEND_OUTCOME_SYMBOLS = {"selected": "◆", "comparator": "■", "other": "○"}

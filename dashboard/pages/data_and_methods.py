@@ -18,7 +18,7 @@ from dash import Input, Output, clientside_callback, html
 from dashboard import filters, formats, suppression
 from dashboard.catalogue import header
 from dashboard.components import deprivation as deprivation_cards
-from dashboard.components import impact, peers
+from dashboard.components import impact, peers, spend_outcomes
 from dashboard.components.cards import no_data
 from dashboard.components.spc import MIN_POINTS
 from dashboard.components.tables import column, data_grid
@@ -361,6 +361,8 @@ def _methods_section() -> html.Section:
                 "the joint-working return) use the latest quarter in that year, or the latest before its end. "
                 "Monthly outcomes add up the year's months: a rate over the year is the sum of its numerators "
                 "over the sum of its denominators. The BCF and ASCOF are reported per financial year."]),
+        html.H3("BCF spend beside outcomes", className="mt-4", id=f"{PREFIX}-spend-outcomes"),
+        html.P(spend_outcomes.method_words()),
         html.H3("Thresholds and weights", className="mt-4"),
         data_grid(f"{PREFIX}-method", method, [
             column("method_group", header("data_and_methods__method.method_group")),

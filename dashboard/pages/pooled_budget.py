@@ -13,13 +13,14 @@ from __future__ import annotations
 import math
 
 import dash
+import dash_bootstrap_components as dbc
 import pandas as pd
 import plotly.graph_objects as go
-from dash import html
+from dash import Input, Output, State, html
 
 from dashboard import filters, formats
 from dashboard.catalogue import header
-from dashboard.components import figures, sources
+from dashboard.components import figures, sources, spend_outcomes
 from dashboard.components.cards import chart_card, headline, no_data, period_note
 from dashboard.components.figures import styled
 from dashboard.components.tables import column, data_grid
@@ -457,6 +458,92 @@ def _scheme_types_section(selection: filters.Selection, params: dict, period: st
     ], **{"aria-labelledby": f"{PAGE}-schemes-title"})
 
 
+# --- spend beside outcomes -------------------------------------------------------------------------
+
+ALL_SPEND = "all"  # the spend chooser's value for all planned spend (?spend= absent; a <select> ignores "")
+
+
+def _spend_choice(asked, groups: pd.DataFrame) -> tuple[str | None, str]:
+    """The scheme-type group asked for in ?spend=, if it has planned spend in the year, else all spend."""
+    if not asked or asked == ALL_SPEND or asked in set(groups["scheme_group"]):
+        return (None if asked == ALL_SPEND else asked) or None, ""
+    return None, f"No HWB area plans spend on '{asked}' in the year, so all planned spend is shown."
+
+
+def _per_choice(asked) -> str:
+    return asked if asked in spend_outcomes.PER_HEAD else spend_outcomes.DEFAULT_PER_HEAD
+
+
+def _spend_controls(groups: pd.DataFrame, spend: str | None, per: str, note: str) -> html.Div:
+    spend_options = [{"label": "All planned BCF spend", "value": ALL_SPEND}] + [
+        {"label": f"{group} ({formats.percent(share, 0)} of planned spend)", "value": group}
+        for group, share in zip(groups["scheme_group"], groups["share_of_planned"])]
+    per_options = [{"label": f"Per {words}", "value": value}
+                   for value, (_, words, _) in spend_outcomes.PER_HEAD.items()]
+    # native <select>s, as on Outcomes: Dash 4's dcc.Dropdown leaves a focusable aria-hidden input
+    return html.Div([
+        html.Div([html.Label("Spend", htmlFor=f"{PAGE}-spend", className="form-label"),
+                  dbc.Select(id=f"{PAGE}-spend", options=spend_options, value=spend or ALL_SPEND)]),
+        html.Div([html.Label("Per head of", htmlFor=f"{PAGE}-per", className="form-label"),
+                  dbc.Select(id=f"{PAGE}-per", options=per_options, value=per)]),
+        *([html.P(note, className="filter-note", role="status")] if note else []),
+    ], className="measure-chooser", style={"display": "grid", "gap": "0.75rem", "marginBottom": "1rem",
+                                           "gridTemplateColumns": "repeat(auto-fit, minmax(min(100%, 16rem), 1fr))"})
+
+
+def _comparator_words(frame: pd.DataFrame) -> str:
+    """Who the comparators are: the selection's similar areas, or its ICB's other councils when it has none."""
+    this_year = frame[frame["is_period"]]
+    names = _names(", ".join(this_year.loc[this_year["is_comparator"].astype(bool), "hwb_name"]))
+    if (this_year["comparator_basis"] == "similar areas").any():
+        return f"similar areas, the councils most like the selection (nearest neighbours): {names}"
+    icbs = this_year.loc[this_year["is_selected"].astype(bool), "icb_name"].dropna().unique().tolist()
+    where = _names(", ".join(icbs)) if icbs else "the same ICB"
+    return (f"the other councils in {where}: the selection has no similar areas in the data, so the councils of its "
+            f"ICB stand in ({names})")
+
+
+def _spend_outcomes_section(selection: filters.Selection, params: dict, period: str, query: dict) -> html.Section:
+    groups = run_query("pooled_budget__spend_groups", **params)
+    spend, note = _spend_choice(query.get("spend"), groups)
+    per = _per_choice(query.get("per"))
+    frame = run_query("pooled_budget__spend_outcomes", **params, scheme_group=spend)
+    heading = html.H2(["Spend beside outcomes, every ", term("HWB"), f" area, {period}"],
+                      id=f"{PAGE}-spend-outcomes-heading")
+    if frame.empty or not frame["is_period"].any():
+        return html.Section([heading, no_data(f"No HWB area has a BCF plan for {period} loaded.")])
+    previous = formats.financial_year(pd.Timestamp(int(period[:4]) - 1, 4, 1))
+    spend_words = f"on {spend.lower()}" if spend else "all of it"
+    return html.Section([
+        heading,
+        html.P("Better Care Fund plans aim to cut emergency admissions and permanent admissions to care homes, and "
+               "to keep older people at home after reablement. Each point is an HWB area: its planned spend per "
+               "head across, an outcome up."),
+        spend_outcomes.card(
+            f"{PAGE}-spend-outcomes", frame, per=per, spend_words=spend_words, period=period, previous=previous,
+            comparator_words=_comparator_words(frame), source=_source("registrations", "sus_activity", "ascof"),
+            area=filters.area_name(selection), controls=_spend_controls(groups, spend, per, note)),
+    ], **{"aria-labelledby": f"{PAGE}-spend-outcomes-heading"})
+
+
+@dash.callback(
+    Output("url", "search", allow_duplicate=True),
+    Input(f"{PAGE}-spend", "value"),
+    Input(f"{PAGE}-per", "value"),
+    State("url", "search"),
+    prevent_initial_call=True,
+)
+def spend_choice_in_address(spend, per, search):
+    """The spend and population chosen go into the address (?spend=, ?per=), which draws the page for them:
+    a reload or a copied link shows the same chart."""
+    asked = filters.parse_search(search)
+    spend = None if spend == ALL_SPEND else spend
+    per = None if per == spend_outcomes.DEFAULT_PER_HEAD else per
+    if spend == asked.get("spend") and per == asked.get("per"):
+        raise dash.exceptions.PreventUpdate
+    return filters.with_page_state(search, spend=spend, per=per)
+
+
 # --- the page ---------------------------------------------------------------------------------------
 
 def _intro(selection: filters.Selection, row: pd.Series | None) -> html.P:
@@ -505,7 +592,8 @@ def layout(**query) -> html.Div:
                                "figures need the planning templates."))
     if int(row["hwbs_with_plan"]) == 0:
         content.append(no_data(_no_plan_message(row, all_years, period)))
-        content += [html.H2(f"Compared with other HWB areas, {period}"), _hwbs_card(params, period)]
+        content += [html.H2(f"Compared with other HWB areas, {period}"), _hwbs_card(params, period),
+                    _spend_outcomes_section(selection, params, period, query)]
         return html.Div(content)
     if row["councils_without_plan"]:
         content.append(html.P(f"No BCF plan for {period} is loaded for {_names(row['councils_without_plan'])}, "
@@ -523,6 +611,7 @@ def layout(**query) -> html.Div:
         *_years_cards(selection, years, period),
         html.H2(["Compared with other ", term("HWB"), f" areas, {period}"]),
         _hwbs_card(params, period),
+        _spend_outcomes_section(selection, params, period, query),
         _scheme_types_section(selection, params, period),
     ]
     return html.Div(content)

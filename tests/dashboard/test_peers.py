@@ -11,8 +11,6 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from dashboard.warm import router_request
-
 
 @pytest.fixture(scope="module")
 def served_demo(demo_warehouse):
@@ -53,10 +51,19 @@ def test_the_similar_practices_line_pools_the_ten_peers(served_demo):
     assert "peers" not in set(usual["series_kind"])
 
 
-def test_the_outcomes_page_shows_the_peers_it_compares_with(served_demo):
-    from dashboard.app import app
+def _outcomes_page(search: str) -> str:
+    """The Outcomes page for an address, as the JSON the browser gets (the page's own layout function, found
+    by its path in Dash's registry, as the router calls it)."""
+    import dash
+    from plotly.io.json import to_json_plotly
 
-    client = app.server.test_client()
+    from dashboard import filters
+
+    page = next(page for page in dash.page_registry.values() if page["path"] == "/outcomes")
+    return to_json_plotly(page["layout"](**filters.parse_search(search)))
+
+
+def test_the_outcomes_page_shows_the_peers_it_compares_with(served_demo):
     con = duckdb.connect(str(served_demo), read_only=True)
     council = con.execute("select min(council_code) from mart_council_peers").fetchone()[0]
     pcn = con.execute("select min(pcn_code) from dim_pcn").fetchone()[0]
@@ -64,14 +71,12 @@ def test_the_outcomes_page_shows_the_peers_it_compares_with(served_demo):
         "select council_name from mart_council_peers join dim_council on peer_code = dim_council.council_code "
         "where mart_council_peers.council_code = ? order by peer_rank", [council]).fetchall()]
     con.close()
-    page = client.post("/_dash-update-component", json=router_request("/outcomes", f"?council={council}&compare=peers"))
-    text = page.get_data(as_text=True)
+    text = _outcomes_page(f"?council={council}&compare=peers")
     assert f"Similar areas ({len(names)} councils together)" in text
     assert "outcomes-peers-section" in text and all(name in text for name in names)
     assert "against similar areas" in text  # the trend's title names the comparator
     # a PCN has no peers: the choice is offered but disabled, and the address's compare=peers is ignored
-    pcn = client.post("/_dash-update-component", json=router_request("/outcomes", f"?pcn={pcn}&compare=peers"))
-    pcn_text = pcn.get_data(as_text=True)
+    pcn_text = _outcomes_page(f"?pcn={pcn}&compare=peers")
     assert "Similar areas (choose one council or one practice)" in pcn_text and "No PCN has the code" not in pcn_text
     assert "outcomes-peers-section" not in pcn_text
 
