@@ -103,3 +103,9 @@ def funnel_colour(side: int, polarity: str | None) -> str:
     if better is None:
         return NHS_PURPLE
     return NHS_BLUE if side == better else NHS_ORANGE
+
+
+# --- spine chart (components/spine.py, exports/svg_charts.py) ---------------------------------------------
+
+NOT_TESTED_SHAPE = "square-open"  # an area's value that could not be compared: grey, neither side
+SPINE_COMPARATOR_SHAPE = "line-ns-open"  # a practice's ICB: a dark blue upright bar across the row

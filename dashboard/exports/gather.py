@@ -464,37 +464,20 @@ def _shown_comparator(row: dict, raw_headline: dict):
 
 def _overdispersion(row: dict, units: pd.DataFrame) -> funnels.Overdispersion | None:
     """Spiegelhalter's check of the units the comparator pools (each council, or each practice of the
-    council), as the pages' funnels make it: when they differ by more than chance, the area is judged
-    against the widened limits. For a selection of several practices the practices' spread is applied
-    to their total, which widens a little more than their group would need: the cautious side."""
-    comparator, factor = row.get("comparator_rate"), row.get("multiplier")
-    if units.empty or any(value is None or pd.isna(value) for value in (comparator, factor)):
-        return None
-    kind = funnels.PROPORTION if row["unit"] == "%" else funnels.RATE
-    numerator = units["numerator"].to_numpy(float)
-    denominator = units["denominator"].to_numpy(float)
-    if kind == funnels.PROPORTION:
-        numerator = np.minimum(numerator, denominator)
-    return funnels.overdispersion(numerator, denominator, comparator / factor, kind)
+    council), comparison.dispersion_of. For a selection of several practices the practices' spread is
+    applied to their total, which widens a little more than their group would need: the cautious side."""
+    return comparison.dispersion_of(units["numerator"], units["denominator"], row.get("comparator_rate"),
+                                    row.get("multiplier"), row["unit"])
 
 
 def _significance(row: dict, headline: dict, dispersion: funnels.Overdispersion | None = None) -> str | None:
-    """The area's rate against the comparator, as a funnel label (None when it cannot be tested): against
-    the limits widened for overdispersion when the comparator's units call for it, else PHE's."""
+    """The area's rate against the comparator, as a funnel label (None when it cannot be tested, or its
+    count is hidden): comparison.significance, the rule the spine chart uses too."""
     numerator, denominator = headline["numerator"], headline["denominator"]
     if suppression.is_suppressed(numerator) or suppression.is_suppressed(denominator):
         return None
-    comparator, factor = row.get("comparator_rate"), row.get("multiplier")
-    if any(value is None or pd.isna(value) for value in (comparator, factor, numerator, denominator)) \
-            or denominator <= 0:
-        return None
-    if row["unit"] == "%":
-        numerator = min(numerator, denominator)
-    if dispersion is not None and dispersion.widened:
-        return str(dispersion.significance([numerator], [denominator])[0])
-    if row["unit"] == "%":
-        return str(funnels.proportion_significance(numerator, denominator, comparator / factor)[0])
-    return str(funnels.rate_significance(numerator, denominator, comparator / factor)[0])
+    return comparison.significance(numerator, denominator, row.get("comparator_rate"), row.get("multiplier"),
+                                   row["unit"], dispersion)
 
 
 def _reading(row: dict, label: str | None) -> str | None:
