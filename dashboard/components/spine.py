@@ -45,12 +45,14 @@ def spine_rows(units: pd.DataFrame, area_code: str, *, practice: bool) -> pd.Dat
     """One row per headline measure: the area's rate, England, its ICB (a practice), the spread, the
     significance against England and each value's place on the row (pos_<column>, 0 worse to 1 better).
 
-    units: spine__units, every area of the kind. A measure the area has no figure for is left out.
+    units: spine__units, every area of the kind. A measure the area has no figure for is left out, and
+    named in the frame's attrs["missing"] for the page to say so.
     """
-    rows = []
+    rows, missing = [], []
     for measure_id, group in units.groupby("measure_id", sort=False):
         own = group[group["area_code"] == area_code]
         if own.empty:
+            missing.append(str(group["name"].iloc[0]))
             continue
         first = own.iloc[0]
         unit, polarity, multiplier = str(first["unit"]), str(first["polarity"]), float(first["multiplier"])
@@ -79,7 +81,9 @@ def spine_rows(units: pd.DataFrame, area_code: str, *, practice: bool) -> pd.Dat
             "last_month": first["last_month"], "hidden": hidden,
             **{f"pos_{key}": spread.position(value) for key, value in values.items()},
         })
-    return pd.DataFrame(rows)
+    frame = pd.DataFrame(rows)
+    frame.attrs["missing"] = missing
+    return frame
 
 
 def _pooled(group: pd.DataFrame, multiplier: float) -> float:
@@ -223,6 +227,8 @@ def spine_card(card_id: str, rows: pd.DataFrame, selection: filters.Selection, *
     better, worse_count = sum(side > 0 for side in sides), sum(side < 0 for side in sides)
     description = (f"Of {len(rows)} headline measures in {period}, {area_label} is better than England beyond "
                    f"chance on {better} and worse on {worse_count}.")
+    if rows.attrs.get("missing"):
+        description += f" No figure for {area_label} in {period}: {', '.join(rows.attrs['missing'])}."
     links = html.Nav([
         html.P("Each measure on the Outcomes page:", className="mb-1"),
         html.Ul([html.Li(dcc.Link(name, href=href)) for name, href in zip(rows["name"], hrefs)],
