@@ -113,7 +113,7 @@ def measure_link(row, selection: filters.Selection) -> str:
     return "/outcomes" + selection.query_string(measure=row["measure_id"])
 
 
-BAND_COLOURS = (palette.at_alpha(palette.NHS_DARK_GREY, 0.2), palette.at_alpha(palette.NHS_DARK_GREY, 0.5))
+BAND_COLOURS = tuple(palette.at_alpha(palette.NHS_DARK_GREY, alpha) for alpha in palette.SPINE_BAND_ALPHAS)
 ROW_HEIGHT = 84  # pixels per measure: its name on up to two lines above its band
 
 
