@@ -40,6 +40,24 @@ METHOD = ("Each row is scaled so that England is at the centre and the farther o
           "middle half of areas (25th to 75th percentile), the pale bands the quarters either side. This is "
           "Fingertips' spine chart (fingertipscharts' area_profiles), with percentiles by R's type 7.")
 
+FINGERTIPSCHARTS_URL = "https://github.com/ukhsa-collaboration/fingertipscharts"
+# Where jointcare's spine chart differs from Fingertips', for Data and methods (and etl/stats/spine.py)
+DIFFERENCES = (
+    "England is every council (for a council) or every practice (for a practice) in the warehouse added up, "
+    "not a published England figure: with the demo, or with one region's files, it is the area loaded.",
+    "Significance is jointcare's one comparison rule, the same as its funnel plots and downloads: the area's count "
+    "against England's 95% and 99.8% funnel limits (PHE's method), widened by Spiegelhalter's method when the areas "
+    "differ by more than chance. Fingertips compares the area's 95% confidence interval with England's value and "
+    "colours it red, amber or green; jointcare marks better blue, worse orange and within chance grey, each with "
+    "its own shape (a triangle up or down, filled beyond 99.8%, open beyond 95%; an open circle within).",
+    "A practice's ICB is drawn as a second mark (fingertipscharts' comparator point); a council has no second mark.",
+    "A rate from a count of 1 to 4 is not drawn or compared (the small-number rule); the spread and England still "
+    "include it.",
+    "A measure with no better direction would be drawn low on the left; a row where every area has the same value "
+    "is a point at the centre.",
+)
+DIFFERENCES_INTRO = "Where jointcare differs from Fingertips:"
+
 
 def spine_rows(units: pd.DataFrame, area_code: str, *, practice: bool) -> pd.DataFrame:
     """One row per headline measure: the area's rate, England, its ICB (a practice), the spread, the
@@ -242,5 +260,7 @@ def spine_card(card_id: str, rows: pd.DataFrame, selection: filters.Selection, *
                                                                                    comparator_label=comparator)],
         figure=figure, table=table, source=source_title("sus_activity", "social_care_events", "registrations"),
         data_date=formats.month(last) if pd.notna(last) else period, description=description, area=area)
-    return html.Div([card, links, html.P(METHOD + " " + comparison.method_words(), className="small")],
-                    id=f"{card_id}-section")
+    method = html.P([METHOD, " ", comparison.method_words(), " ",
+                     html.A("How spine charts are drawn", href="/data-and-methods#spine-method"), "."],
+                    className="small")
+    return html.Div([card, links, method], id=f"{card_id}-section")

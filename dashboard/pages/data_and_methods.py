@@ -17,7 +17,7 @@ from dash import Input, Output, clientside_callback, html
 
 from dashboard import formats, suppression
 from dashboard.catalogue import header
-from dashboard.components import impact
+from dashboard.components import impact, spine
 from dashboard.components.cards import no_data
 from dashboard.components.spc import MIN_POINTS
 from dashboard.components.tables import column, data_grid
@@ -51,7 +51,8 @@ SECTIONS = (
 # Sections other pages link to by a fixed anchor ("How this was worked out").
 STATISTICS_SECTIONS = (("spc-method", "SPC charts and funnel plots"), ("impact-method", "Impact of joint working"),
                        ("small-numbers", "Small numbers: what is hidden and why"),
-                       ("practice-counts", "Why pages count different numbers of practices"))
+                       ("practice-counts", "Why pages count different numbers of practices"),
+                       ("spine-method", "Spine charts: every headline measure against England"))
 
 
 def layout(**_query):
@@ -76,6 +77,7 @@ def _page(_version: int) -> html.Div:
         _spc_method_section(),
         _impact_method_section(),
         small_numbers_section(),
+        _spine_method_section(),
         _practice_counts_section(),
         # Dash renders the page after the browser has looked for the #anchor: scroll to it once drawn.
         html.Div(id=f"{PREFIX}-scroll", hidden=True),
@@ -520,6 +522,20 @@ def small_numbers_section() -> html.Section:
                 "The threshold and both markers are set in one place for every page and download, and listed "
                 "with the other method settings above."]),
     ])
+
+
+def _spine_method_section() -> html.Section:
+    """How the spine charts of the practice profile, a council's Overview and the PDF summary are drawn."""
+    return html.Section([
+        html.H2(STATISTICS_SECTIONS[4][1], id="spine-method"),
+        html.P("The practice profile, the Overview of a council on its own and the PDF summary put every headline "
+               "measure in one chart: one row each, the area's rate against the spread of every council or every "
+               "practice over the financial year."),
+        html.P([spine.METHOD, " The scaling follows ", html.A("fingertipscharts", href=spine.FINGERTIPSCHARTS_URL),
+                " (Public Health England's R package for Fingertips charts: area_profiles and its spine_rescaler)."]),
+        html.P(spine.DIFFERENCES_INTRO),
+        html.Ul([html.Li(difference) for difference in spine.DIFFERENCES]),
+    ], className="mt-4")
 
 
 def _impact_method_section() -> html.Section:

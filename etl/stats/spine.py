@@ -19,7 +19,8 @@ edge. Where jointcare differs from fingertipscharts: a measure with no better di
 on the left (fingertipscharts has no such case, it needs "Low is good" or "High is good" for the
 orientation); a row with no spread at all (every area the same as England) is drawn as a point at the
 centre rather than dividing by zero. Significance is not decided here: the pages use the comparison
-rule of dashboard/components/comparison.py, the same as every other comparison in jointcare.
+rule of dashboard/components/comparison.py, the same as every other comparison in jointcare. The
+differences users see are listed once, in dashboard/components/spine.py DIFFERENCES, for Data and methods.
 """
 
 from __future__ import annotations
