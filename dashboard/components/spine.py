@@ -67,27 +67,34 @@ def spine_rows(units: pd.DataFrame, area_code: str, *, practice: bool) -> pd.Dat
     named in the frame's attrs["missing"] for the page to say so.
     """
     rows, missing = [], []
+    # numpy arrays, not frame filters: at England scale (6,300 practices) boolean indexing of the frame took
+    # most of the time (measured with a synthetic 31,500-row frame: 73 ms, most of it pandas' take)
     for measure_id, group in units.groupby("measure_id", sort=False):
-        own = group[group["area_code"] == area_code]
-        if own.empty:
+        codes = group["area_code"].to_numpy()
+        own = np.flatnonzero(codes == area_code)
+        if own.size == 0:
             missing.append(str(group["name"].iloc[0]))
             continue
-        first = own.iloc[0]
+        first = group.iloc[own[0]]
         unit, polarity, multiplier = str(first["unit"]), str(first["polarity"]), float(first["multiplier"])
-        england = _pooled(group, multiplier)
-        spread = spine_stats.spread(group["rate"], england, polarity)
+        numerators, denominators = group["numerator"].to_numpy(float), group["denominator"].to_numpy(float)
+        england = _pooled(numerators, denominators, multiplier)
+        spread = spine_stats.spread(group["rate"].to_numpy(float), england, polarity)
         if spread is None:
             continue
         hidden = _hidden(first["numerator"], first["denominator"], unit)
-        dispersion = comparison.dispersion_of(group["numerator"], group["denominator"], england, multiplier, unit)
+        dispersion = comparison.dispersion_of(numerators, denominators, england, multiplier, unit)
         label = None if hidden else comparison.significance(first["numerator"], first["denominator"], england,
                                                              multiplier, unit, dispersion)
-        parent = group[group["icb_code"] == first["icb_code"]] if practice and pd.notna(first["icb_code"]) else None
+        comparator = np.nan
+        if practice and pd.notna(first["icb_code"]):
+            parent = group["icb_code"].to_numpy() == first["icb_code"]
+            comparator = _pooled(numerators[parent], denominators[parent], multiplier)
         values = {
             "worst": spread.worst, "worse_quartile": spread.worse_quartile,
             "better_quartile": spread.better_quartile, "best": spread.best,
             "area_rate": np.nan if hidden else float(first["rate"]),
-            "comparator_rate": _pooled(parent, multiplier) if parent is not None else np.nan,
+            "comparator_rate": comparator,
         }
         rows.append({
             "measure_id": measure_id, "name": first["name"], "unit": unit, "polarity": polarity,
@@ -104,9 +111,10 @@ def spine_rows(units: pd.DataFrame, area_code: str, *, practice: bool) -> pd.Dat
     return frame
 
 
-def _pooled(group: pd.DataFrame, multiplier: float) -> float:
-    denominator = group["denominator"].sum()
-    return float(group["numerator"].sum() / denominator * multiplier) if denominator > 0 else np.nan
+def _pooled(numerators: np.ndarray, denominators: np.ndarray, multiplier: float) -> float:
+    """Every area added up: the sum of the counts over the sum of the denominators (never a mean of rates)."""
+    denominator = denominators.sum()
+    return float(numerators.sum() / denominator * multiplier) if denominator > 0 else np.nan
 
 
 def _hidden(numerator, denominator, unit: str) -> bool:
