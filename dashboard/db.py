@@ -42,7 +42,7 @@ _state: dict = {"con": None, "inode": None, "pid": None, "build_id": None, "parq
 _reference: dict = {}
 _thread = threading.local()
 _swap_hooks: list = []
-_preparing: dict = {"inode": None, "failed": None}  # the rebuilt file a thread is warming, or failed to open
+_preparing: dict = {"inode": None}  # the rebuilt file a thread is warming
 WAREHOUSE = "warehouse"  # the name the served file is attached under
 
 
@@ -66,15 +66,15 @@ def _connection() -> tuple[duckdb.DuckDBPyConnection, int]:
         con = _open(path)
         _state.update(con=con, inode=inode, pid=os.getpid(), build_id=_read_build_id(con, inode))
         _reference.clear()
-    elif _state["inode"] != inode:
-        if not _swap_hooks or _preparing["failed"] == inode:
-            # nothing to warm (or the new file would not open: let this request meet the error)
-            con = _open(path)
+    elif _state["inode"] != inode and _preparing["inode"] != inode:
+        # a file that is not a warehouse (or not this version's) fails here, in the request, which says so
+        con = _open(path)
+        if not _swap_hooks:  # nothing to warm: serve it now
             _state.update(con=con, inode=inode, build_id=_read_build_id(con, inode))
             _reference.clear()
-        elif _preparing["inode"] != inode:
+        else:
             _preparing["inode"] = inode
-            threading.Thread(target=_prepare, args=(path, inode), name="jointcare-swap", daemon=True).start()
+            threading.Thread(target=_prepare, args=(con, inode), name="jointcare-swap", daemon=True).start()
     return _state["con"], _state["inode"]
 
 
@@ -91,14 +91,13 @@ def _open(path: Path) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def _prepare(path: Path, inode: int) -> None:
-    """On a thread of its own: open the rebuilt file, run the swap hooks (warming) against it, then serve it."""
+def _prepare(con: duckdb.DuckDBPyConnection, inode: int) -> None:
+    """On a thread of its own: run the swap hooks (warming) against the rebuilt file, then serve it."""
     try:
-        con = _open(path)
         prepared = {"con": con, "inode": inode, "build_id": _read_build_id(con, inode), "reference": {}}
-    except (duckdb.Error, OSError):
+    except duckdb.Error:
         with _lock:
-            _preparing.update(inode=None, failed=inode)  # the next request opens it and reports why it cannot
+            _preparing["inode"] = None  # the next request opens it again, and meets the error itself
         return
     _thread.preparing = prepared
     try:

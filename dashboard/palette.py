@@ -42,6 +42,13 @@ def at_alpha(colour: str, alpha: float) -> str:
     return f"rgba({red},{green},{blue},{alpha})"
 
 
+def on_white(colour: str, alpha: float) -> str:
+    """The opaque colour `at_alpha(colour, alpha)` shows on white ("#D9DDE0"), for SVG drawn without
+    transparency: the PDF's bands are the pages' bands."""
+    channels = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    return "#" + "".join(f"{round(255 - (255 - value) * alpha):02X}" for value in channels)
+
+
 SERIES_COLOURS = (NHS_BLUE, NHS_ORANGE, NHS_DARK_GREY, NHS_LIGHT_BLUE, NHS_WARM_YELLOW, NHS_PURPLE,
                   NHS_AQUA_GREEN, NHS_PINK)
 SERIES_SYMBOLS = ("circle", "square", "diamond", "triangle-up", "x", "star", "cross", "pentagon")
@@ -117,3 +124,11 @@ SPEND_OUTCOME_MARKS = {
 }
 # The marks as characters, for the key above the scatters
 SPEND_OUTCOME_SYMBOLS = {"selected": "◆", "comparator": "■", "other": "○"}
+
+
+# --- spine chart (components/spine.py, exports/svg_charts.py) ---------------------------------------------
+
+NOT_TESTED_SHAPE = "square-open"  # an area's value that could not be compared: grey, neither side
+SPINE_COMPARATOR_SHAPE = "line-ns-open"  # a practice's ICB: a dark blue upright bar across the row
+# the spread's bands, NHS dark grey see-through: the outer quarters, and the middle half darker
+SPINE_BAND_ALPHAS = (0.2, 0.5)

@@ -24,6 +24,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import numpy as np
 from scipy import stats
 
 from dashboard import formats
@@ -142,6 +143,40 @@ def said(value, reference, *, label, polarity: str, unit: str, against: str = "l
     if size is None:
         return "Not compared"
     return f"{_capital(size_words(size, unit))}; {significance_words(label, polarity, against=against)}"
+
+
+def dispersion_of(unit_numerators, unit_denominators, comparator_rate, multiplier, unit: str):
+    """Spiegelhalter's check of the units a comparator pools (etl/stats/funnels.py `overdispersion`), as the
+    pages' funnels make it: when they differ by more than chance, an area is judged against the widened
+    limits. None when there are no units or no comparator. unit: the measure's unit ('%' a proportion)."""
+    comparator_rate, multiplier = _finite(comparator_rate), _finite(multiplier)
+    numerator = np.asarray(unit_numerators, dtype=float)
+    denominator = np.asarray(unit_denominators, dtype=float)
+    if numerator.size == 0 or comparator_rate is None or not multiplier:
+        return None
+    kind = funnels.PROPORTION if unit == "%" else funnels.RATE
+    if kind == funnels.PROPORTION:
+        numerator = np.minimum(numerator, denominator)
+    return funnels.overdispersion(numerator, denominator, comparator_rate / multiplier, kind)
+
+
+def significance(numerator, denominator, comparator_rate, multiplier, unit: str, dispersion=None) -> str | None:
+    """An area's count over its denominator against a comparator's rate (in the measure's unit, so divided
+    by the multiplier), as a funnel label (within, above 95%, ...), or None when it cannot be tested: the
+    limits widened for overdispersion when `dispersion` (dispersion_of) says the units call for it, else
+    PHE's (Wilson for a percentage, exact Poisson or Byar for a rate). The one rule every comparison
+    against a comparator uses: the downloads' and the spine chart's."""
+    values = [_finite(v) for v in (numerator, denominator, comparator_rate, multiplier)]
+    if any(v is None for v in values) or values[1] <= 0 or not values[3]:
+        return None
+    numerator, denominator, comparator_rate, multiplier = values
+    if unit == "%":
+        numerator = min(numerator, denominator)
+    if dispersion is not None and dispersion.widened:
+        return str(dispersion.significance([numerator], [denominator])[0])
+    if unit == "%":
+        return str(funnels.proportion_significance(numerator, denominator, comparator_rate / multiplier)[0])
+    return str(funnels.rate_significance(numerator, denominator, comparator_rate / multiplier)[0])
 
 
 def year_significance(numerator, denominator, previous_numerator, previous_denominator, *, proportion: bool):

@@ -17,6 +17,7 @@ import pandas as pd
 from dashboard import filters, formats, suppression
 from dashboard.components import comparison
 from dashboard.components import spc as spc_view
+from dashboard.components import spine as spine_view
 from dashboard.db import run_query
 from dashboard.exports import funnel_limits
 from dashboard.exports.summary import Column, Summary, Table
@@ -60,6 +61,7 @@ def build_summary(selection: filters.Selection) -> Summary:
         definitions=_definitions(),
         residents_view=residents_view,
         suppression_rule=suppression.RULE,
+        spine=_spine(selection, params["period"], residents_view, headlines),
     )
 
 
@@ -464,37 +466,20 @@ def _shown_comparator(row: dict, raw_headline: dict):
 
 def _overdispersion(row: dict, units: pd.DataFrame) -> funnels.Overdispersion | None:
     """Spiegelhalter's check of the units the comparator pools (each council, or each practice of the
-    council), as the pages' funnels make it: when they differ by more than chance, the area is judged
-    against the widened limits. For a selection of several practices the practices' spread is applied
-    to their total, which widens a little more than their group would need: the cautious side."""
-    comparator, factor = row.get("comparator_rate"), row.get("multiplier")
-    if units.empty or any(value is None or pd.isna(value) for value in (comparator, factor)):
-        return None
-    kind = funnels.PROPORTION if row["unit"] == "%" else funnels.RATE
-    numerator = units["numerator"].to_numpy(float)
-    denominator = units["denominator"].to_numpy(float)
-    if kind == funnels.PROPORTION:
-        numerator = np.minimum(numerator, denominator)
-    return funnels.overdispersion(numerator, denominator, comparator / factor, kind)
+    council), comparison.dispersion_of. For a selection of several practices the practices' spread is
+    applied to their total, which widens a little more than their group would need: the cautious side."""
+    return comparison.dispersion_of(units["numerator"], units["denominator"], row.get("comparator_rate"),
+                                    row.get("multiplier"), row["unit"])
 
 
 def _significance(row: dict, headline: dict, dispersion: funnels.Overdispersion | None = None) -> str | None:
-    """The area's rate against the comparator, as a funnel label (None when it cannot be tested): against
-    the limits widened for overdispersion when the comparator's units call for it, else PHE's."""
+    """The area's rate against the comparator, as a funnel label (None when it cannot be tested, or its
+    count is hidden): comparison.significance, the rule the spine chart uses too."""
     numerator, denominator = headline["numerator"], headline["denominator"]
     if suppression.is_suppressed(numerator) or suppression.is_suppressed(denominator):
         return None
-    comparator, factor = row.get("comparator_rate"), row.get("multiplier")
-    if any(value is None or pd.isna(value) for value in (comparator, factor, numerator, denominator)) \
-            or denominator <= 0:
-        return None
-    if row["unit"] == "%":
-        numerator = min(numerator, denominator)
-    if dispersion is not None and dispersion.widened:
-        return str(dispersion.significance([numerator], [denominator])[0])
-    if row["unit"] == "%":
-        return str(funnels.proportion_significance(numerator, denominator, comparator / factor)[0])
-    return str(funnels.rate_significance(numerator, denominator, comparator / factor)[0])
+    return comparison.significance(numerator, denominator, row.get("comparator_rate"), row.get("multiplier"),
+                                   row["unit"], dispersion)
 
 
 def _reading(row: dict, label: str | None) -> str | None:
@@ -503,6 +488,62 @@ def _reading(row: dict, label: str | None) -> str | None:
         return None
     return comparison.said(row["rate"], row.get("comparator_rate"), label=label, polarity=row["polarity"],
                            unit=row["unit"])
+
+
+# ---------------------------------------------------------------- spine chart
+
+SPINE_COLUMNS = [
+    Column.of("overview__measures.measure_id", "text"),
+    Column.of("spine__units.name", "text"),
+    Column.of("spine__units.unit", "text"),
+    Column.of("spine__units.polarity", "text"),
+    Column.of("spine__units.area_rate", "rate"),
+    Column.of("spine__units.england_rate", "rate"),
+    Column.of("spine__units.comparator_rate", "rate"),
+    Column.of("spine__units.worst", "rate"),
+    Column.of("spine__units.worse_quartile", "rate"),
+    Column.of("spine__units.better_quartile", "rate"),
+    Column.of("spine__units.best", "rate"),
+    Column.of("spine__units.areas", "count"),
+    Column.of("spine__units.significance", "text"),
+    Column.of("spine__units.reading", "text"),
+]
+SPINE_COLUMNS = _derived(SPINE_COLUMNS, {"area_rate": "the area's count over the year (under 5: hidden)"})
+
+
+def _spine(selection: filters.Selection, period: str, residents_view: bool, headlines: Table) -> Table | None:
+    """The spine chart's rows for a council alone (against every council) or one practice (against every
+    practice), as components/spine.py shapes them for the pages; None for any other selection, which is
+    not one area of a kind England has a spread of.
+
+    The area's rate is the headline measures' year rate (the same months, the same people), so where the
+    download hides that rate (a count of 1 to 4, or "[c]" to protect a hidden month) the spine hides it
+    with the same marker, and does not compare it."""
+    practice = bool(selection.practice)
+    if not residents_view and not practice:
+        return None
+    code = selection.council if residents_view else selection.practice
+    rows = spine_view.spine_rows(run_query("spine__units", residents=residents_view, period=period), code,
+                                 practice=practice and not residents_view)
+    fields = [column.field for column in SPINE_COLUMNS]
+    if rows.empty:
+        frame = pd.DataFrame(columns=fields)
+    else:
+        shown = dict(zip(headlines.frame["measure_id"], headlines.frame["rate"]))
+        markers = [shown.get(measure) if suppression.is_suppressed(shown.get(measure))
+                   else suppression.SUPPRESSED if hidden else None
+                   for measure, hidden in zip(rows["measure_id"], rows["hidden"])]
+        hide = pd.Series([marker is not None for marker in markers], index=rows.index)
+        frame = rows.assign(
+            area_rate=rows["area_rate"].astype(object).where(~hide, pd.Series(markers, index=rows.index)),
+            significance=rows["significance"].where(~hide, spine_view.NOT_TESTED),
+            reading=rows["reading"].where(~hide, "Not compared: small numbers"))
+    kind = "every English council's residents" if residents_view else "every practice in England"
+    note = (f"One row per headline measure over {period}: the area, England ({kind} added up)"
+            f"{', its ICB' if practice and not residents_view else ''}, and the spread of {kind}: the worst, the "
+            "quartiles and the best. " + spine_view.METHOD + " " + comparison.method_words() + " "
+            + suppression.RULE)
+    return Table("spine", "Every headline measure against England", SPINE_COLUMNS, frame[fields], note)
 
 
 # ---------------------------------------------------------------- impact, sources, definitions
@@ -582,6 +623,9 @@ CATALOGUE = (
      "the latest quarter"),
     ("comparison", "Against similar areas", "each headline rate against all councils, or the practices of the "
      "council, and whether the difference is significant"),
+    ("spine", "Every headline measure against England", "for a council or a practice: its rate, England's, the "
+     "worst, quartiles and best of every council or practice, and whether it differs beyond chance (the spine "
+     "chart)"),
     ("joint_working_impact", "Measured impact of joint working", "the estimated effect of an attached social "
      "worker on each outcome, for the council"),
     ("sources", "Sources", "every source loaded and the period its data cover"),

@@ -79,11 +79,15 @@ class Summary:
     residents_view: bool = False  # True: a council alone, read as its residents; False: the practices' patients
     suppression_rule: str = ""  # suppression.RULE, repeated in every file
     extra: dict = field(default_factory=dict)
+    # Added by issue 16: the spine chart's table (a council alone or one practice; None for other selections)
+    spine: Table | None = None
 
     def tables(self) -> list[Table]:
         """Every table, in order, for the workbook and the CSV files."""
         ordered = [self.headlines, self.monthly, self.serving_practices, self.bcf, self.joint_working_practices,
                    self.comparison]
+        if self.spine is not None:
+            ordered.append(self.spine)
         if self.impact is not None:
             ordered.append(self.impact)
         return [*ordered, self.sources, self.definitions]

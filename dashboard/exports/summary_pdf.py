@@ -10,6 +10,7 @@ import pandas as pd
 
 from dashboard import formats, suppression
 from dashboard.components import comparison as comparison_words
+from dashboard.components import spine as spine_view
 from dashboard.components.words import plural
 from dashboard.exports import funnel_limits, narrative, svg_charts
 from dashboard.exports.pdf import Images, render
@@ -23,6 +24,7 @@ from dashboard.exports.pdf_text import (
 )
 from dashboard.formats import as_float
 from etl.stats import spc
+from etl.stats import spine as spine_stats
 
 SPARK_MONTHS = 36  # months drawn in a sparkline: three years reads clearly at this size
 BCF_SCHEME_TYPES = 5  # scheme types drawn one by one; the rest are added up as "Other scheme types"
@@ -64,6 +66,7 @@ def summary_context(summary) -> dict:
         "impact": narrative.impact_sentences(summary.impact.frame if summary.impact is not None else None, limit=1),
         **_bcf(summary.bcf, period, images),
         **_comparison(summary.comparison, period),
+        "spine": _spine(getattr(summary, "spine", None), summary, images),
         "sources": _sources(summary.sources),
         "suppression_rule": rule,
         "method_note": "Rates are sums over sums; 95% confidence intervals by the Fingertips methods, each named "
@@ -232,6 +235,37 @@ def _comparison(comparison, period: str) -> dict:
     return {"comparison": {"title": f"How it compares: against {narrative.lower_first(comparator)}, {period}",
                            "comparator": comparator, "rows": rows,
                            "note": comparison_words.method_words() + funnel_limits.note(frame)}}
+
+
+def _spine(table, summary, images: Images) -> dict | None:
+    """The spine chart (svg_charts.spine) of a council or a practice, from its already suppressed table:
+    each row's spread rebuilt from its worst, quartiles, best and England, as components/spine.py drew it."""
+    if table is None or table.frame.empty:
+        return None
+    practice = not summary.residents_view
+    area = "This practice" if practice else "This council"
+    rows = []
+    for r in table.frame.to_dict("records"):
+        unit, polarity = str(r.get("unit", "")), str(r.get("polarity", ""))
+        ends = [as_float(r.get(key)) for key in ("worst", "worse_quartile", "better_quartile", "best")]
+        spread = spine_stats.Spread(min(ends[0], ends[3]), min(ends[1], ends[2]), max(ends[1], ends[2]),
+                                    max(ends[0], ends[3]), england=as_float(r.get("england_rate")),
+                                    polarity=polarity)
+        value, england = r.get("area_rate"), formats.rate(r.get("england_rate"), unit)
+        shown = f"{value} (England {england})" if suppression.is_suppressed(value) else \
+            f"{formats.rate(value, unit)} (England {england})"
+        rows.append((r.get("name"), spread, value, r.get("comparator_rate") if practice else None,
+                     spine_view.mark(str(r.get("significance")), polarity)[:2], shown))
+    kind = "every practice" if practice else "every council"
+    marks = dict.fromkeys(spine_view.mark(str(label), str(polarity))[2].lower()
+                          for label, polarity in zip(table.frame["significance"], table.frame["polarity"]))
+    chart = svg_charts.spine(
+        rows, title=f"{summary.area_name}: every headline measure against {kind} in England, {summary.period}",
+        desc="; ".join(f"{r.get('name')}: {r.get('reading')}" for r in table.frame.to_dict("records")))
+    key = (f"Each row: {area.lower()}'s rate (England's). Bands: {kind}, worst to best, the middle half darker; "
+           f"the line is England; the mark is {area.lower()} ({'; '.join(marks)})"
+           + ("; the dark blue bar its ICB." if practice else ".") + " Worse is always on the left.")
+    return {"title": f"Against {kind} in England, {summary.period}", "chart": images.img(chart), "key": key}
 
 
 # The sources the summary's figures come from (etl/sources.yml keys); lookups and boundaries are in the workbook.

@@ -30,6 +30,9 @@ from dashboard.palette import (
     NHS_MID_GREY,
     SPC_ICON_POINTS,
     SPC_POINTS,
+    SPINE_BAND_ALPHAS,
+    SPINE_COMPARATOR_SHAPE,
+    on_white,
 )
 from etl.stats.spc import COMMON
 
@@ -298,3 +301,65 @@ def _clip(label: str, width: float, size: float = 8) -> str:
     """Shorten a label to fit width at font size (about half an em per character)."""
     room = max(int(width / (size * 0.5)), 2)
     return label if len(label) <= room else label[: max(room - 1, 1)].rstrip() + "…"
+
+
+# ---------------------------------------------------------------------------------------------------
+# Spine chart: every headline measure against the spread of all areas, England at the centre
+
+def funnel_mark(shape: str, x: float, y: float, colour: str, size: float = 4.5) -> str:
+    """A plotly marker shape of dashboard/palette.py (FUNNEL_SHAPES, NOT_TESTED_SHAPE,
+    SPINE_COMPARATOR_SHAPE) in SVG: filled, or white inside a coloured outline when '-open'."""
+    hollow = shape.endswith("-open")
+    paint = (f'fill="white" stroke="{colour}" stroke-width="1.4"' if hollow
+             else f'fill="{colour}" stroke="{colour}" stroke-width="0.8"')
+    if shape.startswith("triangle-"):
+        tip = -1 if shape.startswith("triangle-up") else 1
+        points = (f"{_fmt(x)},{_fmt(y + tip * size)} {_fmt(x + size)},{_fmt(y - tip * size * 0.8)} "
+                  f"{_fmt(x - size)},{_fmt(y - tip * size * 0.8)}")
+        return f'<polygon points="{points}" {paint}/>'
+    if shape.startswith("square"):
+        s = size * 0.85
+        return f'<rect x="{_fmt(x - s)}" y="{_fmt(y - s)}" width="{_fmt(2 * s)}" height="{_fmt(2 * s)}" {paint}/>'
+    if shape.startswith("line-ns"):
+        return (f'<line x1="{_fmt(x)}" y1="{_fmt(y - size * 1.5)}" x2="{_fmt(x)}" y2="{_fmt(y + size * 1.5)}" '
+                f'stroke="{colour}" stroke-width="2.4"/>')
+    return f'<circle cx="{_fmt(x)}" cy="{_fmt(y)}" r="{_fmt(size * 0.9)}" {paint}/>'
+
+
+def spine(rows, *, title: str, desc: str, width: float = 330, value_width: float = 110) -> str:
+    """One row per measure: (name, Spread of etl/stats/spine.py, the area's value or a marker, the
+    comparator's value or None, (shape, colour) of the area's mark, the value text printed at the right).
+
+    Each row is its name and value on a line, the band under it across the full width: the worst to the
+    worse quartile (pale), the middle half (darker), the better quartile to best (pale), scaled about
+    England (the centre line) with worse on the left, as on the pages. Narrow enough for a column of the
+    one-page summary. A hidden or missing value draws no mark; its text says why."""
+    rows = list(rows)
+    top, step, band_h = 12, 25, 8
+    centre = width / 2
+    height = top + step * len(rows) + 2
+    parts = [text(0, 8, "◀ Worse", size=7.5, fill=NHS_DARK_GREY),
+             text(centre, 8, "England", size=7.5, anchor="middle", fill=NHS_BLACK, weight="bold"),
+             text(width, 8, "Better ▶", size=7.5, anchor="end", fill=NHS_DARK_GREY)]
+    outer, inner = (on_white(NHS_DARK_GREY, alpha) for alpha in SPINE_BAND_ALPHAS)  # the pages' bands
+    for i, (name, spread, value, comparator, (shape, colour), shown) in enumerate(rows):
+        y = top + i * step
+        band_y = y + 16
+
+        def x_at(v):
+            position = spread.position(v)
+            return None if position is None else 5 + max(min(position, 1.0), 0.0) * (width - 10)
+
+        parts.append(text(0, y + 9, _clip(str(name), width - value_width - 4, 8), size=8))
+        parts.append(text(width, y + 9, shown, size=8, anchor="end"))
+        edges = [x_at(v) for v in (spread.worst, spread.worse_quartile, spread.better_quartile, spread.best)]
+        for (x0, x1), fill in zip(zip(edges, edges[1:]), (outer, inner, outer)):
+            parts.append(f'<rect x="{_fmt(min(x0, x1))}" y="{_fmt(band_y - band_h / 2)}" '
+                         f'width="{_fmt(abs(x1 - x0))}" height="{band_h}" fill="{fill}"/>')
+        parts.append(f'<line x1="{_fmt(centre)}" y1="{_fmt(band_y - 6)}" x2="{_fmt(centre)}" y2="{_fmt(band_y + 6)}" '
+                     f'stroke="{NHS_BLACK}" stroke-width="1.2"/>')
+        if (x := x_at(comparator)) is not None:
+            parts.append(funnel_mark(SPINE_COMPARATOR_SHAPE, x, band_y, NHS_DARK_BLUE, size=3.6))
+        if (x := x_at(value)) is not None:
+            parts.append(funnel_mark(shape, x, band_y, colour, size=4))
+    return svg(width, height, title, desc, "".join(parts))

@@ -33,6 +33,7 @@ SHEET_NAMES = {
     "bcf_scheme_types": "Better Care Fund",
     "joint_working_practices": "Joint working",
     "comparison": "Comparison",
+    "spine": "Spine chart",
     "joint_working_impact": "Impact",
     "sources": "Sources",
     "definitions": "Definitions",

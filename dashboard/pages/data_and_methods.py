@@ -18,7 +18,7 @@ from dash import Input, Output, clientside_callback, html
 from dashboard import filters, formats, suppression
 from dashboard.catalogue import header
 from dashboard.components import deprivation as deprivation_cards
-from dashboard.components import impact, peers, spend_outcomes
+from dashboard.components import impact, peers, spend_outcomes, spine
 from dashboard.components.cards import no_data
 from dashboard.components.spc import MIN_POINTS
 from dashboard.components.tables import column, data_grid
@@ -54,7 +54,8 @@ STATISTICS_SECTIONS = (("spc-method", "SPC charts and funnel plots"), ("impact-m
                        ("small-numbers", "Small numbers: what is hidden and why"),
                        ("practice-counts", "Why pages count different numbers of practices"),
                        ("deprivation-method", "Deprivation: practices and councils"),
-                       ("peers", "Similar areas and similar practices"))
+                       ("peers", "Similar areas and similar practices"),
+                       ("spine-method", "Spine charts: every headline measure against England"))
 
 
 def layout(**_query):
@@ -82,6 +83,7 @@ def _page(_version: int) -> html.Div:
         _practice_counts_section(),
         _deprivation_method_section(),
         peers.method_section(*STATISTICS_SECTIONS[5]),
+        _spine_method_section(),
         # Dash renders the page after the browser has looked for the #anchor: scroll to it once drawn.
         html.Div(id=f"{PREFIX}-scroll", hidden=True),
     ])
@@ -527,6 +529,20 @@ def small_numbers_section() -> html.Section:
                 "The threshold and both markers are set in one place for every page and download, and listed "
                 "with the other method settings above."]),
     ])
+
+
+def _spine_method_section() -> html.Section:
+    """How the spine charts of the practice profile, a council's Overview and the PDF summary are drawn."""
+    return html.Section([
+        html.H2(STATISTICS_SECTIONS[6][1], id="spine-method"),
+        html.P("The practice profile, the Overview of a council on its own and the PDF summary put every headline "
+               "measure in one chart: one row each, the area's rate against the spread of every council or every "
+               "practice over the financial year."),
+        html.P([spine.METHOD, " The scaling follows ", html.A("fingertipscharts", href=spine.FINGERTIPSCHARTS_URL),
+                " (Public Health England's R package for Fingertips charts: area_profiles and its spine_rescaler)."]),
+        html.P(spine.DIFFERENCES_INTRO),
+        html.Ul([html.Li(difference) for difference in spine.DIFFERENCES]),
+    ], className="mt-4")
 
 
 def _impact_method_section() -> html.Section:

@@ -22,6 +22,7 @@ from dashboard.components import spc as spc_view
 from dashboard.components.cards import chart_card, headline, no_data, period_note
 from dashboard.components.impact import impact_panel
 from dashboard.components.sources import is_loaded, source_title
+from dashboard.components.spine import spine_card, spine_rows
 from dashboard.components.tables import column, data_grid
 from dashboard.components.terms import term
 from dashboard.components.words import plural
@@ -52,6 +53,7 @@ def layout(**query):
                                              href="/data-and-methods#practice-counts"), "."], className="small"),
         ], **{"aria-label": "At a glance"}),
         _measures_section(params, residents_view, filters.area_name(selection)),
+        *([_spine_section(selection, params)] if residents_view else []),
         impact_panel(selection, "overview"),
     ])
 
@@ -231,6 +233,18 @@ def _measures_section(params: dict, residents_view: bool, area: str) -> html.Sec
         dcc.Markdown("Definitions of every measure are on [Data and methods](/data-and-methods).",
                      className="small"),
     ])
+
+
+def _spine_section(selection: filters.Selection, params: dict) -> html.Section:
+    """The council against every council in England on every headline measure (components/spine.py)."""
+    rows = spine_rows(run_query("spine__units", residents=True, period=params["period"]), selection.council,
+                      practice=False)
+    name = filters.area_name(selection)
+    return html.Section([
+        html.H2("Against every council in England", className="mt-5"),
+        spine_card("overview-spine", rows, selection, area_label=name, kind_words="every council",
+                   period=params["period"], practice=False, area=name),
+    ], **{"aria-label": "Against every council in England"})
 
 
 def _trend_panels(monthly: pd.DataFrame, period: str) -> go.Figure:

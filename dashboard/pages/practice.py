@@ -31,6 +31,7 @@ from dashboard.components.cards import chart_card, headline, no_data, period_not
 from dashboard.components.maps import boundary_sentence, lsoa_choropleth, with_map_config
 from dashboard.components.sources import is_loaded, source_title
 from dashboard.components.spc import change_point, hidden_points_status, xmr_card
+from dashboard.components.spine import spine_card, spine_rows
 from dashboard.components.tables import column, data_grid
 from dashboard.components.terms import term
 from dashboard.components.trends import trend_figure
@@ -79,6 +80,7 @@ def layout(code: str | None = None, **query):
         _patients_section(params),
         _joint_working_section(params),
         _outcomes_section(practice, params, query.get("measure")),
+        _spine_section(practice, params),
         _bcf_section(params),
     ])
 
@@ -558,6 +560,18 @@ def _spc_card(measure: str, rows: pd.DataFrame, params: dict):
         description=f"The practice's own rate, {len(own)} months.{note}", query="practice__outcome_trends",
         period="period_start", value="rate", value_unit=unit,
         measure_id=measure, area=params["code"])
+
+
+def _spine_section(practice, params: dict) -> html.Section:
+    """The practice against every practice in England on every headline measure (components/spine.py)."""
+    rows = spine_rows(run_query("spine__units", residents=False, period=params["period"]), params["code"],
+                      practice=True)
+    selection = filters.Selection(period=params["period"], practice=params["code"])
+    return html.Section([
+        html.H2("Its headline measures against every practice in England", className="mt-5"),
+        spine_card(f"{PREFIX}-spine", rows, selection, area_label=str(practice["practice_name"]), kind_words="every practice",
+                   period=params["period"], practice=True, area=params["code"]),
+    ])
 
 
 # --- Better Care Fund ----------------------------------------------------------------------------------

@@ -52,15 +52,14 @@ def test_the_similar_practices_line_pools_the_ten_peers(served_demo):
 
 
 def _outcomes_page(search: str) -> str:
-    """The Outcomes page for an address, as the JSON the browser gets (the page's own layout function, found
-    by its path in Dash's registry, as the router calls it)."""
-    import dash
+    """The Outcomes page for an address, as the JSON the browser gets (its layout function, as the router
+    calls it with the address's parameters)."""
     from plotly.io.json import to_json_plotly
 
     from dashboard import filters
+    from dashboard.pages import outcomes
 
-    page = next(page for page in dash.page_registry.values() if page["path"] == "/outcomes")
-    return to_json_plotly(page["layout"](**filters.parse_search(search)))
+    return to_json_plotly(outcomes.layout(**filters.parse_search(search)))
 
 
 def test_the_outcomes_page_shows_the_peers_it_compares_with(served_demo):

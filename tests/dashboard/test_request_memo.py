@@ -22,19 +22,21 @@ def counted(dashboard_db, monkeypatch):
     return db, asked
 
 
+def _practices(db, **area):
+    from dashboard.filters import Selection
+
+    return db.run_query("filters__selected_practices", **Selection(**area).area_params())
+
+
 def test_a_query_asked_twice_in_one_request_is_run_once_and_each_caller_gets_its_own_frame(counted):
     from dashboard.app import app
 
     db, asked = counted
     with app.server.test_request_context("/"):
-        first = db.run_query("filters__selected_practices", council=None, locality=None, sub_icb=None, pcn=None,
-                             practice=None)
+        first = _practices(db)
         first["practice_name"] = "changed by the first caller"
-        second = db.run_query("filters__selected_practices", council=None, locality=None, sub_icb=None, pcn=None,
-                              practice=None)
-        # another selection is another question
-        db.run_query("filters__selected_practices", council="E06000901", locality=None, sub_icb=None, pcn=None,
-                     practice=None)
+        second = _practices(db)
+        _practices(db, council="E06000901")  # another selection is another question
     assert asked == ["filters__selected_practices", "filters__selected_practices"]
     assert "changed by the first caller" not in set(second["practice_name"])
     assert len(second) == len(first) > 0
@@ -46,7 +48,6 @@ def test_the_next_request_asks_again(counted):
     db, asked = counted
     for _ in range(2):
         with app.server.test_request_context("/"):
-            db.run_query("filters__selected_practices", council=None, locality=None, sub_icb=None, pcn=None,
-                         practice=None)
-    db.run_query("filters__selected_practices", council=None, locality=None, sub_icb=None, pcn=None, practice=None)
+            _practices(db)
+    _practices(db)
     assert len(asked) == 3  # two requests and one call outside any request: nothing kept between them
