@@ -34,6 +34,7 @@ def council_peers(council_code: str, prefix: str) -> html.Section:
     table = data_grid(f"{prefix}-peers", shown, [
         column("peer_rank", header("peers__council.peer_rank"), "count", maxWidth=90),
         area_link_column("council_code", "council_name", header("peers__council.council_name"), "/", "council"),
+        column("council_code", header("peers__council.council_code")),  # the link is built from it
         column("distance", header("peers__council.distance"), "number"),
         column("residents", header("peers__council.residents"), "count"),
         column("share_65_plus", header("peers__council.share_65_plus"), "percent"),
@@ -60,6 +61,7 @@ def practice_peers(practice_code: str, prefix: str) -> html.Section:
     table = data_grid(f"{prefix}-peers", shown, [
         column("peer_rank", header("peers__practice.peer_rank"), "count", maxWidth=90),
         practice_link_column("practice_code", header("peers__practice.practice_name"), label_field="practice_name"),
+        column("practice_code", header("peers__practice.practice_code")),  # the link is built from it
         column("home_council_name", header("peers__practice.home_council_name"), wrap=True),
         column("distance", header("peers__practice.distance"), "number"),
         column("patients", header("peers__practice.patients"), "count"),

@@ -17,7 +17,7 @@ from plotly.subplots import make_subplots
 
 from dashboard import filters, formats, palette, suppression
 from dashboard.catalogue import header
-from dashboard.components import figures
+from dashboard.components import figures, peers
 from dashboard.components import spc as spc_view
 from dashboard.components.cards import chart_card, headline, no_data, period_note
 from dashboard.components.impact import impact_panel
@@ -54,6 +54,7 @@ def layout(**query):
         ], **{"aria-label": "At a glance"}),
         _measures_section(params, residents_view, filters.area_name(selection)),
         *([_spine_section(selection, params)] if residents_view else []),
+        *([peers.council_peers(selection.council, "overview")] if peers.peers_kind(selection) == "council" else []),
         impact_panel(selection, "overview"),
     ])
 

@@ -26,7 +26,7 @@ from dash.exceptions import PreventUpdate
 
 from dashboard import catalogue, filters, formats, palette, suppression
 from dashboard.catalogue import header
-from dashboard.components import deprivation, figures
+from dashboard.components import deprivation, figures, peers
 from dashboard.components.cards import chart_card, headline, no_data, period_note
 from dashboard.components.maps import boundary_sentence, lsoa_choropleth, with_map_config
 from dashboard.components.sources import is_loaded, source_title
@@ -81,6 +81,7 @@ def layout(code: str | None = None, **query):
         _joint_working_section(params),
         _outcomes_section(practice, params, query.get("measure")),
         _spine_section(practice, params),
+        peers.practice_peers(practice["practice_code"], "practice"),
         _bcf_section(params),
     ])
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 import duckdb
 import pytest
 
+from tests.dashboard.helpers import grids
+
 
 @pytest.fixture(scope="module")
 def served_demo(demo_warehouse):
@@ -127,3 +129,23 @@ def test_where_a_rate_sits_among_the_deciles_in_words():
     assert position_words(35, deciles) == "between the 30th and 40th percentiles"
     assert position_words(95, deciles) == "at or above the 90th percentile"
     assert position_words(float("nan"), deciles) == "–"
+
+
+def test_the_practice_profile_and_a_councils_overview_list_their_peers_with_distances(served_demo):
+    from plotly.io.json import to_json_plotly
+
+    from dashboard.pages import overview, practice
+
+    con = duckdb.connect(str(served_demo), read_only=True)
+    code = con.execute("select min(practice_code) from mart_practice_peers").fetchone()[0]
+    peers = con.execute("select peer_code, distance from mart_practice_peers where practice_code = ? "
+                        "order by peer_rank", [code]).fetchall()
+    council = con.execute("select min(council_code) from mart_council_peers").fetchone()[0]
+    con.close()
+    page = practice.layout(code=code)
+    assert "The 10 practices most like" in to_json_plotly(page)
+    rows = grids(page)["practice-peers"]
+    assert [row["practice_code"] for row in rows] == [peer for peer, _ in peers]  # nearest first
+    assert [row["distance"] for row in rows] == pytest.approx([distance for _, distance in peers], rel=1e-9)
+    assert "overview-peers-section" in to_json_plotly(overview.layout(council=council))
+    assert "overview-peers-section" not in to_json_plotly(overview.layout())
