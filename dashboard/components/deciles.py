@@ -38,7 +38,8 @@ def position_words(value: float, deciles: list[float]) -> str:
 
 
 def deciles_figure(deciles: pd.DataFrame, selection: pd.DataFrame, *, name: str, x: list, y_title: str,
-                   hover_unit: str, yearly: bool) -> go.Figure:
+                   hover_unit: str, yearly: bool, query: str = "outcomes__deciles",
+                   x_title: str | None = None) -> go.Figure:
     """The nine deciles (median solid, the others dashed) and the selection's line with markers on top."""
     fig = go.Figure()
     value = formats.hover_rate(hover_unit)
@@ -50,11 +51,11 @@ def deciles_figure(deciles: pd.DataFrame, selection: pd.DataFrame, *, name: str,
             showlegend=field in ("p10", "p50"),
             line={"color": NHS_DARK_GREY if median else NHS_MID_GREY, "width": 2 if median else 1,
                   "dash": "solid" if median else "dash"},
-            hovertemplate=f"{header(f'outcomes__deciles.{field}')}: {value}<extra></extra>"))
+            hovertemplate=f"{header(f'{query}.{field}')}: {value}<extra></extra>"))
     selection_x = list(selection["x"])
     line_series(fig, selection_x, selection["rate"], name, 0,
                 f"<b>{html_text.escape(name)}</b><br>{'%{x}' if yearly else '%{x|%B %Y}'}: {value}")
-    styled(fig, x_title="Financial year" if yearly else "Month", y_title=y_title, height=400)
+    styled(fig, x_title=x_title or ("Financial year" if yearly else "Month"), y_title=y_title, height=400)
     fig.update_yaxes(rangemode="tozero", tickformat=",")
     if yearly:
         fig.update_xaxes(type="category", categoryorder="category ascending")
@@ -65,29 +66,33 @@ def deciles_figure(deciles: pd.DataFrame, selection: pd.DataFrame, *, name: str,
 
 def deciles_card(card_id: str, deciles: pd.DataFrame, selection: pd.DataFrame, *, name: str, among: str,
                  y_title: str, hover_unit: str, yearly: bool, title: str, units: str, source: str, data_date: str,
-                 area: str) -> html.Section:
+                 area: str, query: str = "outcomes__deciles", period_words=None, x_title: str | None = None
+                 ) -> html.Section:
     """The chart and its table for one scope's deciles (rows by period_start) and the selection's rates
-    (period_start, rate; hidden small rates already taken out)."""
+    (period_start, rate; hidden small rates already taken out). query: the deciles' query, whose contract
+    labels the columns; period_words: a period in words (by default a month, or a financial year)."""
     deciles = deciles.sort_values("period_start")
     x = ([formats.financial_year(day) for day in deciles["period_start"]] if yearly
          else list(pd.to_datetime(deciles["period_start"])))
     keyed = selection.assign(period_start=pd.to_datetime(selection["period_start"]))
     joined = deciles.assign(period_start=pd.to_datetime(deciles["period_start"])).merge(
         keyed[["period_start", "rate"]], on="period_start", how="left")
-    joined["period"] = [formats.financial_year(day) if yearly else formats.month(day) for day in joined["period_start"]]
+    words = period_words or (formats.financial_year if yearly else formats.month)
+    joined["period"] = [words(day) for day in joined["period_start"]]
     joined["where"] = [position_words(row.rate, [getattr(row, d) for d in DECILES]) for row in joined.itertuples()]
     drawn = joined.assign(x=x)[["x", "rate"]]
-    fig = deciles_figure(joined, drawn, name=name, x=x, y_title=y_title, hover_unit=hover_unit, yearly=yearly)
+    fig = deciles_figure(joined, drawn, name=name, x=x, y_title=y_title, hover_unit=hover_unit, yearly=yearly,
+                         query=query, x_title=x_title)
     latest = joined.dropna(subset=["rate"]).tail(1)
     description = (f"In {latest['period'].iloc[0]}, {name} was {latest['where'].iloc[0]} of {among} "
                    f"({formats.count(int(latest['practices'].iloc[0]))} practices)." if not latest.empty else
                    f"{name} has no rate to place among {among} in these periods.")
     table = data_grid(f"{card_id}-table", joined, [
-        column("period", header("outcomes__deciles.period")),
-        column("rate", header("outcomes__deciles.rate", hover_unit), "number"),
-        column("where", header("outcomes__deciles.where"), wrap=True, minWidth=200),
-        column("practices", header("outcomes__deciles.practices"), "count"),
-        *[column(field, header(f"outcomes__deciles.{field}"), "number") for field in DECILES],
+        column("period", header(f"{query}.period")),
+        column("rate", header(f"{query}.rate", hover_unit), "number"),
+        column("where", header(f"{query}.where"), wrap=True, minWidth=200),
+        column("practices", header(f"{query}.practices"), "count"),
+        *[column(field, header(f"{query}.{field}"), "number") for field in DECILES],
     ], caption=f"{title}: the deciles and {name}", page_size=12)
     return chart_card(card_id, title=title, units=units, figure=fig, table=table, source=source,
                       data_date=data_date, description=description, area=area)

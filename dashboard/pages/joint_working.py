@@ -29,6 +29,7 @@ from dashboard import filters, formats
 from dashboard.catalogue import header
 from dashboard.components import sources
 from dashboard.components.cards import chart_card, headline, no_data, period_note
+from dashboard.components.deciles import deciles_card
 from dashboard.components.figures import line_series, styled
 from dashboard.components.funnel import funnel_card, load_table_dependencies, rows_on_request
 from dashboard.components.impact import impact_panel, pretrends_card
@@ -97,6 +98,7 @@ def layout(**query):
         _practices_section(context),
         _adoption_section(context),
         _spc_section(context),
+        _deciles_section(context),
         _funnel_section(context),
         _indicators_section(context),
     ])
@@ -437,6 +439,40 @@ def _spc_section(ctx: dict) -> html.Section:
     return html.Section([heading, card, html.P(html.A("How SPC charts are read and drawn",
                                                       href="/data-and-methods#spc-method"))],
                         **{"aria-labelledby": heading_id})
+
+
+def _deciles_section(ctx: dict) -> html.Section:
+    """Where the selection's mean index sits among the practices' indexes, quarter by quarter (OpenPrescribing's
+    decile chart, components/deciles.py), among all practices and among its ICB's."""
+    heading_id = f"{PREFIX}-deciles-heading"
+    heading = html.H2("Where does it sit among practices? The index with the practices' deciles", id=heading_id)
+    deciles = run_query("joint_working__deciles", **ctx["params"])
+    adoption = run_query("joint_working__adoption", **ctx["params"])
+    series = adoption[adoption["mean_index"].notna()].rename(columns={"quarter_start": "period_start",
+                                                                        "mean_index": "rate"})
+    if deciles.empty or series.empty:
+        return html.Section([heading, no_data(f"No practice in {ctx['where']} had an index to compare up to "
+                                              f"{ctx['label']}.")], **{"aria-labelledby": heading_id})
+    counts = deciles.pivot_table(index="period_start", columns="scope", values="practices")
+    if {"all", "icb"} <= set(counts.columns) and counts["all"].equals(counts["icb"]):
+        deciles = deciles[deciles["scope"] == "all"]  # every practice is in the one ICB: one chart says it all
+    name = (f"{ctx['where']} (practice)" if ctx["selection"].practice else
+            f"{ctx['where']} (mean of its practices)")
+    group = "" if ctx["selection"].practice else (
+        " A mean over several practices varies less than one practice's index, so it is seldom near the outer "
+        "deciles.")
+    cards = []
+    for scope, rows in deciles.groupby("scope", sort=True):
+        among = "all practices" if scope == "all" else f"the practices of {rows['scope_name'].iloc[0]}"
+        cards.append(deciles_card(
+            f"{PREFIX}-deciles-{scope}", rows, series[["period_start", "rate"]], name=name, among=among,
+            y_title="Joint-working index", hover_unit="out of 100", yearly=False,
+            title=f"Joint-working index: {name} among {among}, quarter by quarter",
+            units=("Index from 0 to 100; higher is more joint working. Dashed lines are the 10th to 90th percentiles "
+                   f"of the practices' indexes each quarter, the solid grey line their median.{group}"),
+            source=_source(), data_date=ctx["label"], area=ctx["where"], query="joint_working__deciles",
+            period_words=formats.quarter, x_title="Quarter"))
+    return html.Section([heading, *cards], **{"aria-labelledby": heading_id})
 
 
 def _funnel_section(ctx: dict) -> html.Section:
