@@ -20,6 +20,7 @@ import duckdb
 from dash import Input, Output, State, ctx, dcc, html, no_update
 
 from dashboard import callback_cache, errors, filters, security, serialise
+from dashboard.components import peers
 from dashboard.db import run_query, unreadable, warehouse_path
 from dashboard.exports import routes as download_routes
 from etl import settings
@@ -139,8 +140,11 @@ def _download_menu() -> dbc.DropdownMenu:
 def download_links(search, pathname=None):
     """Each download's address with the current filters (values the filters would drop are left out), and
     the year the page shows when the address names none, so the file is of the year on the screen."""
-    selection, _ = filters.for_page(filters.parse_search(search), page_shows(pathname))
-    return [path + selection.query_string() for _, _, path, _ in DOWNLOADS]
+    query = filters.parse_search(search)
+    selection, _ = filters.for_page(query, page_shows(pathname))
+    compare = peers.compare_value(query, selection)  # "Compare with: similar areas" carries into the files
+    extra = {"compare": compare} if compare == peers.COMPARE_PEERS else {}
+    return [path + selection.query_string(**extra) for _, _, path, _ in DOWNLOADS]
 
 
 def page_shows(pathname: str | None) -> tuple[str, ...]:

@@ -31,9 +31,10 @@ def _derived(columns: list[Column], hidden_with: dict[str, str]) -> list[Column]
     return [replace(column, hidden_with=hidden_with.get(column.field, column.hidden_with)) for column in columns]
 
 
-def build_summary(selection: filters.Selection) -> Summary:
-    """Every figure for the selection, suppressed, ready for any file format."""
-    params = selection.params()
+def build_summary(selection: filters.Selection, compare: str = "usual") -> Summary:
+    """Every figure for the selection, suppressed, ready for any file format. compare="peers" compares the
+    headlines with the council's similar areas or the practice's similar practices where it has them."""
+    params = {**selection.params(), "compare": compare}
     residents_view = is_residents_view(selection)
     monthly_raw = run_query("overview__measures", residents=residents_view, **params)
     headlines, monthly, raw_headlines = _measures(monthly_raw, params["period"])

@@ -22,6 +22,7 @@ import duckdb
 from flask import Flask, Response, request
 
 from dashboard import db, file_names, filters
+from dashboard.components import peers
 from dashboard.exports import csv_files, gather, pack, workbook
 from dashboard.exports.summary import Summary
 
@@ -67,7 +68,19 @@ def selection_from_request() -> filters.Selection:
 
 
 def _summary(selection: filters.Selection) -> Summary:
-    return gather.build_summary(selection)
+    return gather.build_summary(selection, compare_from_request())
+
+
+def compare_from_request() -> str:
+    """compare=peers (the pages' "Compare with: similar areas") or the usual comparator; DownloadError(400)
+    for anything else, as for any value the download cannot honour."""
+    asked = request.args.get("compare")
+    if asked in (None, "", "usual"):
+        return "usual"
+    if asked == peers.COMPARE_PEERS:
+        return peers.COMPARE_PEERS
+    raise DownloadError(400, f"This download was not made: compare can be '{peers.COMPARE_PEERS}' (similar areas) "
+                             f"or left out, not '{asked[:40]}'.")
 
 
 def _file_name(summary: Summary, what: str, extension: str) -> str:

@@ -75,10 +75,26 @@ create or replace temp macro headline_measures() as table
 
 -- The units a download's comparator pools, one row per headline measure and unit over a financial year:
 -- with residents, every council's residents; otherwise every practice based in the selection's council(s).
+-- With compare := 'peers', the council's similar areas (mart_council_peers) or the one practice's similar
+-- practices (mart_practice_peers) instead, where it has them; unit_set says which ('peers' or 'usual').
 -- exports__comparison adds them up into the comparator; exports__comparison_units checks their spread.
-create or replace temp macro comparison_units(residents, council, locality, sub_icb, pcn, practice, period) as table
+create or replace temp macro comparison_units(
+    residents, council, locality, sub_icb, pcn, practice, period, compare := 'usual'
+) as table
     with councils as (
         select council_code from selected_councils(council, locality, sub_icb, pcn, practice)
+    ),
+
+    peers as (
+        select peer_code as unit_code from mart_council_peers
+        where residents and compare = 'peers' and council_code = council
+        union all
+        select peer_code from mart_practice_peers
+        where not residents and compare = 'peers' and practice_code = practice
+    ),
+
+    unit_set as (
+        select case when exists (select 1 from peers) then 'peers' else 'usual' end as kind
     ),
 
     outcomes as (
@@ -90,7 +106,9 @@ create or replace temp macro comparison_units(residents, council, locality, sub_
             numerator,
             denominator
         from mart_outcomes_council
-        where residents
+        where
+            residents
+            and ((select kind from unit_set) = 'usual' or council_code in (select unit_code from peers))
 
         union all
 
@@ -104,15 +122,19 @@ create or replace temp macro comparison_units(residents, council, locality, sub_
         from mart_outcomes_practice
         where
             not residents
-            and practice_code in (
-                select practice_code from dim_practice
-                where home_council_code in (select council_code from councils)
-            )
+            and case (select kind from unit_set)
+                when 'peers' then practice_code in (select unit_code from peers)
+                else practice_code in (
+                    select practice_code from dim_practice
+                    where home_council_code in (select council_code from councils)
+                )
+            end
     )
 
     select
         outcomes.measure_id,
         outcomes.unit_code,
+        (select kind from unit_set) as unit_set,
         sum(outcomes.numerator) as numerator,
         sum(outcomes.denominator) as denominator
     from outcomes
