@@ -19,7 +19,7 @@ import dash_bootstrap_components as dbc
 import duckdb
 from dash import Input, Output, State, ctx, dcc, html, no_update
 
-from dashboard import callback_cache, errors, filters, security, serialise
+from dashboard import callback_cache, errors, filters, search, security, serialise
 from dashboard.db import run_query, unreadable, warehouse_path
 from dashboard.exports import routes as download_routes
 from etl import settings
@@ -46,6 +46,7 @@ app.index_string = (app.index_string.replace("<html>", '<html lang="en-GB">')
                     .replace("<footer>", '<div class="dash-scripts">').replace("</footer>", "</div>"))
 server = app.server
 download_routes.install(server)  # /download/summary.pdf, /download/summary.xlsx, /download/<table>.csv, ...
+search.install(server)  # /search.json, the search box's answers
 
 NAV = (
     ("Overview", "/"),
@@ -74,6 +75,22 @@ def _nav() -> html.Nav:
     links = [dbc.NavItem(dbc.NavLink(label, href=path, id=f"nav-{path.strip('/') or 'overview'}", active="exact"))
              for label, path in NAV]
     return html.Nav(dbc.Nav(links, pills=True, className="site-nav"), **{"aria-label": "Pages"})
+
+
+def _search_box() -> html.Div:
+    """The search box of every page: an ARIA 1.2 combobox whose keys, fetches and list are the work of
+    assets/search_combobox.js (dashboard/search.py says why a script of our own, and what it finds)."""
+    return html.Div([
+        html.Label("Search for a practice, area or postcode", htmlFor="site-search-input", className="form-label"),
+        # the script puts the <input role="combobox"> here: Dash 4's inputs take no role or aria-* attributes
+        html.Div(html.Ul(id="site-search-listbox", role="listbox", className="site-search-listbox", hidden=True,
+                         **{"aria-label": "Search results"}),
+                 id="site-search-field", className="site-search-field", **{"data-max-length": search.MAX_TYPED}),
+        html.P("Type two letters or more, then use the arrow keys and Enter to choose.", id="site-search-hint",
+               className="visually-hidden"),
+        html.P(id="site-search-note", className="site-search-note", hidden=True),
+        html.Div(id="site-search-status", role="status", className="visually-hidden", **{"aria-live": "polite"}),
+    ], className="site-search", id="site-search", role="search")
 
 
 def _filter_bar() -> html.Section:
@@ -180,6 +197,7 @@ def layout() -> html.Div:
             html.Div([html.P("jointcare", className="brand"),
                       html.P("GP practices and adult social care, joined up by place", className="brand-tagline")],
                      className="brand-block"),
+            _search_box(),
             _nav(),
         ], className="site-header"),
         _filter_bar(),

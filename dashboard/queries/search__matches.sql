@@ -1,0 +1,94 @@
+-- The search box's matches for what was typed ($text: search_text form, words separated by one space),
+-- best first. Every word typed must find a word of the entry; each finds its best, scored:
+--   1.0 the same word; 0.9 the start of a word ('WYV' finds WYVERNFORD);
+--   0.8 less 0.1 an edit: a word within a few typing slips of a whole word, or of a word's start;
+-- where a slip is one damerau_levenshtein edit (a letter added, dropped, changed or two swapped), and a word
+-- of 1-2 characters may have none, 3-5 one and longer two (Elasticsearch's "AUTO" fuzziness; shorter words
+-- would find too much). An entry scores the mean of its typed words' best, and only entries within 0.25 of
+-- the best score are listed (so 'Y90008' lists that practice, not every code a slip or two from it); ties go
+-- to the entry with fewer words (more of it was typed), then the practices, then by name.
+with typed as (
+    select distinct unnest(string_split($text, ' ')) as typed_word
+),
+
+allowed as (
+    select
+        typed_word,
+        length(typed_word) as typed_length,
+        case when length(typed_word) <= 2 then 0 when length(typed_word) <= 5 then 1 else 2 end as slips
+    from typed
+    where typed_word != ''
+),
+
+entry_words as (
+    select
+        entry_id,
+        unnest(words) as word
+    from mart_search_index
+),
+
+pairs as (
+    select
+        entry_words.entry_id,
+        allowed.typed_word,
+        case
+            when entry_words.word = allowed.typed_word then 1.0
+            when starts_with(entry_words.word, allowed.typed_word) then 0.9
+            when allowed.slips = 0 then 0.0
+            when
+                abs(length(entry_words.word) - allowed.typed_length) <= allowed.slips
+                and damerau_levenshtein(entry_words.word, allowed.typed_word) <= allowed.slips
+                then 0.8 - 0.1 * damerau_levenshtein(entry_words.word, allowed.typed_word)
+            when
+                length(entry_words.word) > allowed.typed_length
+                and damerau_levenshtein(left(entry_words.word, allowed.typed_length), allowed.typed_word)
+                <= allowed.slips
+                then
+                    0.8 - 0.1 * damerau_levenshtein(left(entry_words.word, allowed.typed_length), allowed.typed_word)
+            else 0.0
+        end as word_score
+    from entry_words
+    cross join allowed
+),
+
+best as (
+    select
+        entry_id,
+        typed_word,
+        max(word_score) as word_score
+    from pairs
+    group by entry_id, typed_word
+),
+
+scored as (
+    select
+        entry_id,
+        avg(word_score) as score
+    from best
+    group by entry_id
+    having min(word_score) > 0 and count(*) = (select count(*) from allowed)
+),
+
+final as (
+    select
+        entries.kind,
+        entries.code,
+        entries.name,
+        entries.detail,
+        entries.link_key,
+        entries.link_code,
+        round(scored.score, 4) as score
+    from scored
+    inner join mart_search_index as entries using (entry_id)
+    qualify scored.score >= max(scored.score) over () - 0.25
+    order by
+        scored.score desc,
+        length(entries.words),
+        entries.kind != 'practice',
+        entries.name,
+        entries.code,
+        entries.link_code
+    limit $max_rows
+)
+
+select * from final
