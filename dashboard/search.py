@@ -67,6 +67,7 @@ class Answer:
     query: str
     results: tuple[Result, ...]
     note: str | None = None  # what the user should know about the answer (no postcode directory, ...)
+    nearest_to: str | None = None  # the postcode or outward code the first results are nearest, when one was
 
     @property
     def announcement(self) -> str:
@@ -77,7 +78,7 @@ class Answer:
 
     def as_json(self) -> dict:
         return {"query": self.query, "results": [asdict(result) for result in self.results], "note": self.note,
-                "announcement": self.announcement}
+                "nearest_to": self.nearest_to, "announcement": self.announcement}
 
 
 def normalise(text: str | None) -> str:
@@ -112,7 +113,8 @@ def search(typed: str | None, page: str | None = None, period: str | None = None
         note = None  # 'Y900' or 'QZ0' is more likely a code, or its start, than a postcode district
     seen = {_identity(row) for row in near}
     rows = near + [row for row in matches.to_dict("records") if _identity(row) not in seen]
-    return Answer(shown, tuple(_result(row, page, period) for row in rows[:limit]), note)
+    return Answer(shown, tuple(_result(row, page, period) for row in rows[:limit]), note,
+                  shown.upper() if near else None)
 
 
 def _identity(row: dict) -> tuple:
