@@ -4,9 +4,11 @@
 --   0.8 less 0.1 an edit: a word within a few typing slips of a whole word, or of a word's start;
 -- where a slip is one damerau_levenshtein edit (a letter added, dropped, changed or two swapped), and a word
 -- of 1-2 characters may have none, 3-5 one and longer two (Elasticsearch's "AUTO" fuzziness; shorter words
--- would find too much). An entry scores the mean of its typed words' best, and only entries within 0.25 of
--- the best score are listed (so 'Y90008' lists that practice, not every code a slip or two from it); ties go
--- to the entry with fewer words (more of it was typed), then the practices, then by name.
+-- would find too much), but a word with a digit in it (a code, a postcode) one at most: two slips in a
+-- six-character code reach codes of other kinds ('A00004' is two from the PCN U00001).
+-- An entry scores the mean of its typed words' best, and only entries within 0.25 of the best score are
+-- listed (so 'Y90008' lists that practice, not every code a slip from it); ties go to the entry with fewer
+-- words (more of it was typed), then the practices, then by name.
 with typed as (
     select distinct unnest(string_split($text, ' ')) as typed_word
 ),
@@ -15,7 +17,11 @@ allowed as (
     select
         typed_word,
         length(typed_word) as typed_length,
-        case when length(typed_word) <= 2 then 0 when length(typed_word) <= 5 then 1 else 2 end as slips
+        case
+            when length(typed_word) <= 2 then 0
+            when length(typed_word) <= 5 or regexp_matches(typed_word, '[0-9]') then 1
+            else 2
+        end as slips
     from typed
     where typed_word != ''
 ),
