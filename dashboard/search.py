@@ -108,11 +108,13 @@ def search(typed: str | None, page: str | None = None, period: str | None = None
     near, note = [], None
     if is_postcode or is_outward:
         near, note = _nearest(shown, key, is_postcode)
-    matches = run_query("search__matches", text=text, max_rows=limit)
-    if note and is_outward and not is_postcode and (matches["score"] >= 0.9).any():
+    if is_postcode and near:  # the practices at the postcode itself come first, 0 miles away: nothing to add
+        return Answer(shown, tuple(_result(row, page, period) for row in near), note, shown.upper())
+    matches = run_query("search__matches", text=text, max_rows=limit).to_dict("records")
+    if note and is_outward and not is_postcode and any(row["score"] >= 0.9 for row in matches):
         note = None  # 'Y900' or 'QZ0' is more likely a code, or its start, than a postcode district
     seen = {_identity(row) for row in near}
-    rows = near + [row for row in matches.to_dict("records") if _identity(row) not in seen]
+    rows = near + [row for row in matches if _identity(row) not in seen]
     return Answer(shown, tuple(_result(row, page, period) for row in rows[:limit]), note,
                   shown.upper() if near else None)
 
