@@ -77,20 +77,36 @@ def _nav() -> html.Nav:
     return html.Nav(dbc.Nav(links, pills=True, className="site-nav"), **{"aria-label": "Pages"})
 
 
-def _search_box() -> html.Div:
-    """The search box of every page: an ARIA 1.2 combobox whose keys, fetches and list are the work of
-    assets/search_combobox.js (dashboard/search.py says why a script of our own, and what it finds)."""
+def _combobox(prefix: str, label: str, hint: str, class_name: str) -> html.Div:
+    """A search box: an ARIA 1.2 combobox whose keys, fetches and list are the work of
+    assets/search_combobox.js, which finds it by its prefix (dashboard/search.py says why a script of our
+    own, and what it finds)."""
     return html.Div([
-        html.Label("Search for a practice, area or postcode", htmlFor="site-search-input", className="form-label"),
+        html.Label(label, htmlFor=f"{prefix}-input", className="form-label"),
         # the script puts the <input role="combobox"> here: Dash 4's inputs take no role or aria-* attributes
-        html.Div(html.Ul(id="site-search-listbox", role="listbox", className="site-search-listbox", hidden=True,
-                         **{"aria-label": "Search results"}),
-                 id="site-search-field", className="site-search-field", **{"data-max-length": search.MAX_TYPED}),
-        html.P("Type two letters or more, then use the arrow keys and Enter to choose.", id="site-search-hint",
-               className="visually-hidden"),
-        html.P(id="site-search-note", className="site-search-note", hidden=True),
-        html.Div(id="site-search-status", role="status", className="visually-hidden", **{"aria-live": "polite"}),
-    ], className="site-search", id="site-search", role="search")
+        html.Div(html.Ul(id=f"{prefix}-listbox", role="listbox", className="site-search-listbox", hidden=True,
+                         **{"aria-label": f"{label}: results"}),
+                 id=f"{prefix}-field", className="site-search-field", **{"data-max-length": search.MAX_TYPED}),
+        html.P(hint, id=f"{prefix}-hint", className="visually-hidden"),
+        html.P(id=f"{prefix}-note", className="site-search-note", hidden=True),
+        html.Div(id=f"{prefix}-status", role="status", className="visually-hidden", **{"aria-live": "polite"}),
+    ], className=class_name, id=prefix)
+
+
+def _search_box() -> html.Div:
+    """The search box of every page: practices, areas and postcodes."""
+    box = _combobox("site-search", "Search for a practice, area or postcode",
+                    "Type two letters or more, then use the arrow keys and Enter to choose.", "site-search")
+    box.role = "search"
+    return box
+
+
+def _practice_search() -> html.Div:
+    """Under the practice filter: any practice the other filters leave, found by the server, so the filter
+    bar never carries England's 6,300 practices (issue 15) and a practice is found without narrowing first."""
+    return _combobox("practice-search", "Find a practice",
+                     "Searches the practices the other filters leave. Type two letters or more, then use the arrow "
+                     "keys and Enter to choose.", "site-search practice-search")
 
 
 def _filter_bar() -> html.Section:
@@ -104,6 +120,7 @@ def _filter_bar() -> html.Section:
             html.Label(filters.LABELS[key], htmlFor=control_id, id=f"{control_id}-label", className="form-label"),
             dbc.Select(id=control_id, options=[{"label": FILTER_PLACEHOLDERS[key], "value": ANY}], value=ANY,
                        className="filter-select", size="sm"),
+            *([_practice_search()] if key == "practice" else []),
         ], className="filter"))
     return html.Section([
         html.H2("Filters", className="visually-hidden"),

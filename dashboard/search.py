@@ -27,12 +27,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from urllib.parse import quote, urlencode
 
 from flask import Flask, jsonify, request
 
-from dashboard import formats
+from dashboard import filters, formats
 from dashboard.db import reference_query, run_query
 
 MAX_RESULTS = 10  # a list longer than a screen is not a help to anyone choosing from it
@@ -50,6 +50,8 @@ KINDS = {"practice": "Practice", "pcn": "PCN", "sub_icb": "Sub-ICB", "icb": "ICB
 # The pages with the area filters: an area chosen on one of them stays on it; anywhere else goes to the Overview.
 AREA_PAGES = ("/", "/catchment", "/pooled-budget", "/joint-working", "/outcomes", "/downloads")
 PERIOD = re.compile(r"^\d{4}-\d{2}$")
+
+AREA_FILTERS = ("council", "locality", "sub_icb", "pcn")  # what narrows the filter bar's practice search
 
 NO_DIRECTORY = "Postcode search needs the ONS postcode directory, which this build does not include."
 
@@ -110,7 +112,8 @@ def search(typed: str | None, page: str | None = None, period: str | None = None
         near, note = _nearest(shown, key, is_postcode)
     if is_postcode and near:  # the practices at the postcode itself come first, 0 miles away: nothing to add
         return Answer(shown, tuple(_result(row, page, period) for row in near), note, shown.upper())
-    matches = run_query("search__matches", text=text, max_rows=limit).to_dict("records")
+    matches = run_query("search__matches", text=text, max_rows=limit, practices_only=False,
+                        **dict.fromkeys(AREA_FILTERS)).to_dict("records")
     if note and is_outward and not is_postcode and any(row["score"] >= 0.9 for row in matches):
         note = None  # 'Y900' or 'QZ0' is more likely a code, or its start, than a postcode district
     seen = {_identity(row) for row in near}
@@ -154,12 +157,36 @@ def href(link_key: str, code: str, page: str | None = None, period: str | None =
     return target + "?" + urlencode({link_key: code, **year})
 
 
+def practices_within(typed: str | None, address: str | None, page: str | None = None,
+                     limit: int = MAX_RESULTS) -> Answer:
+    """The filter bar's practice search: practices by code, name or postcode among those the address's other
+    filters leave, each linked to this page with the address's filters kept and that practice chosen."""
+    shown = re.sub(r"\s+", " ", (typed or "")[:MAX_TYPED]).strip()
+    text = normalise(shown)
+    if len(text.replace(" ", "")) < MIN_TYPED:
+        return Answer(shown, ())
+    selection, _ = filters.parse(filters.parse_search(address))
+    matches = run_query("search__matches", text=text, max_rows=limit, practices_only=True,
+                        **{key: getattr(selection, key) for key in AREA_FILTERS})
+    path = page if page in AREA_PAGES else "/"
+    results = tuple(Result(label=f"{row['name']} ({row['code']})", kind=KINDS["practice"],
+                           detail="" if formats.is_missing(row["detail"]) else str(row["detail"]),
+                           href=path + filters.with_page_state(address, practice=row["code"]))
+                    for row in matches.to_dict("records"))
+    within = filters.area_name(replace(selection, practice=None, period=None))
+    return Answer(shown, results, None if results or selection.is_empty else f"Searched the practices in {within}.")
+
+
 def install(server: Flask) -> None:
-    """GET /search.json?q=...&page=<the page's path>&period=<its year>: the search box's answer as JSON."""
+    """GET /search.json?q=...&page=<the page's path>&period=<its year>: the search box's answer as JSON;
+    with kind=practice&address=<the page's query string>, the filter bar's practice search."""
 
     @server.get("/search.json")
     def search_json():
-        answer = search(request.args.get("q", ""), request.args.get("page"), request.args.get("period"))
+        if request.args.get("kind") == "practice":
+            answer = practices_within(request.args.get("q", ""), request.args.get("address"), request.args.get("page"))
+        else:
+            answer = search(request.args.get("q", ""), request.args.get("page"), request.args.get("period"))
         response = jsonify(answer.as_json())
         # a build's answers change only with a rebuild; a browser need not keep them
         response.headers["Cache-Control"] = "no-store"

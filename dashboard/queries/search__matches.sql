@@ -12,6 +12,8 @@
 -- An entry scores the mean of its typed words' best, and only entries within 0.25 of the best score are
 -- listed (so 'Y90008' lists that practice, not every code a slip from it); ties go to the entry with fewer
 -- words (more of it was typed), then the practices, then by name.
+-- $practices_only narrows it to the practices the other filters leave ($council, $locality, $sub_icb, $pcn:
+-- the selected_practices macro's rule), for the filter bar's practice search.
 with typed as (
     select distinct unnest(string_split($text, ' ')) as typed_word
 ),
@@ -79,6 +81,16 @@ scored as (
     having min(word_score) > 0 and count(*) = (select count(*) from allowed)
 ),
 
+eligible as (
+    select entry_id
+    from mart_search_index
+    where
+        not $practices_only
+        or (kind = 'practice' and code in (
+            select practice_code from selected_practices($council, $locality, $sub_icb, $pcn, null)
+        ))
+),
+
 final as (
     select
         entries.kind,
@@ -89,6 +101,7 @@ final as (
         entries.link_code,
         round(scored.score, 4) as score
     from scored
+    inner join eligible using (entry_id)
     inner join mart_search_index as entries using (entry_id)
     qualify scored.score >= max(scored.score) over () - 0.25
     order by

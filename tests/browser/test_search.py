@@ -2,7 +2,8 @@
 
 The ARIA 1.2 combobox pattern (assets/search_combobox.js): reached with Tab; typing lists results and says
 how many; Down, Up, Home and End move aria-activedescendant over the options; Escape closes the list;
-Enter goes to the chosen result. The open list passes axe-core like every page.
+Enter goes to the chosen result. The open list passes axe-core like every page. The filter bar's practice
+search works the same way and chooses the practice in the address, keeping the other filters.
 """
 
 from __future__ import annotations
@@ -87,4 +88,18 @@ def test_the_search_box_works_by_keyboard_alone(page, demo_server, demo_names, c
     page.keyboard.press("Enter")  # no option chosen: the first, the council itself
     page.wait_for_url(re.compile(rf"/\?council={demo_names['council']}$"))
     page.get_by_role("heading", level=1, name=re.compile(demo_names["council_name"])).wait_for()
+    settle(page)
+
+    # the filter bar's practice search: the council's practices, and the council kept in the address
+    page.focus("#practice-search-input")
+    page.keyboard.type(demo_names["practice"][:4])
+    page.wait_for_selector("#practice-search-listbox:not([hidden])")
+    page.keyboard.press("ArrowDown")
+    chosen = page.locator("#practice-search-option-0 .site-search-label").inner_text()
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(rf"/\?council={demo_names['council']}&practice=[A-Z0-9]+$"))
+    code = re.search(r"practice=([A-Z0-9]+)", page.url).group(1)
+    assert chosen.endswith(f"({code})")
+    page.wait_for_function(f"() => document.getElementById('filter-practice').value === '{code}'")
+    assert page.evaluate("document.activeElement.id") == "filter-practice"
     assert [str(message) for message in console_messages] == []

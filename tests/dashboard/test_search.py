@@ -107,7 +107,8 @@ def test_misspelt_words_score_by_their_slips(located):
     from dashboard.db import run_query
 
     # DALE is the same word (1.0); MEDCAL is MEDICAL less one letter (0.8 - 0.1); the mean is 0.85
-    found = run_query("search__matches", text="DALE MEDCAL", max_rows=10)
+    found = run_query("search__matches", text="DALE MEDCAL", max_rows=10, practices_only=False,
+                      **dict.fromkeys(search.AREA_FILTERS))
     assert list(found["code"]) == ["A00002"] and found["score"].iloc[0] == pytest.approx(0.85)
     # PRACTISE for PRACTICE (one letter changed), and UNTIOWN for UNITOWN (two letters swapped: one edit)
     assert labels(search.search("fell practise")) == ["FELL PRACTICE (A00003)"]
@@ -198,6 +199,25 @@ def test_distances_are_written_in_miles():
     assert formats.distance(None) == formats.NO_FIGURE
 
 
+# --- the filter bar's practice search ---------------------------------------------------------------------
+
+def test_the_practice_search_keeps_to_the_other_filters_and_keeps_the_address(located):
+    # FELL is a word of FELL PRACTICE (A00003, FELL PCN) and of FELL PCN: only practices are listed
+    everywhere = search.practices_within("fell", "?measure=ae_attendances", "/outcomes")
+    assert [(result.label, result.href) for result in everywhere.results] == [
+        ("FELL PRACTICE (A00003)", "/outcomes?measure=ae_attendances&practice=A00003")]
+    # within TOWN PCN there is no FELL practice, and the answer says where it looked
+    in_town = search.practices_within("fell", "?pcn=U00001", "/catchment")
+    assert in_town.results == () and in_town.note == "Searched the practices in TOWN PCN."
+    # Unitown is the home council of UNITOWN SURGERY (its postcode) and of FELL PRACTICE (no postcode in the
+    # directory; 30 of its 50 patients live in Unitown); DALE MEDICAL CENTRE's postcode is in Dale, Countyshire.
+    # Both start with A0000 (0.9) and have six words: by name.
+    assert labels(search.practices_within("a0000", "?council=E06000901&period=2023-24")) == [
+        "FELL PRACTICE (A00003)", "UNITOWN SURGERY (A00001)"]
+    assert search.practices_within("unitown", "?council=E06000901&period=2023-24", "/practice/A00001").results[0].href \
+        == "/?council=E06000901&period=2023-24&practice=A00001"
+
+
 # --- the endpoint -----------------------------------------------------------------------------------------
 
 def test_the_endpoint_answers_json_for_the_page_it_is_asked_from(located):
@@ -215,3 +235,5 @@ def test_the_endpoint_answers_json_for_the_page_it_is_asked_from(located):
     ]
     # nothing typed, or one character, is no search
     assert server.test_client().get("/search.json?q=f").get_json()["results"] == []
+    scoped = server.test_client().get("/search.json?q=fell&kind=practice&page=/outcomes&address=%3Fpcn%3DU00002")
+    assert [row["href"] for row in scoped.get_json()["results"]] == ["/outcomes?pcn=U00002&practice=A00003"]
