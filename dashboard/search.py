@@ -107,45 +107,50 @@ def search(typed: str | None, page: str | None = None, period: str | None = None
     key = postcode_key(shown)
     is_postcode = POSTCODE.match(key) is not None
     is_outward = OUTWARD_CODE.match(key) is not None and " " not in text
+    # the postcode as written on letters, whatever the spacing typed: 'qx95hd' is QX9 5HD
+    place = f"{key[:-3]} {key[-3:]}" if is_postcode else key
     near, note = [], None
     if is_postcode or is_outward:
-        near, note = _nearest(shown, key, is_postcode)
+        near, note = _nearest(place, key, is_postcode)
     if is_postcode and near:  # the practices at the postcode itself come first, 0 miles away: nothing to add
-        return Answer(shown, tuple(_result(row, page, period) for row in near), note, shown.upper())
+        return Answer(shown, _linked(near, page, period), note, place)
     matches = run_query("search__matches", text=text, max_rows=limit, practices_only=False,
                         **dict.fromkeys(AREA_FILTERS)).to_dict("records")
     if note and is_outward and not is_postcode and any(row["score"] >= 0.9 for row in matches):
         note = None  # 'Y900' or 'QZ0' is more likely a code, or its start, than a postcode district
     seen = {_identity(row) for row in near}
     rows = near + [row for row in matches if _identity(row) not in seen]
-    return Answer(shown, tuple(_result(row, page, period) for row in rows[:limit]), note,
-                  shown.upper() if near else None)
+    return Answer(shown, _linked(rows[:limit], page, period), note, place if near else None)
 
 
 def _identity(row: dict) -> tuple:
     return row["kind"], row["code"], row["link_code"]
 
 
-def _nearest(shown: str, key: str, is_postcode: bool) -> tuple[list[dict], str | None]:
+def _nearest(place: str, key: str, is_postcode: bool) -> tuple[list[dict], str | None]:
     if int(reference_query("search__postcode_directory")["located_postcodes"].iloc[0]) == 0:
         return [], NO_DIRECTORY
     near = run_query("search__nearest", postcode_key=key if is_postcode else None,
                      outward_code=None if is_postcode else key, max_rows=NEAREST)
     if near.empty:
         where = "postcode" if is_postcode else "outward code"
-        return [], f"The ONS postcode directory in this build has no {where} {shown.upper()}."
+        return [], f"The ONS postcode directory in this build has no {where} {place}."
     return near.to_dict("records"), None
 
 
-def _result(row: dict, page: str | None, period: str | None) -> Result:
+def _linked(rows: list[dict], page: str | None, period: str | None) -> tuple[Result, ...]:
+    return tuple(_result(row, href(row["link_key"], row["link_code"], page, period)) for row in rows)
+
+
+def _result(row: dict, link: str) -> Result:
+    """A row of search__matches or search__nearest in words, going to link."""
     kind = row["kind"]
     details = []
     if not formats.is_missing(row.get("distance_km")):
         details.append(formats.distance(row["distance_km"]) + " away")
     if not formats.is_missing(row.get("detail")):
         details.append(("sub-ICB " if kind == "icb" else "") + str(row["detail"]))
-    return Result(label=f"{row['name']} ({row['code']})", kind=KINDS[kind], detail=", ".join(details),
-                  href=href(row["link_key"], row["link_code"], page, period))
+    return Result(label=f"{row['name']} ({row['code']})", kind=KINDS[kind], detail=", ".join(details), href=link)
 
 
 def href(link_key: str, code: str, page: str | None = None, period: str | None = None) -> str:
@@ -169,9 +174,7 @@ def practices_within(typed: str | None, address: str | None, page: str | None = 
     matches = run_query("search__matches", text=text, max_rows=limit, practices_only=True,
                         **{key: getattr(selection, key) for key in AREA_FILTERS})
     path = page if page in AREA_PAGES else "/"
-    results = tuple(Result(label=f"{row['name']} ({row['code']})", kind=KINDS["practice"],
-                           detail="" if formats.is_missing(row["detail"]) else str(row["detail"]),
-                           href=path + filters.with_page_state(address, practice=row["code"]))
+    results = tuple(_result(row, path + filters.with_page_state(address, practice=row["code"]))
                     for row in matches.to_dict("records"))
     within = filters.area_name(replace(selection, practice=None, period=None))
     return Answer(shown, results, None if results or selection.is_empty else f"Searched the practices in {within}.")
