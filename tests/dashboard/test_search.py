@@ -220,10 +220,18 @@ def test_the_practice_search_keeps_to_the_other_filters_and_keeps_the_address(lo
 
 # --- the endpoint -----------------------------------------------------------------------------------------
 
-def test_the_endpoint_answers_json_for_the_page_it_is_asked_from(located):
+def _get(path: str):
+    """The /search.json view called in a request for path. Not through test_client(): Dash's own
+    before-request hook would refuse every request once another test module has loaded a page module
+    under a second name ("duplicate paths"), which says nothing about this route."""
     from dashboard.app import server
 
-    response = server.test_client().get("/search.json?q=fell&page=/catchment&period=2023-24")
+    with server.test_request_context(path):
+        return server.view_functions["search_json"]()
+
+
+def test_the_endpoint_answers_json_for_the_page_it_is_asked_from(located):
+    response = _get("/search.json?q=fell&page=/catchment&period=2023-24")
     assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
     body = response.get_json()
     # FELL is a word of three entries; each is found whole (1.0), so the one with fewest words comes first
@@ -234,6 +242,6 @@ def test_the_endpoint_answers_json_for_the_page_it_is_asked_from(located):
         ("Practice", "/practice/A00003?period=2023-24"),
     ]
     # nothing typed, or one character, is no search
-    assert server.test_client().get("/search.json?q=f").get_json()["results"] == []
-    scoped = server.test_client().get("/search.json?q=fell&kind=practice&page=/outcomes&address=%3Fpcn%3DU00002")
+    assert _get("/search.json?q=f").get_json()["results"] == []
+    scoped = _get("/search.json?q=fell&kind=practice&page=/outcomes&address=%3Fpcn%3DU00002")
     assert [row["href"] for row in scoped.get_json()["results"]] == ["/outcomes?pcn=U00002&practice=A00003"]
