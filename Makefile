@@ -56,7 +56,8 @@ $(VENV)/.installed-bench: $(VENV)/.installed-test
 
 # The build (and pandas) at England scale, then the dashboard, the statistics and the downloads over
 # the warehouse it leaves behind (the load benchmark replays what the dashboard part recorded, with locust);
-# the dashboard part drives Debian's chromium, so bench needs the test tools.
+# the dashboard part drives Debian's chromium, so bench needs the test tools. bench.search times the search
+# box's /search.json over the same warehouse.
 bench: $(VENV)/.installed-bench
 	$(BIN)/python -m bench.catchment
 	$(BIN)/python -m bench.rebuild
@@ -66,6 +67,7 @@ bench: $(VENV)/.installed-bench
 	$(BIN)/python -m bench.statistics
 	$(BIN)/python -m bench.downloads
 	$(BIN)/python -m bench.seasons
+	$(BIN)/python -m bench.search
 
 clean:
 	rm -rf $(VENV) data/demo $(DB) $(DB:.duckdb=.load-cache.duckdb) bench/out

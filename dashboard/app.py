@@ -19,7 +19,7 @@ import dash_bootstrap_components as dbc
 import duckdb
 from dash import Input, Output, State, ctx, dcc, html, no_update
 
-from dashboard import callback_cache, errors, filters, security, serialise
+from dashboard import callback_cache, errors, filters, search, security, serialise
 from dashboard.components import peers
 from dashboard.db import run_query, unreadable, warehouse_path
 from dashboard.exports import routes as download_routes
@@ -47,6 +47,7 @@ app.index_string = (app.index_string.replace("<html>", '<html lang="en-GB">')
                     .replace("<footer>", '<div class="dash-scripts">').replace("</footer>", "</div>"))
 server = app.server
 download_routes.install(server)  # /download/summary.pdf, /download/summary.xlsx, /download/<table>.csv, ...
+search.install(server)  # /search.json, the search box's answers
 
 NAV = (
     ("Overview", "/"),
@@ -78,6 +79,38 @@ def _nav() -> html.Nav:
     return html.Nav(dbc.Nav(links, pills=True, className="site-nav"), **{"aria-label": "Pages"})
 
 
+def _combobox(prefix: str, label: str, hint: str, class_name: str) -> html.Div:
+    """A search box: an ARIA 1.2 combobox whose keys, fetches and list are the work of
+    assets/search_combobox.js, which finds it by its prefix (dashboard/search.py says why a script of our
+    own, and what it finds)."""
+    return html.Div([
+        html.Label(label, htmlFor=f"{prefix}-input", className="form-label"),
+        # the script puts the <input role="combobox"> here: Dash 4's inputs take no role or aria-* attributes
+        html.Div(html.Ul(id=f"{prefix}-listbox", role="listbox", className="site-search-listbox", hidden=True,
+                         **{"aria-label": f"{label}: results"}),
+                 id=f"{prefix}-field", className="site-search-field", **{"data-max-length": search.MAX_TYPED}),
+        html.P(hint, id=f"{prefix}-hint", className="visually-hidden"),
+        html.P(id=f"{prefix}-note", className="site-search-note", hidden=True),
+        html.Div(id=f"{prefix}-status", role="status", className="visually-hidden", **{"aria-live": "polite"}),
+    ], className=class_name, id=prefix)
+
+
+def _search_box() -> html.Div:
+    """The search box of every page: practices, areas and postcodes."""
+    box = _combobox("site-search", "Search for a practice, area or postcode",
+                    "Type two letters or more, then use the arrow keys and Enter to choose.", "site-search")
+    box.role = "search"
+    return box
+
+
+def _practice_search() -> html.Div:
+    """Under the practice filter: any practice the other filters leave, found by the server, so the filter
+    bar never carries England's 6,300 practices (issue 15) and a practice is found without narrowing first."""
+    return _combobox("practice-search", "Find a practice",
+                     "Searches the practices the other filters leave. Type two letters or more, then use the arrow "
+                     "keys and Enter to choose.", "site-search practice-search")
+
+
 def _filter_bar() -> html.Section:
     """The six filters and the actions on them. On a narrow screen they fold away behind one button that
     says what is chosen (assets/style.css shows the button and hides the body below 48rem), so the page
@@ -89,6 +122,7 @@ def _filter_bar() -> html.Section:
             html.Label(filters.LABELS[key], htmlFor=control_id, id=f"{control_id}-label", className="form-label"),
             dbc.Select(id=control_id, options=[{"label": FILTER_PLACEHOLDERS[key], "value": ANY}], value=ANY,
                        className="filter-select", size="sm"),
+            *([_practice_search()] if key == "practice" else []),
         ], className="filter"))
     return html.Section([
         html.H2("Filters", className="visually-hidden"),
@@ -185,6 +219,7 @@ def layout() -> html.Div:
             html.Div([html.P("jointcare", className="brand"),
                       html.P("GP practices and adult social care, joined up by place", className="brand-tagline")],
                      className="brand-block"),
+            _search_box(),
             _nav(),
         ], className="site-header"),
         _filter_bar(),

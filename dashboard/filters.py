@@ -272,12 +272,13 @@ def cascade(selection: Selection, opts: Options | None = None) -> dict[str, list
 # A select lists at most this many options. Beyond a few hundred a list is no help to anyone choosing
 # from it, and England's 6,300 practices (or 1,250 PCNs) would travel with every filter change (issue 15:
 # the filter bar's response <= 50 kB). A longer list asks for a narrower filter first, keeping the value
-# already chosen, so an address naming any practice still shows it.
+# already chosen, so an address naming any practice still shows it; any practice can be found by the server
+# in the practice search beneath the practice filter (dashboard/search.py practices_within).
 OPTIONS_LIMIT = 300
 NARROW_FIRST = {
     "locality": "choose a council to list them",
     "pcn": "choose a sub-ICB, council or locality to list them",
-    "practice": "choose a sub-ICB, PCN, council or locality to list them",
+    "practice": "find one below, or choose a sub-ICB, PCN, council or locality to list them",
 }
 
 

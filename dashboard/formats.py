@@ -106,6 +106,19 @@ def about(value: float) -> str:
     return f"{_two_figures(value):,.0f}"
 
 
+KM_PER_MILE = 1.609344  # the international mile, exactly
+
+
+def distance(km, *, missing: str = NO_FIGURE) -> str:
+    """A distance in miles, as people in England give one (and NHS "Find a GP" lists practices), to a tenth
+    of a mile: "0.4 miles", "12.0 miles"; "under 0.1 miles" rather than "0.0 miles"."""
+    value = as_float(km)
+    if value is None:
+        return missing
+    miles = value / KM_PER_MILE
+    return "under 0.1 miles" if round(miles, 1) < 0.1 else f"{miles:,.1f} miles"
+
+
 def rate(value, unit: str, *, missing: str = NO_FIGURE) -> str:
     """A rate in its unit's form: '43.1' for 'per 1,000 patients', '7.5%' when the unit is a per cent
     (the rate is then already a percentage, not a proportion)."""

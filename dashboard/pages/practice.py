@@ -5,15 +5,14 @@ map), which decides whose social care rules apply to them; how closely it works 
 how its outcomes compare; and the Better Care Fund of the councils its patients live in.
 
 The code in the address is matched without regard to case. An unknown or malformed code gets a
-friendly page with the nearest practices by code or name (difflib), never an error. The financial year
+friendly page listing what the search box would find for it (dashboard/search.py: practices by code,
+name or postcode, the practices nearest a postcode, areas), never an error. The financial year
 comes from the global filter (`?period=`); the area filters do not apply here: the address names
 the practice.
 """
 
 from __future__ import annotations
 
-import difflib
-import re
 from urllib.parse import unquote
 
 import dash
@@ -24,7 +23,7 @@ import plotly.graph_objects as go
 from dash import Input, Output, State, dcc, html
 from dash.exceptions import PreventUpdate
 
-from dashboard import catalogue, filters, formats, palette, suppression
+from dashboard import catalogue, filters, formats, palette, search, suppression
 from dashboard.catalogue import header
 from dashboard.components import deprivation, figures, peers
 from dashboard.components.cards import chart_card, headline, no_data, period_note
@@ -55,7 +54,6 @@ HOME_RULES = {"postcode": "the council of its postcode",
 # (field, label) of the index and its domains: the trend chart's lines and the grid's columns
 DOMAINS = tuple((field, catalogue.label(f"practice__joint_working_trend.{field}")) for field in (
     "joint_working_index", "time_and_space", "trust_and_roles", "shared_priorities", "practical_support"))
-MAX_SUGGESTIONS = 5
 # The map is fitted to the LSOAs holding at least this share of the list (as on the Catchment page), so
 # a few patients far away do not shrink the practice's own area to a speck.
 FOCUS_SHARE = 0.005
@@ -89,44 +87,33 @@ def layout(code: str | None = None, **query):
 # --- not found -----------------------------------------------------------------------------------------
 
 def _not_found(raw: str, selection: filters.Selection) -> html.Div:
+    """What the address named, looked for as the search box would (dashboard/search.py): a practice by
+    name, a code with a slip in it, an area, or a postcode with the practices nearest it."""
     shown = raw[:40]
-    suggestions = _suggestions(raw, run_query("practice__directory"))
     query = selection.query_string()
-    if suggestions.empty:
-        offer = html.P(f"No practice code or name is close to '{shown}'." if shown else "")
-    else:
+    found = search.search(raw, page=f"/{PREFIX}", period=selection.period)
+    if found.results:
         offer = html.Div([
-            html.P("Did you mean one of these?"),
-            html.Ul([html.Li(dcc.Link(f"{row.practice_name} ({row.practice_code})",
-                                      href=f"/practice/{row.practice_code}{query}"))
-                     for row in suggestions.itertuples()], id=f"{PREFIX}-suggestions"),
+            html.P(f"{found.nearest_to} is a postcode: the practices nearest it come first."
+                   if found.nearest_to else "Did you mean one of these?"),
+            html.Ul([html.Li([dcc.Link(result.label, href=result.href),
+                              f" – {result.kind}" + (f": {result.detail}" if result.detail else "")])
+                     for result in found.results], id=f"{PREFIX}-suggestions"),
         ])
+    else:
+        offer = html.P(f"Nothing the search finds is close to '{shown}': no practice, network or area has a "
+                       "code or name like it." if shown else "")
     return html.Div([
         html.H1("Practice not found"),
         html.P(f"No practice has the code {shown}." if shown else "The address does not name a practice.",
                id=f"{PREFIX}-not-found"),
         html.P("Practice codes are six characters, a letter and five digits, like A81001: check the address."),
+        *([html.P(found.note, id=f"{PREFIX}-search-note")] if found.note else []),
         offer,
         html.P([dcc.Link("Go to the overview", href=f"/{query}"), " or ",
-                dcc.Link("see every practice's catchment", href=f"/catchment{query}"), "."]),
+                dcc.Link("see every practice's catchment", href=f"/catchment{query}"),
+                ", or use the search box at the top of the page."]),
     ])
-
-
-def _suggestions(raw: str, directory: pd.DataFrame) -> pd.DataFrame:
-    """Up to five practices whose code or name is close to what was typed: codes first, then names."""
-    text = re.sub(r"\s+", " ", raw).strip().upper()
-    if not text or directory.empty:
-        return directory.head(0)
-    codes = list(directory["practice_code"])
-    names = {str(name).upper(): code for code, name in zip(directory["practice_code"], directory["practice_name"])}
-    # a code cut short ('Y9006') matches its own start before anything difflib finds equally close
-    chosen = [code for code in codes if len(text) >= 3 and code.startswith(text)][:MAX_SUGGESTIONS]
-    chosen += difflib.get_close_matches(text, codes, n=MAX_SUGGESTIONS, cutoff=0.6)
-    chosen += [names[name] for name in difflib.get_close_matches(text, list(names), n=MAX_SUGGESTIONS, cutoff=0.6)]
-    if len(text) >= 3:  # part of a name: 'church' finds CHURCH ROAD SURGERY
-        chosen += [code for name, code in names.items() if text in name]
-    ordered = list(dict.fromkeys(chosen))[:MAX_SUGGESTIONS]
-    return directory.set_index("practice_code").loc[ordered].reset_index()
 
 
 # --- about ---------------------------------------------------------------------------------------------

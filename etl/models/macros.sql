@@ -14,6 +14,15 @@ value::decimal(38, 18);
 create or replace macro postcode_key(value) as
 nullif(regexp_replace(upper(coalesce(value, '')), '[^A-Z0-9]', '', 'g'), '');
 
+-- Names and codes as the dashboard's search compares them (dashboard/search.py normalise() is the same
+-- rule, and a test holds the two together): upper case without accents, '&' as AND, apostrophes and full
+-- stops dropped ("St. John's" = "ST JOHNS"), any other run of punctuation or space one space.
+create or replace macro search_text(value) as
+trim(regexp_replace(
+    regexp_replace(replace(upper(strip_accents(coalesce(value, ''))), '&', ' AND '), '[''’.]', '', 'g'),
+    '[^A-Z0-9]+', ' ', 'g'
+));
+
 -- Council tier from the ONS code prefix.
 create or replace macro council_tier(code) as
 case left(code, 3)

@@ -127,8 +127,8 @@ def test_a_list_longer_than_the_limit_asks_for_a_narrower_filter_and_keeps_the_c
     # With a limit of 2, the whole area's 3 practices are too many to list; PCN U00001's 2 are not.
     monkeypatch.setattr(filters, "OPTIONS_LIMIT", 2)
     whole = filters.cascade(filters.Selection())
-    assert whole["practice"] == [{"label": "3 practices: choose a sub-ICB, PCN, council or locality to list them",
-                                  "value": "narrow-practice", "disabled": True}]
+    assert whole["practice"] == [{"label": "3 practices: find one below, or choose a sub-ICB, PCN, council or "
+                                           "locality to list them", "value": "narrow-practice", "disabled": True}]
     assert sorted(option["value"] for option in whole["pcn"]) == ["U00001", "U00002"]  # 2 PCNs: within the limit
     chosen = filters.cascade(filters.Selection(practice="A00002"))
     assert [option["value"] for option in chosen["practice"]] == ["A00002", "narrow-practice"]

@@ -159,10 +159,21 @@ def test_unknown_code_offers_the_nearest_practices(dashboard_db):
     suggested = text_of(by_id(tree, "practice-suggestions"))
     for code in ("A00001", "A00002", "A00003"):
         assert code in suggested
-    link = by_id(tree, "practice-suggestions").children[0].children
+    link = by_id(tree, "practice-suggestions").children[0].children[0]
     assert link.href.startswith("/practice/A0000")
-    # a name, in any case, finds its practice
+    # a name, in any case, finds its practice; and an area is offered with its filter on the Overview
     assert "DALE MEDICAL CENTRE (A00002)" in text_of(page("dale medical"))
+    town = by_id(page("town pcn"), "practice-suggestions").children[0]
+    assert town.children[0].href.startswith("/?pcn=U00001") and town.children[1] == " – PCN"
+
+
+def test_a_postcode_in_the_address_is_searched_for(dashboard_db):
+    # the tiny area's postcode directory gives no latitude and longitude: the page says postcode search
+    # needs it, and still finds the practice whose postcode it is by its text
+    tree = page("AA2 2BB")
+    assert text_of(by_id(tree, "practice-search-note")) == (
+        "Postcode search needs the ONS postcode directory, which this build does not include.")
+    assert "DALE MEDICAL CENTRE (A00002)" in text_of(by_id(tree, "practice-suggestions"))
 
 
 def test_malformed_code_is_a_friendly_page(dashboard_db):
@@ -170,7 +181,7 @@ def test_malformed_code_is_a_friendly_page(dashboard_db):
         tree = page(code)
         assert "Practice not found" in text_of(tree)
     assert "No practice has the code ZZZ999." in text_of(page("ZZZ999"))
-    assert "No practice code or name is close" in text_of(page("ZZZ999"))
+    assert "Nothing the search finds is close to 'ZZZ999'" in text_of(page("ZZZ999"))
 
 
 def test_unknown_filters_are_ignored(dashboard_db):
