@@ -52,3 +52,18 @@ dagfuncs.areaLink = function (params, codeField, labelField, pathAndKey) {
     var label = String(params.data[labelField]).replace(/[\[\]()*_`\\]/g, "\\$&");
     return "[" + label + "](" + pathAndKey + encodeURIComponent(code) + ")";
 };
+
+// A number cell as the column's kind writes it (dashboard/formats.py KINDS: places, thousands separators, a
+// share held as 0.083 shown as 8.3%, pounds, a sign): the grids' one number format. Written with Intl rather
+// than d3-format, which dash-ag-grid's expression evaluator did not apply (cells showed 8.1264109069).
+// Text in a number column (the small-number markers "<5" and "[c]") is shown as it is.
+dagfuncs.formatCell = function (params, places, separators, proportion, pounds, signed) {
+    var value = params.value;
+    if (value === null || value === undefined || value === "") { return ""; }
+    if (typeof value === "string") { return value; }
+    var shown = new Intl.NumberFormat("en-GB", {
+        minimumFractionDigits: places, maximumFractionDigits: places, useGrouping: separators,
+        signDisplay: signed ? "exceptZero" : "auto"
+    }).format(proportion ? value * 100 : value);
+    return (pounds ? "£" : "") + shown + (proportion ? "%" : "");
+};

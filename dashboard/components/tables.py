@@ -26,16 +26,15 @@ from dashboard.catalogue import header as catalogue_header
 from dashboard.catalogue import with_unit
 
 
-# Column kinds: how a number is shown in the grid (d3-format via AG Grid's valueFormatter), in the places
-# the PDF and the workbook show the same kind (dashboard/formats.py KINDS)
-def _grid_format(style: formats.Kind) -> str:
-    shown = f"d3.format('{style.d3}')(params.value)"
-    return f"'£' + {shown}" if style.pounds else shown
+# Column kinds: how a number is shown in the grid (formatCell in assets/dashAgGridFunctions.js, through AG
+# Grid's valueFormatter), in the places the PDF and the workbook show the same kind (dashboard/formats.py
+# KINDS). The markers of hidden small numbers ("<5", "[c]") are text in a number column: shown as they are.
+def grid_format(style: formats.Kind, *, signed: bool = False) -> dict:
+    flags = ", ".join(json.dumps(flag) for flag in (style.separators, style.proportion, style.pounds, signed))
+    return {"function": f"formatCell(params, {style.places}, {flags})"}
 
 
-FORMATS = {kind: _grid_format(style) for kind, style in formats.KINDS.items()}
-# Markers of hidden small numbers ("<5", "[c]") are text in a number column: shown as they are.
-_MARKER_OR = "typeof params.value === 'string' ? params.value : "
+FORMATS = {kind: grid_format(style) for kind, style in formats.KINDS.items()}
 # Keys of a column definition that say how it is suppressed; taken out before the grid is sent (AG Grid
 # would warn about keys it does not know).
 _PEOPLE_COUNT, _HIDDEN_WITH = "jointcarePeopleCount", "jointcareHiddenWith"
@@ -64,7 +63,7 @@ def column(field: str, header: str, kind: str = "text", *, wrap: bool = False, p
             # a percentage is held as a fraction (0.073) and shown as 7.3%; its CSV says 7.3 under "(%)"
             type=["numericColumn", PERCENT_TYPE] if kind == "percent" else "numericColumn",
             filter="agNumberColumnFilter",
-            valueFormatter={"function": f"params.value == null ? '' : {_MARKER_OR}{FORMATS[kind]}"},
+            valueFormatter=FORMATS[kind],
         )
     elif kind == "date":
         definition.update(filter="agDateColumnFilter")

@@ -29,7 +29,7 @@ from dashboard.components.cards import chart_card, no_data, period_note
 from dashboard.components.deciles import deciles_card
 from dashboard.components.funnel import funnel_card, load_table_dependencies, rows_on_request
 from dashboard.components.spc import hidden_points_status, xmr_card
-from dashboard.components.tables import column, data_grid, practice_link_column
+from dashboard.components.tables import column, data_grid, grid_format, practice_link_column
 from dashboard.components.terms import term
 from dashboard.components.trends import trend_figure
 from dashboard.components.words import plural
@@ -313,8 +313,7 @@ def _year_section(ctx: dict) -> html.Section:
            "it is a rate a month, averaged over the year. Coverage is the share of the practice's patients "
            "whose data are included.")
     vs = column("vs", header("outcomes__year.vs"), "percent")
-    vs["valueFormatter"] = {"function": "params.value == null ? '' : typeof params.value === 'string' ? params.value "
-                                        ": d3.format('+.1%')(params.value)"}
+    vs["valueFormatter"] = grid_format(formats.KINDS["percent"], signed=True)  # +4.2%, -1.3%
     counts = "number" if yearly else "count"  # apportioned yearly figures are fractions; monthly ones are counts
     grid = data_grid(f"{PREFIX}-year", year, [
         # the profile link keeps the year; the area filters do not apply to one practice

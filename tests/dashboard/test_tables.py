@@ -17,7 +17,8 @@ def test_wrap_lets_long_text_run_onto_more_lines():
 def test_pence_are_right_aligned_pounds_with_two_decimals():
     pence = column("per_head", "Per head (£)", "pence")
     assert pence["type"] == "numericColumn"
-    assert "'£' + d3.format(',.2f')" in pence["valueFormatter"]["function"]
+    # formatCell(params, places, separators, proportion, pounds, signed): £1,234.50
+    assert pence["valueFormatter"]["function"] == "formatCell(params, 2, true, false, true, false)"
 
 
 def test_every_grid_wraps_its_headers():
