@@ -10,6 +10,8 @@ expected value below is worked out by hand in its comment.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -89,7 +91,11 @@ def test_a_grid_never_sends_a_count_of_one_to_four(dashboard_db):
     # the suppression keys are not sent to AG Grid (it would warn about unknown column properties)
     column_defs = [node for node in _nodes(grid) if getattr(node, "_type", "") == "AgGrid"][0].columnDefs
     assert all(not key.startswith("jointcare") for definition in column_defs for key in definition)
-    assert "typeof params.value === 'string'" in column_defs[1]["valueFormatter"]["function"]
+    # the marker is shown as it is: the grids' number format (formatCell) returns text unchanged
+    assert column_defs[1]["valueFormatter"]["function"].startswith("formatCell(params")
+    functions = (Path(__file__).parents[2] / "assets" / "dashAgGridFunctions.js").read_text()
+    format_cell = functions[functions.index("dagfuncs.formatCell"):]
+    assert 'if (typeof value === "string") { return value; }' in format_cell[:format_cell.index("};")]
 
 
 def test_outcomes_grid_hides_the_practice_with_three_of_four_at_home(dashboard_db):

@@ -11,6 +11,20 @@ import duckdb
 import pytest
 
 
+class Downloads:
+    """The download route itself, called with a request's address (not through Flask's test client: Dash's
+    before-request check refuses every request once another test module has imported a page module under
+    its package name, which page tests do)."""
+
+    def __init__(self, server):
+        self.server = server
+
+    def get(self, address: str):
+        with self.server.test_request_context(address):
+            response = self.server.view_functions["download_table_csv"](name=address.split("/")[-1].split(".")[0])
+            return self.server.make_response(response)
+
+
 @pytest.fixture(scope="module")
 def client(demo_warehouse):
     with pytest.MonkeyPatch.context() as patch:
@@ -18,7 +32,7 @@ def client(demo_warehouse):
         patch.setenv("JOINTCARE_QUERY_CACHE", "0")
         from dashboard.app import app
 
-        yield app.server.test_client(), demo_warehouse
+        yield Downloads(app.server), demo_warehouse
 
 
 def _rows(response) -> list[dict]:
