@@ -1,7 +1,7 @@
 """Where a selection sits among practices, period by period: OpenPrescribing's decile chart.
 
 The practices' rates each period give nine deciles (the 10th to the 90th percentile, query
-outcomes__deciles or joint_working__deciles); they are drawn as dashed lines with the median solid, as
+outcomes__deciles, for a measure or the joint-working index); they are drawn as dashed lines with the median solid, as
 OpenPrescribing draws its measures, and the selection's own line over them. The table behind the chart
 gives every decile and, each period, where the selection sits among them in words.
 """

@@ -446,7 +446,8 @@ def _deciles_section(ctx: dict) -> html.Section:
     decile chart, components/deciles.py), among all practices and among its ICB's."""
     heading_id = f"{PREFIX}-deciles-heading"
     heading = html.H2("Where does it sit among practices? The index with the practices' deciles", id=heading_id)
-    deciles = run_query("joint_working__deciles", **ctx["params"])
+    # the same lookup as Outcomes': mart_practice_deciles holds the index's deciles by quarter too
+    deciles = run_query("outcomes__deciles", **{**ctx["params"], "measure": "joint_working_index"})
     adoption = run_query("joint_working__adoption", **ctx["params"])
     series = adoption[adoption["mean_index"].notna()].rename(columns={"quarter_start": "period_start",
                                                                         "mean_index": "rate"})
@@ -470,7 +471,7 @@ def _deciles_section(ctx: dict) -> html.Section:
             title=f"Joint-working index: {name} among {among}, quarter by quarter",
             units=("Index from 0 to 100; higher is more joint working. Dashed lines are the 10th to 90th percentiles "
                    f"of the practices' indexes each quarter, the solid grey line their median.{group}"),
-            source=_source(), data_date=ctx["label"], area=ctx["where"], query="joint_working__deciles",
+            source=_source(), data_date=ctx["label"], area=ctx["where"], query="outcomes__deciles",
             period_words=formats.quarter, x_title="Quarter"))
     return html.Section([heading, *cards], **{"aria-labelledby": heading_id})
 

@@ -1,4 +1,5 @@
 -- Where the selection sits among practices: for each period up to the end of the selected financial year,
+-- for an outcome measure or the joint-working index ($measure = 'joint_working_index', by quarter),
 -- the deciles (10th to 90th percentile) of every practice's rate, over all practices in the data ('all')
 -- and, unless nothing is selected, over the practices of the selection's main ICB ('icb'): looked up in
 -- mart_practice_deciles, which works them out in the build as OpenPrescribing's measures do (linear

@@ -63,7 +63,8 @@ def test_joint_working_deciles_are_the_practices_indexes_deciles_each_quarter(se
                           "where joint_working_index is not null").df()
     practice = con.execute("select min(practice_code) from mart_joint_working_index").fetchone()[0]
     con.close()
-    deciles = run_query("joint_working__deciles", **Selection(practice=practice, period="2025-26").params())
+    deciles = run_query("outcomes__deciles", measure="joint_working_index",
+                        **Selection(practice=practice, period="2025-26").params())
     for scope, rows in deciles.groupby("scope"):
         first = rows.sort_values("period_start").iloc[0]
         quarter = indexes[indexes["quarter_start"] == first["period_start"]]["joint_working_index"].to_numpy()
