@@ -13,6 +13,12 @@ workers = settings.get_int("WEB_CONCURRENCY")
 # 30 s. Each thread queries through its own cursor of the worker's DuckDB connection (dashboard/db.py).
 worker_class = "gthread"
 threads = 4
+# Idle connections are kept for 75 s, longer than browsers' and load balancers' own idle limits (60 s is
+# common), so the client always closes first. With gunicorn's default of 2 s, a request sent on a
+# connection the server was closing at that moment was reset: the load benchmark's "HTTP 0" failures
+# (2 of 2,022 requests), whose users read a page for 1-3 s between views. An idle connection holds no
+# thread, only a socket in the worker's poller.
+keepalive = 75
 # gunicorn 27 opens a control socket at one shared path per user; two servers (tests, a second
 # checkout) would collide, and nothing here uses it.
 control_socket_disable = True

@@ -21,7 +21,7 @@ from dash import Input, Output, State, ctx, dcc, html, no_update
 
 from dashboard import callback_cache, errors, filters, search, security, serialise
 from dashboard.components import peers
-from dashboard.db import run_query, unreadable, warehouse_path
+from dashboard.db import reference_query, unreadable, warehouse_path
 from dashboard.exports import routes as download_routes
 from etl import settings
 
@@ -193,7 +193,7 @@ def page_shows(pathname: str | None) -> tuple[str, ...]:
 def _demo_banner() -> list:
     if not warehouse_path().exists():
         return []
-    build = run_query("home__build")
+    build = reference_query("home__build")
     if build.empty or not bool(build["is_demo"].iloc[0]):
         return []
     return [html.P("Fictional demo data: every place, practice and number in this dashboard is made up.",

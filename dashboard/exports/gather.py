@@ -18,7 +18,7 @@ from dashboard import filters, formats, suppression
 from dashboard.components import comparison
 from dashboard.components import spc as spc_view
 from dashboard.components import spine as spine_view
-from dashboard.db import run_query
+from dashboard.db import reference_query, run_query
 from dashboard.exports import funnel_limits
 from dashboard.exports.summary import Column, Summary, Table
 from etl.stats import funnels, intervals, spc
@@ -73,7 +73,7 @@ def is_residents_view(selection: filters.Selection) -> bool:
 
 
 def _fictional() -> bool:
-    build_row = run_query("home__build")
+    build_row = reference_query("home__build")
     return bool(not build_row.empty and build_row["is_demo"].fillna(False).astype(bool).iloc[0])
 
 
@@ -585,7 +585,7 @@ SOURCE_COLUMNS = [
 
 
 def _sources() -> Table:
-    frame = run_query("data_and_methods__sources")
+    frame = reference_query("data_and_methods__sources")
     frame = frame[frame["present"].astype(bool)]
     return Table("sources", "Sources", SOURCE_COLUMNS, frame[[column.field for column in SOURCE_COLUMNS]],
                  "Every source loaded into the warehouse, with the periods its data cover.")
@@ -605,7 +605,7 @@ DEFINITION_COLUMNS = [
 
 
 def _definitions() -> Table:
-    frame = run_query("data_and_methods__indicators")
+    frame = reference_query("data_and_methods__indicators")
     return Table("definitions", "Definitions", DEFINITION_COLUMNS,
                  frame[[column.field for column in DEFINITION_COLUMNS]],
                  "Every indicator definition (etl/indicators), as loaded into the warehouse.")
@@ -635,4 +635,4 @@ CATALOGUE = (
 
 
 def has_impact() -> bool:
-    return "mart_joint_working_impact" in set(run_query("exports__tables")["table_name"])
+    return "mart_joint_working_impact" in set(reference_query("exports__tables")["table_name"])

@@ -548,7 +548,7 @@ def _spine_method_section() -> html.Section:
 def _impact_method_section() -> html.Section:
     method_sentence = ""
     if impact.available():
-        method = run_query("joint_working__impact_method")
+        method = reference_query("joint_working__impact_method")
         if not method.empty:
             row = method.iloc[0]
             method_sentence = (f"{row['method']}, with {formats.count(int(row['bootstrap_reps']))} bootstrap samples. Panel: "

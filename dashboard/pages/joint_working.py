@@ -37,7 +37,7 @@ from dashboard.components.spc import xmr_card
 from dashboard.components.tables import column, data_grid, practice_link_column
 from dashboard.components.terms import term
 from dashboard.components.words import plural
-from dashboard.db import run_query
+from dashboard.db import reference_query, run_query
 from dashboard.palette import NHS_BLACK, series_style
 from etl.stats.spc import INCREASE
 
@@ -391,7 +391,7 @@ def _with_terms(text: str) -> list:
 
 
 def _method() -> html.Section:
-    method = run_query("joint_working__method")
+    method = reference_query("joint_working__method")
     weight = method.loc[method["name"] == "joint_working_domain_weight"]
     words = (f"{weight['meaning'].iloc[0]} The weight is {weight['value'].iloc[0]:g}." if not weight.empty else
              "The index is the mean of the four domain scores; each domain score is the mean of its indicators' "

@@ -33,7 +33,7 @@ from dashboard.components.tables import column, data_grid, grid_format, practice
 from dashboard.components.terms import term
 from dashboard.components.trends import trend_figure
 from dashboard.components.words import plural
-from dashboard.db import run_query
+from dashboard.db import reference_query, run_query
 from etl.stats.spc import improvement_for
 
 SHOWS = ("outcomes", "council outcomes")  # the year it opens on: filters.default_period
@@ -104,7 +104,7 @@ def compare_in_address(compare, search):
 
 def _measures() -> pd.DataFrame:
     """The outcome measures, in their declared order (outcomes__measures)."""
-    return run_query("outcomes__measures").set_index("measure_id")
+    return reference_query("outcomes__measures").set_index("measure_id")
 
 
 def measure_options(measures: pd.DataFrame) -> list[dict]:

@@ -123,6 +123,9 @@ practice_values as (
         and outcomes.period_start <= period_last_day($period)
         -- both parts known: a month without an age file has no 65+ denominator
         and outcomes.numerator is not null and outcomes.denominator is not null
+        -- only the practices some series needs (none for the whole area): filtered before the sums,
+        -- which DuckDB would otherwise work out for every practice in England
+        and outcomes.practice_code in (select practice_series.practice_code from practice_series)
 ),
 
 practice_rates as (
