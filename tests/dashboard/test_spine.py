@@ -138,3 +138,35 @@ def test_a_council_on_its_own_gets_the_spine_on_the_overview(dashboard_db):
     assert all(href.startswith("/outcomes?period=2022-23&council=E06000901&measure=")
                for href in _links(tree, "overview-spine-links").values())
     assert "overview-spine" not in figures(layout(period="2022-23"))  # the whole area: no single area to place
+
+
+def test_the_built_year_is_its_months_added_up(dashboard_db):
+    """mart_spine_units sums each practice's months of one financial year (April to March, months with both
+    parts and a denominator), as the query it replaced did per request: checked against the months
+    themselves, for every practice, measure and year of the tiny area, councils and practices."""
+    import duckdb
+
+    con = duckdb.connect(str(dashboard_db), read_only=True)
+    by_hand = con.execute("""
+        select false as is_residents, practice_code as area_code, measure_id, period_start, numerator, denominator
+        from mart_outcomes_practice where period_type = 'month'
+        union all
+        select true, council_code, measure_id, period_start, numerator, denominator
+        from mart_outcomes_council where period_type = 'month'
+    """).df()
+    built = con.execute("select * from mart_spine_units").df()
+    con.close()
+    assert not built.empty
+    by_hand = by_hand[by_hand["numerator"].notna() & (by_hand["denominator"] > 0)
+                      & by_hand["measure_id"].isin(set(built["measure_id"]))]
+    start = pd.to_datetime(by_hand["period_start"])
+    first_year = start.dt.year - (start.dt.month < 4)
+    label = first_year.astype(str) + "-" + ((first_year + 1) % 100).map("{:02d}".format)
+    by_hand = by_hand.assign(financial_year=label)
+    expected = by_hand.groupby(["is_residents", "financial_year", "measure_id", "area_code"]).agg(
+        numerator=("numerator", "sum"), denominator=("denominator", "sum"))
+    got = built.set_index(["is_residents", "financial_year", "measure_id", "area_code"])[["numerator", "denominator"]]
+    assert set(got.index) <= set(expected.index)  # every built row has its months
+    pd.testing.assert_frame_equal(got.sort_index(), expected.loc[got.index].sort_index(), check_exact=False, rtol=1e-12)
+    assert built.groupby(["is_residents", "financial_year"])["last_month"].apply(
+        lambda months: pd.to_datetime(months).dt.year.nunique() <= 2).all()
