@@ -69,6 +69,11 @@ def small_mask(values: Sequence | pd.Series) -> np.ndarray:
 
 def _as_numbers(values: Sequence | pd.Series) -> np.ndarray:
     """The cells as floats, hidden cells, None and NA as NaN (the vector form of _numbers)."""
+    if not isinstance(values, pd.Series):
+        try:  # plain numbers (and None): straight to numpy, without a Series (most groups are a few cells)
+            return np.array(values, dtype=float)
+        except (TypeError, ValueError):  # a marker or pd.NA among them
+            pass
     series = values if isinstance(values, pd.Series) else pd.Series(list(values), dtype=object)
     if series.dtype.kind in "biuf":
         return series.to_numpy(dtype=float, na_value=np.nan)
