@@ -19,12 +19,11 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from dash import html
-from plotly.subplots import make_subplots
 
 from dashboard import filters, formats
 from dashboard.catalogue import header
 from dashboard.components.cards import chart_card, no_data
-from dashboard.components.figures import styled
+from dashboard.components.figures import styled, subplots
 from dashboard.components.tables import column, data_grid
 from dashboard.components.terms import term
 from dashboard.components.words import plural
@@ -215,8 +214,8 @@ def pretrends_card(selection: filters.Selection, prefix: str, source: str) -> ht
     trends = _ordered(trends)
     outcomes = list(dict.fromkeys(trends["outcome"]))
     names = {o: SHORT_NAMES.get(o, o) for o in outcomes}
-    fig = make_subplots(rows=1, cols=len(outcomes), shared_yaxes=True, horizontal_spacing=0.04,
-                        subplot_titles=[names[o] for o in outcomes])
+    fig = subplots(rows=1, cols=len(outcomes), shared_yaxes=True, horizontal_spacing=0.04,
+                   subplot_titles=tuple(names[o] for o in outcomes))
     joined_lines = []
     for col, outcome in enumerate(outcomes, start=1):
         rows = trends[trends["outcome"] == outcome]

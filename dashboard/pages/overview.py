@@ -13,7 +13,6 @@ import dash
 import pandas as pd
 import plotly.graph_objects as go
 from dash import dcc, html
-from plotly.subplots import make_subplots
 
 from dashboard import filters, formats, palette, suppression
 from dashboard.catalogue import header
@@ -253,8 +252,8 @@ def _trend_panels(monthly: pd.DataFrame, period: str) -> go.Figure:
     names = {row.measure_id: f"{row.name} ({row.unit})" for row in monthly.drop_duplicates("measure_id").itertuples()}
     # each panel's title on lines short enough for a phone, from the left edge: centred, a long title was
     # cut off at both ends at 320 px
-    fig = make_subplots(rows=len(measures), cols=1, shared_xaxes=True, vertical_spacing=0.09,
-                        subplot_titles=[figures.wrapped(names[measure], 34) for measure in measures])
+    fig = figures.subplots(rows=len(measures), cols=1, shared_xaxes=True, vertical_spacing=0.09,
+                           subplot_titles=tuple(figures.wrapped(names[measure], 34) for measure in measures))
     start = pd.Timestamp(f"{period[:4]}-04-01")
     end = min(start + pd.DateOffset(years=1), monthly["period_start"].max() + pd.DateOffset(days=15))
     style = palette.series_style(0)
