@@ -13,15 +13,15 @@ chosen as (
 ),
 
 year_values as (
+    -- the year's sums, made by the build (mart_outcomes_practice_year)
     select
         practice_code,
         sum(numerator) as numerator,
         sum(denominator) as denominator
-    from mart_outcomes_practice
+    from mart_outcomes_practice_year
     where
         measure_id = $measure
-        and period_start between period_first_day($period) and period_last_day($period)
-        and numerator is not null and denominator is not null
+        and financial_year = $period
     group by practice_code
 ),
 

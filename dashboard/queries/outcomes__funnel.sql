@@ -4,17 +4,16 @@
 -- _macros.sql: for a practice, PCN or locality, the practices based in its council(s)).
 -- Short column names keep the response small at England scale (6,300 practices).
 with year_values as (
+    -- the year's sums, made by the build (mart_outcomes_practice_year)
     select
         practice_code,
-        sum(numerator) as num,
-        sum(denominator) as den
-    from mart_outcomes_practice
+        numerator as num,
+        denominator as den
+    from mart_outcomes_practice_year
     where
         measure_id = $measure
         and period_type = 'month'
-        and period_start between period_first_day($period) and period_last_day($period)
-        and numerator is not null and denominator is not null
-    group by practice_code
+        and financial_year = $period
 ),
 
 final as (

@@ -34,16 +34,18 @@ practices as (
 ),
 
 year_values as (
+    -- the year's sums, made by the build (mart_outcomes_practice_year)
     select
         practice_code,
         numerator,
         denominator,
-        coverage
-    from mart_outcomes_practice
+        coverage_total,
+        coverage_periods,
+        periods
+    from mart_outcomes_practice_year
     where
         measure_id = $measure
-        and period_start between period_first_day($period) and period_last_day($period)
-        and numerator is not null and denominator is not null
+        and financial_year = $period
 ),
 
 per_practice as (
@@ -54,8 +56,8 @@ per_practice as (
         any_value(practices.deprivation_decile) as deprivation_decile,
         sum(year_values.numerator) as numerator,
         sum(year_values.denominator) as denominator,
-        avg(year_values.coverage) as coverage,
-        count(*) as periods
+        sum(year_values.coverage_total) / nullif(sum(year_values.coverage_periods), 0) as coverage,
+        sum(year_values.periods)::bigint as periods
     from practices
     inner join year_values using (practice_code)
     group by practices.practice_code

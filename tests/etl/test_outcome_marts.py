@@ -229,3 +229,21 @@ def test_reference_lists_and_indicator_definitions_are_in_the_warehouse(con):
                           "group by domain order by domain").fetchall()
     assert [d for d, _ in domains] == ["practical support", "shared priorities and outcomes", "time and space",
                                        "trust and awareness of roles"]
+
+
+def test_a_practice_year_adds_up_its_months(con):
+    # mart_outcomes_practice_year, A00001's A&E attendances. 2022-23: December 2022 (22 on the earliest list of
+    # 110) and March 2023 (11 on 110): 33 over 220, two months. 2024-25: May 2024, 5 on the April 2024 list of
+    # 100, one month. Falls (65+) in March 2023: 3 over its 30 patients aged 65+.
+    assert one(con, "select numerator, denominator, periods from mart_outcomes_practice_year where practice_code = "
+                    "'A00001' and measure_id = 'ae_attendances' and financial_year = '2022-23'") == (33, 220, 2)
+    assert one(con, "select numerator, denominator, periods from mart_outcomes_practice_year where practice_code = "
+                    "'A00001' and measure_id = 'ae_attendances' and financial_year = '2024-25'") == (5, 100, 1)
+    assert one(con, "select numerator, denominator, period_type from mart_outcomes_practice_year where practice_code "
+                    "= 'A00001' and measure_id = 'falls_admissions_65' and financial_year = '2022-23'") \
+        == (3, 30, "month")
+    # ASCOF's yearly rows stay one period of their own kind: A00003's 2022-23 admissions (65+), as above
+    numerator, periods, period_type = one(
+        con, "select numerator, periods, period_type from mart_outcomes_practice_year where practice_code = 'A00003' "
+             "and measure_id = 'ascof_admissions_65_plus' and financial_year = '2022-23'")
+    assert numerator == pytest.approx(10 * 30 / 109 + 30 * 20 / 151) and (periods, period_type) == (1, "financial year")
