@@ -18,3 +18,6 @@ final as (
 )
 
 select * from final
+-- stored by practice: the practice profile reads one practice's bands, and DuckDB then skips the row groups
+-- of the others (a scan of England's 4.7 million rows took 25-35 ms, twice a profile; about a second to sort)
+order by practice_code, extract_date, sex, age_lower
