@@ -50,7 +50,7 @@ MAX_OUTLINE_BYTES = 250_000
 DECIMALS = 5
 
 _lock = threading.Lock()
-_cache: dict = {"version": None, "levels": {}, "centroids": None, "councils": None, "outlines": {}}
+_cache: dict = {"version": None, "levels": {}, "features": {}, "centroids": None, "councils": None, "outlines": {}}
 
 
 def simplify_geojson(geometry_geojson: str, tolerance: float = LEVELS[0]) -> str | None:
@@ -110,7 +110,7 @@ def _state() -> dict:
     version = db.warehouse_version()
     with _lock:
         if _cache["version"] != version:
-            _cache.update(version=version, levels={}, centroids=None, councils=None, outlines={})
+            _cache.update(version=version, levels={}, features={}, centroids=None, councils=None, outlines={})
         return _cache
 
 
@@ -168,19 +168,34 @@ def feature_collection(codes: Iterable[str], max_bytes: int = MAX_BYTES) -> dict
         geometries = lsoa_geometry(wanted, level)
         if sum(len(text) for text in geometries.values()) <= max_bytes:
             break
-    features = ",".join(f'{{"type":"Feature","id":{json.dumps(code)},"properties":{{}},"geometry":{text}}}'
-                        for code, text in geometries.items())
-    collection = json.loads(f'{{"type":"FeatureCollection","features":[{features}]}}')
-    # Each ring as a numpy array: Dash serialises a layout by walking every Python list in it, which
-    # took ~200 ms for a sub-ICB's boundaries; numpy arrays pass through untouched to orjson, which
-    # writes them as the same nested lists.
-    for feature in collection["features"]:
-        geometry = feature["geometry"]
-        if geometry["type"] == "Polygon":
-            geometry["coordinates"] = [np.asarray(ring) for ring in geometry["coordinates"]]
-        else:
-            geometry["coordinates"] = [[np.asarray(ring) for ring in polygon] for polygon in geometry["coordinates"]]
-    return collection
+    return {"type": "FeatureCollection", "features": _features(geometries, level)}
+
+
+def _features(geometries: dict[str, str], level: float) -> list[dict]:
+    """The GeoJSON features of these simplified geometries, parsed once per warehouse and level: a sub-ICB's
+    thousands of boundaries took about 50 ms to parse on every view of its map. Shared between requests, so
+    read, never changed, by whoever draws them."""
+    state = _state()
+    with _lock:
+        parsed = state["features"].setdefault(level, {})
+        missing = [code for code in geometries if code not in parsed]
+    if missing:
+        texts = ",".join(f'{{"type":"Feature","id":{json.dumps(code)},"properties":{{}},"geometry":{geometries[code]}}}'
+                         for code in missing)
+        new = json.loads(f"[{texts}]")
+        # Each ring as a numpy array: Dash serialises a layout by walking every Python list in it, which
+        # took ~200 ms for a sub-ICB's boundaries; numpy arrays pass through untouched to orjson, which
+        # writes them as the same nested lists.
+        for feature in new:
+            geometry = feature["geometry"]
+            if geometry["type"] == "Polygon":
+                geometry["coordinates"] = [np.asarray(ring) for ring in geometry["coordinates"]]
+            else:
+                geometry["coordinates"] = [[np.asarray(ring) for ring in polygon]
+                                           for polygon in geometry["coordinates"]]
+        with _lock:
+            parsed.update(zip(missing, new))
+    return [parsed[code] for code in geometries]
 
 
 # --- council outlines ------------------------------------------------------------------------------------

@@ -242,6 +242,25 @@ def test_geometry_cache_returns_simplified_valid_polygons_for_requested_codes_on
     assert geometry.lsoa_geometry(["E01000004"]) == {"E01000004": got["E01000004"]}
 
 
+def test_map_features_are_parsed_once_and_match_their_boundaries(dashboard_db):
+    import numpy as np
+
+    from dashboard import geometry
+
+    first = geometry.feature_collection(["E01000004", "E01000002", "E01999999"])
+    assert [feature["id"] for feature in first["features"]] == ["E01000002", "E01000004"]  # sorted, known only
+    texts = geometry.lsoa_geometry(["E01000002", "E01000004"])
+    for feature in first["features"]:
+        expected = json.loads(texts[feature["id"]])
+        rings = feature["geometry"]["coordinates"]
+        assert feature["geometry"]["type"] == expected["type"] == "Polygon"
+        assert all(isinstance(ring, np.ndarray) for ring in rings)
+        assert [ring.tolist() for ring in rings] == expected["coordinates"]
+    # asked again, even with other codes beside it, the same parsed feature is handed out
+    again = geometry.feature_collection(["E01000004"])
+    assert again["features"][0] is first["features"][1]
+
+
 def test_simplification_keeps_the_shape_with_far_fewer_points():
     import math
 
