@@ -101,10 +101,16 @@ def styled(fig: go.Figure, *, x_title: str | None = None, y_title: str | None = 
         for trace in fig.data:
             if trace.name and len(trace.name) > LEGEND_LINE and "<br>" not in trace.name:
                 trace.name = wrapped(trace.name, LEGEND_LINE)
-    if x_title is not None:  # on lines a phone's width can hold: plotly cuts a long title off at both ends
-        fig.update_xaxes(title_text=wrapped(x_title, 40))
+    # Every axis's title set in one update (update_xaxes and update_yaxes took 1 ms each), on each axis
+    # plotly's own selectors find, merged into what the page set: on lines a phone's width can hold, as
+    # plotly cuts a long title off at both ends.
+    titles = {}
+    if x_title is not None:
+        titles.update({axis.plotly_name: {"title": {"text": wrapped(x_title, 40)}} for axis in fig.select_xaxes()})
     if y_title is not None:
-        fig.update_yaxes(title_text=y_title)
+        titles.update({axis.plotly_name: {"title": {"text": y_title}} for axis in fig.select_yaxes()})
+    if titles:
+        fig.update_layout(titles)
     return fig
 
 
