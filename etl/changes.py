@@ -10,11 +10,12 @@ The kinds, each defined once here (KINDS; the Data and methods page states these
 
 * special_cause: a headline measure whose latest month became special cause, improving or concerning, by
   the pages' SPC rules (etl/stats/spc.py, seasonally adjusted as the pages read it, MIN_POINTS months or
-  more), for every council (its residents), sub-ICB and PCN (their practices' patients). Practices are left
+  more), for every council (its residents), sub-ICB and PCN (their practices' patients). Each build keeps
+  its readings (mart_spc_latest, `readings()`), so the next build compares with them rather than reading
+  the previous release's series again; a previous release without them is read from its own tables (its
+  own latest month, its own seasonal index), for the series now special cause only. Practices are left
   out: 6,300 practices x 5 measures would add about 10 s to the England build, and a single practice's
   month-to-month rates are noisy enough to flood the feed. ICBs are left out as no filter selects one.
-  The previous release's reading (of its own latest month, with its own seasonal index) is worked out only
-  for the series whose new latest month is special cause, which keeps the step to a few seconds.
 * boundary_practice: a practice whose latest quarter's boundary flag (mart_catchment_practice:
   share_other_council above boundary_share_threshold) differs from the previous release's latest quarter.
 * practice_opened / practice_closed / practice_pcn: from dim_practice (ODS epraccur and the practice map).
@@ -92,6 +93,7 @@ COLUMNS = {
 }
 # The tables each kind compares, in both releases; a previous release without one of them skips the kind.
 NEEDS = {  # the key names the kinds in the release row's note
+    # (the previous release's readings are worked out from these when it did not store them: mart_spc_latest)
     "special_cause": ("mart_outcomes_council", "mart_outcomes_practice", "dim_practice", "mart_seasonal_index",
                       "ref_indicators"),
     "boundary_practice": ("mart_catchment_practice",),
@@ -239,9 +241,14 @@ order by all
 """
 
 
-def _readings(con, db: str, wanted: set[tuple] | None = None) -> dict[tuple, tuple[str, pd.Timestamp]]:
-    """(area_type, area_code, measure_id) -> (latest point type, latest month), for the series in `wanted`
-    (every series when None), each read with its own release's seasonal index."""
+READING_TYPES = {"area_type": "string", "area_code": "string", "measure_id": "string", "measure_name": "string",
+                 "latest_month": "datetime64[us]", "months": "int64", "point_type": "string"}
+
+
+def readings(con, db: str, wanted: set[tuple] | None = None) -> pd.DataFrame:
+    """The SPC reading of each headline measure's latest month for every council, sub-ICB and PCN (mart_spc_latest),
+    or only for the (area_type, area_code, measure_id) series in `wanted`; each read with the seasonal index of
+    the release it is in (db)."""
     series = con.execute(SERIES.format(db=db)).df()
     indexes = {}
     for measure_id, rows in con.execute(
@@ -249,23 +256,39 @@ def _readings(con, db: str, wanted: set[tuple] | None = None) -> dict[tuple, tup
     ).df().groupby("measure_id"):
         if len(rows) == 12:
             indexes[measure_id] = dict(zip(rows["calendar_month"].astype(int), rows["seasonal_index"]))
-    keys = list(zip(series["area_type"], series["area_code"], series["measure_id"]))
-    if not keys:
-        return {}
-    starts = np.flatnonzero([True, *(a != b for a, b in zip(keys[1:], keys[:-1]))])
-    ends = np.append(starts[1:], len(keys))
-    periods, rates, polarity = series["period_start"].to_numpy(), series["rate"].to_numpy(), series["polarity"]
-    readings = {}
+    # one slice per series: the rows are ordered by area type, area and measure, so a series starts where any
+    # of the three differs from the row before (numpy, not Python, compares the 450,000 rows at England scale)
+    keys = [series[name].to_numpy(dtype=object) for name in ("area_type", "area_code", "measure_id")]
+    if len(series) == 0:
+        return pd.DataFrame(columns=list(READING_TYPES)).astype(READING_TYPES)
+    differs = np.zeros(len(series) - 1, dtype=bool)
+    for key in keys:
+        differs |= key[1:] != key[:-1]
+    starts = np.concatenate(([0], np.flatnonzero(differs) + 1))
+    ends = np.append(starts[1:], len(series))
+    periods, rates = series["period_start"].to_numpy(), series["rate"].to_numpy(dtype=float)
+    polarity, names = series["polarity"].to_numpy(dtype=object), series["measure_name"].to_numpy(dtype=object)
+    rows = []
     for start, end in zip(starts, ends):
-        key = keys[start]
+        key = (keys[0][start], keys[1][start], keys[2][start])
         if wanted is not None and key not in wanted:
             continue
-        point = latest_point(periods[start:end], rates[start:end], spc.improvement_for(polarity.iloc[start]),
+        point = latest_point(periods[start:end], rates[start:end], spc.improvement_for(polarity[start]),
                              indexes.get(key[2]))
         if point is not None:
-            readings[key] = (point, pd.Timestamp(periods[end - 1]))
-    names = dict(zip(series["measure_id"], series["measure_name"]))
-    return {key: (*value, names[key[2]]) for key, value in readings.items()}
+            rows.append((*key, names[start], periods[end - 1], end - start, point))
+    return pd.DataFrame(rows, columns=list(READING_TYPES)).astype(READING_TYPES)
+
+
+def _previous_readings(con, wanted: set[tuple]) -> dict[tuple, tuple[str, pd.Timestamp]]:
+    """The previous release's readings of these series: stored (mart_spc_latest), or, from a release made
+    before readings were stored, worked out from its own tables."""
+    if "mart_spc_latest" in _tables(con, "previous"):
+        frame = con.execute("select * from previous.mart_spc_latest").df()
+    else:
+        frame = readings(con, "previous", wanted)
+    return {(row.area_type, row.area_code, row.measure_id): (row.point_type, row.latest_month)
+            for row in frame.itertuples()}
 
 
 def _area_names(con) -> dict[tuple[str, str], tuple[str, str | None]]:
@@ -283,12 +306,15 @@ def _area_names(con) -> dict[tuple[str, str], tuple[str, str | None]]:
 
 
 def _special_cause(con) -> list[dict]:
-    new = {key: value for key, value in _readings(con, _database(con)).items() if value[0] in SPC_KINDS}
-    old = _readings(con, "previous", set(new)) if new else {}
+    new = con.execute("select * from mart_spc_latest where point_type in ?", [list(SPC_KINDS)]).df()
+    wanted = set(zip(new["area_type"], new["area_code"], new["measure_id"]))
+    old = _previous_readings(con, wanted) if wanted else {}
     names = _area_names(con)
     rows = []
-    for key, (point, month, measure_name) in sorted(new.items()):
+    for reading in new.sort_values(["area_type", "area_code", "measure_id"]).itertuples():
+        key = (reading.area_type, reading.area_code, reading.measure_id)
         before = old.get(key)
+        point, month = reading.point_type, pd.Timestamp(reading.latest_month)
         if not became_special(before[0] if before else None, point):
             continue
         area_type, code, measure_id = key
@@ -299,7 +325,7 @@ def _special_cause(con) -> list[dict]:
             "area_name": name, "pcn_code": code if area_type == "pcn" else None,
             "sub_icb_code": sub_icb if area_type in ("pcn", "sub_icb") else None,
             "council_code": code if area_type == "council" else None,
-            "measure_id": measure_id, "measure_name": measure_name,
+            "measure_id": measure_id, "measure_name": reading.measure_name,
             "old_period": before[1] if before else None, "period": month,
             "old_state": before[0] if before else None, "new_state": point,
         })

@@ -193,3 +193,82 @@ def test_became_special_cause_is_news_only_when_the_previous_reading_differed():
 ])
 def test_bcf_spend_moved_from_plan(before, now, moved):
     assert changes.bcf_moved(before, now, 0.10) is moved
+
+
+# --- two demo releases: the second adds a year of hospital activity and a year-end BCF return ----------------
+
+HOSPITAL_MEASURES = {"emergency_admissions", "ae_attendances", "emergency_bed_days"}  # from the activity files
+
+
+@pytest.fixture(scope="module")
+def demo_releases(tmp_path_factory) -> dict[str, Path]:
+    """The demo area built without its 2025-26 activity file and its 2024-25 year-end BCF returns, then built
+    whole into the same --db. The social care files, the ODS file, the practice maps and the registrations are
+    the same in both, so the only news can be the hospital measures' latest months (March 2025 before,
+    September 2025 after) and the 2024-25 BCF spend against plan."""
+    import os
+
+    from etl.demo import generate
+
+    base = tmp_path_factory.mktemp("demo-releases")
+    whole = base / "raw"
+    generate(whole, seed=42, scale="demo", effect=True)
+    held = base / "held-back"
+    shutil.copytree(whole, held, copy_function=os.link)
+    (held / "activity" / "sus_practice_activity_2025-26.csv").unlink()
+    for path in (held / "bcf" / "year-end").glob("BCF_2024-25_End_of_Year_*.xlsx"):
+        path.unlink()
+    db = base / "warehouse.duckdb"
+    build(held, db, echo=quiet)
+    first = Path(shutil.copy(db, base / "release1.duckdb"))
+    build(whole, db, echo=quiet)
+    return {"first": first, "second": db}
+
+
+def _readings(db: Path) -> dict[tuple, str]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return {(a, c, m): p for a, c, m, p in con.execute(
+            "select area_type, area_code, measure_id, point_type from mart_spc_latest").fetchall()}
+    finally:
+        con.close()
+
+
+def test_two_demo_releases_report_only_what_the_second_added(demo_releases):
+    found = [row for row in entries(demo_releases["second"]) if row["kind"] != "release"]
+    con = duckdb.connect(str(demo_releases["second"]), read_only=True)
+    shares = [row[0] for row in con.execute(
+        "select actual_to_planned - 1 from mart_bcf_summary where financial_year = '2024-25'").fetchall()]
+    con.close()
+    # the three councils' 2024-25 spend came within 10% of plan (so no BCF entry), and nothing about practices
+    # changed between the releases: every entry is a hospital measure that became special cause
+    assert len(shares) == 3 and all(abs(share) <= 0.10 for share in shares)
+    assert found and {row["kind"] for row in found} == {"special_cause"}
+    assert {row["measure_id"] for row in found} <= HOSPITAL_MEASURES
+    assert {str(row["old_period"].date()) for row in found} == {"2025-03-01"}
+    assert {str(row["period"].date()) for row in found} == {"2025-09-01"}
+
+
+def test_every_series_that_became_special_cause_has_an_entry_and_no_other(demo_releases):
+    before, after = _readings(demo_releases["first"]), _readings(demo_releases["second"])
+    expected = {key for key, point in after.items()
+                if point in changes.SPC_KINDS and before.get(key) != point}
+    found = {(row["area_type"], row["area_code"], row["measure_id"]): row
+             for row in entries(demo_releases["second"], "special_cause")}
+    assert set(found) == expected
+    for key, row in found.items():
+        assert (row["old_state"], row["new_state"]) == (before.get(key), after[key])
+        assert row["direction"] == {spc.IMPROVEMENT: "improving", spc.CONCERN: "concerning"}[after[key]]
+
+
+def test_a_previous_release_without_stored_readings_is_read_from_its_own_tables(demo_releases, tmp_path):
+    """A warehouse from before mart_spc_latest: the same entries, its readings worked out from its tables."""
+    db = tmp_path / "warehouse.duckdb"
+    shutil.copy(demo_releases["first"], db)
+    con = duckdb.connect(str(db))
+    con.execute("drop table mart_spc_latest")
+    con.close()
+    raw = demo_releases["second"].parent / "raw"
+    build(raw, db, echo=quiet)
+    ids = {row["entry_id"] for row in entries(db, "special_cause")}
+    assert ids == {row["entry_id"] for row in entries(demo_releases["second"], "special_cause")}

@@ -12,8 +12,9 @@ import pandas as pd
 from etl import changes
 
 # The new release's tables it compares (the previous release's are read through the attached `previous`).
-READS = ("dim_practice", "dim_council", "dim_sub_icb", "mart_outcomes_council", "mart_outcomes_practice",
-         "mart_seasonal_index", "mart_catchment_practice", "mart_bcf_summary", "ref_indicators")
+READS = ("dim_practice", "dim_council", "dim_sub_icb", "mart_spc_latest", "mart_outcomes_council",
+         "mart_outcomes_practice", "mart_seasonal_index", "mart_catchment_practice", "mart_bcf_summary",
+         "ref_indicators")
 
 
 def build(con) -> pd.DataFrame:
