@@ -54,7 +54,7 @@ KINDS = {
         "A headline measure whose latest month is special cause variation, improving or concerning, by the SPC "
         "rules on this page (seasonally adjusted where the measure is), when the previous release's reading of "
         "its own latest month was not the same: common cause, or special cause the other way. Read for every "
-        "council's residents, and for the patients of every sub-ICB and PCN, over 12 months or more."),
+        f"council's residents, and for the patients of every sub-ICB and PCN, over {spc.MIN_POINTS} months or more."),
     "boundary_practice": Kind(
         "Boundary practice",
         "A practice that became, or stopped being, a boundary practice (more than the boundary share of its "

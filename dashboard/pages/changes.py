@@ -81,6 +81,7 @@ def _table(found, area: str) -> html.Div:
             column("words", header(f"{query}.words"), wrap=True, minWidth=320),
             column("before", header(f"{query}.before"), wrap=True, minWidth=150),
             column("after", header(f"{query}.after"), wrap=True, minWidth=150),
-            column("link", header(f"{query}.link"), wrap=True, minWidth=200),
+            # an address has no spaces to wrap at: break it anywhere rather than cut it off
+            column("link", header(f"{query}.link"), wrap=True, minWidth=200, cellStyle={"wordBreak": "break-all"}),
         ], caption=f"What changed for {area}, newest release first"),
     ])
