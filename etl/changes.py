@@ -179,7 +179,12 @@ def changes(con, *, built_at: dt.datetime, build_id: str) -> pd.DataFrame:
                 + "; ".join(skipped) + ".")
     stamp = {"built_at": built_at, "build_id": build_id, "previous_built_at": previous_built_at}
     current = [_release_row(built_at, build_id, previous_built_at, note), *({**stamp, **row} for row in rows)]
-    return pd.concat([_frame(current), _carried(con, there)], ignore_index=True)
+    found = _frame(current)
+    carried = _carried(con, there)
+    # The same change found again (a release rebuilt over the one before it once more, or data that went back
+    # and came again) keeps its id: the entry moves to this build rather than being listed twice.
+    carried = carried[~carried["entry_id"].isin(found["entry_id"])]
+    return pd.concat([found, carried], ignore_index=True)
 
 
 def _release_row(built_at, build_id, previous_built_at, note: str) -> dict:

@@ -272,3 +272,22 @@ def test_a_previous_release_without_stored_readings_is_read_from_its_own_tables(
     build(raw, db, echo=quiet)
     ids = {row["entry_id"] for row in entries(db, "special_cause")}
     assert ids == {row["entry_id"] for row in entries(demo_releases["second"], "special_cause")}
+
+
+def test_a_change_found_again_is_listed_once_under_the_newest_build(releases, tmp_path):
+    """Release 2 over release 1, release 1 over that (every change reversed), release 2 again: the first
+    build's entries come back with the same ids, listed once, under the newest build."""
+    db = tmp_path / "warehouse.duckdb"
+    shutil.copy(releases["second"], db)
+    first_raw = write_tiny_area(tmp_path / "raw-one")
+    build(first_raw, db, echo=quiet)
+    reversed_kinds = sorted(row["kind"] for row in entries(db) if row["kind"] != "release"
+                            and row["build_id"] != entries(releases["second"])[-1]["build_id"])
+    assert "practice_pcn" in reversed_kinds
+    build(releases["raw"], db, echo=quiet)
+    rows = entries(db)
+    ids = [row["entry_id"] for row in rows]
+    assert len(ids) == len(set(ids))
+    newest = max(row["built_at"] for row in rows)
+    again = {row["entry_id"] for row in entries(releases["second"]) if row["kind"] != "release"}
+    assert {row["entry_id"] for row in rows if row["built_at"] == newest and row["kind"] != "release"} >= again
