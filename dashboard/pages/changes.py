@@ -20,7 +20,10 @@ from dashboard.components.tables import column, data_grid
 dash.register_page(__name__, path="/changes", title="What changed - jointcare", name="What changed")
 
 PREFIX = "changes"
-MAX_LISTED = 60  # entries said as a list (newest first); the table below holds every one
+MAX_LISTED = 60  # entries said as a list (newest first); the table below holds more
+# The table's rows go to the browser, about 450 bytes each: 1,000 keep the page near half a megabyte, within the
+# 1.5 MB the other pages budget. England's history grows by a few thousand entries a year; an area's stays small.
+MAX_TABLE_ROWS = 1000
 
 
 def layout(**query):
@@ -65,15 +68,20 @@ def _listed(found, releases) -> list:
             html.Ul(items, className="change-list"),
         ], **{"aria-label": f"Changes in the release of {formats.day(built_at)}"}))
     if len(found) > MAX_LISTED:
+        held = "every one" if len(found) <= MAX_TABLE_ROWS else f"the {MAX_TABLE_ROWS:,} newest"
         sections.append(html.P(f"The {MAX_LISTED} newest of {len(found):,} changes are listed; the table below "
-                               "has every one."))
+                               f"has {held}."))
     return sections
 
 
 def _table(found, area: str) -> html.Div:
     query = "changes__entries"
+    cut = len(found) > MAX_TABLE_ROWS
+    found = found.head(MAX_TABLE_ROWS)
     return html.Section([
-        html.H2("Every change, as a table"),
+        html.H2("The newest changes, as a table" if cut else "Every change, as a table"),
+        *([html.P(f"The table holds the {MAX_TABLE_ROWS:,} newest changes. Choose an area in the filters for "
+                  "fewer, or list them all with jointcare changes --since DATE --format csv.")] if cut else []),
         data_grid(f"{PREFIX}-table", found, [
             column("release", header(f"{query}.release"), minWidth=115),
             column("kind_title", header(f"{query}.kind_title"), wrap=True, minWidth=150),
