@@ -39,6 +39,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from etl.loaders import quote_ident
 from etl.stats import seasonal, spc
 
 
@@ -254,10 +255,11 @@ def readings(con, db: str, wanted: set[tuple] | None = None) -> pd.DataFrame:
     """The SPC reading of each headline measure's latest month for every council, sub-ICB and PCN (mart_spc_latest),
     or only for the (area_type, area_code, measure_id) series in `wanted`; each read with the seasonal index of
     the release it is in (db)."""
-    series = con.execute(SERIES.format(db=db)).df()
+    series = con.execute(SERIES.format(db=quote_ident(db))).df()
     indexes = {}
     for measure_id, rows in con.execute(
-            f"select measure_id, calendar_month, seasonal_index from {db}.mart_seasonal_index where adjusted"
+            f"select measure_id, calendar_month, seasonal_index from {quote_ident(db)}.mart_seasonal_index "
+            "where adjusted"
     ).df().groupby("measure_id"):
         if len(rows) == 12:
             indexes[measure_id] = dict(zip(rows["calendar_month"].astype(int), rows["seasonal_index"]))
@@ -361,7 +363,7 @@ def _practice_codes(con) -> pd.DataFrame:
 
 def _boundary(con) -> list[dict]:
     db = _database(con)
-    new = con.execute(BOUNDARY.format(db=db)).df()
+    new = con.execute(BOUNDARY.format(db=quote_ident(db))).df()
     old = con.execute(BOUNDARY.format(db="previous")).df()
     both = new.merge(old, on="practice_code", suffixes=("", "_old")).merge(
         _practice_codes(con), on="practice_code", how="left")
@@ -393,7 +395,7 @@ from {db}.dim_practice
 
 
 def _practices(con) -> list[dict]:
-    new = con.execute(PRACTICES.format(db=_database(con))).df()
+    new = con.execute(PRACTICES.format(db=quote_ident(_database(con)))).df()
     old = con.execute(PRACTICES.format(db="previous")).df()
     both = new.merge(old, on="practice_code", how="outer", suffixes=("", "_old"), indicator="present")
     rows = []
@@ -438,7 +440,7 @@ from {db}.mart_bcf_summary
 
 def _bcf(con) -> list[dict]:
     threshold = con.execute("select getvariable('bcf_moved_share')").fetchall()[0][0]
-    new = con.execute(BCF.format(db=_database(con))).df()
+    new = con.execute(BCF.format(db=quote_ident(_database(con)))).df()
     old = con.execute(BCF.format(db="previous")).df()
     both = new.merge(old[["hwb_code", "financial_year", "variance_share"]], how="left",
                      on=["hwb_code", "financial_year"], suffixes=("", "_old"))
