@@ -19,7 +19,7 @@ import dash_bootstrap_components as dbc
 import duckdb
 from dash import Input, Output, State, ctx, dcc, html, no_update
 
-from dashboard import callback_cache, errors, filters, search, security, serialise
+from dashboard import callback_cache, errors, feed, filters, search, security, serialise
 from dashboard.components import peers
 from dashboard.db import reference_query, unreadable, warehouse_path
 from dashboard.exports import routes as download_routes
@@ -48,6 +48,7 @@ app.index_string = (app.index_string.replace("<html>", '<html lang="en-GB">')
 server = app.server
 download_routes.install(server)  # /download/summary.pdf, /download/summary.xlsx, /download/<table>.csv, ...
 search.install(server)  # /search.json, the search box's answers
+feed.install(server)  # /changes.atom, the What changed feed of a selection
 
 NAV = (
     ("Overview", "/"),
@@ -55,6 +56,7 @@ NAV = (
     ("Pooled budget", "/pooled-budget"),
     ("Joint working", "/joint-working"),
     ("Outcomes", "/outcomes"),
+    ("What changed", "/changes"),
     ("Downloads", "/downloads"),
     ("Data and methods", "/data-and-methods"),
 )

@@ -121,7 +121,7 @@ def build(raw_dir: Path, db_path: Path, *, allow_unknown: bool = False,
         work_dir = Path(tempfile.mkdtemp(prefix=f"{WORK_PREFIX}{HOST}-{os.getpid()}-", dir=folder))
         new_db = work_dir / "warehouse.duckdb"
         report = _build_into(raw_dir, new_db, work_dir, allow_unknown=allow_unknown, echo=echo,
-                             load_cache=load_cache, full=full)
+                             load_cache=load_cache, full=full, previous=db_path if db_path.is_file() else None)
         os.replace(new_db, db_path)
         return report
     except (OSError, duckdb.IOException) as error:
@@ -220,7 +220,9 @@ def _timed(report: BuildReport, step: str, started: float, rows: int = 0) -> Non
 
 
 def _build_into(raw_dir: Path, db_path: Path, work_dir: Path, *, allow_unknown: bool,
-                echo: Callable[[str], None], load_cache: Path | None = None, full: bool = False) -> BuildReport:
+                echo: Callable[[str], None], load_cache: Path | None = None, full: bool = False,
+                previous: Path | None = None) -> BuildReport:
+    """previous: the warehouse this build will replace, which mart_changes compares the new tables with."""
     report = BuildReport()
     problems: list[str] = []
     # A model that reads a table it does not declare is the code's fault: say so before reading any
@@ -235,6 +237,7 @@ def _build_into(raw_dir: Path, db_path: Path, work_dir: Path, *, allow_unknown: 
         constants = method_constants()
         for name, spec in constants.items():
             con.execute(f"set variable {name} = {spec['value']}")
+        _name_build(con)
 
         cache = LoadCache.attach(con, load_cache, fresh=full) if load_cache is not None else None
         if load_cache is not None and cache is None:
@@ -310,6 +313,7 @@ def _build_into(raw_dir: Path, db_path: Path, work_dir: Path, *, allow_unknown: 
         present = {row[0] for row in loaded}
         model_errors = []
         ordered = sorted(build_order(models), key=lambda model: model.kept)  # staging first, dependencies kept
+        _attach_previous(con, previous, echo)
         for index, model in enumerate(ordered):
             started = time.perf_counter()
             try:
@@ -327,6 +331,8 @@ def _build_into(raw_dir: Path, db_path: Path, work_dir: Path, *, allow_unknown: 
                 con.execute("drop schema raw cascade")
         if model_errors:
             raise BuildFailed(model_errors)
+        if previous is not None:
+            con.execute("detach database if exists previous")
 
         started = time.perf_counter()
         failures = []
@@ -542,6 +548,30 @@ def _refresh_counts(con) -> None:
     """)
 
 
+def _name_build(con) -> None:
+    """This build's id and time, as variables: meta_build records them, and mart_changes stamps its entries."""
+    con.execute("set variable build_id = ?", [uuid.uuid4().hex])
+    con.execute("set variable built_at = ?", [dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)])
+
+
+def _attach_previous(con, previous: Path | None, echo: Callable[[str], None]) -> None:
+    """The warehouse being replaced, read-only as `previous`, for mart_changes. One that cannot be read (a
+    damaged file, one still being written) costs the comparison, not the build: the note says why."""
+    if previous is None:
+        return
+    try:
+        con.execute(f"attach '{_quoted_path(previous)}' as previous (read_only)")
+    except duckdb.Error as error:
+        note = (f"The previous warehouse could not be read ({' '.join(str(error).split())[:200]}), so this build "
+                "records no changes; the next build compares with this one.")
+        con.execute("set variable changes_previous_problem = ?", [note])
+        echo(note)
+
+
+def _quoted_path(path: Path) -> str:
+    return str(path).replace("'", "''")
+
+
 def _write_meta(con, models: dict[str, Model], present: set[str], constants: dict, raw_dir: Path,
                 report: BuildReport) -> None:
     sources = load_sources()
@@ -577,9 +607,8 @@ def _write_meta(con, models: dict[str, Model], present: set[str], constants: dic
     # the dashboard's shared cache keys every answer by it, so a swapped warehouse is never served stale.
     con.execute("create table meta_build (built_at timestamp, jointcare_version varchar, raw_folder varchar, "
                 "is_demo boolean, unrecognised_files varchar, build_id varchar)")
-    con.execute("insert into meta_build values (?, ?, ?, ?, ?, ?)",
-                [dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0), __version__, raw_dir.name,
-                 report.is_demo, json.dumps(report.unrecognised), uuid.uuid4().hex])
+    con.execute("insert into meta_build select getvariable('built_at'), ?, ?, ?, ?, getvariable('build_id')",
+                [__version__, raw_dir.name, report.is_demo, json.dumps(report.unrecognised)])
 
 
 def _drop_build_only(con, models: dict[str, Model]) -> None:

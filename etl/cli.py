@@ -1,4 +1,4 @@
-"""The one command line: `jointcare demo | build | check | serve`. Also `python -m etl`."""
+"""The one command line: `jointcare demo | build | check | changes | serve`. Also `python -m etl`."""
 
 from __future__ import annotations
 
@@ -97,6 +97,42 @@ def check(raw_dir: Path, allow_unknown: bool) -> None:
     except Exception:  # noqa: BLE001
         _internal_error("The check stopped.")
     click.echo("The raw files would build.")
+
+
+@cli.command()
+@click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]), required=True,
+              help="List the changes found by builds on or after this day (YYYY-MM-DD).")
+@click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path),
+              default=lambda: _default("JOINTCARE_DB"), show_default="JOINTCARE_DB", help="Warehouse to read.")
+@click.option("--council", help="A council code, as in the dashboard's addresses.")
+@click.option("--locality", help="A locality code.")
+@click.option("--sub-icb", "sub_icb", help="A sub-ICB code.")
+@click.option("--pcn", help="A PCN code.")
+@click.option("--practice", help="A practice code.")
+@click.option("--format", "output", type=click.Choice(["text", "csv"]), default="text", show_default=True,
+              help="text: one change a line; csv: the What changed page's table.")
+def changes(since, db_path: Path, output: str, **area: str | None) -> None:
+    """List what changed since a day, for an area, as the What changed page and its feed do."""
+    if not db_path.exists():
+        raise click.ClickException(f"{db_path}: no warehouse there. Build one with `jointcare build`.")
+    os.environ["JOINTCARE_DB"] = str(db_path.resolve())
+    from dashboard import changes as said
+    from dashboard import filters
+    from dashboard.exports.safe_text import neutralise
+
+    selection, notes = filters.parse({key: value for key, value in area.items() if value})
+    if notes:
+        raise click.ClickException("No changes listed, so that none outside the area asked for are: "
+                                   + " ".join(notes))
+    found = said.entries(selection, since.date())
+    if output == "csv":
+        columns = ["release", "kind_title", "area_name", "words", "before", "after", "link"]
+        click.echo(found[columns].map(neutralise).to_csv(index=False), nl=False)  # a spreadsheet runs no formula
+        return
+    if found.empty:
+        click.echo(f"No changes for {filters.area_name(selection)} in builds since {since:%Y-%m-%d}.")
+    for row in found.itertuples():
+        click.echo(f"{row.release}  {row.kind_title}: {row.words} ({row.link})")
 
 
 @cli.command()

@@ -24,7 +24,7 @@ def test_every_setting_documented():
 
 def test_cli_help_in_readme_is_current():
     # README carries each command's --help verbatim; regenerate with `python -m tests.test_docs`.
-    for command in ("demo", "build", "check", "serve"):
+    for command in ("demo", "build", "check", "changes", "serve"):
         help_text = CliRunner().invoke(cli, [command, "--help"], terminal_width=100, prog_name="jointcare").output
         assert help_text.strip() in README, f"README's help for `jointcare {command}` is out of date"
 
@@ -71,7 +71,7 @@ def test_no_machine_paths_in_readme():
 
 
 if __name__ == "__main__":
-    for command in ("demo", "build", "check", "serve"):
+    for command in ("demo", "build", "check", "changes", "serve"):
         print(f"### `jointcare {command}`\n\n```\n" +
               CliRunner().invoke(cli, [command, "--help"], terminal_width=100, prog_name="jointcare").output.strip()
               + "\n```\n")

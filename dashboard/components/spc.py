@@ -45,9 +45,7 @@ from dashboard.db import reference_query
 from dashboard.palette import LINE_GREY, NHS_BLACK, NHS_DARK_GREY, NHS_DARK_RED, SPC_POINTS
 from etl.stats import seasonal, spc
 
-# Fewer points than this and the limits mean little: NHSRplotthedots warns below 12 (ptd_spc), and
-# every page and download uses this one number.
-MIN_POINTS = 12
+MIN_POINTS = spc.MIN_POINTS  # the one number every page, download and the What changed entries use
 RULE_WORDS = (  # XmR attribute -> why a point was flagged, in words
     ("outside", "outside the process limits"),
     ("shift", "in a run of 7 or more on one side of the mean"),

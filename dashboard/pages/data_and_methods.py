@@ -25,6 +25,7 @@ from dashboard.components.tables import column, data_grid
 from dashboard.components.terms import term
 from dashboard.components.words import plural
 from dashboard.db import reference_query, run_query, warehouse_version
+from etl.changes import KINDS
 from etl.stats import funnels, intervals, seasonal, spc
 
 dash.register_page(__name__, path="/data-and-methods", title="Data and methods - jointcare", name="Data and methods")
@@ -55,7 +56,8 @@ STATISTICS_SECTIONS = (("spc-method", "SPC charts and funnel plots"), ("impact-m
                        ("practice-counts", "Why pages count different numbers of practices"),
                        ("deprivation-method", "Deprivation: practices and councils"),
                        ("peers", "Similar areas and similar practices"),
-                       ("spine-method", "Spine charts: every headline measure against England"))
+                       ("spine-method", "Spine charts: every headline measure against England"),
+                       ("changes-method", "What changed: how each change is found"))
 
 
 def layout(**_query):
@@ -84,6 +86,7 @@ def _page(_version: int) -> html.Div:
         _deprivation_method_section(),
         peers.method_section(*STATISTICS_SECTIONS[5]),
         _spine_method_section(),
+        _changes_method_section(),
         # Dash renders the page after the browser has looked for the #anchor: scroll to it once drawn.
         html.Div(id=f"{PREFIX}-scroll", hidden=True),
     ])
@@ -542,6 +545,21 @@ def _spine_method_section() -> html.Section:
                 " (Public Health England's R package for Fingertips charts: area_profiles and its spine_rescaler)."]),
         html.P(spine.DIFFERENCES_INTRO),
         html.Ul([html.Li(difference) for difference in spine.DIFFERENCES]),
+    ], className="mt-4")
+
+
+def _changes_method_section() -> html.Section:
+    """The rules of the What changed page, its feeds and `jointcare changes`, as etl/changes.py defines them."""
+    return html.Section([
+        html.H2(STATISTICS_SECTIONS[7][1], id="changes-method"),
+        html.P("Each build of the warehouse compares itself with the release it replaces and records what changed; "
+               "the entries of earlier builds are kept. A first build has nothing to compare with. A previous "
+               "release made by an older jointcare is compared on what it has, and the release says what it could "
+               "not compare. Each change is one of these:"),
+        html.Dl([part for kind in KINDS.values() for part in (html.Dt(kind.title), html.Dd(kind.rule))]),
+        html.P("The share that Better Care Fund spend must move by is the setting bcf_moved_share, with the other "
+               "method settings above. Practices' own SPC readings are not listed: at England scale there are "
+               "6,300 practices, and one practice's monthly rates vary enough to flood the list."),
     ], className="mt-4")
 
 

@@ -48,6 +48,9 @@ LIMIT = 2.66  # 3 / d2, with d2 = 1.128 for moving ranges of two points
 NEAR = 2 * LIMIT / 3  # the 2-sigma line
 SCREEN = 3.267  # D4 for ranges of two: a moving range above 3.267 x the mean is itself unusual
 RUN = 7  # shift and trend length used by MDC and NHSRplotthedots
+# Fewer points than this and the limits mean little: NHSRplotthedots warns below 12 (ptd_spc). Every page,
+# download and the What changed entries (etl/changes.py) read a series only from this many points.
+MIN_POINTS = 12
 
 COMMON = "common_cause"
 IMPROVEMENT = "special_cause_improvement"

@@ -22,6 +22,7 @@ PAGES = {
     "pooled-budget": "/pooled-budget",
     "joint-working": "/joint-working",
     "outcomes": "/outcomes",
+    "changes": "/changes",
     "downloads": "/downloads",
     "data-and-methods": "/data-and-methods",
     "practice": "/practice/{practice}",

@@ -132,7 +132,7 @@ def test_thresholds_recorded_where_users_can_read_them(tiny):
                       "comparison_small_difference": 0.05, "comparison_large_difference": 0.20,
                       "small_number_threshold": 5, "peer_council_count": 15, "peer_practice_count": 10,
                       "peer_weight_size": 1, "peer_weight_age": 1, "peer_weight_deprivation": 1,
-                      "peer_weight_elsewhere": 1}
+                      "peer_weight_elsewhere": 1, "bcf_moved_share": 0.10}
 
 
 def test_python_models_declare_what_they_read():
