@@ -20,6 +20,7 @@ import duckdb
 from dash import Input, Output, State, ctx, dcc, html, no_update
 
 from dashboard import callback_cache, errors, filters, search, security, serialise
+from dashboard.api import routes as api_routes
 from dashboard.components import peers
 from dashboard.db import run_query, unreadable, warehouse_path
 from dashboard.exports import routes as download_routes
@@ -48,6 +49,7 @@ app.index_string = (app.index_string.replace("<html>", '<html lang="en-GB">')
 server = app.server
 download_routes.install(server)  # /download/summary.pdf, /download/summary.xlsx, /download/<table>.csv, ...
 search.install(server)  # /search.json, the search box's answers
+api_routes.install(server)  # /api/v1/<page>/<table>.json and .csv, every table a page shows
 
 NAV = (
     ("Overview", "/"),
