@@ -144,7 +144,7 @@ def examples(page: Page) -> list[dict[str, str]]:
     codes = _first_codes(db.warehouse_version())
     variables = {name: codes.get(name, "") for name in page.variables}
     council = {"council": codes["council"]} if codes["council"] else {}
-    return [{**variables}, {**variables, **council}] if not variables else [{**variables, **council}]
+    return [{}, council] if not variables else [variables]
 
 
 def describe_column(column: dict) -> dict:

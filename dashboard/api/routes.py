@@ -199,12 +199,12 @@ def table(address: str) -> Response:
         response.headers["Content-Type"] = downloads.CSV_TYPE
         return _cacheable(response, etag, modified)
     shown, _ = filters.with_page_year(selection, _shows(page))
-    if variables.get("code"):  # a practice profile: its practice is the address's, not a filter
-        shown = replace(shown, practice=variables["code"].upper())
+    # a practice profile's practice is in its address, not a filter: named in the words, not in the link
+    described = replace(shown, practice=variables["code"].upper()) if variables.get("code") else shown
     body = {
         "table": f"{page.name}/{name}",
         "title": drawn.caption,
-        "selection": filters.describe(shown),
+        "selection": filters.describe(described),
         "period": shown.period,
         "page_address": page.page_path(variables) + shown.query_string(
             **{key: value for key, value in query.items() if key not in filters.FILTER_KEYS
