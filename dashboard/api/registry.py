@@ -35,6 +35,7 @@ PREFIX = "/api/v1"
 FORMATS = ("json", "csv")
 NOT_API_PAGES = ("not_found_404", "api")
 PATH_VARIABLE = re.compile(r"<([a-z_]+)>")
+EXAMPLE_PRACTICES = 3  # practice profiles drawn for the index
 
 
 @dataclass(frozen=True)
@@ -131,20 +132,30 @@ def pages() -> dict[str, Page]:
 
 
 @memoise
-def _first_codes(_version: int) -> dict[str, str]:
-    """The codes the examples use: the first council and the first practice of the warehouse."""
-    options = filters.options()
-    return {"council": str(options.councils["council_code"].iloc[0]) if not options.councils.empty else "",
-            "code": str(options.practices["practice_code"].iloc[0]) if not options.practices.empty else ""}
+def _example_codes(_version: int) -> dict[str, str]:
+    """The codes the examples use: the council with the most practices (the likeliest to have every kind of
+    data, so every table its pages can show is found) and that council's practices."""
+    councils = filters.options().councils["council_code"]
+    served = {code: filters.selected_practices(filters.Selection(council=code)) for code in councils}
+    if not served:
+        return {"council": "", "practices": []}
+    council = max(served, key=lambda code: len(served[code]))
+    return {"council": str(council), "practices": [str(code) for code in served[council]["practice_code"]]}
 
 
 def examples(page: Page) -> list[dict[str, str]]:
-    """The queries a page is drawn for to find its tables: the whole area, then a council (a table that only
-    a selection shows is found by the second); a page with a path variable, for the first practice."""
-    codes = _first_codes(db.warehouse_version())
-    variables = {name: codes.get(name, "") for name in page.variables}
-    council = {"council": codes["council"]} if codes["council"] else {}
-    return [{}, council] if not variables else [variables]
+    """The queries a page is drawn for to find its tables, in the page's own default year: the example
+    council, then the whole area (a table only one of them shows is found); a practice profile, for the
+    council's first few practices (one without a joint-working return has no tables of one).
+
+    Why not every year too: at England scale each drawing costs 0.2-0.4 s, and every year would make the
+    list take half a minute to make once per build. A table that a page shows only in some other year is
+    still served for that year (routes.py serves any grid the page draws): the list is of what the examples
+    show, which on real data (every council with practices, every source loaded) is every table."""
+    codes = _example_codes(db.warehouse_version())
+    if page.variables:
+        return [{"code": code} for code in codes["practices"][:EXAMPLE_PRACTICES]]
+    return [{"council": codes["council"]}, {}] if codes["council"] else [{}]  # a council's rows: the better example
 
 
 def describe_column(column: dict) -> dict:
