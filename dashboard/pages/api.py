@@ -36,7 +36,7 @@ def layout(**_query):
             html.P(f"{len(endpoints)} tables on {len(by_page)} pages. Each example link works on this dashboard."),
             *[_page_section(path, listed) for path, listed in by_page.items()],
         ], **{"aria-labelledby": f"{PREFIX}-endpoints"}),
-    ])
+    ], className="api-page")
 
 
 def _how_section() -> html.Section:
@@ -78,11 +78,14 @@ def _filters_section() -> html.Section:
 
 
 def _table(caption: str, headers: list[str], rows: list) -> html.Div:
-    return html.Div(html.Table([
-        html.Caption(caption),
-        html.Thead(html.Tr([html.Th(text, scope="col") for text in headers])),
-        html.Tbody(rows),
-    ], className="tables"), className="table-scroll", tabIndex=0, role="region", **{"aria-label": caption})
+    return html.Div([
+        html.P("Scroll the table sideways to see every column.", className="scroll-hint"),
+        html.Div(html.Table([
+            html.Caption(caption),
+            html.Thead(html.Tr([html.Th(text, scope="col") for text in headers])),
+            html.Tbody(rows),
+        ], className="tables"), className="table-scroll", tabIndex=0, role="region", **{"aria-label": caption}),
+    ])
 
 
 def _page_section(path: str, endpoints: list[dict]) -> html.Section:
@@ -102,10 +105,16 @@ def _endpoint(endpoint: dict) -> html.Div:
                      html.Td(column["unit"] or ""), html.Td(column["description"] or ""),
                      html.Td(column["suppressed"] or "no")]) for column in endpoint["columns"]]
     example = endpoint["example"]
+    columns = len(endpoint["columns"])
     return html.Div([
         html.H4(html.Code(endpoint["address"] + ".json | .csv")),
         html.P(endpoint["title"]),
         html.P(["Example: ", html.A(example, href=example), " (",
                 html.A("CSV", href=example.replace(".json", ".csv", 1)), ")"]),
-        _table(f"Columns of {endpoint['address']}", ["Field", "Header", "Unit", "Meaning", "Small numbers"], rows),
+        # folded: 70 tables of columns would make a page no one could scroll through
+        html.Details([
+            html.Summary(f"Its {columns} column{'s' if columns != 1 else ''}: meaning and unit"),
+            _table(f"Columns of {endpoint['address']}", ["Field", "Header", "Unit", "Meaning", "Small numbers"],
+                   rows),
+        ], className="chart-table"),
     ], className="api-endpoint")
