@@ -72,10 +72,11 @@ def error_response(error: ApiError) -> Response:
 
 # --- the request -------------------------------------------------------------------------------------------
 
-def allowed_values(key: str, selection: filters.Selection | None = None) -> str:
-    """The values a filter takes, in words, from the filter bar's own lists (filters.cascade), so whatever
-    the filter bar offers the API accepts; a list too long to print is named by its size and a few codes."""
-    listed = filters.cascade(selection or filters.Selection()).get(key)
+def allowed_values(key: str, options: dict[str, list[dict]] | None = None) -> str:
+    """The values a filter takes, in words, from the filter bar's own lists (filters.cascade, or `options`
+    already made by it), so whatever the filter bar offers the API accepts; a list too long to print is
+    named by its size and a few codes."""
+    listed = (options or filters.cascade(filters.Selection())).get(key)
     if listed is None:
         return "see /api"
     values = [option["value"] for option in listed if not option.get("disabled")]
@@ -85,6 +86,11 @@ def allowed_values(key: str, selection: filters.Selection | None = None) -> str:
     if len(values) <= LISTED_UP_TO:
         return ", ".join(values) or "(none in this warehouse)"
     return f"one of {len(values):,} codes, e.g. {', '.join(values[:5])}"
+
+
+def every_filter_s_values() -> dict[str, str]:
+    options = filters.cascade(filters.Selection())
+    return {key: allowed_values(key, options) for key in filters.FILTER_KEYS}
 
 
 def _selection(args: dict[str, str]) -> filters.Selection:
@@ -250,7 +256,7 @@ def endpoints() -> Response:
                      "Read /api for the same in words.",
             "build": {"id": db.build_id(), "built_at": modified.isoformat()},
             "suppression": suppression.RULE,
-            "filters": {key: allowed_values(key) for key in filters.FILTER_KEYS},
+            "filters": every_filter_s_values(),
             "endpoints": registry.index()}
     response = Response(json.dumps(body, ensure_ascii=False, indent=1), mimetype=JSON_TYPE)
     return _cacheable(response, etag, modified)

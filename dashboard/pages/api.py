@@ -68,7 +68,7 @@ def _how_section() -> html.Section:
 
 def _filters_section() -> html.Section:
     rows = [html.Tr([html.Th(html.Code(key), scope="row"), html.Td(filters.LABELS.get(key, key)),
-                     html.Td(routes.allowed_values(key))]) for key in filters.FILTER_KEYS]
+                     html.Td(values)]) for key, values in routes.every_filter_s_values().items()]
     return html.Section([
         html.H2("Filters every endpoint takes", id=f"{PREFIX}-filters"),
         html.P("The filters of the pages, by the same names and values; a year left out is the page's own default."),
