@@ -211,7 +211,9 @@ def page_parameters(page: Page) -> list[dict]:
     selection, so the words name where they come from)."""
     listed = [{"name": key, "meaning": f"{filters.LABELS.get(key, key)} filter, as on the page (see /api).",
                "kind": "filter"} for key in filters.FILTER_KEYS]
-    listed += [{"name": parameter.name, "meaning": parameter.meaning, "kind": "page"} for parameter in page.state]
+    # a page's own values can depend on the selection (the year's spend groups): those of the default year
+    listed += [{"name": parameter.name, "meaning": parameter.meaning, "kind": "page",
+                "allowed": parameter.allowed(filters.Selection())} for parameter in page.state]
     listed += [{"name": name, "meaning": words.format(max_size=f"{MAX_SIZE:,}", csv_cap=f"{CSV_CAP:,}"),
                 "kind": "paging"} for name, words in PAGING.items()]
     return listed

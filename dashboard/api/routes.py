@@ -106,15 +106,16 @@ def _selection(args: dict[str, str]) -> filters.Selection:
                        + error.message.split("\n", 1)[-1], allowed=allowed) from error
 
 
-def _page_query(page: registry.Page, args: dict[str, str], selection: filters.Selection) -> dict[str, str]:
+def _page_query(page: registry.Page, args: dict[str, str], selection: filters.Selection,
+                shown: filters.Selection) -> dict[str, str]:
     """The query the page is drawn for: its filters (as parsed) and its own state, each state value checked
-    against what the page accepts for the selection."""
+    against what the page accepts for the selection in the year it shows (`shown`)."""
     query = {key: value for key, value in asdict(selection).items() if value}
     for parameter in page.state:
         value = args.get(parameter.name)
         if value is None or value == "":
             continue
-        allowed = parameter.allowed(selection)
+        allowed = parameter.allowed(shown)
         if value not in allowed:
             raise ApiError(400, f"{parameter.name} cannot be '{value[:60]}' here. {parameter.meaning}",
                            allowed={parameter.name: ", ".join(allowed)})
@@ -182,7 +183,8 @@ def table(address: str) -> Response:
     args = {key: request.args.get(key) for key in request.args}
     _check_names(page, args)
     selection = _selection(args)
-    query = {**variables, **_page_query(page, args, selection)}
+    # a page's own values are checked in the year the page shows (its default when none is asked)
+    query = {**variables, **_page_query(page, args, selection, filters.with_page_year(selection, _shows(page))[0])}
     etag, modified = _etag(), built_at()
     if _not_modified(etag, modified):
         return _cacheable(Response(status=304), etag, modified)

@@ -93,9 +93,9 @@ def _page_section(path: str, endpoints: list[dict]) -> html.Section:
     own = [parameter for parameter in endpoints[0]["parameters"] if parameter["kind"] == "page"]
     return html.Section([
         html.H3(["Page ", html.Code(path)], id=heading_id),
-        *([html.P(["Its own parameters: ", *[part for parameter in own for part in
-                                            (html.Code(parameter["name"]), f" ({parameter['meaning']}) ")]])]
-          if own else []),
+        *([html.P("Its own parameters:"), html.Ul([
+            html.Li([html.Code(parameter["name"]), f": {parameter['meaning']} Values: ",
+                     ", ".join(parameter["allowed"]), "."]) for parameter in own])] if own else []),
         *[_endpoint(endpoint) for endpoint in endpoints],
     ], **{"aria-labelledby": heading_id})
 

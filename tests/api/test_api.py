@@ -235,3 +235,12 @@ def test_the_api_page_lists_every_endpoint_and_its_examples_work(api_server, end
         assert endpoint["example"] in links, endpoint["example"]
         for link in (endpoint["example"], endpoint["example"].replace(".json", ".csv", 1)):
             assert get(api_server, link).status_code == 200, link
+
+
+def test_a_page_s_own_choice_reaches_its_tables(api_server, hostile_db):
+    query = {"council": UNITOWN, "measure": "ae_attendances"}
+    body = get(api_server, "/api/v1/outcomes/trend-table.json", **query).json()
+    assert body["rows"] == page_grids("/outcomes", **query)["outcomes-trend-table"]
+    assert "A&E" in body["title"] and body["page_address"].endswith("&measure=ae_attendances")
+    other = get(api_server, "/api/v1/outcomes/trend-table.json", council=UNITOWN, measure="care_home_admissions")
+    assert other.status_code == 200 and other.json()["rows"] != body["rows"]
