@@ -183,8 +183,9 @@ def table(address: str) -> Response:
     args = {key: request.args.get(key) for key in request.args}
     _check_names(page, args)
     selection = _selection(args)
-    # a page's own values are checked in the year the page shows (its default when none is asked)
-    query = {**variables, **_page_query(page, args, selection, filters.with_page_year(selection, _shows(page))[0])}
+    # the year the page shows (its default when none is asked), in which its own values are checked
+    shown, _ = filters.with_page_year(selection, _shows(page))
+    query = {**variables, **_page_query(page, args, selection, shown)}
     etag, modified = _etag(), built_at()
     if _not_modified(etag, modified):
         return _cacheable(Response(status=304), etag, modified)
@@ -198,18 +199,25 @@ def table(address: str) -> Response:
         window = paging.window(args, fmt, len(drawn.rows))
     except paging.BadPaging as error:
         raise ApiError(400, str(error), allowed={"size": f"1 to {paging.MAX_SIZE:,}", "page": "1, 2, ..."}) from error
-    rows = window.rows(drawn.rows)
     columns = [registry.describe_column(column) for column in drawn.columns]
     if fmt == "csv":
-        body = csv_body(columns, rows)
+        body = csv_body(columns, window.rows(drawn.rows))
         response = Response(body, mimetype="text/csv", headers={
             "Content-Disposition": f'inline; filename="{page.name}-{name}.csv"'})
         response.headers["Content-Type"] = downloads.CSV_TYPE
         return _cacheable(response, etag, modified)
-    shown, _ = filters.with_page_year(selection, _shows(page))
+    body = _json_body(page, name, drawn, window, shown, variables, query, args, columns, modified)
+    response = Response(json.dumps(body, ensure_ascii=False, separators=(",", ":"), allow_nan=False),
+                        mimetype=JSON_TYPE)
+    return _cacheable(response, etag, modified)
+
+
+def _json_body(page: registry.Page, name: str, drawn, window: paging.Window, shown: filters.Selection,
+               variables: dict, query: dict, args: dict, columns: list[dict], modified: dt.datetime) -> dict:
     # a practice profile's practice is in its address, not a filter: named in the words, not in the link
     described = replace(shown, practice=variables["code"].upper()) if variables.get("code") else shown
-    body = {
+    rows = window.rows(drawn.rows)
+    return {
         "table": f"{page.name}/{name}",
         "title": drawn.caption,
         "selection": filters.describe(described),
@@ -227,9 +235,6 @@ def table(address: str) -> Response:
                                  len(drawn.rows)),
         "rows": rows,
     }
-    response = Response(json.dumps(body, ensure_ascii=False, separators=(",", ":"), allow_nan=False),
-                        mimetype=JSON_TYPE)
-    return _cacheable(response, etag, modified)
 
 
 def _shows(page: registry.Page) -> tuple[str, ...]:
