@@ -218,16 +218,19 @@ def _json_body(page: registry.Page, name: str, drawn, window: paging.Window, sho
     described = replace(shown, practice=variables["code"].upper()) if variables.get("code") else shown
     rows = window.rows(drawn.rows)
     return {
-        "table": f"{page.name}/{name}",
-        "title": drawn.caption,
-        "selection": filters.describe(described),
-        "period": shown.period,
-        "page_address": page.page_path(variables) + shown.query_string(
-            **{key: value for key, value in query.items() if key not in filters.FILTER_KEYS
-               and key not in variables}),
-        "build": {"id": db.build_id(), "built_at": modified.isoformat()},
-        "suppression": suppression.RULE,
-        "columns": columns,
+        # what the rows are: the same for every page of rows
+        "meta": {
+            "table": f"{page.name}/{name}",
+            "title": drawn.caption,
+            "selection": filters.describe(described),
+            "period": shown.period,
+            "page_address": page.page_path(variables) + shown.query_string(
+                **{key: value for key, value in query.items() if key not in filters.FILTER_KEYS
+                   and key not in variables}),
+            "build": {"id": db.build_id(), "built_at": modified.isoformat()},
+            "suppression": suppression.RULE,
+            "columns": columns,
+        },
         "total": len(drawn.rows),
         "page": window.page,
         "size": window.size,

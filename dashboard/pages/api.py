@@ -45,9 +45,10 @@ def _how_section() -> html.Section:
                        "; a practice profile's tables at ",
                        html.Code(f"{registry.PREFIX}/practice/<code>/<table>.json"),
                        ". The rows are the table's on the page for the same parameters, in its order."]),
-        ("JSON", "An object: the table's title, the selection in words, the year, the build, the small-number rule, "
-                 "the columns (field, header, label, unit, meaning), the total number of rows, this page of rows "
-                 "and a link to the next. Numbers are numbers; a hidden small number is its marker text."),
+        ("JSON", "An object: meta (the table's title, the selection in words, the year, the page's address, the "
+                 "build, the small-number rule, the columns with field, header, label, unit and meaning), total (the "
+                 "number of rows), page, size, next (the address of the next page of rows, or null) and rows. "
+                 "Numbers are numbers; a hidden small number is its marker text."),
         ("CSV", "A header row of field names, then the rows: numbers unformatted, a share as a proportion (0.25 is "
                 "25%), text a spreadsheet would run as a formula made inert, UTF-8 with a byte order mark."),
         ("Paging", f"size (1 to {paging.MAX_SIZE:,}) and page (1, 2, ...). JSON answers {paging.MAX_SIZE:,} rows "

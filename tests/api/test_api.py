@@ -109,7 +109,7 @@ def test_csv_has_the_json_s_rows_and_numbers(api_server, endpoints):
         if as_json.status_code == 404:
             continue
         rows = as_json.json()["rows"]
-        fields = [column["field"] for column in as_json.json()["columns"]]
+        fields = [column["field"] for column in as_json.json()["meta"]["columns"]]
         response = get(api_server, path + ".csv", **query)
         assert response.status_code == 200 and response.headers["Content-Type"] == "text/csv; charset=utf-8"
         from_csv = csv_rows(response)
@@ -215,11 +215,11 @@ def test_formula_looking_text_is_made_inert_in_the_csv_and_left_as_it_is_in_the_
 
 
 def test_the_json_says_what_it_is(api_server):
-    body = get(api_server, "/api/v1/downloads/practices.json", council=UNITOWN, period="2022-23").json()
-    assert body["selection"] == "Unitown, 2022-23" and body["period"] == "2022-23"
-    assert body["page_address"] == f"/downloads?period=2022-23&council={UNITOWN}"
-    assert body["suppression"].startswith("Small numbers are hidden")
-    patients = next(column for column in body["columns"] if column["field"] == "patients")
+    meta = get(api_server, "/api/v1/downloads/practices.json", council=UNITOWN, period="2022-23").json()["meta"]
+    assert meta["selection"] == "Unitown, 2022-23" and meta["period"] == "2022-23"
+    assert meta["page_address"] == f"/downloads?period=2022-23&council={UNITOWN}"
+    assert meta["suppression"].startswith("Small numbers are hidden")
+    patients = next(column for column in meta["columns"] if column["field"] == "patients")
     assert patients["unit"] == "count" and patients["description"]
 
 
@@ -241,6 +241,6 @@ def test_a_page_s_own_choice_reaches_its_tables(api_server, hostile_db):
     query = {"council": UNITOWN, "measure": "ae_attendances"}
     body = get(api_server, "/api/v1/outcomes/trend-table.json", **query).json()
     assert body["rows"] == page_grids("/outcomes", **query)["outcomes-trend-table"]
-    assert "A&E" in body["title"] and body["page_address"].endswith("&measure=ae_attendances")
+    assert "A&E" in body["meta"]["title"] and body["meta"]["page_address"].endswith("&measure=ae_attendances")
     other = get(api_server, "/api/v1/outcomes/trend-table.json", council=UNITOWN, measure="care_home_admissions")
     assert other.status_code == 200 and other.json()["rows"] != body["rows"]
