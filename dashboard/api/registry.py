@@ -34,6 +34,7 @@ from dashboard.db import run_query
 PREFIX = "/api/v1"
 FORMATS = ("json", "csv")
 NOT_API_PAGES = ("not_found_404", "api")
+APP_PAGES = "pages"  # the package Dash loads dashboard/pages/ as
 PATH_VARIABLE = re.compile(r"<([a-z_]+)>")
 EXAMPLE_PRACTICES = 3  # practice profiles drawn for the index
 
@@ -49,7 +50,7 @@ class StateParameter:
 def _module(name: str):
     """A page's module as Dash loaded it (pages.<name>): importing dashboard.pages.<name> again would
     register the page twice, and Dash then refuses every request ("duplicate paths")."""
-    return sys.modules[f"pages.{name}"]
+    return sys.modules[f"{APP_PAGES}.{name}"]
 
 
 def _outcome_measures(_selection: filters.Selection) -> list[str]:
@@ -122,8 +123,10 @@ def pages() -> dict[str, Page]:
     """{name: Page} of every page the API serves, in the site's order."""
     found = {}
     for entry in dash.page_registry.values():
-        module_name = entry["module"].rsplit(".", 1)[-1]
-        if module_name in NOT_API_PAGES:
+        package, _, module_name = entry["module"].rpartition(".")
+        # Dash loads the pages as pages.<name>; a second registration under another name (a test importing
+        # dashboard.pages.<name>) is the same page
+        if module_name in NOT_API_PAGES or package != APP_PAGES:
             continue
         name = module_name.replace("_", "-")
         found[name] = Page(name, entry["module"], entry.get("path_template") or entry["path"], entry["layout"],
