@@ -30,6 +30,7 @@ from dashboard.api import drawn
 from dashboard.api.paging import CSV_CAP, MAX_SIZE
 from dashboard.components import peers, spend_outcomes
 from dashboard.db import run_query
+from dashboard.exports import csv_files
 
 PREFIX = "/api/v1"
 FORMATS = ("json", "csv")
@@ -165,12 +166,7 @@ def describe_column(column: dict) -> dict:
     """A served column: its field and header with the catalogue's label, unit and meaning (None when the grid
     names no entry: tests/dashboard/test_api.py fails on any such column)."""
     entry = catalogue.entry(column["catalogue"]) if column.get("catalogue") else None
-    if column.get("people_count"):
-        suppressed = "a count of people: 1 to 4 shown as \"<5\", a secondary cell as \"[c]\""
-    elif column.get("hidden_with"):
-        suppressed = f"hidden wherever {column['hidden_with']} is hidden"
-    else:
-        suppressed = None
+    suppressed = csv_files.suppressed_words(column.get("people_count", False), column.get("hidden_with"))
     return {"field": column["field"], "header": column["header"], "kind": column["kind"],
             "label": entry.label if entry else None, "unit": entry.unit if entry else None,
             "description": entry.description if entry else None, "catalogue": column.get("catalogue"),

@@ -104,7 +104,7 @@ def _page_section(path: str, endpoints: list[dict]) -> html.Section:
 def _endpoint(endpoint: dict) -> html.Div:
     rows = [html.Tr([html.Th(html.Code(column["field"]), scope="row"), html.Td(column["header"]),
                      html.Td(column["unit"] or ""), html.Td(column["description"] or ""),
-                     html.Td(column["suppressed"] or "no")]) for column in endpoint["columns"]]
+                     html.Td(column["suppressed"])]) for column in endpoint["columns"]]
     example = endpoint["example"]
     columns = len(endpoint["columns"])
     return html.Div([
