@@ -55,19 +55,28 @@ class ApiError(Exception):
         self.status, self.message, self.extra = status, message, extra
 
 
+# Any site may read the API (no cookies are used). If-None-Match is not a header a browser sends to another
+# origin without asking first, so the preflight (OPTIONS, which Flask answers for every route) says it may.
+OPEN_HEADERS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Allow-Methods": "GET, HEAD, OPTIONS",
+    "Access-Control-Allow-Headers": "If-None-Match, If-Modified-Since",
+    "Access-Control-Expose-Headers": "ETag, Last-Modified",
+    "Access-Control-Max-Age": "86400",
+}
+
+
 def _open_headers(response: Response) -> Response:
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    response.headers["Access-Control-Expose-Headers"] = "ETag, Last-Modified"
-    response.headers["X-Content-Type-Options"] = "nosniff"
+    if request.path.startswith(registry.PREFIX + "/"):
+        response.headers.update(OPEN_HEADERS)
     return response
 
 
 def error_response(error: ApiError) -> Response:
     """Every API error one way: JSON {"error": status, "message": words, ...} with its status, never cached."""
     body = {"error": error.status, "message": error.message, **error.extra}
-    response = Response(json.dumps(body, ensure_ascii=False, indent=1) + "\n", status=error.status,
-                        mimetype=JSON_TYPE, headers={"Cache-Control": "no-store"})
-    return _open_headers(response)
+    return Response(json.dumps(body, ensure_ascii=False, indent=1) + "\n", status=error.status,
+                    mimetype=JSON_TYPE, headers={"Cache-Control": "no-store"})
 
 
 # --- the request -------------------------------------------------------------------------------------------
@@ -173,7 +182,7 @@ def _cacheable(response: Response, etag: str, modified: dt.datetime) -> Response
     response.headers["ETag"] = etag
     response.headers["Last-Modified"] = email.utils.format_datetime(modified.replace(microsecond=0), usegmt=True)
     response.headers["Cache-Control"] = "no-cache"
-    return _open_headers(response)
+    return response
 
 
 # --- the answers -------------------------------------------------------------------------------------------
@@ -293,3 +302,4 @@ def install(server: Flask) -> None:
     server.add_url_rule(f"{registry.PREFIX}/", view_func=_guarded(endpoints))
     server.add_url_rule(f"{registry.PREFIX}/index.json", view_func=_guarded(endpoints), endpoint="api_index_json")
     server.add_url_rule(f"{registry.PREFIX}/<path:address>", view_func=_guarded(table))
+    server.after_request(_open_headers)  # every answer under /api/v1/, errors and preflights included

@@ -187,6 +187,17 @@ def test_a_bad_parameter_is_a_400_with_the_allowed_values(api_server, params, ke
     assert allowed in body["allowed"][key]
 
 
+def test_any_site_may_read_it_and_revalidate(api_server):
+    preflight = requests.options(api_server.url + "/api/v1/downloads/practices.json", timeout=60, headers={
+        "Origin": "https://example.org", "Access-Control-Request-Method": "GET",
+        "Access-Control-Request-Headers": "if-none-match"})
+    assert preflight.status_code == 200 and preflight.headers["Access-Control-Allow-Origin"] == "*"
+    assert "If-None-Match" in preflight.headers["Access-Control-Allow-Headers"]
+    refused = get(api_server, "/api/v1/downloads/practices.json", council="NOPE")
+    assert refused.headers["Access-Control-Allow-Origin"] == "*"  # a script elsewhere can read why
+    assert "ETag" in get(api_server, "/api/v1/").headers["Access-Control-Expose-Headers"]
+
+
 def test_an_unknown_table_or_page_is_a_404_naming_the_tables(api_server):
     response = get(api_server, "/api/v1/pooled-budget/nope.json")
     assert response.status_code == 404 and "flows" in response.json()["tables"]
