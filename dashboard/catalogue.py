@@ -141,6 +141,10 @@ class Header(str):
         made.key = key
         return made
 
+    def __getnewargs__(self) -> tuple[str, str]:
+        # copy.deepcopy and pickle make a str subclass again from these (plotly deep-copies a figure's titles)
+        return str(self), self.key
+
 
 def header(key: str, detail: str | None = None) -> Header:
     """What a grid's column header and a download's header say: "Planned (£)". `detail` is what only the

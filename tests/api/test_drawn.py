@@ -54,3 +54,12 @@ def test_a_funnel_table_loaded_on_request_is_read_through_the_page_s_own_callbac
     [table] = tables_in(tree, "pages.fake_funnel").values()
     assert table.rows == [{"name": "A", "value": 1.5}]
     assert asked == [(1, {"measure": "m", "council": "C"})]
+
+
+def test_a_header_keeps_its_catalogue_entry_through_a_copy_and_a_pickle():
+    import copy
+    import pickle
+
+    made = catalogue.header("dim_practice.practice_code")
+    for again in (copy.deepcopy(made), copy.copy(made), pickle.loads(pickle.dumps(made))):
+        assert again == made and again.key == "dim_practice.practice_code"
