@@ -130,7 +130,8 @@ def test_csv_has_the_json_s_rows_and_numbers(api_server, endpoints):
 def test_paging_concatenates_to_the_whole_table(api_server):
     path = "/api/v1/downloads/catchment.json"
     whole = get(api_server, path, council=UNITOWN, period="2022-23").json()
-    assert whole["total"] == 6 and len(whole["rows"]) == 6  # 3 areas of A00001, 2 of A00003, 1 more (hand count below)
+    # Unitown's two practices: the 2 areas where A00003's patients live (Unitown 30, Countyshire 20) and A00001's 4
+    assert whole["total"] == 6 and len(whole["rows"]) == 6
     pages, address = [], f"{path}?council={UNITOWN}&period=2022-23&size=4"
     while address:
         body = get(api_server, address).json()
