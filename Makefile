@@ -66,6 +66,7 @@ bench: $(VENV)/.installed-bench
 	$(BIN)/python -m bench.first
 	$(BIN)/python -m bench.statistics
 	$(BIN)/python -m bench.downloads
+	$(BIN)/python -m bench.api
 	$(BIN)/python -m bench.seasons
 	$(BIN)/python -m bench.search
 

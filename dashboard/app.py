@@ -20,6 +20,7 @@ import duckdb
 from dash import Input, Output, State, ctx, dcc, html, no_update
 
 from dashboard import callback_cache, errors, feed, filters, search, security, serialise
+from dashboard.api import routes as api_routes
 from dashboard.components import peers
 from dashboard.db import reference_query, unreadable, warehouse_path
 from dashboard.exports import routes as download_routes
@@ -49,6 +50,7 @@ server = app.server
 download_routes.install(server)  # /download/summary.pdf, /download/summary.xlsx, /download/<table>.csv, ...
 search.install(server)  # /search.json, the search box's answers
 feed.install(server)  # /changes.atom, the What changed feed of a selection
+api_routes.install(server)  # /api/v1/<page>/<table>.json and .csv, every table a page shows
 
 NAV = (
     ("Overview", "/"),

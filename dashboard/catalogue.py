@@ -129,12 +129,29 @@ def description(key: str) -> str:
     return entry(key).description
 
 
-def header(key: str, detail: str | None = None) -> str:
+class Header(str):
+    """A header's text that remembers the catalogue entry it was written from (`.key`), so a grid built from
+    it can say which entry its column means (components/tables.py column) and the API can serve the
+    column's meaning and unit with its rows (dashboard/api) without every page naming the key twice."""
+
+    key: str
+
+    def __new__(cls, text: str, key: str) -> "Header":
+        made = super().__new__(cls, text)
+        made.key = key
+        return made
+
+    def __getnewargs__(self) -> tuple[str, str]:
+        # copy.deepcopy and pickle make a str subclass again from these (plotly deep-copies a figure's titles)
+        return str(self), self.key
+
+
+def header(key: str, detail: str | None = None) -> Header:
     """What a grid's column header and a download's header say: "Planned (£)". `detail` is what only the
     page knows and the header adds in brackets in place of the unit: the measure's unit of a rate that
     is in the row's unit ("Rate (per 1,000 patients)"), or the method of an interval."""
     found = entry(key)
-    return f"{found.label} ({detail})" if detail else found.header
+    return Header(f"{found.label} ({detail})" if detail else found.header, key)
 
 
 def check_kind(key: str, kind: str) -> None:

@@ -29,8 +29,8 @@ from etl import settings
 
 LOG_LIMIT = 2_000
 CALLBACK_PATH = "/_dash-update-component"
-# Dash's own routes and files, which are not pages (their status is their own)
-_NOT_PAGES = re.compile(r"^/(_dash-|_reload-hash|_favicon|assets/|download/)")
+# Dash's own routes and files, the downloads and the API, which are not pages (their status is their own)
+_NOT_PAGES = re.compile(r"^/(_dash-|_reload-hash|_favicon|assets/|download/|api/v1/)")
 
 
 def install(app: dash.Dash) -> None:

@@ -38,8 +38,10 @@ def pages(server: Flask) -> None:
     client = server.test_client()
     client.get("/")  # Dash finishes setting itself up on its first request
     for page in dash.page_registry.values():
-        if page.get("path_template") or page["module"].endswith("not_found_404"):
-            continue  # a page of one practice, or the 404: nothing worth warming
+        if page.get("path_template") or page["module"].endswith(("not_found_404", ".api")):
+            # a page of one practice, the 404: nothing worth warming; the API's list draws every page
+            # several times (seconds at England scale), paid by its first reader per build, not every worker
+            continue
         if db.unreadable() is not None:
             return  # gone or replaced by something unreadable meanwhile: users get the plain message, not us
         try:

@@ -293,7 +293,8 @@ def xmr_table(grid_id: str, frame: pd.DataFrame, *, caption: str, query: str, pe
     value_header = header(f"{query}.{value}", value_unit)
     # the charted value of a seasonal measure is the same column, adjusted (reading()): its header says so
     adjusted_header = f"{value_header}, seasonally adjusted"
-    values = ([column("raw", value_header, "number"), column("value", adjusted_header, "number")] if "raw" in frame
+    values = ([column("raw", value_header, "number"),
+               column("value", adjusted_header, "number", catalogue=f"{query}.{value}")] if "raw" in frame
               else [column("value", value_header, "number")])
     return data_grid(grid_id, rows, [
         column("period", header(f"{query}.{period}")), *values,

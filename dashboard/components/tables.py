@@ -38,6 +38,10 @@ FORMATS = {kind: grid_format(style) for kind, style in formats.KINDS.items()}
 # Keys of a column definition that say how it is suppressed; taken out before the grid is sent (AG Grid
 # would warn about keys it does not know).
 _PEOPLE_COUNT, _HIDDEN_WITH = "jointcarePeopleCount", "jointcareHiddenWith"
+# Keys saying what a column means and how it is shown, for the API (dashboard/api): the catalogue entry
+# ("<table>.<column>", dashboard/catalogue.py) and the kind (FORMATS). Taken out before the grid is sent too.
+_CATALOGUE, _KIND = "jointcareCatalogue", "jointcareKind"
+_OURS = (_PEOPLE_COUNT, _HIDDEN_WITH, _CATALOGUE, _KIND)
 # The column type of a percentage (dashAgGridFunctions.js exports it in per cent, under the header
 # csv_headers gives it).
 PERCENT_TYPE = "percentColumn"
@@ -46,14 +50,16 @@ WRAP = {"wrapText": True, "autoHeight": True}
 
 
 def column(field: str, header: str, kind: str = "text", *, wrap: bool = False, people_count: bool = False,
-           hidden_with: str | None = None, **extra) -> dict:
+           hidden_with: str | None = None, catalogue: str | None = None, **extra) -> dict:
     """One AG Grid column definition: numbers right-aligned and formatted, text filterable.
 
     wrap=True lets long text run onto more lines instead of being cut off ("RUSKANTON & WENN...").
     people_count=True: a count of people, suppressed by data_grid; hidden_with: the count field this
-    column is worked out from, hidden with it.
+    column is worked out from, hidden with it. catalogue: the column's catalogue entry, for a header not
+    written by catalogue.header (which carries its entry with it).
     """
-    definition = {"field": field, "headerName": header, **(WRAP if wrap else {}), **extra}
+    definition = {"field": field, "headerName": header, **(WRAP if wrap else {}), **extra,
+                  _KIND: kind, _CATALOGUE: catalogue or getattr(header, "key", None)}
     if people_count:
         definition[_PEOPLE_COUNT] = True
     if hidden_with:
@@ -121,6 +127,7 @@ def data_grid(grid_id: str, frame: pd.DataFrame, columns: list[dict], *, caption
 
     The caption labels the grid for screen readers and names the exported file.
     """
+    described = described_columns(columns)
     frame, columns = suppressed_rows(frame, columns)
     fields = [definition["field"] for definition in columns]
     # pandas' JSON writer turns NaN/NaT into null and dates into ISO text, and is far faster than
@@ -147,6 +154,9 @@ def data_grid(grid_id: str, frame: pd.DataFrame, columns: list[dict], *, caption
         className="ag-theme-alpine",
         style={"width": "100%"},
     )
+    # Kept on the Python object only (Dash sends declared properties, not attributes): the API reads what
+    # each column means from the grid the page drew, and the browser is sent nothing more.
+    grid.jointcare_columns = described
     return html.Div([
         html.Div([
             html.P(caption, className="grid-caption", id=f"{grid_id}-caption"),
@@ -166,11 +176,19 @@ def csv_headers(columns: list[dict]) -> str:
                        if PERCENT_TYPE in definition.get("type", ())})
 
 
+def described_columns(columns: list[dict]) -> list[dict]:
+    """What the API says of each column: its field, header, kind, catalogue entry (None when the grid's
+    column names none) and how it is suppressed."""
+    return [{"field": definition["field"], "header": str(definition.get("headerName", definition["field"])),
+             "kind": definition.get(_KIND, "text"), "catalogue": definition.get(_CATALOGUE),
+             "people_count": bool(definition.get(_PEOPLE_COUNT)), "hidden_with": definition.get(_HIDDEN_WITH)}
+            for definition in columns]
+
+
 def suppressed_rows(frame: pd.DataFrame, columns: list[dict]) -> tuple[pd.DataFrame, list[dict]]:
     """The rows with every people_count column's small counts hidden and the columns worked out from them
-    hidden with them; and the column definitions without the suppression keys."""
-    sent = [{key: value for key, value in definition.items() if key not in (_PEOPLE_COUNT, _HIDDEN_WITH)}
-            for definition in columns]
+    hidden with them; and the column definitions without our own keys (suppression, catalogue, kind)."""
+    sent = [{key: value for key, value in definition.items() if key not in _OURS} for definition in columns]
     counts = [definition["field"] for definition in columns if definition.get(_PEOPLE_COUNT)]
     derived = [(definition["field"], definition[_HIDDEN_WITH]) for definition in columns
                if definition.get(_HIDDEN_WITH)]

@@ -71,12 +71,18 @@ def table_csv(table: Table) -> bytes:
     return _write([fields, *body])
 
 
-def _suppressed(column: Column) -> str:
-    if column.people_count:
-        return 'yes: a count of people; 1 to 4 shown as "<5", secondary cells as "[c]"'
-    if column.hidden_with:
-        return f"with its count: hidden wherever {column.hidden_with} is hidden"
+def suppressed_words(people_count: bool, hidden_with: str | None) -> str:
+    """How a column is suppressed, in words: the data dictionaries' and the API's (dashboard/api)."""
+    if people_count:
+        return f'yes: a count of people; 1 to {suppression.THRESHOLD - 1} shown as "{suppression.SUPPRESSED}", ' \
+               f'secondary cells as "{suppression.SECONDARY}"'
+    if hidden_with:
+        return f"with its count: hidden wherever {hidden_with} is hidden"
     return "no"
+
+
+def _suppressed(column: Column) -> str:
+    return suppressed_words(column.people_count, column.hidden_with)
 
 
 def dictionary_csv(table: Table) -> bytes:

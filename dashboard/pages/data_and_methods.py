@@ -474,7 +474,8 @@ def _seasonal_method() -> list:
     fields = {name: f"m{position}" for position, name in enumerate(names)}
     table = data_grid(f"{PREFIX}-seasonal-index", wide.rename(columns=fields).round(3), [
         column("month_name", header("common__seasonal_index.month_name")),
-        *[column(fields[name], name, "number", minWidth=150, wrap=True) for name in names],
+        *[column(fields[name], name, "number", minWidth=150, wrap=True, catalogue="common__seasonal_index.seasonal_index")
+          for name in names],
     ], caption="Month-of-year index of each seasonal measure (1 = an average month)",
         file_name="jointcare-seasonal-index", page_size=12)
     return [*intro, verdicts, table]

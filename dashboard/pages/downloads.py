@@ -126,6 +126,8 @@ def _pages_section(selection: filters.Selection) -> html.Section:
         html.P("Open a chart's 'Show the data as a table' to see, and download, exactly what it plots. "
                "The tables follow the filters at the top of the page."),
         html.Ul(items),
+        html.P(["Every one of these tables is also at an address of its own, as JSON and CSV, for scripts and "
+                "your own tools: see ", dcc.Link("the API", href="/api"), "."]),
     ])
 
 

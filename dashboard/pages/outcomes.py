@@ -262,7 +262,7 @@ def _trend_table(trend: pd.DataFrame, yearly: bool, info: pd.Series) -> html.Div
     long["shown"] = suppression.marked(long["rate"], long["small"], long["small_marker"])
     parts = [long.pivot(index="period_start", columns="field", values="shown")]
     columns = [column("period", header("outcomes__trend.financial_year" if yearly else "outcomes__trend.period_start"))]
-    columns += [column(field, series, "number") for series, field in fields.items()]
+    columns += [column(field, series, "number", catalogue="outcomes__trend.rate") for series, field in fields.items()]
     if {"low", "high"} <= set(trend.columns):  # the shaded band is part of what is drawn
         banded = long[long["low"].notna()]
         for bound in ("low", "high"):

@@ -460,7 +460,8 @@ def _year_grid(trends: pd.DataFrame, period: str) -> html.Div:
     return data_grid(f"{PREFIX}-outcome-year", frame, [
         column("measure_name", header("practice__outcome_trends.measure_name"), minWidth=200, wrap=True, flex=2),
         column("unit", header("practice__outcome_trends.unit"), minWidth=160, wrap=True),
-        *[column(f"series_{order}", str(headers[order]), "rate", minWidth=105) for order in (1, 2, 3, 4)],
+        *[column(f"series_{order}", str(headers[order]), "rate", minWidth=105,
+                 catalogue="practice__outcome_trends.year_rate") for order in (1, 2, 3, 4)],
     ], caption=f"Average monthly rate over {period}: the practice against its PCN, council and ICB",
         file_name="practice-outcomes-year")
 

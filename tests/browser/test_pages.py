@@ -26,6 +26,7 @@ PAGES = {
     "downloads": "/downloads",
     "data-and-methods": "/data-and-methods",
     "practice": "/practice/{practice}",
+    "api": "/api",
 }
 
 
