@@ -34,7 +34,8 @@ REPEATS = int(os.environ.get("BENCH_REPEATS", "3")) + 2
 TARGET_P95_MS = 150
 TARGET_BYTES = 1.5e6
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
-PAGES = ("/", "/catchment", "/pooled-budget", "/joint-working", "/outcomes", "/changes", "/data-and-methods", "/downloads")
+PAGES = ("/", "/catchment", "/pooled-budget", "/joint-working", "/outcomes", "/changes", "/data-and-methods",
+         "/downloads")
 
 
 def ensure_warehouse() -> None:
