@@ -28,6 +28,7 @@ MEMBER_DIRECTORIES = {
     "pcn": ("practice_map.pcn_code",),
     "locality": ("council_localities.locality_code",),
 }
+MEMBER_WORDS = {"practice": "practice", "pcn": "PCN", "locality": "council locality"}
 
 
 def reject_bad_members(con: duckdb.DuckDBPyConnection, recognised: list[RawFile]) -> None:
@@ -69,9 +70,9 @@ def _reject_unknown_members(con: duckdb.DuckDBPyConnection) -> None:
             for ref in directories)
         named = " nor the ".join(titles[ref.split(".")[0]] for ref in directories)
         if scalar(con, f"select exists ({known})"):
-            reason = f"'code ' || upper(trim(rows.member_code)) || ' is no {member_type} in the ' || ?"
+            reason = f"'code ' || upper(trim(rows.member_code)) || ' is no {MEMBER_WORDS[member_type]} in the ' || ?"
         else:  # nothing to resolve it against: it would select no practice, so say so rather than keep it
-            reason = f"'a {member_type} cannot be resolved to practices without the ' || ?"
+            reason = f"'a {MEMBER_WORDS[member_type]} cannot be resolved to practices without the ' || ?"
         _insert(con, f"""
             select rows.file_id, headers.file, '{SOURCE}', rows.line, headers.member_code_header,
                 rows.member_code, {reason}
