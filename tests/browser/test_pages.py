@@ -25,6 +25,7 @@ PAGES = {
     "downloads": "/downloads",
     "data-and-methods": "/data-and-methods",
     "practice": "/practice/{practice}",
+    "groups": "/groups?group_name=Test%20hub&members=P:{practice}",
 }
 
 
