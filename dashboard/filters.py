@@ -102,7 +102,9 @@ class Selection:
 
     @property
     def is_empty(self) -> bool:
-        return not any(getattr(self, field.name) for field in fields(self) if field.name != "period")
+        # a group's name without its members selects nothing (the Groups page, naming a group not yet made)
+        return not any(getattr(self, field.name) for field in fields(self)
+                       if field.name not in ("period", "group_name"))
 
 
 def group_params(selection: Selection) -> dict[str, str | None]:
@@ -345,7 +347,8 @@ def _parse_group(query: dict[str, object], known: dict[str, frozenset], notes: l
                              "is shown.")
             return {"group": shared.upper()}
     if not members:
-        return {}
+        # a name alone is kept: the Groups page is naming a group it has no members for yet
+        return {"group_name": clean_group_name(name)} if clean_group_name(name) else {}
     pairs, unreadable = parse_members(members)
     for piece in unreadable:
         notes.append(f"'{piece}' is not a group member (write P:, N: or L: before a practice, PCN or locality "
@@ -361,7 +364,7 @@ def _parse_group(query: dict[str, object], known: dict[str, frozenset], notes: l
         kept = kept[:MAX_MEMBERS]
     if not kept:
         notes.append("None of the group's members is known, so the group is not applied.")
-        return {}
+        return {"group_name": clean_group_name(name)} if clean_group_name(name) else {}
     return {"members": members_text(kept), "group_name": clean_group_name(name) or None}
 
 

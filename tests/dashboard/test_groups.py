@@ -60,8 +60,10 @@ def test_bad_members_are_dropped_with_a_note(dashboard_db):
 
 def test_a_group_with_no_known_member_or_an_unknown_shared_code_is_not_applied(dashboard_db):
     selection, notes = filters.parse({"members": "P:Z99999", "group_name": "Nothing"})
-    assert selection == filters.Selection() and notes[-1] == "None of the group's members is known, so the group " \
-                                                             "is not applied."
+    # the name stays (the Groups page is still making the group) but selects nothing
+    assert selection == filters.Selection(group_name="Nothing") and selection.is_empty
+    assert notes[-1] == "None of the group's members is known, so the group is not applied."
+    assert filters.group_params(selection) == {"group_practices": None, "group_label": None}
     selection, notes = filters.parse({"group": "NOPE"})
     assert selection == filters.Selection()
     assert notes == ["No shared group of practices has the code 'NOPE', so that filter is not applied."]
