@@ -117,13 +117,28 @@ def group_params(selection: Selection) -> dict[str, str | None]:
 
 
 def group_practice_codes(selection: Selection) -> list[str]:
-    """The practices of the selection's group (groups__practices: one rule for both kinds)."""
+    """The practices of the selection's group, in code order: a shared group's, or the union of an own group's
+    members' (a practice itself, a PCN its practices, a council locality the practices most of whose patients
+    live in it), picked from groups__practice_areas, read once per warehouse file."""
+    if selection.group:
+        return list(_shared_group_practices(warehouse_version()).get(selection.group, ()))
+    areas = reference_query("groups__practice_areas")
     members = parse_members(selection.members or "")[0]
-    listed = {kind: ",".join(code for member_kind, code in members if member_kind == kind) or None
-              for kind in MEMBER_KINDS.values()}
-    frame = run_query("groups__practices", group_code=selection.group, member_practices=listed["practice"],
-                      member_pcns=listed["pcn"], member_localities=listed["locality"])
-    return list(frame["practice_code"])
+    wanted = {kind: {code for member_kind, code in members if member_kind == kind} for kind in MEMBER_KINDS.values()}
+    chosen = (areas["practice_code"].isin(wanted["practice"]) | areas["pcn_code"].isin(wanted["pcn"])
+              | areas["locality_code"].isin(wanted["locality"]))
+    return list(areas.loc[chosen, "practice_code"])
+
+
+@functools.lru_cache(maxsize=4)
+def _shared_group_practices(_version: int) -> dict[str, tuple[str, ...]]:
+    """Each shared group's practices in code order, worked out once per warehouse file."""
+    practices: dict[str, list[str]] = {}
+    areas = reference_query("groups__practice_areas")
+    for code, groups in zip(areas["practice_code"], areas["shared_groups"]):
+        for group in groups:
+            practices.setdefault(group, []).append(code)
+    return {group: tuple(codes) for group, codes in practices.items()}
 
 
 def group_label(selection: Selection) -> str | None:

@@ -90,3 +90,20 @@ def test_pasted_codes_become_members_of_their_kind(dashboard_db):
         ("practice", "A00001"), ("pcn", "U00002"), ("locality", "LOC-U-1"), ("pcn", "U00001"),
         ("practice", "Z99999"),  # no area has it: kept as a practice's, so the page's note names it
     ]
+
+
+def test_a_shared_group_is_chosen_by_its_code(tiny_raw, tmp_path, monkeypatch):
+    from etl.build import build
+    from tests.etl.test_practice_groups import write_groups
+
+    write_groups(tiny_raw, [["fed-1", "Town federation", "practice", "A00003"],
+                            ["FED-1", "Town federation", "pcn", "U00001"]])
+    db = tmp_path / "warehouse.duckdb"
+    build(tiny_raw, db, echo=lambda _: None)
+    monkeypatch.setenv("JOINTCARE_DB", str(db))
+    selection, notes = filters.parse({"group": "fed-1"})
+    assert selection == filters.Selection(group="FED-1") and notes == []
+    assert filters.group_practice_codes(selection) == ["A00001", "A00002", "A00003"]
+    assert filters.area_name(selection) == "Town federation"
+    # and the filter bar offers it by name
+    assert filters.group_options(selection) == [{"label": "Town federation (shared)", "value": "FED-1"}]

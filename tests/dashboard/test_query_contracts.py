@@ -48,7 +48,7 @@ def sample_params(served_demo) -> dict:
             "measure": measure, "residents": False, "area_type": "all", "max_councils": 5, "compare": "peers",
             "scheme_group": None, "text": "WYVERNFORD", "max_rows": 10, "postcode_key": None, "outward_code": "QX1",
             "practices_only": False,
-            "group_code": None, "member_practices": practice, "member_pcns": None, "member_localities": None}
+            "member_practices": practice, "member_pcns": None, "member_localities": None}
 
 
 def _returned_columns(query: str, params: dict) -> list[str]:
