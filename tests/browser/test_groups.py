@@ -45,6 +45,8 @@ def test_a_group_is_built_on_the_page_and_opens_on_the_overview(page, demo_serve
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(rf"members=P:{group_codes['practice']}$"))
     page.wait_for_function("() => document.activeElement && document.activeElement.id === 'group-search-input'")
+    settle(page)
+    page.wait_for_function("() => document.querySelectorAll('#groups-members tbody tr').length === 1")
 
     # a PCN from a pasted list of codes (bare: the page finds which kind it is)
     page.get_by_label(re.compile("Or add a list of codes")).fill(group_codes["pcn"].lower() + "\n")
