@@ -85,7 +85,7 @@ def _nav() -> html.Nav:
 def _search_box() -> html.Div:
     """The search box of every page: practices, areas and postcodes."""
     box = combobox("site-search", "Search for a practice, area or postcode",
-                    "Type two letters or more, then use the arrow keys and Enter to choose.", "site-search")
+                   "Type two letters or more, then use the arrow keys and Enter to choose.", "site-search")
     box.role = "search"
     return box
 
@@ -94,8 +94,8 @@ def _practice_search() -> html.Div:
     """Under the practice filter: any practice the other filters leave, found by the server, so the filter
     bar never carries England's 6,300 practices (issue 15) and a practice is found without narrowing first."""
     return combobox("practice-search", "Find a practice",
-                     "Searches the practices the other filters leave. Type two letters or more, then use the arrow "
-                     "keys and Enter to choose.", "site-search practice-search")
+                    "Searches the practices the other filters leave. Type two letters or more, then use the arrow "
+                    "keys and Enter to choose.", "site-search practice-search")
 
 
 def _filter_bar() -> html.Section:
