@@ -109,6 +109,8 @@ def _members(selection: filters.Selection, members: list[tuple[str, str]]) -> ht
         html.Div([
             dcc.Link(f"Use this group: open the Overview for {label}", href=use, id=f"{PREFIX}-use",
                      className="btn btn-primary btn-sm me-2 mb-2"),
+            dcc.Link("Where its patients live", href="/catchment" + _query(selection, members, period=True),
+                     id=f"{PREFIX}-catchment", className="btn btn-outline-primary btn-sm me-2 mb-2"),
             html.Button("Copy link", id=f"{PREFIX}-copy", n_clicks=0, className="btn btn-outline-primary btn-sm mb-2",
                         **{"data-href": use}),
             html.P(id=f"{PREFIX}-copy-status", role="status", className="form-text", **{"aria-live": "polite"}),

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dashboard import filters
 from dashboard.pages import groups, overview
-from tests.dashboard.helpers import text_of
+from tests.dashboard.helpers import by_id, text_of
 
 
 def test_an_own_group_is_its_practices_and_pcns(dashboard_db):
@@ -83,6 +83,9 @@ def test_the_groups_page_lists_members_with_their_practices_and_list_sizes(dashb
     assert "TOWN PCN" in text and "210" in text and "FELL PRACTICE" in text
     assert "2 members: 3 practices in all, 260 registered patients" in text
     assert "/?group_name=Town&members=N:U00001,P:A00003" in text
+    # its catchment: the Catchment page's council split for the same group
+    assert by_id(groups.layout(group_name="Town", members="N:U00001,P:A00003"), "groups-catchment").href == \
+        "/catchment?group_name=Town&members=N:U00001,P:A00003"
 
 
 def test_pasted_codes_become_members_of_their_kind(dashboard_db):
