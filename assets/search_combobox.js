@@ -8,13 +8,16 @@
 // Answers come from /search.json (dashboard/search.py), which does all the matching; this file only draws.
 // Each box is an instance named by its ids' prefix (INSTANCES): "site-search" finds anything; "practice-search"
 // finds practices within the address's other filters (kind=practice&address=...), and its results choose
-// that practice in the address.
+// that practice in the address; "group-search" (the Groups page) finds practices, PCNs and localities
+// (kind=member&address=...), and its results add that member to the group in the address.
 // Listeners sit on the document, so they keep working whatever Dash re-renders. Nothing is fetched from
 // anywhere but this server.
 (function () {
   var INSTANCES = {
-    "site-search": {placeholder: "Name, ODS code or postcode", scoped: false, focusAfter: "main"},
-    "practice-search": {placeholder: "Name, ODS code or postcode", scoped: true, focusAfter: "filter-practice"}
+    "site-search": {placeholder: "Name, ODS code or postcode", scope: null, focusAfter: "main"},
+    "practice-search": {placeholder: "Name, ODS code or postcode", scope: "practice", focusAfter: "filter-practice"},
+    "group-search": {placeholder: "Practice, PCN or locality: name or code", scope: "member",
+                     focusAfter: "group-search-input", redrawn: true}
   };
   var MIN_TYPED = 2, WAIT_MS = 150, states = {};
 
@@ -138,9 +141,9 @@
   }
 
   function ask(prefix, text) {
-    var s = state(prefix), scoped = INSTANCES[prefix].scoped;
+    var s = state(prefix), scope = INSTANCES[prefix].scope;
     var url = "/search.json?q=" + encodeURIComponent(text) + "&page=" + encodeURIComponent(window.location.pathname)
-      + (scoped ? "&kind=practice&address=" + encodeURIComponent(window.location.search)
+      + (scope ? "&kind=" + scope + "&address=" + encodeURIComponent(window.location.search)
                 : (period() ? "&period=" + encodeURIComponent(period()) : ""));
     if (url === s.lastAsked) { return; }
     s.lastAsked = url;
@@ -188,7 +191,19 @@
     window.dispatchEvent(new CustomEvent("_dashprivate_pushstate"));
     var after = el(INSTANCES[prefix].focusAfter);
     if (INSTANCES[prefix].focusAfter === "main") { window.scrollTo(0, 0); }
+    if (INSTANCES[prefix].redrawn) { refocus(INSTANCES[prefix].focusAfter, after); return; }
     if (after) { after.focus({preventScroll: INSTANCES[prefix].focusAfter === "main"}); }
+  }
+
+  // A box its page draws again from the new address (the Groups page) is a new element once drawn: the
+  // focus goes to the new one, so a keyboard user carries on adding members where they were.
+  function refocus(id, old) {
+    var tries = 0;
+    (function again() {
+      var now = el(id);
+      if (now && now !== old) { now.focus(); return; }
+      if (tries++ < 50) { window.setTimeout(again, 100); }
+    })();
   }
 
   document.addEventListener("input", function (event) {

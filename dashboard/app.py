@@ -22,6 +22,7 @@ from dash import Input, Output, State, ctx, dcc, html, no_update
 from dashboard import callback_cache, errors, feed, filters, search, security, serialise
 from dashboard.api import routes as api_routes
 from dashboard.components import peers
+from dashboard.components.search_box import combobox
 from dashboard.db import reference_query, unreadable, warehouse_path
 from dashboard.exports import routes as download_routes
 from etl import settings
@@ -58,6 +59,7 @@ NAV = (
     ("Pooled budget", "/pooled-budget"),
     ("Joint working", "/joint-working"),
     ("Outcomes", "/outcomes"),
+    ("Groups", "/groups"),
     ("What changed", "/changes"),
     ("Downloads", "/downloads"),
     ("Data and methods", "/data-and-methods"),
@@ -74,6 +76,7 @@ FILTER_PLACEHOLDERS = {
     "pcn": "All PCNs",
     "practice": "All practices",
     "deprivation": "All deciles",
+    "group": "No group",
 }
 
 
@@ -83,26 +86,10 @@ def _nav() -> html.Nav:
     return html.Nav(dbc.Nav(links, pills=True, className="site-nav"), **{"aria-label": "Pages"})
 
 
-def _combobox(prefix: str, label: str, hint: str, class_name: str) -> html.Div:
-    """A search box: an ARIA 1.2 combobox whose keys, fetches and list are the work of
-    assets/search_combobox.js, which finds it by its prefix (dashboard/search.py says why a script of our
-    own, and what it finds)."""
-    return html.Div([
-        html.Label(label, htmlFor=f"{prefix}-input", className="form-label"),
-        # the script puts the <input role="combobox"> here: Dash 4's inputs take no role or aria-* attributes
-        html.Div(html.Ul(id=f"{prefix}-listbox", role="listbox", className="site-search-listbox", hidden=True,
-                         **{"aria-label": f"{label}: results"}),
-                 id=f"{prefix}-field", className="site-search-field", **{"data-max-length": search.MAX_TYPED}),
-        html.P(hint, id=f"{prefix}-hint", className="visually-hidden"),
-        html.P(id=f"{prefix}-note", className="site-search-note", hidden=True),
-        html.Div(id=f"{prefix}-status", role="status", className="visually-hidden", **{"aria-live": "polite"}),
-    ], className=class_name, id=prefix)
-
-
 def _search_box() -> html.Div:
     """The search box of every page: practices, areas and postcodes."""
-    box = _combobox("site-search", "Search for a practice, area or postcode",
-                    "Type two letters or more, then use the arrow keys and Enter to choose.", "site-search")
+    box = combobox("site-search", "Search for a practice, area or postcode",
+                   "Type two letters or more, then use the arrow keys and Enter to choose.", "site-search")
     box.role = "search"
     return box
 
@@ -110,9 +97,9 @@ def _search_box() -> html.Div:
 def _practice_search() -> html.Div:
     """Under the practice filter: any practice the other filters leave, found by the server, so the filter
     bar never carries England's 6,300 practices (issue 15) and a practice is found without narrowing first."""
-    return _combobox("practice-search", "Find a practice",
-                     "Searches the practices the other filters leave. Type two letters or more, then use the arrow "
-                     "keys and Enter to choose.", "site-search practice-search")
+    return combobox("practice-search", "Find a practice",
+                    "Searches the practices the other filters leave. Type two letters or more, then use the arrow "
+                    "keys and Enter to choose.", "site-search practice-search")
 
 
 def _filter_bar() -> html.Section:
@@ -264,13 +251,17 @@ def filter_state(search: str | None, values: dict, trigger: str | None, pathname
     """The callback's work as a plain function: (search, six values, six option lists, notes, the filters'
     summary in words, nav hrefs)."""
     query = filters.parse_search(search)
-    extra = {key: value for key, value in query.items() if key not in filters.FILTER_KEYS}
+    extra = {key: value for key, value in query.items() if key not in filters.ADDRESS_KEYS}
     if trigger == "filter-clear":
         selection, notes = filters.Selection(), []
     elif trigger is None or trigger == "url":
         selection, notes = filters.parse(query)
     else:
-        selection, notes = filters.parse({key: value for key, value in values.items() if value and value != ANY})
+        chosen = {key: value for key, value in values.items() if value and value != ANY}
+        if chosen.get("group") == filters.OWN_GROUP:  # the user's own group stays as the address has it
+            chosen.pop("group")
+            chosen.update({key: query[key] for key in filters.OWN_GROUP_KEYS if key in query})
+        selection, notes = filters.parse(chosen)
         # A new council or sub-ICB clears a locality, PCN or practice that is not inside it.
         selection = _drop_outside(selection, trigger)
     new_search = selection.query_string(**extra)
@@ -284,7 +275,10 @@ def filter_state(search: str | None, values: dict, trigger: str | None, pathname
     # the year this page opens on (the page says why), first: a narrow select cuts the end off
     shown, _ = filters.with_page_year(selection, page_shows(pathname))
     everything["period"][0]["label"] = f"{shown.period} (latest)" if shown.period else FILTER_PLACEHOLDERS["period"]
-    return (search_output, *[getattr(selection, key) or ANY for key in filters.FILTER_KEYS],
+    values_output = [getattr(selection, key) or ANY for key in filters.FILTER_KEYS]
+    if selection.members and not selection.group:
+        values_output[filters.FILTER_KEYS.index("group")] = filters.OWN_GROUP
+    return (search_output, *values_output,
             *[everything[key] + options[key] for key in filters.FILTER_KEYS], notes_output,
             filters.describe(shown), *hrefs)
 

@@ -35,7 +35,7 @@ MAX_ENTRIES = 200  # the newest; a reader keeps what it has seen, and the page h
 
 
 def _selection() -> filters.Selection:
-    query = {key: request.args.get(key) for key in filters.FILTER_KEYS
+    query = {key: request.args.get(key) for key in filters.ADDRESS_KEYS
              if key != "period" and request.args.get(key) is not None}
     selection, notes = filters.parse(query)
     if notes:
@@ -112,7 +112,7 @@ def _alternate_link(response: Response) -> Response:
             or response.direct_passthrough:
         return response
     query = urlencode([(key, value) for key, value in request.args.items()
-                       if key in filters.FILTER_KEYS and key != "period"])
+                       if key in filters.ADDRESS_KEYS and key != "period"])
     href = html.escape(f"{FEED_PATH}{'?' + query if query else ''}", quote=True)
     tag = f'<link rel="alternate" type="application/atom+xml" title="What changed (Atom feed)" href="{href}">'
     body = response.get_data(as_text=True)

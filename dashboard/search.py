@@ -115,7 +115,7 @@ def search(typed: str | None, page: str | None = None, period: str | None = None
     if is_postcode and near:  # the practices at the postcode itself come first, 0 miles away: nothing to add
         return Answer(shown, _linked(near, page, period), note, place)
     matches = run_query("search__matches", text=text, max_rows=limit, practices_only=False,
-                        **dict.fromkeys(AREA_FILTERS)).to_dict("records")
+                        **dict.fromkeys(AREA_FILTERS), group_practices=None).to_dict("records")
     if note and is_outward and not is_postcode and any(row["score"] >= 0.9 for row in matches):
         note = None  # 'Y900' or 'QZ0' is more likely a code, or its start, than a postcode district
     seen = {_identity(row) for row in near}
@@ -172,7 +172,8 @@ def practices_within(typed: str | None, address: str | None, page: str | None = 
         return Answer(shown, ())
     selection, _ = filters.parse(filters.parse_search(address))
     matches = run_query("search__matches", text=text, max_rows=limit, practices_only=True,
-                        **{key: getattr(selection, key) for key in AREA_FILTERS})
+                        **{key: getattr(selection, key) for key in AREA_FILTERS},
+                        group_practices=filters.group_params(selection)["group_practices"])
     path = page if page in AREA_PAGES else "/"
     results = tuple(_result(row, path + filters.with_page_state(address, practice=row["code"]))
                     for row in matches.to_dict("records"))
@@ -180,13 +181,47 @@ def practices_within(typed: str | None, address: str | None, page: str | None = 
     return Answer(shown, results, None if results or selection.is_empty else f"Searched the practices in {within}.")
 
 
+# What the group builder's search adds, by the link key of a search result: the kinds a group's members may be.
+MEMBER_LINKS = {"practice": "practice", "pcn": "pcn", "locality": "locality"}
+GROUPS_PAGE = "/groups"
+
+
+def group_members(typed: str | None, address: str | None, limit: int = MAX_RESULTS) -> Answer:
+    """The group builder's search: practices, PCNs and council localities by code or name, each linked to the
+    Groups page with the address's group and that member added (the group lives in the address)."""
+    shown = re.sub(r"\s+", " ", (typed or "")[:MAX_TYPED]).strip()
+    text = normalise(shown)
+    if len(text.replace(" ", "")) < MIN_TYPED:
+        return Answer(shown, ())
+    query = filters.parse_search(address)
+    members = filters.parse_members(query.get("members", ""))[0]
+    if len(members) >= filters.MAX_MEMBERS:
+        return Answer(shown, (), f"A group can have at most {filters.MAX_MEMBERS} members: remove one to add another.")
+    matches = run_query("search__matches", text=text, max_rows=limit * 3, practices_only=False,
+                        **dict.fromkeys(AREA_FILTERS), group_practices=None)
+    results, seen = [], set()
+    for row in matches.to_dict("records"):
+        kind = MEMBER_LINKS.get(row["kind"])
+        member = (kind, str(row["code"]).upper())
+        if kind is None or member in seen:
+            continue
+        seen.add(member)
+        added = members if member in members else [*members, member]
+        link = GROUPS_PAGE + filters.with_page_state(address, members=filters.members_text(added))
+        results.append(_result(row, link))
+    return Answer(shown, tuple(results[:limit]))
+
+
 def install(server: Flask) -> None:
     """GET /search.json?q=...&page=<the page's path>&period=<its year>: the search box's answer as JSON;
-    with kind=practice&address=<the page's query string>, the filter bar's practice search."""
+    with kind=practice&address=<the page's query string>, the filter bar's practice search; with
+    kind=member&address=..., the group builder's search (practices, PCNs and localities to add)."""
 
     @server.get("/search.json")
     def search_json():
-        if request.args.get("kind") == "practice":
+        if request.args.get("kind") == "member":
+            answer = group_members(request.args.get("q", ""), request.args.get("address"))
+        elif request.args.get("kind") == "practice":
             answer = practices_within(request.args.get("q", ""), request.args.get("address"), request.args.get("page"))
         else:
             answer = search(request.args.get("q", ""), request.args.get("page"), request.args.get("period"))

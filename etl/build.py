@@ -31,7 +31,7 @@ import duckdb
 import pandas as pd
 import yaml
 
-from etl import __version__, archives, boundaries, settings
+from etl import __version__, archives, boundaries, practice_groups, settings
 from etl.contracts import Contract, contract_path
 from etl.contracts import check as check_contract
 from etl.errors import BuildFailed, SourceError
@@ -304,6 +304,7 @@ def _build_into(raw_dir: Path, db_path: Path, work_dir: Path, *, allow_unknown: 
         started = time.perf_counter()
         problems += _check_keys(con, recognised)
         _check_references(con, recognised)
+        practice_groups.reject_bad_members(con, recognised)
         _refresh_counts(con)
         _timed(report, "check keys and references", started)
         if problems:

@@ -109,6 +109,7 @@ def check(raw_dir: Path, allow_unknown: bool) -> None:
 @click.option("--sub-icb", "sub_icb", help="A sub-ICB code.")
 @click.option("--pcn", help="A PCN code.")
 @click.option("--practice", help="A practice code.")
+@click.option("--group", help="A shared group's code (the groups file in the raw folder).")
 @click.option("--format", "output", type=click.Choice(["text", "csv"]), default="text", show_default=True,
               help="text: one change a line; csv: the What changed page's table.")
 def changes(since, db_path: Path, output: str, **area: str | None) -> None:

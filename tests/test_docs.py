@@ -79,7 +79,8 @@ if __name__ == "__main__":
 
 # The test files whose every test is a row of the README's "What jointcare does with bad input".
 BAD_INPUT_TESTS = ("tests/etl/test_bad_input.py", "tests/etl/test_bad_input_outcomes.py", "tests/etl/test_zips.py",
-                   "tests/etl/test_boundaries.py", "tests/dashboard/test_server_lockdown.py")
+                   "tests/etl/test_boundaries.py", "tests/dashboard/test_server_lockdown.py",
+                   "tests/etl/test_bad_input_groups.py")
 
 
 def test_bad_input_section_and_its_tests_are_in_step():

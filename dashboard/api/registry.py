@@ -6,8 +6,8 @@ after its module ("pooled_budget" -> "pooled-budget"), at an address that mirror
 A table's name is its grid id without the page's prefix ("pooled-budget-flows" -> "flows"), so the
 addresses are as stable as the grid ids the pages' tests and the browser already rely on.
 
-Parameters: the filters (whatever filters.FILTER_KEYS holds, so a new filter is served without this module
-naming it) and each page's own state in its address (PAGE_STATE: a chosen measure, say), each with the rule
+Parameters: the filters (whatever filters.ADDRESS_KEYS holds, a user's own group's name and members among
+them, so a new filter is served without this module naming it) and each page's own state in its address (PAGE_STATE: a chosen measure, say), each with the rule
 the page itself uses for what it accepts. The list of endpoints (index) is found by drawing each page for a
 whole-area and a council example (drawn.py): a table that only a selection shows is found, and the list
 cannot fall behind the pages. It is kept in the shared cache per build.
@@ -117,7 +117,7 @@ class Page:
 
     @property
     def parameter_names(self) -> tuple[str, ...]:
-        return (*filters.FILTER_KEYS, *(parameter.name for parameter in self.state))
+        return (*filters.ADDRESS_KEYS, *(parameter.name for parameter in self.state))
 
 
 def pages() -> dict[str, Page]:
@@ -209,7 +209,7 @@ def page_parameters(page: Page) -> list[dict]:
     """The parameters a page's endpoints take, in words (the values a state parameter takes depend on the
     selection, so the words name where they come from)."""
     listed = [{"name": key, "meaning": f"{filters.LABELS.get(key, key)} filter, as on the page (see /api).",
-               "kind": "filter"} for key in filters.FILTER_KEYS]
+               "kind": "filter"} for key in filters.ADDRESS_KEYS]
     # a page's own values can depend on the selection (the year's spend groups): those of the default year
     listed += [{"name": parameter.name, "meaning": parameter.meaning, "kind": "page",
                 "allowed": parameter.allowed(filters.Selection())} for parameter in page.state]

@@ -99,7 +99,7 @@ def allowed_values(key: str, options: dict[str, list[dict]] | None = None) -> st
 
 def every_filter_s_values() -> dict[str, str]:
     options = filters.cascade(filters.Selection())
-    return {key: allowed_values(key, options) for key in filters.FILTER_KEYS}
+    return {key: allowed_values(key, options) for key in filters.ADDRESS_KEYS}
 
 
 def _selection(args: dict[str, str]) -> filters.Selection:
@@ -107,7 +107,7 @@ def _selection(args: dict[str, str]) -> filters.Selection:
         return downloads.selection_from_request()
     except downloads.DownloadError as error:
         bad = {key: value for key, value in args.items()
-               if key in filters.FILTER_KEYS and filters.parse({key: value})[1]}
+               if key in filters.ADDRESS_KEYS and filters.parse({key: value})[1]}
         allowed = {key: allowed_values(key) for key in bad}
         if "period" in allowed:
             allowed["period"] = "a financial year written like 2024-25: " + allowed["period"]
@@ -234,7 +234,7 @@ def _json_body(page: registry.Page, name: str, drawn, window: paging.Window, sho
             "selection": filters.describe(described),
             "period": shown.period,
             "page_address": page.page_path(variables) + shown.query_string(
-                **{key: value for key, value in query.items() if key not in filters.FILTER_KEYS
+                **{key: value for key, value in query.items() if key not in filters.ADDRESS_KEYS
                    and key not in variables}),
             "build": {"id": db.build_id(), "built_at": modified.isoformat()},
             "suppression": suppression.RULE,

@@ -122,7 +122,8 @@ def area_for(selection: filters.Selection) -> tuple[str, str | None]:
     """(area_type, area_code or None to look up the ICB) the selection reads."""
     if selection.is_empty:
         return "all", "ALL"
-    if selection.council and not any((selection.locality, selection.sub_icb, selection.pcn, selection.practice)):
+    if selection.council and not any((selection.locality, selection.sub_icb, selection.pcn, selection.practice,
+                                                   selection.has_group)):
         return "council", selection.council
     return "icb", None
 

@@ -113,7 +113,8 @@ def peers_kind(selection) -> str | None:
     """'practice' or 'council' when the selection has peers (one practice, or one council on its own)."""
     if selection.practice:
         return "practice"
-    if selection.council and not any((selection.locality, selection.sub_icb, selection.pcn, selection.deprivation)):
+    if selection.council and not any((selection.locality, selection.sub_icb, selection.pcn, selection.deprivation,
+                                                   selection.has_group)):
         return "council"
     return None
 

@@ -69,7 +69,7 @@ def build_summary(selection: filters.Selection, compare: str = "usual") -> Summa
 def is_residents_view(selection: filters.Selection) -> bool:
     """A council on its own is read as its residents; any NHS filter as the selected practices' patients."""
     return bool(selection.council) and not any((selection.locality, selection.sub_icb, selection.pcn,
-                                                selection.practice, selection.deprivation))
+                                                selection.practice, selection.deprivation, selection.has_group))
 
 
 def _fictional() -> bool:

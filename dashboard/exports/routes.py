@@ -59,7 +59,7 @@ def attachment(body: bytes, mimetype: str, file_name: str) -> Response:
 
 def selection_from_request() -> filters.Selection:
     """The selection the query string asks for, or DownloadError(400) naming each value that was not valid."""
-    query = {key: request.args.get(key) for key in filters.FILTER_KEYS if request.args.get(key) is not None}
+    query = {key: request.args.get(key) for key in filters.ADDRESS_KEYS if request.args.get(key) is not None}
     selection, notes = filters.parse(query)
     if notes:
         raise DownloadError(400, "This download was not made, so that it cannot include rows you did not ask "

@@ -134,7 +134,8 @@ def _headlines(ctx: _Context) -> html.Section:
             boundary = f"{summary['boundary_practices']} of {summary['practices']} practices are boundary practices."
         selection = ctx.selection
         by_place = selection.council or selection.locality
-        if selection.practice or ((selection.pcn or selection.sub_icb or selection.deprivation) and not by_place):
+        if selection.practice or ((selection.pcn or selection.sub_icb or selection.deprivation or selection.has_group)
+                                     and not by_place):
             label = f"Patients of {ctx.area}"
         elif by_place:
             label = f"Patients of practices in {ctx.area}"

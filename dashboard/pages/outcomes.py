@@ -370,7 +370,7 @@ def selection_series(ctx: dict) -> pd.DataFrame:
     selection, trend = ctx["selection"], ctx["trend"]
     if selection.practice:
         kind = "practice"
-    elif selection.locality or selection.sub_icb or selection.pcn or selection.deprivation:
+    elif selection.locality or selection.sub_icb or selection.pcn or selection.deprivation or selection.has_group:
         kind = "group"
     elif selection.council:
         kind = "council"

@@ -60,7 +60,7 @@ def layout(**query):
 
 def _is_council_view(selection: filters.Selection) -> bool:
     return bool(selection.council) and not any((selection.locality, selection.sub_icb, selection.pcn,
-                                                selection.practice, selection.deprivation))
+                                                selection.practice, selection.deprivation, selection.has_group))
 
 
 def _catchment_headline(params: dict) -> html.Div:

@@ -4,8 +4,13 @@
 -- The practices in the selection. Council and locality select practices by where they are
 -- (home council; the locality where most of their patients live), the NHS filters by membership, and
 -- deprivation ('1' to '10', optional: deprivation := $deprivation) by the practice's national
--- deprivation decile (mart_practice_deprivation).
-create or replace temp macro selected_practices(council, locality, sub_icb, pcn, practice, deprivation := null) as table
+-- deprivation decile (mart_practice_deprivation). A group of practices (group_practices, optional: a shared
+-- group or a user's own, which filters.Selection.params() resolves to its practice codes, comma-separated
+-- so that the parameter stays a plain hashable value for the query cache) is an area like a PCN: it
+-- intersects with the other filters.
+create or replace temp macro selected_practices(
+    council, locality, sub_icb, pcn, practice, deprivation := null, group_practices := null
+) as table
     select practices.practice_code
     from dim_practice as practices
     left join dim_practice_locality as localities using (practice_code)
@@ -16,16 +21,20 @@ create or replace temp macro selected_practices(council, locality, sub_icb, pcn,
         and (sub_icb is null or practices.sub_icb_code = sub_icb)
         and (pcn is null or practices.pcn_code = pcn)
         and (practice is null or practices.practice_code = practice)
-        and (deprivation is null or deprivations.deprivation_decile = try_cast(deprivation as integer));
+        and (deprivation is null or deprivations.deprivation_decile = try_cast(deprivation as integer))
+        and (group_practices is null or list_contains(string_split(group_practices, ','), practices.practice_code));
 
 -- The selected practices open at some point in the quarter that starts on quarter_day: one closed
 -- before it or opened after it cannot have returned anything for it; one with no registered patients
 -- in any release is left out.
 create or replace temp macro open_practices(
-    council, locality, sub_icb, pcn, practice, quarter_day, deprivation := null
+    council, locality, sub_icb, pcn, practice, quarter_day, deprivation := null, group_practices := null
 ) as table
     select practices.practice_code
-    from selected_practices(council, locality, sub_icb, pcn, practice, deprivation := deprivation) as chosen
+    from
+        selected_practices(
+            council, locality, sub_icb, pcn, practice, deprivation := deprivation, group_practices := group_practices
+        ) as chosen
     inner join dim_practice as practices using (practice_code)
     where
         practices.last_registration_quarter is not null
@@ -33,8 +42,10 @@ create or replace temp macro open_practices(
         and (practices.open_date is null or practices.open_date < quarter_day + interval 3 month);
 
 -- The social care councils in the selection: the chosen council, the council of the chosen
--- locality, or else the home councils of the selected practices.
-create or replace temp macro selected_councils(council, locality, sub_icb, pcn, practice) as table
+-- locality, or else the home councils of the selected practices (a group's: the councils it serves).
+create or replace temp macro selected_councils(
+    council, locality, sub_icb, pcn, practice, group_practices := null
+) as table
     select council_code
     from dim_council
     where
@@ -50,7 +61,8 @@ create or replace temp macro selected_councils(council, locality, sub_icb, pcn, 
                 from dim_practice as practices
                 where
                     practices.practice_code in (
-                        select practice_code from selected_practices(null, null, sub_icb, pcn, practice)
+                        select practice_code
+                        from selected_practices(null, null, sub_icb, pcn, practice, group_practices := group_practices)
                     )
             ))
         );
@@ -79,10 +91,12 @@ create or replace temp macro headline_measures() as table
 -- practices (mart_practice_peers) instead, where it has them; unit_set says which ('peers' or 'usual').
 -- exports__comparison adds them up into the comparator; exports__comparison_units checks their spread.
 create or replace temp macro comparison_units(
-    residents, council, locality, sub_icb, pcn, practice, period, compare := 'usual'
+    residents, council, locality, sub_icb, pcn, practice, period, compare := 'usual', group_practices := null
 ) as table
     with councils as (
-        select council_code from selected_councils(council, locality, sub_icb, pcn, practice)
+        select council_code from selected_councils(
+            council, locality, sub_icb, pcn, practice, group_practices := group_practices
+        )
     ),
 
     peers as (
@@ -146,17 +160,18 @@ create or replace temp macro comparison_units(
     group by all;
 
 -- The practices a funnel plot compares for the selection, named for the area they make up:
---   a practice, PCN or locality: the practices based in its council(s);
+--   a practice, PCN, locality or group of practices: the practices based in its council(s);
 --   a sub-ICB: every practice in its ICB;
 --   a council: the practices based in it;
 --   nothing: every practice.
 -- is_selected marks the selected practices, only when the selection is narrower than the practices shown.
 create or replace temp macro funnel_area_practices(
-    council, locality, sub_icb, pcn, practice, deprivation := null
+    council, locality, sub_icb, pcn, practice, deprivation := null, group_practices := null
 ) as table
     with kind as (
         select case
-            when practice is not null or pcn is not null or locality is not null then 'council'
+            when practice is not null or pcn is not null or locality is not null or group_practices is not null
+                then 'council'
             when sub_icb is not null then 'icb'
             when council is not null then 'council'
             else 'all'
@@ -165,11 +180,15 @@ create or replace temp macro funnel_area_practices(
 
     chosen as (
         select practice_code
-        from selected_practices(council, locality, sub_icb, pcn, practice, deprivation := deprivation)
+        from selected_practices(
+            council, locality, sub_icb, pcn, practice, deprivation := deprivation, group_practices := group_practices
+        )
     ),
 
     councils as (
-        select council_code from selected_councils(council, locality, sub_icb, pcn, practice)
+        select council_code from selected_councils(
+            council, locality, sub_icb, pcn, practice, group_practices := group_practices
+        )
     ),
 
     icbs as (
@@ -198,7 +217,7 @@ create or replace temp macro funnel_area_practices(
         practice_name,
         (
             practice is not null or pcn is not null or locality is not null or sub_icb is not null
-            or deprivation is not null
+            or deprivation is not null or group_practices is not null
         )
         and practice_code in (select practice_code from chosen) as is_selected,
         (select name from area_name) as area_name
@@ -210,14 +229,15 @@ create or replace temp macro funnel_area_practices(
     end;
 
 -- The ICB holding most of the selected practices (the lowest code on a tie): the area of the Impact
--- panel when the selection is a practice, PCN, sub-ICB or locality, which the impact model does not
+-- panel when the selection is a practice, PCN, sub-ICB, locality or group, which the impact model does not
 -- estimate for on its own.
-create or replace temp macro main_icb(council, locality, sub_icb, pcn, practice) as table
+create or replace temp macro main_icb(council, locality, sub_icb, pcn, practice, group_practices := null) as table
     select practices.icb_code
     from dim_practice as practices
     where
         practices.practice_code in (
-            select practice_code from selected_practices(council, locality, sub_icb, pcn, practice)
+            select practice_code
+            from selected_practices(council, locality, sub_icb, pcn, practice, group_practices := group_practices)
         )
         and practices.icb_code is not null
     group by practices.icb_code
@@ -226,13 +246,19 @@ create or replace temp macro main_icb(council, locality, sub_icb, pcn, practice)
 
 -- Each selected council's latest registrations release at or before the end of period: the release
 -- the overview and the downloads describe. A council with no release that early has no row.
-create or replace temp macro selected_council_releases(council, locality, sub_icb, pcn, practice, period) as table
+create or replace temp macro selected_council_releases(
+    council, locality, sub_icb, pcn, practice, period, group_practices := null
+) as table
     select
         council_code,
         max(quarter) as quarter
     from mart_catchment_council
     where
-        council_code in (select council_code from selected_councils(council, locality, sub_icb, pcn, practice))
+        council_code in (
+            select council_code from selected_councils(
+                council, locality, sub_icb, pcn, practice, group_practices := group_practices
+            )
+        )
         and quarter <= period_last_day(period)
     group by council_code;
 

@@ -4,7 +4,7 @@
 -- largest other council (a council outside England counts: 'Outside England' when it is the only one).
 with practices as (
     select practice_code from selected_practices(
-        $council, $locality, $sub_icb, $pcn, $practice, deprivation := $deprivation
+        $council, $locality, $sub_icb, $pcn, $practice, deprivation := $deprivation, group_practices := $group_practices
     )
 ),
 

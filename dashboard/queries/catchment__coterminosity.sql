@@ -9,7 +9,8 @@ with practices as (
     from dim_practice as details
     where details.practice_code in (
         select practice_code from selected_practices(
-            $council, $locality, $sub_icb, $pcn, $practice, deprivation := $deprivation
+            $council, $locality, $sub_icb, $pcn, $practice, deprivation := $deprivation,
+            group_practices := $group_practices
         )
     )
 ),

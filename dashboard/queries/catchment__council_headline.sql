@@ -2,7 +2,9 @@
 -- how many are registered with practices based in another council (and the share), and how many
 -- practices and PCNs serve its residents (mart_catchment_council, thresholds in etl/method.yml).
 with councils as (
-    select council_code from selected_councils($council, $locality, $sub_icb, $pcn, $practice)
+    select council_code from selected_councils(
+        $council, $locality, $sub_icb, $pcn, $practice, group_practices := $group_practices
+    )
 ),
 
 final as (

@@ -6,7 +6,7 @@
 -- patients column let the page say how many patients that leaves out.
 with practices as (
     select practice_code from selected_practices(
-        $council, $locality, $sub_icb, $pcn, $practice, deprivation := $deprivation
+        $council, $locality, $sub_icb, $pcn, $practice, deprivation := $deprivation, group_practices := $group_practices
     )
 ),
 

@@ -4,7 +4,7 @@
 -- boundary practices (mart_catchment_practice).
 with practices as (
     select practice_code from selected_practices(
-        $council, $locality, $sub_icb, $pcn, $practice, deprivation := $deprivation
+        $council, $locality, $sub_icb, $pcn, $practice, deprivation := $deprivation, group_practices := $group_practices
     )
 ),
 

@@ -5,7 +5,9 @@
 -- on or after that day (null: all).
 with chosen as (
     select practice_code
-    from selected_practices($council, $locality, $sub_icb, $pcn, $practice, deprivation := $deprivation)
+    from selected_practices(
+        $council, $locality, $sub_icb, $pcn, $practice, deprivation := $deprivation, group_practices := $group_practices
+    )
 ),
 
 everything as (
@@ -39,7 +41,7 @@ chosen_areas as (
     select
         'council' as area_type,
         council_code as area_code
-    from selected_councils($council, $locality, $sub_icb, $pcn, $practice)
+    from selected_councils($council, $locality, $sub_icb, $pcn, $practice, group_practices := $group_practices)
 ),
 
 entries as (

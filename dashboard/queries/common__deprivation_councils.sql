@@ -1,7 +1,9 @@
 -- The deprivation of the selection's social care councils (mart_council_deprivation): the
 -- population-weighted IMD score of each one's LSOAs, its rank and decile among the councils loaded.
 with councils as (
-    select council_code from selected_councils($council, $locality, $sub_icb, $pcn, $practice)
+    select council_code from selected_councils(
+        $council, $locality, $sub_icb, $pcn, $practice, group_practices := $group_practices
+    )
 ),
 
 final as (

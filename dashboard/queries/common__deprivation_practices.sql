@@ -4,7 +4,9 @@
 -- for a selection of one practice, its own rank and decile.
 with chosen as (
     select practice_code
-    from selected_practices($council, $locality, $sub_icb, $pcn, $practice, deprivation := $deprivation)
+    from selected_practices(
+        $council, $locality, $sub_icb, $pcn, $practice, deprivation := $deprivation, group_practices := $group_practices
+    )
 ),
 
 scored as (

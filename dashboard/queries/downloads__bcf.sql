@@ -17,5 +17,7 @@ select
 from mart_bcf_summary as bcf
 where
     bcf.financial_year = $period
-    and bcf.hwb_code in (select council_code from selected_councils($council, $locality, $sub_icb, $pcn, $practice))
+    and bcf.hwb_code in (select council_code from selected_councils(
+        $council, $locality, $sub_icb, $pcn, $practice, group_practices := $group_practices
+    ))
 order by bcf.hwb_name

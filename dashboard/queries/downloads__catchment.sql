@@ -3,7 +3,7 @@
 -- 'outside England' / 'unknown residence'), with patients and their share of the practice's list.
 with practices as (
     select distinct practice_code from selected_practices(
-        $council, $locality, $sub_icb, $pcn, $practice, deprivation := $deprivation
+        $council, $locality, $sub_icb, $pcn, $practice, deprivation := $deprivation, group_practices := $group_practices
     )
 ),
 

@@ -3,7 +3,7 @@
 -- scored. One row per practice that returned that quarter.
 with practices as (
     select distinct practice_code from selected_practices(
-        $council, $locality, $sub_icb, $pcn, $practice, deprivation := $deprivation
+        $council, $locality, $sub_icb, $pcn, $practice, deprivation := $deprivation, group_practices := $group_practices
     )
 ),
 

@@ -3,7 +3,7 @@
 -- living under another council and whether each is a boundary practice. One row per practice.
 with practices as (
     select distinct practice_code from selected_practices(
-        $council, $locality, $sub_icb, $pcn, $practice, deprivation := $deprivation
+        $council, $locality, $sub_icb, $pcn, $practice, deprivation := $deprivation, group_practices := $group_practices
     )
 ),
 

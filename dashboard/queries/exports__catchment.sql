@@ -11,7 +11,10 @@ with final as (
         catchment.residents_at_practices_elsewhere as residents_elsewhere,
         catchment.practices_serving
     from mart_catchment_council as catchment
-    inner join selected_council_releases($council, $locality, $sub_icb, $pcn, $practice, $period) as releases
+    inner join
+        selected_council_releases(
+            $council, $locality, $sub_icb, $pcn, $practice, $period, group_practices := $group_practices
+        ) as releases
         using (council_code, quarter)
 )
 

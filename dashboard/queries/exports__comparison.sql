@@ -16,7 +16,9 @@ select
                 from dim_council
                 where
                     council_code in (
-                        select council_code from selected_councils($council, $locality, $sub_icb, $pcn, $practice)
+                        select council_code from selected_councils(
+                            $council, $locality, $sub_icb, $pcn, $practice, group_practices := $group_practices
+                        )
                     )
             )
     end as comparator,
@@ -26,7 +28,8 @@ select
     sum(units.numerator) / nullif(sum(units.denominator), 0) * any_value(ref_indicators.multiplier) as comparator_rate
 from
     comparison_units(
-        $residents, $council, $locality, $sub_icb, $pcn, $practice, $period, compare := $compare
+        $residents, $council, $locality, $sub_icb, $pcn, $practice, $period, compare := $compare,
+        group_practices := $group_practices
     ) as units
 inner join ref_indicators on ref_indicators.indicator_id = units.measure_id
 group by units.measure_id

@@ -7,6 +7,10 @@ select
     unit_code,
     numerator,
     denominator
-from comparison_units($residents, $council, $locality, $sub_icb, $pcn, $practice, $period, compare := $compare)
+from
+    comparison_units(
+        $residents, $council, $locality, $sub_icb, $pcn, $practice, $period, compare := $compare,
+        group_practices := $group_practices
+    )
 where denominator > 0
 order by measure_id, unit_code

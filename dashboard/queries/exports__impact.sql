@@ -18,5 +18,7 @@ select
 from mart_joint_working_impact as impact
 where
     impact.area_type = 'council'
-    and impact.area_code in (select council_code from selected_councils($council, $locality, $sub_icb, $pcn, $practice))
+    and impact.area_code in (select council_code from selected_councils(
+        $council, $locality, $sub_icb, $pcn, $practice, group_practices := $group_practices
+    ))
 order by impact.area_name, impact.outcome_name

@@ -3,7 +3,7 @@
 -- with a named or attached social worker and their mean joint-working index. One row.
 with practices as (
     select distinct practice_code from selected_practices(
-        $council, $locality, $sub_icb, $pcn, $practice, deprivation := $deprivation
+        $council, $locality, $sub_icb, $pcn, $practice, deprivation := $deprivation, group_practices := $group_practices
     )
 ),
 

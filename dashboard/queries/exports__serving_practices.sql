@@ -14,7 +14,10 @@ with final as (
         shares.patients as residents,
         shares.patients / nullif(catchment.residents_registered, 0) as share,
         shares.share as share_of_list
-    from selected_council_releases($council, $locality, $sub_icb, $pcn, $practice, $period) as releases
+    from
+        selected_council_releases(
+            $council, $locality, $sub_icb, $pcn, $practice, $period, group_practices := $group_practices
+        ) as releases
     inner join mart_catchment_council as catchment using (council_code, quarter)
     inner join mart_practice_council_share as shares
         on shares.area_code = releases.council_code and shares.quarter = releases.quarter

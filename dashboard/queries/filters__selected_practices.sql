@@ -9,7 +9,8 @@ from dim_practice as practices
 where
     practices.practice_code in (
         select practice_code from selected_practices(
-            $council, $locality, $sub_icb, $pcn, $practice, deprivation := $deprivation
+            $council, $locality, $sub_icb, $pcn, $practice, deprivation := $deprivation,
+            group_practices := $group_practices
         )
     )
     and practices.last_registration_quarter is not null

@@ -8,7 +8,8 @@ with returns as (
         quarter_start <= period_last_day($period)
         and practice_code in (
             select practice_code from selected_practices(
-                $council, $locality, $sub_icb, $pcn, $practice, deprivation := $deprivation
+                $council, $locality, $sub_icb, $pcn, $practice, deprivation := $deprivation,
+                group_practices := $group_practices
             )
         )
 ),

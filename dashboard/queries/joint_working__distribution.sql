@@ -11,7 +11,8 @@ with returns as (
         and joint_working_index is not null
         and practice_code in (
             select practice_code from selected_practices(
-                $council, $locality, $sub_icb, $pcn, $practice, deprivation := $deprivation
+                $council, $locality, $sub_icb, $pcn, $practice, deprivation := $deprivation,
+                group_practices := $group_practices
             )
         )
 ),

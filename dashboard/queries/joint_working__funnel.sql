@@ -23,7 +23,11 @@ final as (
         returned.den,
         shown.is_selected as selected,
         shown.area_name as scope_name
-    from funnel_area_practices($council, $locality, $sub_icb, $pcn, $practice, deprivation := $deprivation) as shown
+    from
+        funnel_area_practices(
+            $council, $locality, $sub_icb, $pcn, $practice, deprivation := $deprivation,
+            group_practices := $group_practices
+        ) as shown
     inner join returned using (practice_code)
 )
 

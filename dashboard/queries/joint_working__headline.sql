@@ -4,7 +4,8 @@
 with practices as (
     -- the same practices as the league table's rows
     select practice_code from open_practices(
-        $council, $locality, $sub_icb, $pcn, $practice, $quarter::date, deprivation := $deprivation
+        $council, $locality, $sub_icb, $pcn, $practice, $quarter::date, deprivation := $deprivation,
+        group_practices := $group_practices
     )
 ),
 

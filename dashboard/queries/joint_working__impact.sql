@@ -11,7 +11,9 @@ with final as (
         and case $area_type
             when 'all' then true
             when 'council' then area_code = $council
-            else area_code = (select icb_code from main_icb($council, $locality, $sub_icb, $pcn, $practice))
+            else area_code = (select icb_code from main_icb(
+                $council, $locality, $sub_icb, $pcn, $practice, group_practices := $group_practices
+            ))
         end
 )
 

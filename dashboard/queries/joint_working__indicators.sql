@@ -16,7 +16,8 @@ returns as (
         quarter_start = $quarter::date
         and practice_code in (
             select practice_code from selected_practices(
-                $council, $locality, $sub_icb, $pcn, $practice, deprivation := $deprivation
+                $council, $locality, $sub_icb, $pcn, $practice, deprivation := $deprivation,
+                group_practices := $group_practices
             )
         )
 ),

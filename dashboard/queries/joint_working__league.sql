@@ -7,7 +7,11 @@ with practices as (
         practices.practice_code,
         practices.practice_name,
         practices.pcn_name
-    from open_practices($council, $locality, $sub_icb, $pcn, $practice, $quarter::date, deprivation := $deprivation)
+    from
+        open_practices(
+            $council, $locality, $sub_icb, $pcn, $practice, $quarter::date, deprivation := $deprivation,
+            group_practices := $group_practices
+        )
     inner join dim_practice as practices using (practice_code)
 ),
 

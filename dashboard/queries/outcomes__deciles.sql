@@ -5,10 +5,10 @@
 -- mart_practice_deciles, which works them out in the build as OpenPrescribing's measures do (linear
 -- interpolation between ranks; ebmdatalab/openprescribing, measure_sql/global_deciles_practices.sql).
 with the_icb as (
-    select icb_code from main_icb($council, $locality, $sub_icb, $pcn, $practice)
+    select icb_code from main_icb($council, $locality, $sub_icb, $pcn, $practice, group_practices := $group_practices)
     where
         $council is not null or $locality is not null or $sub_icb is not null or $pcn is not null
-        or $practice is not null
+        or $practice is not null or $group_practices is not null
 )
 
 select

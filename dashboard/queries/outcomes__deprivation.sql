@@ -9,7 +9,9 @@ with indicator as (
 
 chosen as (
     select practice_code
-    from selected_practices($council, $locality, $sub_icb, $pcn, $practice, deprivation := $deprivation)
+    from selected_practices(
+        $council, $locality, $sub_icb, $pcn, $practice, deprivation := $deprivation, group_practices := $group_practices
+    )
 ),
 
 year_values as (

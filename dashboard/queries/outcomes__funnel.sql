@@ -24,7 +24,11 @@ final as (
         year_values.den,
         shown.is_selected as selected,
         shown.area_name as scope_name
-    from funnel_area_practices($council, $locality, $sub_icb, $pcn, $practice, deprivation := $deprivation) as shown
+    from
+        funnel_area_practices(
+            $council, $locality, $sub_icb, $pcn, $practice, deprivation := $deprivation,
+            group_practices := $group_practices
+        ) as shown
     inner join year_values using (practice_code)
 )
 

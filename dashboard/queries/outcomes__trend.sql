@@ -2,8 +2,8 @@
 -- of the selected financial year. One row per series and period: series_order (legend order),
 -- series_kind, series, period_start, numerator, denominator, rate.
 --   a practice: the practice, its PCN, its home council, its ICB;
---   a PCN, sub-ICB, locality or deprivation decile (with or without a council): its practices together, its
---   council(s), its ICB(s);
+--   a PCN, sub-ICB, locality, group of practices or deprivation decile (with or without a council): its
+--   practices together, its council(s), its ICB(s);
 --   a council alone: the council, the ICB(s) of the practices based in it, and all councils together;
 --   nothing: each council, and all councils together.
 -- With $compare = 'peers', a practice's or a council's similar ones, pooled, are added (mart_practice_peers,
@@ -20,7 +20,10 @@ with indicator as (
 kind as (
     select case
         when $practice is not null then 'practice'
-        when $locality is not null or $sub_icb is not null or $pcn is not null or $deprivation is not null then 'group'
+        when
+            $locality is not null or $sub_icb is not null or $pcn is not null or $deprivation is not null
+            or $group_practices is not null
+            then 'group'
         when $council is not null then 'council'
         else 'everything'
     end as selection_kind
@@ -28,7 +31,7 @@ kind as (
 
 chosen as (
     select practice_code from selected_practices(
-        $council, $locality, $sub_icb, $pcn, $practice, deprivation := $deprivation
+        $council, $locality, $sub_icb, $pcn, $practice, deprivation := $deprivation, group_practices := $group_practices
     )
 ),
 
@@ -39,6 +42,7 @@ the_practice as (
 
 group_name as (
     select coalesce(
+        $group_label,
         (
             select any_value(pcn_name) from dim_pcn
             where pcn_code = $pcn
@@ -152,7 +156,9 @@ councils_shown as (
             when 'group'
                 then
                     council_code in (
-                        select council_code from selected_councils($council, $locality, $sub_icb, $pcn, $practice)
+                        select council_code from selected_councils(
+                            $council, $locality, $sub_icb, $pcn, $practice, group_practices := $group_practices
+                        )
                     )
             when 'council' then council_code = $council
             else true

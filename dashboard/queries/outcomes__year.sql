@@ -27,7 +27,8 @@ practices as (
                 or practices.practice_code = $practice
         else practices.practice_code in (
             select practice_code from selected_practices(
-                $council, $locality, $sub_icb, $pcn, $practice, deprivation := $deprivation
+                $council, $locality, $sub_icb, $pcn, $practice, deprivation := $deprivation,
+                group_practices := $group_practices
             )
         )
     end

@@ -8,4 +8,6 @@ select
 from mart_bcf_summary
 where
     financial_year = $period
-    and hwb_code in (select council_code from selected_councils($council, $locality, $sub_icb, $pcn, $practice))
+    and hwb_code in (select council_code from selected_councils(
+        $council, $locality, $sub_icb, $pcn, $practice, group_practices := $group_practices
+    ))

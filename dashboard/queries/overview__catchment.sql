@@ -8,5 +8,8 @@ select
     sum(catchment.residents_at_practices_elsewhere) / nullif(sum(catchment.residents_registered), 0) as share_elsewhere,
     max(catchment.quarter) as quarter
 from mart_catchment_council as catchment
-inner join selected_council_releases($council, $locality, $sub_icb, $pcn, $practice, $period) as releases
+inner join
+    selected_council_releases(
+        $council, $locality, $sub_icb, $pcn, $practice, $period, group_practices := $group_practices
+    ) as releases
     using (council_code, quarter)

@@ -1,7 +1,7 @@
 -- Joint-working coverage of the selected practices in the latest quarter of the year with returns.
 with practices as (
     select practice_code from selected_practices(
-        $council, $locality, $sub_icb, $pcn, $practice, deprivation := $deprivation
+        $council, $locality, $sub_icb, $pcn, $practice, deprivation := $deprivation, group_practices := $group_practices
     )
 ),
 

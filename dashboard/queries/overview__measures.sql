@@ -26,7 +26,9 @@ outcomes as (
     where
         $residents
         and council_code in (
-            select council_code from selected_councils($council, $locality, $sub_icb, $pcn, $practice)
+            select council_code from selected_councils(
+                $council, $locality, $sub_icb, $pcn, $practice, group_practices := $group_practices
+            )
         )
 
     union all
@@ -42,7 +44,8 @@ outcomes as (
         not $residents
         and practice_code in (
             select practice_code from selected_practices(
-                $council, $locality, $sub_icb, $pcn, $practice, deprivation := $deprivation
+                $council, $locality, $sub_icb, $pcn, $practice, deprivation := $deprivation,
+                group_practices := $group_practices
             )
         )
 ),

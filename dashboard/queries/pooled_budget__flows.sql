@@ -2,7 +2,9 @@
 -- source of funding -> scheme type (stage 1) and scheme type -> provider (stage 2). Scheme types are
 -- named as in the year's list; with more than 10 of them their groups are used, so it stays readable.
 with councils as (
-    select council_code from selected_councils($council, $locality, $sub_icb, $pcn, $practice)
+    select council_code from selected_councils(
+        $council, $locality, $sub_icb, $pcn, $practice, group_practices := $group_practices
+    )
 ),
 
 lines as (

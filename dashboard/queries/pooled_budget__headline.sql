@@ -6,7 +6,10 @@ with councils as (
     select
         selected.council_code,
         dim_council.council_name
-    from selected_councils($council, $locality, $sub_icb, $pcn, $practice) as selected
+    from
+        selected_councils(
+            $council, $locality, $sub_icb, $pcn, $practice, group_practices := $group_practices
+        ) as selected
     inner join dim_council using (council_code)
 ),
 

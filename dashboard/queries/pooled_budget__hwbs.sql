@@ -1,7 +1,9 @@
 -- Every HWB with a Better Care Fund plan for the year, highest planned spend per head first, with
 -- whether it is in the selection (never when no area filter is set: then every HWB would be).
 with councils as (
-    select council_code from selected_councils($council, $locality, $sub_icb, $pcn, $practice)
+    select council_code from selected_councils(
+        $council, $locality, $sub_icb, $pcn, $practice, group_practices := $group_practices
+    )
 ),
 
 filtered as (

@@ -2,7 +2,9 @@
 -- the year's list) within its group. Lines only in the year-end return get their type's group from
 -- the list too; planned lines the return left out are totalled apart, as unknown rather than nil.
 with councils as (
-    select council_code from selected_councils($council, $locality, $sub_icb, $pcn, $practice)
+    select council_code from selected_councils(
+        $council, $locality, $sub_icb, $pcn, $practice, group_practices := $group_practices
+    )
 ),
 
 lines as (

@@ -2,7 +2,9 @@
 -- how many HWBs planned and sent a year-end return, per head of registered residents and of those
 -- aged 65+, and the share planned for social care. The page shows the years up to the chosen one.
 with councils as (
-    select council_code from selected_councils($council, $locality, $sub_icb, $pcn, $practice)
+    select council_code from selected_councils(
+        $council, $locality, $sub_icb, $pcn, $practice, group_practices := $group_practices
+    )
 ),
 
 summary as (

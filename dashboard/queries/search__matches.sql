@@ -88,7 +88,10 @@ eligible as (
         not $practices_only
         or (kind = 'practice' and code in (
             select practice_code
-            from selected_practices($council, $locality, $sub_icb, $pcn, null, deprivation := $deprivation)
+            from selected_practices(
+                $council, $locality, $sub_icb, $pcn, null, deprivation := $deprivation,
+                group_practices := $group_practices
+            )
         ))
 ),
 

@@ -27,6 +27,7 @@ PAGES = {
     "data-and-methods": "/data-and-methods",
     "practice": "/practice/{practice}",
     "api": "/api",
+    "groups": "/groups?group_name=Test%20hub&members=P:{practice}",
 }
 
 

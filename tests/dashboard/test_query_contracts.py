@@ -47,7 +47,8 @@ def sample_params(served_demo) -> dict:
     return {**filters.Selection().params(), "code": practice, "codes": (lsoa,), "quarter": str(quarter),
             "measure": measure, "residents": False, "area_type": "all", "max_councils": 5, "compare": "peers",
             "scheme_group": None, "text": "WYVERNFORD", "max_rows": 10, "postcode_key": None, "outward_code": "QX1",
-            "practices_only": False, "since": None}
+            "practices_only": False, "since": None,
+            "member_practices": practice, "member_pcns": None, "member_localities": None}
 
 
 def _returned_columns(query: str, params: dict) -> list[str]:

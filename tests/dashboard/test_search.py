@@ -108,7 +108,7 @@ def test_misspelt_words_score_by_their_slips(located):
 
     # DALE is the same word (1.0); MEDCAL is MEDICAL less one letter (0.8 - 0.1); the mean is 0.85
     found = run_query("search__matches", text="DALE MEDCAL", max_rows=10, practices_only=False,
-                      **dict.fromkeys(search.AREA_FILTERS))
+                      **dict.fromkeys(search.AREA_FILTERS), group_practices=None)
     assert list(found["code"]) == ["A00002"] and found["score"].iloc[0] == pytest.approx(0.85)
     # PRACTISE for PRACTICE (one letter changed), and UNTIOWN for UNITOWN (two letters swapped: one edit)
     assert labels(search.search("fell practise")) == ["FELL PRACTICE (A00003)"]

@@ -75,7 +75,7 @@ def spend_outcomes(period="2023-24", council=UNITOWN, scheme_group=None) -> pd.D
     from dashboard.db import run_query
 
     rows = run_query("pooled_budget__spend_outcomes", period=period, council=council, locality=None, sub_icb=None,
-                     pcn=None, practice=None, scheme_group=scheme_group)
+                     pcn=None, practice=None, group_practices=None, scheme_group=scheme_group)
     return rows.set_index(["hwb_code", "financial_year"])
 
 

@@ -76,10 +76,25 @@ def test_pdf_download(hostile_server):
     assert 'filename="jointcare-unitown-2022-23-summary.pdf"' in response.headers["Content-Disposition"]
 
 
+def test_a_group_downloads_under_its_name_with_its_practices(hostile_server):
+    group = {"group_name": "Unitown pair", "members": "P:A00001,N:U00002", "period": "2022-23"}
+    response = get(hostile_server, "/download/summary.xlsx", **group)
+    assert response.status_code == 200, response.text[:300]
+    assert 'filename="jointcare-unitown-pair-2022-23-summary.xlsx"' in response.headers["Content-Disposition"]
+    wb = openpyxl.load_workbook(io.BytesIO(response.content))
+    assert wb["Summary"]["A1"].value == "jointcare summary: Unitown pair, 2022-23"
+    # A&E for A00001 and PCN U00002's A00003 (not A00002): 22 + 11 + 5 = 38 attendances on 110 + 110 + 50
+    rows = {row["measure_id"]: row for row in csv_rows(get(hostile_server, "/download/headline_measures.csv",
+                                                           **group))}
+    assert (rows["ae_attendances"]["numerator"], rows["ae_attendances"]["denominator"]) == ("38", "270")
+
+
 @pytest.mark.parametrize("params, words", [
     ({"council": "E99999999"}, "No council has the code 'E99999999'"),
     ({"council": UNITOWN, "period": "2031-32"}, "There are no data for 2031-32"),
     ({"pcn": "U00002", "practice": "A00002"}, "No practice matches every filter chosen"),
+    ({"members": "P:A00001,P:Z99999"}, "No practice has the code 'Z99999', so it is left out of the group"),
+    ({"group": "NOPE"}, "No shared group of practices has the code 'NOPE'"),
 ])
 def test_a_value_the_download_cannot_honour_is_a_plain_400(hostile_server, params, words):
     # never the whole area instead of the council asked for
