@@ -7,10 +7,11 @@ A table's name is its grid id without the page's prefix ("pooled-budget-flows" -
 addresses are as stable as the grid ids the pages' tests and the browser already rely on.
 
 Parameters: the filters (whatever filters.ADDRESS_KEYS holds, a user's own group's name and members among
-them, so a new filter is served without this module naming it) and each page's own state in its address (PAGE_STATE: a chosen measure, say), each with the rule
-the page itself uses for what it accepts. The list of endpoints (index) is found by drawing each page for a
-whole-area and a council example (drawn.py): a table that only a selection shows is found, and the list
-cannot fall behind the pages. It is kept in the shared cache per build.
+them, so a new filter is served without this module naming it) and each page's own state in its address
+(PAGE_STATE: a chosen measure, say), each with the rule the page itself uses for what it accepts. The list
+of endpoints (index) is found by drawing each page for a whole-area and a council example (drawn.py): a
+table that only a selection shows is found, and the list cannot fall behind the pages. It is kept in the
+shared cache per build.
 """
 
 from __future__ import annotations
