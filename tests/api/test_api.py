@@ -21,7 +21,9 @@ from tests.dashboard.helpers import grids
 from tests.exports.conftest import HOSTILE_NAME
 
 UNITOWN, A00001, A00002 = "E06000901", "A00001", "A00002"
-SELECTIONS = {"council": {"council": UNITOWN, "period": "2022-23"}, "practice": {"practice": A00001}}
+SELECTIONS = {"council": {"council": UNITOWN, "period": "2022-23"}, "practice": {"practice": A00001},
+              # a user's own group, wholly in the address (dashboard/filters.py): the API takes its keys too
+              "own group": {"group_name": "Town hub", "members": f"P:{A00001},P:{A00002}", "period": "2022-23"}}
 
 
 def get(server, path: str, headers: dict | None = None, **params) -> requests.Response:

@@ -84,6 +84,18 @@ def test_a_pcn_sees_a_practice_that_joined_it(changes_db):
         "A00001", "A00002", "A00003"]  # every change here concerns one of TOWN PCN's practices now
 
 
+def test_a_group_sees_the_changes_of_its_own_practices(changes_db):
+    from dashboard import changes, filters
+
+    # Unitown's two practices as a user's own group: Unitown's two changes; DALE alone: only its closure
+    own, notes = filters.parse({"group_name": "Town hub", "members": "P:A00001,P:A00003"})
+    assert not notes
+    assert sorted(changes.entries(own)["kind"]) == ["boundary_practice", "practice_pcn"]
+    dale, notes = filters.parse({"group_name": "Dale", "members": "P:A00002"})
+    assert not notes
+    assert list(changes.entries(dale)["kind"]) == ["practice_closed"]
+
+
 def test_since_leaves_out_builds_before_the_day(changes_db):
     from dashboard import changes, filters
 
