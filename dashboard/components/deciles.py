@@ -37,6 +37,19 @@ def position_words(value: float, deciles: list[float]) -> str:
     return f"between the {10 * above}th and {10 * (above + 1)}th percentiles"
 
 
+def scopes(deciles: pd.DataFrame) -> list[tuple[str, pd.DataFrame, str]]:
+    """The scopes to draw a chart for (outcomes__deciles' rows), each with its rows and the practices it is
+    among in words ("all practices", "the practices of <ICB>"). The ICB's is left out when it holds every
+    practice, as in the demo's one ICB: one chart says it all."""
+    if deciles.empty:
+        return []
+    counts = deciles.pivot_table(index="period_start", columns="scope", values="practices")
+    if {"all", "icb"} <= set(counts.columns) and counts["all"].equals(counts["icb"]):
+        deciles = deciles[deciles["scope"] == "all"]
+    return [(scope, rows, "all practices" if scope == "all" else f"the practices of {rows['scope_name'].iloc[0]}")
+            for scope, rows in deciles.groupby("scope", sort=True)]
+
+
 def deciles_figure(deciles: pd.DataFrame, selection: pd.DataFrame, *, name: str, x: list, y_title: str,
                    hover_unit: str, yearly: bool, query: str = "outcomes__deciles",
                    x_title: str | None = None) -> go.Figure:

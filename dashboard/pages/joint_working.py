@@ -30,6 +30,7 @@ from dashboard.catalogue import header
 from dashboard.components import sources
 from dashboard.components.cards import chart_card, headline, no_data, period_note
 from dashboard.components.deciles import deciles_card
+from dashboard.components.deciles import scopes as decile_scopes
 from dashboard.components.figures import line_series, styled
 from dashboard.components.funnel import funnel_card, load_table_dependencies, rows_on_request
 from dashboard.components.impact import impact_panel, pretrends_card
@@ -454,17 +455,13 @@ def _deciles_section(ctx: dict) -> html.Section:
     if deciles.empty or series.empty:
         return html.Section([heading, no_data(f"No practice in {ctx['where']} had an index to compare up to "
                                               f"{ctx['label']}.")], **{"aria-labelledby": heading_id})
-    counts = deciles.pivot_table(index="period_start", columns="scope", values="practices")
-    if {"all", "icb"} <= set(counts.columns) and counts["all"].equals(counts["icb"]):
-        deciles = deciles[deciles["scope"] == "all"]  # every practice is in the one ICB: one chart says it all
     name = (f"{ctx['where']} (practice)" if ctx["selection"].practice else
             f"{ctx['where']} (mean of its practices)")
     group = "" if ctx["selection"].practice else (
         " A mean over several practices varies less than one practice's index, so it is seldom near the outer "
         "deciles.")
     cards = []
-    for scope, rows in deciles.groupby("scope", sort=True):
-        among = "all practices" if scope == "all" else f"the practices of {rows['scope_name'].iloc[0]}"
+    for scope, rows, among in decile_scopes(deciles):
         cards.append(deciles_card(
             f"{PREFIX}-deciles-{scope}", rows, series[["period_start", "rate"]], name=name, among=among,
             y_title="Joint-working index", hover_unit="out of 100", yearly=False,

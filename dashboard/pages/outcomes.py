@@ -27,6 +27,7 @@ from dashboard.catalogue import header
 from dashboard.components import deprivation, peers, sources
 from dashboard.components.cards import chart_card, no_data, period_note
 from dashboard.components.deciles import deciles_card
+from dashboard.components.deciles import scopes as decile_scopes
 from dashboard.components.funnel import funnel_card, load_table_dependencies, rows_on_request
 from dashboard.components.spc import hidden_points_status, xmr_card
 from dashboard.components.tables import column, data_grid, grid_format, practice_link_column
@@ -436,9 +437,6 @@ def _deciles_section(ctx: dict) -> html.Section:
     heading = html.H2(f"Where does it sit among practices? {info['name']}, with the practices' deciles",
                       id=heading_id)
     deciles = run_query("outcomes__deciles", **ctx["params"])
-    counts = deciles.pivot_table(index="period_start", columns="scope", values="practices")
-    if {"all", "icb"} <= set(counts.columns) and counts["all"].equals(counts["icb"]):
-        deciles = deciles[deciles["scope"] == "all"]  # every practice is in the one ICB: one chart says it all
     series = selection_series(ctx)
     if deciles.empty or series.empty:
         return html.Section([heading, no_data(f"There are no practice rates of {info['name']} to compare "
@@ -449,8 +447,7 @@ def _deciles_section(ctx: dict) -> html.Section:
         " A group's pooled rate varies less from period to period than one practice's, so it is seldom near the "
         "outer deciles.")
     cards = []
-    for scope, rows in deciles.groupby("scope", sort=True):
-        among = "all practices" if scope == "all" else f"the practices of {rows['scope_name'].iloc[0]}"
+    for scope, rows, among in decile_scopes(deciles):
         latest = rows["period_start"].max()
         cards.append(deciles_card(
             f"{PREFIX}-deciles-{scope}", rows, series[["period_start", "rate"]], name=name, among=among,
