@@ -86,6 +86,12 @@ class Selection:
         values["period"] = self.period or default_period()
         return {**values, **group_params(self)}
 
+    def browser_state(self) -> dict[str, str]:
+        """The selection as a page keeps it in the browser for a later callback (from_browser reads it back):
+        the values set, with the default period filled in."""
+        values = {**asdict(self), "period": self.period or default_period()}
+        return {key: value for key, value in values.items() if value}
+
     def area_params(self) -> dict[str, str | None]:
         """The selection without its period, for queries over every period."""
         return {**{key: value for key, value in asdict(self).items() if key != "period"}, **group_params(self)}

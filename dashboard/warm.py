@@ -16,6 +16,7 @@ import dash
 from flask import Flask
 
 from dashboard import db
+from dashboard.components import later
 from dashboard.security import CALLBACK_PATH
 
 log = logging.getLogger("jointcare.warm")
@@ -51,3 +52,13 @@ def pages(server: Flask) -> None:
             continue
         if response.status_code != 200:
             log.warning("warming %s answered HTTP %s", page["path"], response.status_code)
+            continue
+        # and the parts the page draws after its first response, as the browser asks for them
+        for page_id, part, state in later.states_in_response(response.get_json(silent=True)):
+            try:
+                drawn = client.post(CALLBACK_PATH, json=later.request(page_id, part, state))
+            except Exception:  # noqa: BLE001 - as above
+                log.exception("warming %s's %s failed", page["path"], part)
+                continue
+            if drawn.status_code != 200:
+                log.warning("warming %s's %s answered HTTP %s", page["path"], part, drawn.status_code)

@@ -1,8 +1,9 @@
 """The tables a page draws, taken from the page itself: the API's rows are the grid's rows by construction.
 
 A page's layout(**query) returns its grids already suppressed (components/tables.py data_grid, the one
-small-number rule), so the API draws the page for the query asked and takes each grid's rowData, caption
-and column descriptions from the component tree by its id {"type": "data-grid", "grid": ...}. Nothing is
+small-number rule), so the API draws the page for the query asked, with the parts it draws after its first
+response (components/later.py), and takes each grid's rowData, caption and column descriptions from the
+component tree by its id {"type": "data-grid", "grid": ...}. Nothing is
 computed twice, so a table and its endpoint cannot disagree; the price is that an endpoint costs what
 drawing its page costs (figures included), which the shared cache (dashboard/cache.py) pays once per
 selection and build: one drawing serves every table of the page, both formats and every page of rows.
@@ -21,6 +22,7 @@ from dataclasses import dataclass
 from dash.development.base_component import Component
 
 from dashboard import cache, db
+from dashboard.components import later
 
 GRID_TYPE = "data-grid"
 # the page callback that sends a lazily loaded funnel table's rows (components/funnel.py)
@@ -82,7 +84,9 @@ def page_tables(page, query: dict[str, str]) -> dict[str, DrawnTable]:
     stored = cache.get(cache_key)
     if stored is not None:
         return {name: DrawnTable(**table) for name, table in json.loads(stored).items()}
-    drawn = tables_in(page.layout(**query), page.module)
+    # the parts a page draws after its first response (components/later.py) are drawn here too, as the browser
+    # would ask for them
+    drawn = tables_in(later.expand(page.layout(**query)), page.module)
     cache.put(cache_key, json.dumps({name: table.__dict__ for name, table in drawn.items()},
                                     separators=(",", ":")).encode())
     return drawn

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 import dash_bootstrap_components as dbc
 from dash import html
@@ -49,12 +52,31 @@ GLOSSARY = {
 }
 
 _counter = itertools.count()
+# (name, its own count) while a part of a page is drawn in a response of its own (components/later.py)
+_scope: ContextVar[tuple[str, Iterator[int]] | None] = ContextVar("term_scope", default=None)
+
+
+@contextmanager
+def id_scope(name: str):
+    """Terms drawn inside are given ids named for `name`, numbered from 0: a part of a page drawn in a response
+    of its own, by whichever worker, cannot repeat an id of the page it joins (a tooltip finds its term by id),
+    and the same part is drawn with the same ids each time."""
+    token = _scope.set((name, itertools.count()))
+    try:
+        yield
+    finally:
+        _scope.reset(token)
+
+
+def _new_id() -> str:
+    scope = _scope.get()
+    return f"term-{next(_counter)}" if scope is None else f"term-{scope[0]}-{next(scope[1])}"
 
 
 def term(label: str, key: str | None = None) -> html.Span:
     """The label, underlined, with its definition on hover and on keyboard focus."""
     definition = GLOSSARY[key or label]
-    target = f"term-{next(_counter)}"
+    target = _new_id()
     return html.Span([
         html.Span([label, html.Span(f" ({definition})", className="visually-hidden")],
                   id=target, className="term", tabIndex=0),

@@ -20,7 +20,7 @@ from dash import html
 
 from dashboard import filters, formats, palette, suppression
 from dashboard.catalogue import header
-from dashboard.components import deprivation, figures, maps, sources
+from dashboard.components import deprivation, figures, later, maps, sources
 from dashboard.components.cards import chart_card, headline, no_data, period_note
 from dashboard.components.tables import column, data_grid, practice_link_column
 from dashboard.components.terms import term
@@ -28,6 +28,8 @@ from dashboard.db import reference_query, run_query
 
 SHOWS = ("registrations",)  # the year it opens on: filters.default_period
 dash.register_page(__name__, path="/catchment", title="Catchment - jointcare", name="Catchment", shows=SHOWS)
+
+PAGE = "catchment"  # the prefix of its components' ids
 
 MAX_MAP_LSOAS = 3000  # beyond this a map is slow to draw and too fine to read: ask for a narrower selection
 FOCUS_SHARE = 0.005  # a patients map is fitted to the LSOAs holding at least this share of the list
@@ -57,16 +59,27 @@ def layout(**query):
             + (f"; the first is {first}. Choose a later financial year." if first else "."))])
     quarter = pd.Timestamp(quarter).date()
     context = _Context(selection, params, quarter, bool(release["is_inside_period"].iloc[0]))
+    # the map and the parts below it arrive in responses of their own (components/later.py)
+    state = selection.browser_state()
     return html.Div([
         *header,
         _intro(context),
         _headlines(context),
         _deprivation_section(context),
-        _map_section(context),
-        _sankey_section(context),
-        _boundary_section(context),
-        _coterminosity_section(context),
+        *[later.later(PAGE, part, state, what=what) for part, (what, _) in LATER_PARTS.items()],
     ], className="catchment-page")
+
+
+def _draw_later(part: str, state: dict) -> object:
+    """A part below the deprivation section, from the state its placeholder carried (user input: checked here)."""
+    selection = filters.Selection.from_browser(state)
+    params = selection.params()
+    release = run_query("catchment__quarter", **params)
+    if part not in LATER_PARTS or release.empty or pd.isna(release["quarter"].iloc[0]):
+        return later.not_drawn()
+    context = _Context(selection, params, pd.Timestamp(release["quarter"].iloc[0]).date(),
+                       bool(release["is_inside_period"].iloc[0]))
+    return LATER_PARTS[part][1](context)
 
 
 class _Context:
@@ -342,10 +355,8 @@ def _sankey_section(ctx: _Context) -> html.Section:
 def _shown_split(frame: pd.DataFrame) -> pd.DataFrame:
     """The bands as the table and the hover may show them: each practice's (or PCN's) patients are the parts
     of its list, whose total is public and whose shares are printed, so within each source a hidden band has
-    a second one hidden with it (suppression.parts_of_a_shown_total)."""
-    parts = [suppression.parts_of_a_shown_total(rows, "patients", derived=["share"])
-             for _, rows in frame.groupby("source_code", sort=False)]
-    return pd.concat(parts).reindex(frame.index)
+    a second one hidden with it (suppression.parts_of_shown_totals)."""
+    return suppression.parts_of_shown_totals(frame, "patients", by="source_code", derived=["share"])
 
 
 def _sankey_figure(frame: pd.DataFrame, shown_patients: pd.Series, sources_count: int) -> go.Figure:
@@ -517,3 +528,13 @@ def _coterminosity_figure(frame: pd.DataFrame) -> go.Figure:
     fig.update_xaxes(tickformat=".0%", range=[0, 1])
     fig.update_yaxes(autorange="reversed", automargin=True)
     return fig
+
+
+def _boundary_and_coterminosity(ctx: _Context) -> list:
+    return [_boundary_section(ctx), _coterminosity_section(ctx)]
+
+
+# The parts drawn after the deprivation section (components/later.py): what each is called on its way
+LATER_PARTS = {"map": ("the map", _map_section), "flows": ("where patients' councils are", _sankey_section),
+               "boundaries": ("the boundary practices and coterminosity", _boundary_and_coterminosity)}
+later.register(PAGE, _draw_later)

@@ -27,7 +27,7 @@ from dash.exceptions import PreventUpdate
 
 from dashboard import filters, formats
 from dashboard.catalogue import header
-from dashboard.components import sources
+from dashboard.components import later, sources
 from dashboard.components.cards import chart_card, headline, no_data, period_note
 from dashboard.components.deciles import deciles_card
 from dashboard.components.deciles import scopes as decile_scopes
@@ -84,25 +84,36 @@ def layout(**query):
         return html.Div([*top, no_data(
             f"No joint-working return covers {params['period']} or earlier: the first return is for {first}. "
             "Choose a later financial year.")])
-    quarter_start = pd.Timestamp(quarter["quarter_start"]).date().isoformat()
-    label = str(quarter["quarter_label"])
-    context = {"selection": selection, "params": params, "quarter": quarter_start, "label": label, "where": where}
+    context = _context(selection, quarter, where)
+    label = context["label"]
     note = (f"The latest return in {params['period']} is for {label} ({formats.quarter(quarter['quarter_start'])})."
             if quarter["is_inside_period"] else
             f"No returns fall inside {params['period']}, so the latest before it is shown: {label} "
             f"({formats.quarter(quarter['quarter_start'])}).")
+    # the parts below the headlines arrive in responses of their own (components/later.py)
+    state = selection.browser_state()
     return html.Div([
         *top,
         html.P(note),
         _headlines(context),
-        _impact_section(context),
-        _practices_section(context),
-        _adoption_section(context),
-        _spc_section(context),
-        _deciles_section(context),
-        _funnel_section(context),
-        _indicators_section(context),
+        *[later.later(PREFIX, part, state, what=what) for part, (what, _) in LATER_PARTS.items()],
     ])
+
+
+def _context(selection: filters.Selection, quarter: pd.Series, where: str) -> dict:
+    """What every section reads: the selection, its parameters and the quarter shown (joint_working__quarter)."""
+    return {"selection": selection, "params": selection.params(), "where": where,
+            "quarter": pd.Timestamp(quarter["quarter_start"]).date().isoformat(),
+            "label": str(quarter["quarter_label"])}
+
+
+def _draw_later(part: str, state: dict) -> object:
+    """A part below the headlines, from the state its placeholder carried (user input: checked here)."""
+    selection = filters.Selection.from_browser(state)
+    quarter = run_query("joint_working__quarter", **selection.params()).iloc[0]
+    if part not in LATER_PARTS or pd.isna(quarter["quarter_start"]):
+        return later.not_drawn()
+    return LATER_PARTS[part][1](_context(selection, quarter, filters.area_name(selection)))
 
 
 def _source() -> str:
@@ -507,3 +518,17 @@ def load_funnel_table(clicks, request):
         raise PreventUpdate
     frame = run_query("joint_working__funnel", quarter=quarter, **selection.params())
     return rows_on_request(frame, kind="proportion", scale=100.0, polarity="higher_is_better")
+
+
+def _spc_and_deciles(ctx: dict) -> list:
+    return [_spc_section(ctx), _deciles_section(ctx)]
+
+
+# The parts drawn after the headlines (components/later.py): what each is called while it is on its way
+LATER_PARTS = {"impact": ("the measured impact", _impact_section),
+               "practices": ("the practices' scores", _practices_section),
+               "adoption": ("adoption over time", _adoption_section),
+               "spc": ("the SPC and deciles charts", _spc_and_deciles),
+               "funnel": ("the funnel plot", _funnel_section),
+               "indicators": ("the indicators", _indicators_section)}
+later.register(PREFIX, _draw_later)

@@ -24,7 +24,7 @@ from dash import Input, Output, State, html
 
 from dashboard import filters, formats, suppression
 from dashboard.catalogue import header
-from dashboard.components import deprivation, peers, sources
+from dashboard.components import deprivation, later, peers, sources
 from dashboard.components.cards import chart_card, no_data, period_note
 from dashboard.components.deciles import deciles_card
 from dashboard.components.deciles import scopes as decile_scopes
@@ -142,20 +142,36 @@ def render(selection: filters.Selection, measure: str | None, measures: pd.DataF
     if not sources.is_loaded(str(info["source"])):
         return [no_data(f"{info['name']} come from {sources.source_title(str(info['source']))}, which is not loaded "
                         "in this warehouse. Add those files and rebuild, or choose another measure.")]
-    params = {**selection.params(), "measure": measure, "compare": compare}
-    context = {"selection": selection, "params": params, "info": info, "measure": measure,
-               "where": filters.area_name(selection),
-               "yearly": info["period_type"] == "financial year",
-               "source": sources.source_title(str(info["source"]), "registrations")}
+    context = _context(selection, measure, info, compare)
     context["trend"] = hide_small_rates(_trend_frame(context), percent=info["unit"] == "%")
     peer_list = peers.peer_list(selection, PREFIX) if compare == peers.COMPARE_PEERS else None
     link_state = {"measure": measure, **({"compare": compare} if compare == peers.COMPARE_PEERS else {})}
+    # the parts below the SPC chart arrive in responses of their own (components/later.py)
+    state = {**selection.browser_state(), "measure": measure}
     return [_trend_section(context), *([peer_list] if peer_list is not None else []), _spc_section(context),
-            _deciles_section(context), _funnel_section(context),
-            _deprivation_section(context), _year_section(context),
+            *[later.later(PREFIX, part, state, what=what) for part, (what, _) in LATER_PARTS.items()],
             html.P(html.A("Link to this measure for this selection",
                           href="/outcomes" + selection.query_string(**link_state)), className="share-link")]
 
+
+def _context(selection: filters.Selection, measure: str, info: pd.Series, compare: str) -> dict:
+    """What every section reads: the selection, the query parameters, the measure and how it is described."""
+    return {"selection": selection, "params": {**selection.params(), "measure": measure, "compare": compare},
+            "info": info, "measure": measure, "where": filters.area_name(selection),
+            "yearly": info["period_type"] == "financial year",
+            "source": sources.source_title(str(info["source"]), "registrations")}
+
+
+def _draw_later(part: str, state: dict) -> object:
+    """A part below the SPC chart, from the state its placeholder carried (user input: checked here)."""
+    measures = _measures()
+    measure = state.get("measure")
+    if part not in LATER_PARTS or measure not in measures.index or not measures.at[measure, "has_data"]:
+        return later.not_drawn()
+    context = _context(filters.Selection.from_browser(state), measure, measures.loc[measure], "usual")
+    if part == "deciles":  # the selection's own line, from the trend's frame
+        context["trend"] = hide_small_rates(_trend_frame(context), percent=context["info"]["unit"] == "%")
+    return LATER_PARTS[part][1](context)
 
 
 def join_words(words: list[str]) -> str:
@@ -509,3 +525,10 @@ def load_funnel_table(clicks, request):
     frame = run_query("outcomes__funnel", **selection.params(), measure=measure)
     return rows_on_request(frame, kind="proportion" if info["unit"] == "%" else "rate",
                            scale=float(info["multiplier"]), polarity=str(info["polarity"]))
+
+
+# The parts drawn after the page (components/later.py): what each is called while it is on its way
+LATER_PARTS = {"deciles": ("the deciles chart", _deciles_section), "funnel": ("the funnel plot", _funnel_section),
+               "deprivation": ("the chart by deprivation", _deprivation_section),
+               "year": ("the table of practices", _year_section)}
+later.register(PREFIX, _draw_later)

@@ -20,7 +20,7 @@ from dash import Input, Output, State, html
 
 from dashboard import filters, formats
 from dashboard.catalogue import header
-from dashboard.components import figures, sources, spend_outcomes
+from dashboard.components import figures, later, sources, spend_outcomes
 from dashboard.components.cards import chart_card, headline, no_data, period_note
 from dashboard.components.figures import styled
 from dashboard.components.tables import column, data_grid
@@ -592,8 +592,7 @@ def layout(**query) -> html.Div:
                                "figures need the planning templates."))
     if int(row["hwbs_with_plan"]) == 0:
         content.append(no_data(_no_plan_message(row, all_years, period)))
-        content += [html.H2(f"Compared with other HWB areas, {period}"), _hwbs_card(params, period),
-                    _spend_outcomes_section(selection, params, period, query)]
+        content += _later_parts(selection, query, ("hwbs", "spend"))
         return html.Div(content)
     if row["councils_without_plan"]:
         content.append(html.P(f"No BCF plan for {period} is loaded for {_names(row['councils_without_plan'])}, "
@@ -609,9 +608,39 @@ def layout(**query) -> html.Div:
         _flows_card(selection, params, period, row["planned_gbp"]),
         html.H2(f"Year by year, to {period}"),
         *_years_cards(selection, years, period),
-        html.H2(["Compared with other ", term("HWB"), f" areas, {period}"]),
-        _hwbs_card(params, period),
-        _spend_outcomes_section(selection, params, period, query),
-        _scheme_types_section(selection, params, period),
+        *_later_parts(selection, query, tuple(LATER_PARTS)),
     ]
     return html.Div(content)
+
+
+def _later_parts(selection: filters.Selection, query: dict, parts: tuple[str, ...]) -> list:
+    """Where the parts below the year-by-year charts go: they arrive in responses of their own
+    (components/later.py), with the selection and the spend chart's choices."""
+    state = {**selection.browser_state(), **{key: query[key] for key in ("spend", "per")
+                                             if isinstance(query.get(key), str)}}
+    return [later.later(PAGE, part, state, what=LATER_PARTS[part][0]) for part in parts]
+
+
+def _draw_later(part: str, state: dict) -> object:
+    """A part below the year-by-year charts, from the state its placeholder carried (user input: the spend
+    chart's choices are checked by its own rules, _spend_choice and _per_choice)."""
+    selection = filters.Selection.from_browser(state)
+    params = selection.params()
+    if part not in LATER_PARTS or not params["period"]:
+        return later.not_drawn()
+    return LATER_PARTS[part][1](selection, params, params["period"], state)
+
+
+def _hwbs_part(selection: filters.Selection, params: dict, period: str, query: dict) -> list:
+    return [html.H2(["Compared with other ", term("HWB"), f" areas, {period}"]), _hwbs_card(params, period)]
+
+
+# The parts drawn after the year-by-year charts (components/later.py): what each is called on its way, and how
+# it is drawn from the selection, its parameters, the year and the page's own choices
+LATER_PARTS = {
+    "hwbs": ("the comparison with other HWB areas", _hwbs_part),
+    "spend": ("spend beside outcomes", _spend_outcomes_section),
+    "schemes": ("spend by scheme type",
+                lambda selection, params, period, query: _scheme_types_section(selection, params, period)),
+}
+later.register(PAGE, _draw_later)

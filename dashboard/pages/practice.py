@@ -25,7 +25,7 @@ from dash.exceptions import PreventUpdate
 
 from dashboard import catalogue, filters, formats, palette, search, suppression
 from dashboard.catalogue import header
-from dashboard.components import deprivation, figures, peers
+from dashboard.components import deprivation, figures, later, peers
 from dashboard.components.cards import chart_card, headline, no_data, period_note
 from dashboard.components.maps import boundary_sentence, lsoa_choropleth, with_map_config
 from dashboard.components.sources import is_loaded, source_title
@@ -67,7 +67,9 @@ def layout(code: str | None = None, **query):
     if profile.empty:
         return _not_found(unquote(code or "").strip(), selection)
     practice = profile.iloc[0]
-    params = {"code": practice["practice_code"], "period": period}
+    # the parts below 'about' arrive in responses of their own (components/later.py)
+    state = {"code": str(practice["practice_code"]), "period": period,
+             **({"measure": query["measure"]} if isinstance(query.get("measure"), str) else {})}
     return html.Div([
         html.H1(practice["practice_name"]),
         *period_note(note),
@@ -75,13 +77,20 @@ def layout(code: str | None = None, **query):
                f"the pooled budget where its patients live, for {period}. Change the financial year in the filters "
                "above.", className="lead-in"),
         _about(practice, selection),
-        _patients_section(params),
-        _joint_working_section(params),
-        _outcomes_section(practice, params, query.get("measure")),
-        _spine_section(practice, params),
-        peers.practice_peers(practice["practice_code"], "practice"),
-        _bcf_section(params),
+        *[later.later(PREFIX, part, state, what=what) for part, (what, _) in LATER_PARTS.items()],
     ])
+
+
+def _draw_later(part: str, state: dict) -> object:
+    """A part below 'about', from the state its placeholder carried (user input: checked here)."""
+    code, period = state.get("code"), state.get("period")
+    profile = run_query("practice__profile", code=code) if isinstance(code, str) else pd.DataFrame()
+    if part not in LATER_PARTS or profile.empty or not isinstance(period, str) \
+            or not filters.PERIOD_PATTERN.match(period):
+        return later.not_drawn()
+    practice = profile.iloc[0]
+    params = {"code": practice["practice_code"], "period": period}
+    return LATER_PARTS[part][1](practice, params, state.get("measure"))
 
 
 # --- not found -----------------------------------------------------------------------------------------
@@ -600,3 +609,16 @@ def _bcf_section(params: dict) -> html.Section:
                className="chart-source"),
     ]
     return html.Section(parts)
+
+
+# The parts drawn after 'about' (components/later.py): what each is called while it is on its way, and how
+# it is drawn from the practice, {code, period} and the measure asked for
+LATER_PARTS = {
+    "patients": ("its patients", lambda practice, params, measure: _patients_section(params)),
+    "joint-working": ("its joint working", lambda practice, params, measure: _joint_working_section(params)),
+    "outcomes": ("its outcomes", _outcomes_section),
+    "spine": ("its headline measures", lambda practice, params, measure: _spine_section(practice, params)),
+    "pooled-budget": ("its similar practices and the Better Care Fund", lambda practice, params, measure: [
+        peers.practice_peers(practice["practice_code"], "practice"), _bcf_section(params)]),
+}
+later.register(PREFIX, _draw_later)

@@ -25,3 +25,13 @@ def console_messages(page):
     page.on("console", lambda message: messages.append(message) if message.type in {"error", "warning"} else None)
     page.on("pageerror", lambda error: messages.append(error))
     return messages
+
+
+def wait_until_drawn(page) -> None:
+    """Wait for Dash to finish drawing the page: the heading, no pending callbacks, every part drawn after the
+    first response (dashboard/components/later.py) and every chart."""
+    page.wait_for_selector("main h1")
+    page.wait_for_load_state("networkidle")
+    page.wait_for_function("() => !document.querySelector('[data-dash-is-loading=\"true\"], .later-loading')")
+    for graph in page.locator(".js-plotly-plot").all():
+        graph.locator(".main-svg").first.wait_for()

@@ -14,6 +14,8 @@ import openpyxl
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
+from tests.browser.conftest import wait_until_drawn
+
 pytestmark = pytest.mark.browser
 
 SCREENSHOTS = Path(__file__).with_name("screenshots")
@@ -29,10 +31,7 @@ def council(demo_warehouse) -> dict:
     return {"code": code, "name": name}
 
 
-def settle(page) -> None:
-    page.wait_for_selector("main h1")
-    page.wait_for_load_state("networkidle")
-    page.wait_for_function("() => !document.querySelector('[data-dash-is-loading=\"true\"]')")
+settle = wait_until_drawn
 
 
 def serious_violations(page) -> list:

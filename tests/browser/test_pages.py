@@ -13,6 +13,8 @@ import duckdb
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
+from tests.browser.conftest import wait_until_drawn
+
 pytestmark = pytest.mark.browser
 
 SCREENSHOTS = Path(__file__).with_name("screenshots")
@@ -42,13 +44,7 @@ def demo_codes(demo_warehouse):
     return {"practice": practice, "council": council, "council_name": council_name}
 
 
-def settle(page) -> None:
-    """Wait for Dash to finish: the page heading, no pending callbacks, and every chart drawn."""
-    page.wait_for_selector("main h1")
-    page.wait_for_load_state("networkidle")
-    page.wait_for_function("() => !document.querySelector('[data-dash-is-loading=\"true\"]')")
-    for graph in page.locator(".js-plotly-plot").all():
-        graph.locator(".main-svg").first.wait_for()
+settle = wait_until_drawn
 
 
 def shoot(page, name: str) -> None:

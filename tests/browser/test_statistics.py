@@ -13,6 +13,8 @@ import duckdb
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
+from tests.browser.conftest import wait_until_drawn
+
 pytestmark = pytest.mark.browser
 
 SCREENSHOTS = Path(__file__).with_name("screenshots")
@@ -31,11 +33,7 @@ def demo_practice(demo_warehouse) -> str:
 def settled(page, url: str) -> None:
     """Open url and wait until Dash has drawn every chart."""
     page.goto(url)
-    page.wait_for_selector("main h1")
-    page.wait_for_load_state("networkidle")
-    page.wait_for_function("() => !document.querySelector('[data-dash-is-loading=\"true\"]')")
-    for graph in page.locator(".js-plotly-plot").all():
-        graph.locator(".main-svg").first.wait_for()
+    wait_until_drawn(page)
 
 
 def serious_axe_violations(page) -> list:

@@ -8,9 +8,17 @@ import numpy as np
 import plotly.graph_objects as go
 from dash.development.base_component import Component
 
+from dashboard.components import later
+
 
 def walk(component):
-    """Every component and string in the tree, depth first."""
+    """Every component and string in the tree as the browser ends up showing it (the page's later parts drawn
+    in place, components/later.py), depth first."""
+    yield from walk_as_sent(later.expand(component))
+
+
+def walk_as_sent(component):
+    """Every component and string in the tree as a response sends it (later parts not drawn), depth first."""
     yield component
     children = getattr(component, "children", None) if isinstance(component, Component) else None
     if isinstance(component, (list, tuple)):
@@ -19,9 +27,9 @@ def walk(component):
         return
     if isinstance(children, (list, tuple)):
         for child in children:
-            yield from walk(child)
+            yield from walk_as_sent(child)
     else:
-        yield from walk(children)
+        yield from walk_as_sent(children)
 
 
 def text_of(component) -> str:

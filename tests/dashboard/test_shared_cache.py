@@ -17,6 +17,7 @@ import pytest
 import requests
 
 from dashboard import cache
+from dashboard.components import later
 from dashboard.warm import router_request
 from etl.build import build
 from tests.conftest import Server, build_tiny_warehouse, free_port
@@ -153,5 +154,11 @@ def test_each_worker_has_rendered_every_page_before_its_first_request(tmp_path):
                                          timeout=30)
                 assert response.status_code == 200
                 assert response.headers["X-Jointcare-Cache"] == "hit", page
+                # and the parts it draws after its first response (components/later.py), as the browser asks
+                for page_id, part, state in later.states_in_response(response.json()):
+                    drawn = requests.post(f"{served.url}/_dash-update-component",
+                                          json=later.request(page_id, part, state), timeout=30)
+                    assert drawn.status_code == 200
+                    assert drawn.headers["X-Jointcare-Cache"] == "hit", (page, part)
     finally:
         served.stop()

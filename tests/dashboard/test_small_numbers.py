@@ -55,6 +55,26 @@ def test_the_next_secondary_cell_is_the_smallest_of_five_or_more_and_the_first_o
     assert suppression.next_secondary(values, {0: C, 1: C, 2: LT5, 3: C, 4: C}) is None
 
 
+def test_each_practice_s_parts_are_hidden_against_its_own_list_and_no_other():
+    # Worked by hand: practice A's 100 + 3 + 50 patients by council (its list is public): 3 is "<5", and
+    # the total would give it back, so the smallest other part, 50, is hidden too ("[c]"), and their shares
+    # with them. Practice B's 200 + 10 + NaN hide nothing (a missing count stays missing); C's 4 + 0 hide
+    # the 4 and then the 0, the only part left. The rows of one practice need not be next to each other.
+    from dashboard import suppression
+
+    frame = pd.DataFrame({"source_code": ["A", "B", "A", "B", "A", "C", "B", "C"],
+                          "patients": [100, 200, 3, 10, 50, 4, 0, 0],
+                          "share": [0.65, 0.95, 0.02, 0.05, 0.33, 1.0, 0.0, 0.0]})
+    frame.loc[6, "patients"] = np.nan
+    shown = suppression.parts_of_shown_totals(frame, "patients", by="source_code", derived=["share"])
+    assert shown["patients"].tolist() == [100.0, 200.0, LT5, 10.0, C, LT5, None, C]
+    assert shown["share"].tolist() == [0.65, 0.95, LT5, 0.05, C, LT5, 0.0, C]
+    # the same as working through each practice on its own
+    one_by_one = pd.concat(suppression.parts_of_a_shown_total(rows, "patients", derived=["share"])
+                           for _, rows in frame.groupby("source_code", sort=False)).reindex(frame.index)
+    assert shown["patients"].tolist() == one_by_one["patients"].tolist()
+
+
 def test_data_and_methods_states_the_rule_from_method_yml(dashboard_db):
     from dashboard.pages import data_and_methods
     from etl.build import METHOD_FILE
