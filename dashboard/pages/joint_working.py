@@ -520,15 +520,12 @@ def load_funnel_table(clicks, request):
     return rows_on_request(frame, kind="proportion", scale=100.0, polarity="higher_is_better")
 
 
-def _spc_and_deciles(ctx: dict) -> list:
-    return [_spc_section(ctx), _deciles_section(ctx)]
-
-
 # The parts drawn after the headlines (components/later.py): what each is called while it is on its way
 LATER_PARTS = {"impact": ("the measured impact", _impact_section),
                "practices": ("the practices' scores", _practices_section),
                "adoption": ("adoption over time", _adoption_section),
-               "spc": ("the SPC and deciles charts", _spc_and_deciles),
+               "spc": ("the SPC chart", _spc_section),
+               "deciles": ("the deciles chart", _deciles_section),
                "funnel": ("the funnel plot", _funnel_section),
                "indicators": ("the indicators", _indicators_section)}
 later.register(PREFIX, _draw_later)

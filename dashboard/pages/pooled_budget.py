@@ -584,13 +584,12 @@ def layout(**query) -> html.Div:
     if not period:
         return html.Div([title, no_data("The warehouse has no financial years to show yet.")])
     row = run_query("pooled_budget__headline", **params).iloc[0]
-    all_years = run_query("pooled_budget__years", **selection.area_params())
-    years = all_years[all_years["financial_year"] <= period].reset_index(drop=True)
     content: list = [title, _intro(selection, row)]
     if not sources.is_loaded("bcf_plan"):
         content.append(no_data("No BCF plans are loaded, only year-end returns: planned spend and per-head "
                                "figures need the planning templates."))
     if int(row["hwbs_with_plan"]) == 0:
+        all_years = run_query("pooled_budget__years", **selection.area_params())
         content.append(no_data(_no_plan_message(row, all_years, period)))
         content += _later_parts(selection, query, ("hwbs", "spend"))
         return html.Div(content)
@@ -606,15 +605,13 @@ def layout(**query) -> html.Div:
         *([note] if note is not None else []),
         html.H2("Where the money goes"),
         _flows_card(selection, params, period, row["planned_gbp"]),
-        html.H2(f"Year by year, to {period}"),
-        *_years_cards(selection, years, period),
         *_later_parts(selection, query, tuple(LATER_PARTS)),
     ]
     return html.Div(content)
 
 
 def _later_parts(selection: filters.Selection, query: dict, parts: tuple[str, ...]) -> list:
-    """Where the parts below the year-by-year charts go: they arrive in responses of their own
+    """Where the parts below the flows go: they arrive in responses of their own
     (components/later.py), with the selection and the spend chart's choices."""
     state = {**selection.browser_state(), **{key: query[key] for key in ("spend", "per")
                                              if isinstance(query.get(key), str)}}
@@ -622,7 +619,7 @@ def _later_parts(selection: filters.Selection, query: dict, parts: tuple[str, ..
 
 
 def _draw_later(part: str, state: dict) -> object:
-    """A part below the year-by-year charts, from the state its placeholder carried (user input: the spend
+    """A part below the flows, from the state its placeholder carried (user input: the spend
     chart's choices are checked by its own rules, _spend_choice and _per_choice)."""
     selection = filters.Selection.from_browser(state)
     params = selection.params()
@@ -631,13 +628,20 @@ def _draw_later(part: str, state: dict) -> object:
     return LATER_PARTS[part][1](selection, params, params["period"], state)
 
 
+def _years_part(selection: filters.Selection, params: dict, period: str, query: dict) -> list:
+    years = run_query("pooled_budget__years", **selection.area_params())
+    years = years[years["financial_year"] <= period].reset_index(drop=True)
+    return [html.H2(f"Year by year, to {period}"), *_years_cards(selection, years, period)]
+
+
 def _hwbs_part(selection: filters.Selection, params: dict, period: str, query: dict) -> list:
     return [html.H2(["Compared with other ", term("HWB"), f" areas, {period}"]), _hwbs_card(params, period)]
 
 
-# The parts drawn after the year-by-year charts (components/later.py): what each is called on its way, and how
+# The parts drawn after the flows (components/later.py): what each is called on its way, and how
 # it is drawn from the selection, its parameters, the year and the page's own choices
 LATER_PARTS = {
+    "years": ("the years' charts", _years_part),
     "hwbs": ("the comparison with other HWB areas", _hwbs_part),
     "spend": ("spend beside outcomes", _spend_outcomes_section),
     "schemes": ("spend by scheme type",

@@ -7,14 +7,17 @@ words, never an error, and the API and the tests read the page whole through the
 
 from __future__ import annotations
 
+import importlib
 import json
 
 import pytest
+import requests
 from dash.development.base_component import Component
 
 from dashboard.components import later
 from dashboard.serialise import to_json_plotly
 from dashboard.warm import router_request
+from tests.conftest import Server
 from tests.dashboard.helpers import grids, text_of, walk_as_sent
 
 CALLBACK = "/_dash-update-component"
@@ -26,17 +29,33 @@ PAGES = {
 }
 
 
-@pytest.fixture
-def client(dashboard_db):
-    from dashboard.app import app
+@pytest.fixture(scope="module")
+def served(tiny_outcomes_warehouse):
+    """A real gunicorn (`jointcare serve`) on the tiny area, as the browser meets the callbacks."""
+    running = Server(tiny_outcomes_warehouse)
+    yield running
+    running.stop()
 
-    return app.server.test_client()
+
+class Client:
+    """Posts callbacks to the served dashboard; the pages are drawn in this process for comparison."""
+
+    def __init__(self, url: str):
+        self.url = url
+
+    def post(self, path: str, json: dict) -> requests.Response:
+        return requests.post(self.url + path, json=json, timeout=60)
+
+
+@pytest.fixture
+def client(served, dashboard_db):
+    return Client(served.url)
 
 
 def first_response(client, path: str, search: str) -> dict:
     response = client.post(CALLBACK, json=router_request(path, search))
     assert response.status_code == 200
-    return response.get_json()
+    return response.json()
 
 
 def grid_ids(tree) -> set[str]:
@@ -46,12 +65,10 @@ def grid_ids(tree) -> set[str]:
 
 @pytest.mark.parametrize("name", list(PAGES))
 def test_the_first_response_holds_placeholders_and_each_part_arrives_by_its_callback(client, name):
-    import dash
-
     path, search, later_grids = PAGES[name]
-    module = next(page for page in dash.page_registry.values() if page["module"].endswith(f".{name}"))
+    module = importlib.import_module(f"dashboard.pages.{name}")
     query = dict(pair.split("=", 1) for pair in search.lstrip("?").split("&") if pair)
-    tree = module["layout"](**({"code": path.rsplit("/", 1)[1]} if name == "practice" else {}), **query)
+    tree = module.layout(**({"code": path.rsplit("/", 1)[1]} if name == "practice" else {}), **query)
     # the first response: placeholders saying what is on its way, not the parts
     assert later.parts(tree), "no part is drawn later"
     assert not later_grids & grid_ids(tree)
@@ -62,8 +79,8 @@ def test_the_first_response_holds_placeholders_and_each_part_arrives_by_its_call
     arrived = {}
     for page, part, state in states:
         response = client.post(CALLBACK, json=later.request(page, part, state))
-        assert response.status_code == 200, response.get_data(as_text=True)[:300]
-        [children] = [output["children"] for output in response.get_json()["response"].values()]
+        assert response.status_code == 200, response.text[:300]
+        [children] = [output["children"] for output in response.json()["response"].values()]
         arrived[part] = children
     # each is what expand() draws in place, through the same drawer: the API and the tests read the same page
     later.expand(tree)
@@ -103,7 +120,7 @@ def ids_in(body) -> list[str]:
 def test_a_state_changed_in_the_browser_gets_words_not_an_error(client, state):
     response = client.post(CALLBACK, json=later.request("outcomes", "funnel", state))
     assert response.status_code == 200
-    assert "could not be drawn" in response.get_data(as_text=True)
+    assert "could not be drawn" in response.text
 
 
 def test_a_part_the_page_does_not_have_gets_words_not_an_error(client):
@@ -113,7 +130,7 @@ def test_a_part_the_page_does_not_have_gets_words_not_an_error(client):
                         ("catchment", {"period": "2022-23"})):
         response = client.post(CALLBACK, json=later.request(page, "no-such-part", state))
         assert response.status_code == 200
-        assert "could not be drawn" in response.get_data(as_text=True)
+        assert "could not be drawn" in response.text
 
 
 def test_a_selection_in_the_state_is_the_one_drawn(client):
@@ -123,6 +140,6 @@ def test_a_selection_in_the_state_is_the_one_drawn(client):
     [year] = [state for page, part, state in states if part == "year"]
     assert year["practice"] == "A00002" and year["period"] == "2022-23"
     response = client.post(CALLBACK, json=later.request("outcomes", "year", year))
-    rows = json.dumps(response.get_json())
+    rows = response.text
     # A00002's year table lists its PCN's practices (TOWN PCN: A00001 and A00002), not FELL PCN's A00003
     assert "A00001" in rows and "A00002" in rows and "A00003" not in rows

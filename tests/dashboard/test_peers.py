@@ -98,6 +98,7 @@ def test_peers_are_offered_for_one_practice_or_one_council_alone():
 def test_the_practice_profile_and_a_councils_overview_list_their_peers_with_distances(served_demo):
     from plotly.io.json import to_json_plotly
 
+    from dashboard.components import later
     from dashboard.pages import overview, practice
 
     con = duckdb.connect(str(served_demo), read_only=True)
@@ -106,7 +107,7 @@ def test_the_practice_profile_and_a_councils_overview_list_their_peers_with_dist
                         "order by peer_rank", [code]).fetchall()
     council = con.execute("select min(council_code) from mart_council_peers").fetchone()[0]
     con.close()
-    page = practice.layout(code=code)
+    page = later.expand(practice.layout(code=code))  # as the browser ends up showing it
     assert "The 10 practices most like" in to_json_plotly(page)
     rows = grids(page)["practice-peers"]
     assert [row["practice_code"] for row in rows] == [peer for peer, _ in peers]  # nearest first
