@@ -191,7 +191,6 @@ def _patients_section(params: dict) -> html.Section:
         _deprivation(params["code"]),
         _age_card(age, params["period"], params["code"]),
         _split_card(split, params["period"], params["code"]),
-        _map_card(params),
     ])
 
 
@@ -615,6 +614,7 @@ def _bcf_section(params: dict) -> html.Section:
 # it is drawn from the practice, {code, period} and the measure asked for
 LATER_PARTS = {
     "patients": ("its patients", lambda practice, params, measure: _patients_section(params)),
+    "map": ("the map of where its patients live", lambda practice, params, measure: _map_card(params)),
     "joint-working": ("its joint working", lambda practice, params, measure: _joint_working_section(params)),
     "outcomes": ("its outcomes", _outcomes_section),
     "spine": ("its headline measures", lambda practice, params, measure: _spine_section(practice, params)),

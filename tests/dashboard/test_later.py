@@ -23,6 +23,7 @@ from tests.dashboard.helpers import grids, text_of, walk_as_sent
 CALLBACK = "/_dash-update-component"
 # page, its address, and grids (or texts) that are in later parts only
 PAGES = {
+    "overview": ("/", "?council=E06000901&period=2022-23", {"overview-trends", "overview-spine-table"}),
     "outcomes": ("/outcomes", "?measure=ae_attendances&period=2022-23", {"outcomes-year"}),
     "practice": ("/practice/A00001", "?period=2022-23", {"practice-age", "practice-outcome-year"}),
     "catchment": ("/catchment", "", {"catchment-map-table"}),

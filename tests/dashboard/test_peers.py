@@ -112,5 +112,5 @@ def test_the_practice_profile_and_a_councils_overview_list_their_peers_with_dist
     rows = grids(page)["practice-peers"]
     assert [row["practice_code"] for row in rows] == [peer for peer, _ in peers]  # nearest first
     assert [row["distance"] for row in rows] == pytest.approx([distance for _, distance in peers], rel=1e-9)
-    assert "overview-peers-section" in to_json_plotly(overview.layout(council=council))
-    assert "overview-peers-section" not in to_json_plotly(overview.layout())
+    assert "overview-peers-section" in to_json_plotly(later.expand(overview.layout(council=council)))
+    assert "overview-peers-section" not in to_json_plotly(later.expand(overview.layout()))
