@@ -27,9 +27,10 @@ SETTINGS = (
     Setting("PORT", "8050", "Port the dashboard listens on (127.0.0.1)."),
     Setting("WEB_CONCURRENCY", "2", "Number of gunicorn worker processes."),
     Setting("JOINTCARE_WORKER_MEMORY", "512MB", "DuckDB memory limit for each dashboard worker."),
-    Setting("JOINTCARE_QUERY_CACHE", "256",
+    Setting("JOINTCARE_QUERY_CACHE", "4096",
             "Query results and callback responses each dashboard worker keeps when there is no Redis "
-            "(0 turns the cache off, Redis too, as the benchmark does)."),
+            "(0 turns the cache off, Redis too, as the benchmark does); a page view keeps one for each of "
+            "its callbacks and queries."),
     Setting("JOINTCARE_REDIS_URL", "",
             "Redis that holds the cache for every worker and server, e.g. redis://cache-host:6379/0; "
             "empty: each worker keeps its own."),
