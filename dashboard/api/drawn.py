@@ -19,10 +19,9 @@ import json
 import sys
 from dataclasses import dataclass
 
-from dash.development.base_component import Component
-
 from dashboard import cache, db
 from dashboard.components import later
+from dashboard.components import tree as tree_nodes
 
 GRID_TYPE = "data-grid"
 # the page callback that sends a lazily loaded funnel table's rows (components/funnel.py)
@@ -37,27 +36,13 @@ class DrawnTable:
     rows: list[dict]
 
 
-def _walk(component):
-    yield component
-    if isinstance(component, (list, tuple)):
-        children = component
-    elif isinstance(component, Component):
-        children = getattr(component, "children", None)
-    else:
-        return
-    if children is None:
-        return
-    for child in (children if isinstance(children, (list, tuple)) else [children]):
-        yield from _walk(child)
-
-
 def _text(component) -> str:
-    return " ".join(str(node) for node in _walk(component) if isinstance(node, (str, int, float))).strip()
+    return " ".join(str(node) for node in tree_nodes.walk(component) if isinstance(node, (str, int, float))).strip()
 
 
 def tables_in(tree, module_name: str | None = None) -> dict[str, DrawnTable]:
     """{grid id: DrawnTable} of every data grid in a drawn page, in the page's order."""
-    nodes = [node for node in _walk(tree) if isinstance(node, Component)]
+    nodes = list(tree_nodes.components(tree))
     captions = {node.id: _text(node) for node in nodes if isinstance(getattr(node, "id", None), str)
                 and node.id.endswith("-caption")}
     stores = {node.id: node.data for node in nodes if node._type == "Store" and isinstance(node.id, str)}

@@ -25,6 +25,7 @@ from dash import MATCH, Input, Output, dcc, html
 from dash.development.base_component import Component
 
 from dashboard.components import terms
+from dashboard.components import tree as tree_nodes
 from dashboard.components.cards import no_data
 
 PART = "later-part"  # the placeholder the part is drawn into
@@ -71,7 +72,7 @@ def not_drawn() -> html.Div:
 def expand(tree):
     """`tree` with every later part drawn in place (the components change in place; the tree is returned).
     A part already drawn is left as it is."""
-    nodes = list(_components(tree))
+    nodes = list(tree_nodes.components(tree))
     states = {_key(node.id): node.data for node in nodes if _is(node, STATE)}
     for node in nodes:
         if _is(node, PART) and _waiting(node):
@@ -87,7 +88,7 @@ def _draw(page: str, part: str, state) -> object:
 
 def parts(tree) -> list[tuple[str, str]]:
     """(page, part) of every later part in `tree` still to be drawn, in the page's order."""
-    return [_key(node.id) for node in _components(tree) if _is(node, PART) and _waiting(node)]
+    return [_key(node.id) for node in tree_nodes.components(tree) if _is(node, PART) and _waiting(node)]
 
 
 def request(page: str, part: str, state: dict) -> dict:
@@ -127,14 +128,3 @@ def _is(node: Component, kind: str) -> bool:
 
 def _key(component_id: dict) -> tuple[str, str]:
     return component_id["page"], component_id["part"]
-
-
-def _components(tree):
-    if isinstance(tree, (list, tuple)):
-        for item in tree:
-            yield from _components(item)
-    elif isinstance(tree, Component):
-        yield tree
-        children = getattr(tree, "children", None)
-        if children is not None:
-            yield from _components(children)

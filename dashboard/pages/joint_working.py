@@ -503,7 +503,8 @@ def _funnel_section(ctx: dict) -> html.Section:
                "down below them; filled triangles are outside the 99.8% limits."),
         x_title="Complex-needs patients (the denominator)", x_hover="Complex-needs patients",
         y_title="Care plans reviewed (%)", hover_unit="%", query="joint_working__funnel", source=_source(),
-        data_date=ctx["label"], scope=scope, table_request={**ctx["params"], "quarter": ctx["quarter"]},
+        data_date=ctx["label"], scope=scope,
+        table_request={**ctx["selection"].browser_state(), "quarter": ctx["quarter"]},
         area=ctx["where"])
     return html.Section([heading, card], **{"aria-labelledby": heading_id})
 

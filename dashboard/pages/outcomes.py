@@ -507,7 +507,7 @@ def _funnel_section(ctx: dict) -> html.Section:
         x_title=f"{info['denominator']}, added up over the months", x_hover="Denominator",
         y_title=y_title.replace(", in the month", ", a month over the year"), hover_unit=hover_unit,
         query="outcomes__funnel", value_unit=rate_words, source=ctx["source"], data_date=period,
-        scope=scope, table_request={**ctx["params"], "measure": ctx["measure"]}, area=ctx["where"])
+        scope=scope, table_request={**ctx["selection"].browser_state(), "measure": ctx["measure"]}, area=ctx["where"])
     return html.Section([heading, card], **{"aria-labelledby": heading_id})
 
 

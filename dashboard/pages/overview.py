@@ -37,7 +37,6 @@ PAGE = "overview"  # the prefix of its components' ids
 def layout(**query):
     selection, note = filters.for_page(query, SHOWS)
     params = selection.params()
-    residents_view = _is_council_view(selection)
     return html.Div([
         html.H1(f"Overview: {filters.describe(selection)}"),
         *period_note(note),
@@ -52,23 +51,22 @@ def layout(**query):
                     "page to page: ", html.A("why practice counts differ",
                                              href="/data-and-methods#practice-counts"), "."], className="small"),
         ], **{"aria-label": "At a glance"}),
-        _measures_section(params, residents_view, selection),
-        # the parts below the measures arrive in responses of their own (components/later.py)
+        # the parts below the headlines arrive in responses of their own (components/later.py)
         *[later.later(PAGE, part, selection.browser_state(), what=LATER_PARTS[part][0])
-          for part in _later_parts(selection) if part != "trends"],
+          for part in _later_parts(selection)],
     ])
 
 
 def _later_parts(selection: filters.Selection) -> list[str]:
-    """The parts this selection has: the measures month by month (drawn inside their section), a council's
-    spine chart and similar areas, the Impact panel."""
+    """The parts this selection has: the headline measures, a council's spine chart and similar areas, the
+    Impact panel."""
     council = _is_council_view(selection)
-    return ["trends", *(["spine"] if council else []),
+    return ["measures", *(["spine"] if council else []),
             *(["peers"] if peers.peers_kind(selection) == "council" else []), "impact"]
 
 
 def _draw_later(part: str, state: dict) -> object:
-    """A part below the measures, from the state its placeholder carried (user input: checked here)."""
+    """A part below the headlines, from the state its placeholder carried (user input: checked here)."""
     selection = filters.Selection.from_browser(state)
     if part not in _later_parts(selection):
         return later.not_drawn()
@@ -195,7 +193,7 @@ def _chart_rates(shown: pd.DataFrame) -> pd.DataFrame:
                                            errors="coerce"))
 
 
-def _measures_section(params: dict, residents_view: bool, selection: filters.Selection) -> html.Section:
+def _measures_section(params: dict, residents_view: bool, area: str) -> html.Section:
     heading = html.H2("Headline measures")
     monthly = run_query("overview__measures", residents=residents_view, **params)
     if monthly.empty or not monthly["in_period"].any():
@@ -205,8 +203,9 @@ def _measures_section(params: dict, residents_view: bool, selection: filters.Sel
                 "activity extract or the councils' social care extracts (see Data and methods).")])
         return html.Section([heading, no_data(
             f"No outcome data for the selection in {params['period']}. Choose another year or clear a filter.")])
+    who = "residents of the selected council" if residents_view else "patients of the selected practices"
     years = _year_rates(monthly)
-    _, year_counts = shown_months(monthly)
+    shown, year_counts = shown_months(monthly)
     cards = []
     for measure in years.itertuples():
         words, tone, symbol = status(monthly[monthly["measure_id"] == measure.measure_id], measure.polarity,
@@ -218,51 +217,37 @@ def _measures_section(params: dict, residents_view: bool, selection: filters.Sel
                               [f"{measure.unit}{'' if measure.unit == '%' else ' a month'}, {params['period']}"
                                f"{' to ' + formats.month(measure.last_month) if measure.months < 12 else ''}. ",
                                html.Span(words, className="headline-status")], tone=tone, symbol=symbol))
+    last = monthly["period_start"].max()
     return html.Section([
         heading,
-        html.P([f"Monthly rates for the {_who(residents_view)}. Each status is the ", term("SPC"), " reading of the "
-                "measure's monthly series up to the end of the year, in the NHS Making Data Count style: ",
+        html.P([f"Monthly rates for the {who}. Each status is the ", term("SPC"), " reading of the measure's "
+                "monthly series up to the end of the year, in the NHS Making Data Count style: ",
                 term("common cause", "common cause"), " variation, or ", term("special cause", "special cause"),
                 " variation that is improving or concerning, following each measure's direction (fewer admissions "
                 "is better, more people at home after reablement is better). Hospital measures that rise every "
                 "winter are read seasonally adjusted, so a status reports change beyond the usual seasons. ",
                 html.A("How SPC is worked out", href="/data-and-methods#spc-method"), "."]),
         html.Div(cards, className="headlines"),
-        # the month-by-month panels arrive in a response of their own (components/later.py)
-        later.later(PAGE, "trends", selection.browser_state(), what=LATER_PARTS["trends"][0]),
+        chart_card(
+            "overview-trends",
+            title=f"Headline measures by month for the {who}",
+            units="Each panel has its own unit, shown in its title; the shaded months are the selected year.",
+            figure=_trend_panels(_chart_rates(shown), params["period"]),
+            table=data_grid("overview-trends", shown.assign(month=shown["period_start"].dt.strftime("%Y-%m")),
+                            [column("name", header("overview__measures.name")),
+                             column("month", header("overview__measures.period_start")),
+                             column("rate", header("overview__measures.rate"), "rate"),
+                             column("numerator", header("overview__measures.numerator"), "number"),
+                             column("denominator", header("overview__measures.denominator"), "count"),
+                             column("unit", header("overview__measures.unit"))],
+                            caption="Headline measures by month. " + suppression.RULE),
+            source=source_title("sus_activity", "social_care_events", "registrations"),
+            data_date=formats.month(last),
+            description="One panel per measure: the line is the monthly rate, to the end of the selected year.", area=area
+        ),
         dcc.Markdown("Definitions of every measure are on [Data and methods](/data-and-methods).",
                      className="small"),
     ])
-
-
-def _who(residents_view: bool) -> str:
-    return "residents of the selected council" if residents_view else "patients of the selected practices"
-
-
-def _trends_card(selection: filters.Selection) -> html.Section | html.Div:
-    """The headline measures month by month, one panel each, with the table behind them."""
-    params, residents_view = selection.params(), _is_council_view(selection)
-    monthly = run_query("overview__measures", residents=residents_view, **params)
-    if monthly.empty or not monthly["in_period"].any():
-        return html.Div()  # the measures section above says why there are none
-    shown, _ = shown_months(monthly)
-    return chart_card(
-        "overview-trends",
-        title=f"Headline measures by month for the {_who(residents_view)}",
-        units="Each panel has its own unit, shown in its title; the shaded months are the selected year.",
-        figure=_trend_panels(_chart_rates(shown), params["period"]),
-        table=data_grid("overview-trends", shown.assign(month=shown["period_start"].dt.strftime("%Y-%m")),
-                        [column("name", header("overview__measures.name")),
-                         column("month", header("overview__measures.period_start")),
-                         column("rate", header("overview__measures.rate"), "rate"),
-                         column("numerator", header("overview__measures.numerator"), "number"),
-                         column("denominator", header("overview__measures.denominator"), "count"),
-                         column("unit", header("overview__measures.unit"))],
-                        caption="Headline measures by month. " + suppression.RULE),
-        source=source_title("sus_activity", "social_care_events", "registrations"),
-        data_date=formats.month(monthly["period_start"].max()),
-        description="One panel per measure: the line is the monthly rate, to the end of the selected year.",
-        area=filters.area_name(selection))
 
 
 def _spine_section(selection: filters.Selection, params: dict) -> html.Section:
@@ -305,10 +290,11 @@ def _trend_panels(monthly: pd.DataFrame, period: str) -> go.Figure:
     return fig.update_layout(margin_t=56)  # room for the first panel's title on two lines
 
 
-# The parts drawn after the measures (components/later.py): what each is called on its way, and how it is
+# The parts drawn after the headlines (components/later.py): what each is called on its way, and how it is
 # drawn from the selection
 LATER_PARTS = {
-    "trends": ("the measures month by month", _trends_card),
+    "measures": ("the headline measures", lambda selection: _measures_section(
+        selection.params(), _is_council_view(selection), filters.area_name(selection))),
     "spine": ("how the council compares with every council", lambda selection: _spine_section(
         selection, selection.params())),
     "peers": ("its similar areas", lambda selection: peers.council_peers(selection.council, PAGE)),

@@ -8,7 +8,7 @@ import numpy as np
 import plotly.graph_objects as go
 from dash.development.base_component import Component
 
-from dashboard.components import later
+from dashboard.components import later, tree
 
 
 def walk(component):
@@ -19,17 +19,7 @@ def walk(component):
 
 def walk_as_sent(component):
     """Every component and string in the tree as a response sends it (later parts not drawn), depth first."""
-    yield component
-    children = getattr(component, "children", None) if isinstance(component, Component) else None
-    if isinstance(component, (list, tuple)):
-        children = component
-    if children is None:
-        return
-    if isinstance(children, (list, tuple)):
-        for child in children:
-            yield from walk_as_sent(child)
-    else:
-        yield from walk_as_sent(children)
+    yield from tree.walk(component)
 
 
 def text_of(component) -> str:
