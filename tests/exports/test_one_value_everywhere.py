@@ -28,6 +28,7 @@ import openpyxl
 import pytest
 import requests
 
+from dashboard.components import later
 from dashboard.warm import router_request
 from tests.conftest import Server
 
@@ -41,11 +42,18 @@ def served(tiny_outcomes_warehouse):
     running.stop()
 
 
-def served_page(served, pathname: str, search: str) -> dict:
-    """The page's content as the browser gets it: the Pages router callback's JSON response."""
+def served_page(served, pathname: str, search: str) -> list:
+    """The page's content as the browser gets it: the Pages router callback's JSON response, then the response
+    of each part the page draws after it (dashboard/components/later.py), in the page's order."""
     response = requests.post(f"{served.url}/_dash-update-component", json=router_request(pathname, search), timeout=60)
     assert response.status_code == 200, response.text[:500]
-    return response.json()
+    answers = [response.json()]
+    for page, part, state in later.states_in_response(answers[0]):
+        drawn = requests.post(f"{served.url}/_dash-update-component", json=later.request(page, part, state),
+                              timeout=60)
+        assert drawn.status_code == 200, drawn.text[:500]
+        answers.append(drawn.json())
+    return answers
 
 
 def download(served, address: str) -> bytes:
