@@ -69,8 +69,14 @@ class LoadResult:
     note: str = ""
 
 
-def load_file(con: duckdb.DuckDBPyConnection, raw: RawFile, file_id: int, sheets: SheetRows) -> LoadResult:
-    """Put one file's rows in its raw table. Row rules run afterwards, once per source (apply_rules)."""
+def reads_in_duckdb(raw: RawFile) -> bool:
+    """A CSV: DuckDB reads it with no Python in the way, so several can be read at once."""
+    return raw.source.format in {"table", "headerless_csv"} and not raw.sheet
+
+
+def load_file(con: duckdb.DuckDBPyConnection, raw: RawFile, file_id: int, sheets: SheetRows | None) -> LoadResult:
+    """Put one file's rows in its raw table. Row rules run afterwards, once per source (apply_rules).
+    Worksheet rows wait in `sheets` (None only for files that reads_in_duckdb)."""
     if raw.source.format == "table" and raw.sheet:
         return _load_sheet(con, raw, file_id, sheets)
     if raw.source.format in {"table", "headerless_csv"}:
@@ -121,8 +127,8 @@ def _load_csv(con: duckdb.DuckDBPyConnection, raw: RawFile, file_id: int) -> Loa
     # shifts the rows after it, which the update below puts right.
     max_line_size = DUCKDB_MAX_LINE_BYTES
     while True:
-        con.execute(
-            f"insert into raw.{source.name} (file_id, line, _vintage, {target}) "
+        inserted = scalar(  # an insert answers with its count of rows
+            con, f"insert into raw.{source.name} (file_id, line, _vintage, {target}) "
             f"select {file_id}, row_number() over () + {header_lines}, {vintage}, {selected} from {read(max_line_size)}"
         )
         structural = con.execute(
@@ -155,8 +161,7 @@ def _load_csv(con: duckdb.DuckDBPyConnection, raw: RawFile, file_id: int) -> Loa
             f"update raw.{source.name} set line = line + (select count(*) from unnest([{thresholds}]) as t(threshold) "
             f"where threshold < line - {header_lines}) where file_id = {file_id}"
         )
-    rows_read = scalar(con, f"select count(*) from raw.{source.name} where file_id = {file_id}") \
-        + len(structural)
+    rows_read = inserted + len(structural)
 
     for line, error_type, message, csv_line in structural:
         _reject(con, raw, file_id, line, None, csv_line, f"malformed line: {message}")
@@ -199,20 +204,28 @@ def _actual_line_bytes(message: str, file_size: int) -> int:
 
 class SheetRows:
     """Worksheet rows waiting to be inserted: one insert per source, not one per workbook (the BCF
-    alone is 1,800 small workbooks at national scale)."""
+    alone is 1,800 small workbooks at national scale). Rows are kept as plain lists until then:
+    a DataFrame per workbook cost more than parsing the workbook."""
 
     def __init__(self) -> None:
-        self.frames: dict[str, list[pd.DataFrame]] = {}
+        self.columns: dict[str, dict[str, list]] = {}
 
-    def add(self, source: str, frame: pd.DataFrame) -> None:
-        self.frames.setdefault(source, []).append(frame)
+    def add(self, source: str, columns: dict[str, list]) -> None:
+        held = self.columns.setdefault(source, {name: [] for name in columns})
+        for name, values in columns.items():
+            held[name].extend(values)
 
     def flush(self, con: duckdb.DuckDBPyConnection) -> None:
-        for source, frames in self.frames.items():
-            con.register("sheet_rows", pd.concat(frames, ignore_index=True))
+        for source, columns in self.columns.items():
+            numbers = {name: columns.pop(name) for name in ("file_id", "line")}
+            # object, not pandas' own text type: values go to DuckDB exactly as read (None stays NULL)
+            frame = pd.DataFrame(columns, dtype=object)
+            for position, (name, values) in enumerate(numbers.items()):
+                frame.insert(position, name, pd.array(values, dtype="int64"))
+            con.register("sheet_rows", frame)
             con.execute(f"insert into raw.{source} by name select * from sheet_rows")
             con.unregister("sheet_rows")
-        self.frames.clear()
+        self.columns.clear()
 
 
 def apply_rules(con: duckdb.DuckDBPyConnection, files: list[tuple[int, RawFile]]) -> None:
@@ -271,14 +284,15 @@ def _load_sheet(con: duckdb.DuckDBPyConnection, raw: RawFile, file_id: int, shee
     if not body:
         raise SourceError(raw.name, f"sheet {sheet.name!r} has a header at row {raw.header_row} but no rows below it",
                           expected="one row per record below the header")
-    frame = pd.DataFrame({"file_id": file_id, "line": [number for number, _ in body], "_vintage": None})
+    columns: dict[str, list] = {"file_id": [file_id] * len(body), "line": [number for number, _ in body],
+                                "_vintage": [None] * len(body)}
     for name in source.raw_columns:
         if name in positions:
             at = positions[name]
-            frame[name] = [row[at] if at < len(row) else "" for _, row in body]
+            columns[name] = [row[at] if at < len(row) else "" for _, row in body]
         else:
-            frame[name] = constants.get(name)
-    sheets.add(source.name, frame.astype({name: "object" for name in source.raw_columns}))
+            columns[name] = [constants.get(name)] * len(body)
+    sheets.add(source.name, columns)
 
     lines = {number for number, _ in body}
     for first_row, first_col, last_row, last_col in sheet.merged:

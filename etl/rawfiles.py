@@ -80,11 +80,13 @@ def sniff(path: Path, raw_dir: Path, name: str = "", recall: Callable[[RawFile],
                     first = chunk[:65536]
                 digest.update(chunk)
                 newlines += chunk.count(b"\n")
-                crlf += chunk.count(b"\r\n")
+                if b"\r" in chunk:  # the two-byte count costs twice the one-byte one: LF files skip it
+                    crlf += chunk.count(b"\r\n")
                 raw.has_nul = raw.has_nul or b"\x00" in chunk
                 last_byte = chunk[-1:]
                 raw.size += len(chunk)
-                if utf8:
+                if utf8 and not (chunk.isascii() and decoder.getstate()[0] == b""):
+                    # ASCII is UTF-8 (unless the last chunk ended inside a character): decoding is for the rest
                     try:
                         decoder.decode(chunk)
                     except UnicodeDecodeError:
