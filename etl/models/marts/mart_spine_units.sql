@@ -55,10 +55,9 @@ yearly as (
         measure_id,
         area_code,
         any_value(icb_code) as icb_code,
-        -- in month order: a council's numerators are fractions of practices' counts, and a sum of
-        -- fractions in whatever order the threads meet them differs in the last bit from one build to the next
-        sum(numerator order by period_start) as numerator,
-        sum(denominator order by period_start) as denominator,
+        -- a council's numerators are fractions of practices' counts: added up exactly (macros.sql)
+        sum(exact(numerator))::double as numerator,
+        sum(exact(denominator))::double as denominator,
         max(period_start) as last_month
     from outcomes
     where
