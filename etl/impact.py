@@ -39,23 +39,41 @@ def setting(con: duckdb.DuckDBPyConnection, name: str) -> float:
 
 
 def area_panels(con: duckdb.DuckDBPyConnection) -> Iterator[AreaPanel]:
-    frame = con.execute(f"select * from {PANEL_TABLE}").df()
-    for outcome, rows in frame.groupby("outcome", sort=True):
-        months = pd.DatetimeIndex(sorted(rows["month"].unique()))
-        events = rows.pivot(index="practice_code", columns="month", values="events").reindex(columns=months)
-        exposure = rows.pivot(index="practice_code", columns="month", values="exposure").reindex(columns=months)
-        practices = rows.drop_duplicates("practice_code").set_index("practice_code").loc[events.index]
+    # The cells come as arrays, sorted, and are placed by position; a practice's ICB, council and adoption
+    # (the same in each of its rows) come once. As one DataFrame, pivoted, the same cost a second a build, twice.
+    cells = con.execute(f"select outcome, practice_code, month, events, exposure from {PANEL_TABLE} "
+                        "order by outcome, practice_code, month").fetchnumpy()
+    practices_of = con.execute(
+        "select outcome, practice_code, any_value(adoption_month) as adoption_month, "
+        + ", ".join(f"any_value({column}) as {column}" for _, *columns in AREA_LEVELS[1:] for column in columns)
+        + f" from {PANEL_TABLE} group by outcome, practice_code order by outcome, practice_code").df()
+    outcomes = cells["outcome"]
+    if not len(outcomes):
+        return
+    starts = np.flatnonzero(np.r_[True, outcomes[1:] != outcomes[:-1]])
+    for start, end in zip(starts, [*starts[1:], len(outcomes)]):
+        outcome = outcomes[start]
+        codes = cells["practice_code"][start:end]
+        new_practice = np.r_[True, codes[1:] != codes[:-1]]
+        row_practice = np.cumsum(new_practice) - 1
+        month = cells["month"][start:end]
+        months = pd.DatetimeIndex(np.unique(month))
+        events, exposure = (np.full((int(new_practice.sum()), len(months)), np.nan) for _ in range(2))
+        events[row_practice, months.searchsorted(month)] = cells["events"][start:end]
+        exposure[row_practice, months.searchsorted(month)] = cells["exposure"][start:end]
+        practices = practices_of[practices_of["outcome"] == outcome]
         adoption = _adoption_index(practices["adoption_month"], months)
         for area_type, code_column, name_column in AREA_LEVELS:
             if code_column is None:
-                groups = [(ALL_PRACTICES, np.ones(len(practices), dtype=bool))]
+                groups = [(ALL_PRACTICES, np.arange(len(practices)))]
             else:
-                known = practices[code_column].notna()
-                groups = [((code, name), ((practices[code_column] == code) & known).to_numpy())
-                          for (code, name), _ in practices[known].groupby([code_column, name_column], sort=True)]
-            for (code, name), members in groups:
-                panel = Panel(events.to_numpy(dtype=float)[members], exposure.to_numpy(dtype=float)[members],
-                              adoption[members])
+                members: dict[tuple[str, str], list[int]] = {}
+                for position, (code, name) in enumerate(zip(practices[code_column], practices[name_column])):
+                    if not pd.isna(code):
+                        members.setdefault((code, name), []).append(position)
+                groups = [(key, np.array(members[key])) for key in sorted(members)]
+            for (code, name), positions in groups:
+                panel = Panel(events[positions], exposure[positions], adoption[positions])
                 yield AreaPanel(str(outcome), area_type, str(code), str(name), panel, months)
 
 
