@@ -19,6 +19,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from etl import boundaries, workbooks
 from etl.errors import SourceError
 from etl.sources import HeaderMatch, Source, load_sources, recognise_header
@@ -79,9 +81,8 @@ def sniff(path: Path, raw_dir: Path, name: str = "", recall: Callable[[RawFile],
                 if not first:
                     first = chunk[:65536]
                 digest.update(chunk)
-                newlines += chunk.count(b"\n")
-                if b"\r" in chunk:  # the two-byte count costs twice the one-byte one: LF files skip it
-                    crlf += chunk.count(b"\r\n")
+                found_newlines, found_crlf = _line_ends(chunk, last_byte)
+                newlines, crlf = newlines + found_newlines, crlf + found_crlf
                 raw.has_nul = raw.has_nul or b"\x00" in chunk
                 last_byte = chunk[-1:]
                 raw.size += len(chunk)
@@ -114,6 +115,19 @@ def sniff(path: Path, raw_dir: Path, name: str = "", recall: Callable[[RawFile],
     text = first.decode("utf-8-sig" if utf8 else "cp1252", errors="replace")
     _recognise(raw, text)
     return raw
+
+
+def _line_ends(chunk: bytes, before: bytes) -> tuple[int, int]:
+    """Line feeds in chunk, and those a carriage return precedes (`before`: the previous chunk's last byte).
+    Counted with numpy, which lets go of the GIL, so the build's two recognising threads count side by side
+    (bytes.count holds it, and took most of the time recognising a national folder)."""
+    data = np.frombuffer(chunk, dtype=np.uint8)
+    line_feeds = data == ord("\n")
+    newlines = int(np.count_nonzero(line_feeds))
+    across = int(before == b"\r" and chunk[:1] == b"\n")  # a CRLF split between two chunks
+    if b"\r" not in chunk:
+        return newlines, across
+    return newlines, across + int(np.count_nonzero(line_feeds[1:] & (data[:-1] == ord("\r"))))
 
 
 def recognise_workbook(raw: RawFile) -> None:
