@@ -151,10 +151,13 @@ class LoadCache:
                             "entry": [self.recalled[(raw.name, raw.sha256)].entry for _, raw in files]})
         con.register("cache_ids", ids)
         try:
+            # In the cache's order, not sorted by file and line (a sort of 12 million rows took 8 s of a
+            # national rebuild): the rows of the files read afresh are in the raw tables before these anyway,
+            # and no model depends on the order of raw rows (sums of fractions are exact, lists say their
+            # order); tests/etl/test_rebuild.py and bench/rebuild.py prove the warehouse the same.
             for source in sorted({raw.source.name for _, raw in files}):
                 con.execute(f"insert into raw.{source} by name select ids.file_id, cached.* exclude (entry) "
-                            f"from {ALIAS}.{_rows_table(source)} as cached inner join cache_ids as ids using (entry) "
-                            "order by ids.file_id, cached.line")
+                            f"from {ALIAS}.{_rows_table(source)} as cached inner join cache_ids as ids using (entry)")
             con.execute(f"insert into dq_rejected_rows by name select ids.file_id, cached.* exclude (entry) "
                         f"from {ALIAS}.rejected as cached inner join cache_ids as ids using (entry)")
         finally:
