@@ -35,7 +35,8 @@ SETTINGS = (
             "Redis that holds the cache for every worker and server, e.g. redis://cache-host:6379/0; "
             "empty: each worker keeps its own."),
     Setting("JOINTCARE_BUILD_MEMORY", "1500MB", "DuckDB memory limit for the build (spills to disk beyond it)."),
-    Setting("JOINTCARE_THREADS", "2", "DuckDB threads for the build."),
+    Setting("JOINTCARE_THREADS", "2", "Threads for the build: DuckDB's, and how many sources' files are read, "
+            "and contracts checked, side by side."),
     Setting("JOINTCARE_MAX_REQUEST_BYTES", "1000000",
             "Largest request body the dashboard reads (larger gets 413); its callbacks send a few kB."),
     Setting("JOINTCARE_DEBUG", "0", "1 turns on the Dash debug tools; never in production."),
