@@ -144,25 +144,29 @@ def fit_untreated(events, exposure, untreated, weights=None, start=None):
     # scale that array is 50 MB, and allocating it afresh each round cost more than the arithmetic.
     active = np.arange(w.shape[0])
     active_weights, active_period_events = w, period_events
+    current = month.copy()  # the still-moving replicates' month effects, packed like their weights
     scratch = np.empty((w.shape[0], y.shape[0]))
+    steps = np.empty_like(month)
     for _ in range(_MAX_ITERATIONS):
-        current = month[active]
         weighted_level = _levels_into(scratch[:active.size], practice_events, current, n)
         np.multiply(active_weights, weighted_level, out=weighted_level)
-        expected = weighted_level @ n
-        new = np.divide(active_period_events, expected, out=np.zeros_like(expected), where=expected > 0)
+        new = weighted_level @ n  # each period's expected events at month effect 1
+        # in place: where nothing is expected the division leaves the 0 that is there, as the update wants
+        np.divide(active_period_events, new, out=new, where=new > 0)
         # Only level x month is identified: scale each fit so its first period with events is 1, so
         # the two sets of effects cannot drift apart by a constant factor from one round to the next.
         reference = new[np.arange(len(active)), np.argmax(new > 0, axis=1)]
         new /= np.where(reference > 0, reference, 1.0)[:, None]
-        change = np.abs(new - current).max(axis=1)  # months near 1 after scaling: about the log change
-        month[active] = new
+        step = np.subtract(new, current, out=steps[:active.size])
+        change = np.abs(step, out=step).max(axis=1)  # months near 1 after scaling: about the log change
         moving = change >= _TOLERANCE
-        if not moving.any():
-            break
         if not moving.all():
-            active = active[moving]
+            month[active[~moving]] = new[~moving]  # converged: their months are final
+            if not moving.any():
+                break
+            active, new = active[moving], new[moving]
             active_weights, active_period_events = active_weights[moving], active_period_events[moving]
+        current = new
     else:
         raise RuntimeError("the untreated model did not converge")
     with np.errstate(divide="ignore"):
