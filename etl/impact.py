@@ -58,9 +58,10 @@ def area_panels(con: duckdb.DuckDBPyConnection) -> Iterator[AreaPanel]:
         row_practice = np.cumsum(new_practice) - 1
         month = cells["month"][start:end]
         months = pd.DatetimeIndex(np.unique(month))
+        row_month = months.searchsorted(month)
         events, exposure = (np.full((int(new_practice.sum()), len(months)), np.nan) for _ in range(2))
-        events[row_practice, months.searchsorted(month)] = cells["events"][start:end]
-        exposure[row_practice, months.searchsorted(month)] = cells["exposure"][start:end]
+        events[row_practice, row_month] = cells["events"][start:end]
+        exposure[row_practice, row_month] = cells["exposure"][start:end]
         practices = practices_of[practices_of["outcome"] == outcome]
         adoption = _adoption_index(practices["adoption_month"], months)
         for area_type, code_column, name_column in AREA_LEVELS:

@@ -77,10 +77,10 @@ def reads_in_duckdb(raw: RawFile) -> bool:
 def load_file(con: duckdb.DuckDBPyConnection, raw: RawFile, file_id: int, sheets: SheetRows | None) -> LoadResult:
     """Put one file's rows in its raw table. Row rules run afterwards, once per source (apply_rules).
     Worksheet rows wait in `sheets` (None only for files that reads_in_duckdb)."""
-    if raw.source.format == "table" and raw.sheet:
-        return _load_sheet(con, raw, file_id, sheets)
-    if raw.source.format in {"table", "headerless_csv"}:
+    if reads_in_duckdb(raw):
         return _load_csv(con, raw, file_id)
+    if raw.source.format == "table":  # a worksheet's table
+        return _load_sheet(con, raw, file_id, sheets)
     if raw.source.format == "geojson":
         loaded = boundaries.load(con, raw, file_id)
         rejected = scalar(con, "select count(distinct line) from dq_rejected_rows where file_id = ?", [file_id])
