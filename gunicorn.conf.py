@@ -36,4 +36,10 @@ def post_worker_init(worker):
     from dashboard import db, warm
 
     warm.pages(worker.wsgi)
-    db.after_swap(lambda: warm.pages(worker.wsgi))  # on db's own thread, before the new file is served
+    warm.settle()
+
+    def rewarm() -> None:  # on db's own thread, before the new file is served
+        warm.pages(worker.wsgi)
+        warm.settle()
+
+    db.after_swap(rewarm)

@@ -17,12 +17,10 @@ The cache is keyed by db.warehouse_version(), so a rebuilt warehouse (new bounda
 fresh one; boundaries are kept as compact GeoJSON strings (about 1 KB each), so even all of England
 at one level is tens of MB per worker, not hundreds.
 
-Council outlines (`council_outlines`) are dissolved from the same stored LSOA boundaries, one council
-at a time and only when a map first needs it, then kept per (council, level) in the same cache. They
-are sent as rings (lines), not polygons: a map draws them over its LSOAs and needs no fill. The stored
-boundaries were simplified one LSOA at a time by the ETL, so neighbours no longer meet exactly and a
-plain union leaves thin gaps inside a council as holes; a hole is kept only where another LSOA lies
-in it (a city inside its county), so every other one is such a gap and is dropped.
+Council outlines (`council_outlines`) are dissolved from the same stored LSOA boundaries by the build
+(geo_council, etl/outlines.py), then simplified here only when a map first needs a council at a level,
+and kept per (council, level) in the same cache. They are sent as rings (lines), not polygons: a map
+draws them over its LSOAs and needs no fill.
 """
 
 from __future__ import annotations
@@ -118,7 +116,10 @@ def _centroids() -> dict[str, tuple[float, float]]:
     state = _state()
     if state["centroids"] is None:
         frame = db.run_query("catchment__lsoa_centroids")
-        state["centroids"] = dict(zip(frame["lsoa_code"], zip(frame["centroid_lon"], frame["centroid_lat"])))
+        # Columns as Python lists first: iterating pandas' own string arrays costs a call per value,
+        # about 50 ms for England's 33,800 LSOAs, paid on a map's first request in each worker.
+        state["centroids"] = dict(zip(frame["lsoa_code"].tolist(),
+                                      zip(frame["centroid_lon"].tolist(), frame["centroid_lat"].tolist())))
     return state["centroids"]
 
 
@@ -221,38 +222,6 @@ class CouncilOutline:
         return 2 * 4 * math.ceil(len(self.lon) * 4 / 3)
 
 
-def dissolve(texts: list[str], others: np.ndarray | None = None) -> shapely.Geometry | None:
-    """The GeoJSON boundaries in texts merged into one (Multi)Polygon; None if none is a polygon.
-
-    Only holes holding one of `others` (lon, lat points inside LSOAs not among these: say, a city's
-    inside its county) are kept; every other hole is a gap left where the ETL simplified two
-    neighbours apart. Specks of less than a square metre or so, left where neighbours overlapped, go too.
-    """
-    geometries = shapely.from_geojson(np.array(texts, dtype=object), on_invalid="ignore")
-    geometries = geometries[np.isin(shapely.get_type_id(geometries), (3, 6))]
-    if not len(geometries):
-        return None
-    invalid = ~shapely.is_valid(geometries)
-    geometries[invalid] = shapely.make_valid(geometries[invalid])
-    merged = shapely.union_all(geometries, grid_size=10.0 ** -DECIMALS)
-    others = np.empty((0, 2)) if others is None else np.asarray(others, dtype=float).reshape(-1, 2)
-    parts = []
-    for part in shapely.get_parts(merged):
-        if part.geom_type != "Polygon" or part.area < (10.0 ** -DECIMALS) ** 2:
-            continue
-        holes = [ring for ring in part.interiors if _holds_any(shapely.Polygon(ring), others)]
-        parts.append(shapely.Polygon(part.exterior, holes))
-    if not parts:
-        return None
-    return parts[0] if len(parts) == 1 else shapely.MultiPolygon(parts)
-
-
-def _holds_any(polygon: shapely.Polygon, points: np.ndarray) -> bool:
-    west, south, east, north = polygon.bounds
-    near = points[(points[:, 0] >= west) & (points[:, 0] <= east) & (points[:, 1] >= south) & (points[:, 1] <= north)]
-    return bool(len(near)) and bool(shapely.contains_xy(polygon, near[:, 0], near[:, 1]).any())
-
-
 def outline_of(code: str, name: str, dissolved: shapely.Geometry, tolerance: float) -> CouncilOutline:
     """A dissolved council as lines simplified at tolerance, with a point for its name.
 
@@ -281,16 +250,13 @@ def label_point(area: shapely.Geometry, tolerance: float) -> tuple[float, float]
 
 
 def _councils() -> dict:
-    """Which council each LSOA with a boundary is in, and each council's name and LSOAs."""
+    """Which council each LSOA with a boundary is in, and each council's name."""
     state = _state()
     if state["councils"] is None:
         frame = db.run_query("catchment__lsoa_councils")
-        members: dict[str, list[str]] = {}
-        for lsoa, council in zip(frame["lsoa_code"], frame["council_code"]):
-            members.setdefault(council, []).append(lsoa)
-        state["councils"] = {"of": dict(zip(frame["lsoa_code"], frame["council_code"])),
-                             "names": dict(zip(frame["council_code"], frame["council_name"])),
-                             "members": members}
+        lsoas, councils = frame["lsoa_code"].tolist(), frame["council_code"].tolist()  # as _centroids says
+        state["councils"] = {"of": dict(zip(lsoas, councils)),
+                             "names": dict(zip(councils, frame["council_name"].tolist()))}
     return state["councils"]
 
 
@@ -302,30 +268,23 @@ def councils_of(codes: Iterable[str]) -> list[str]:
 
 
 def council_outline(code: str, tolerance: float = LEVELS[0]) -> CouncilOutline | None:
-    """One council's outline at the level of tolerance (rounded down to one of LEVELS), dissolved from its
-    LSOAs' boundaries the first time any map needs it and kept for this warehouse; None without boundaries."""
+    """One council's outline at the level of tolerance (rounded down to one of LEVELS), from the outline the
+    build dissolved (geo_council, etl/outlines.py), simplified the first time any map needs it at that level
+    and kept for this warehouse; None for a council without boundaries."""
     level = max([value for value in LEVELS if value <= tolerance], default=LEVELS[0])
     state = _state()
-    councils = _councils()
     with _lock:
         # the dicts of this warehouse's cache: a rebuild meanwhile replaces them, so nothing stale lands in its
         outlines = state["outlines"]
         if (code, level) in outlines:
             return outlines[(code, level)]
-        dissolved = outlines.get((code, None))
-    if dissolved is None:
-        members = councils["members"].get(code, [])
-        frame = db.run_query("catchment__lsoa_geometry", codes=tuple(members)) if members else None
-        inside = set(members)
-        centroids = _centroids()
-        others = np.array([point for lsoa, point in centroids.items() if lsoa not in inside], dtype=float)
-        merged = dissolve(list(frame["geometry_geojson"]), others) if frame is not None and len(frame) else None
-        dissolved = False if merged is None else merged
-        with _lock:
-            outlines[(code, None)] = dissolved  # False: no boundary, remembered so it is not asked again
-    outline = outline_of(code, councils["names"][code], dissolved, level) if dissolved is not False else None
+    frame = db.run_query("catchment__council_outline", council=code)
+    outline = None
+    if len(frame):
+        dissolved = shapely.from_wkb(bytes(frame["outline_wkb"].iloc[0]))  # DuckDB gives a blob as bytearray
+        outline = outline_of(code, frame["council_name"].iloc[0], dissolved, level)
     with _lock:
-        outlines[(code, level)] = outline
+        outlines[(code, level)] = outline  # None too: remembered so it is not asked again
     return outline
 
 

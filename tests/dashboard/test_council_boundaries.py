@@ -57,8 +57,9 @@ def labels(figure) -> dict:
 
 def test_two_adjacent_squares_dissolve_into_one_rectangle():
     from dashboard import geometry
+    from etl.outlines import dissolve
 
-    dissolved = geometry.dissolve([square(-1.50, 52.50), square(-1.49, 52.50)])
+    dissolved = dissolve([square(-1.50, 52.50), square(-1.49, 52.50)])
     assert dissolved.geom_type == "Polygon" and not list(dissolved.interiors)
     assert dissolved.area == pytest.approx(2 * 0.01 * 0.01, rel=1e-9)
     assert dissolved.bounds == pytest.approx((-1.50, 52.50, -1.48, 52.51))
@@ -74,15 +75,32 @@ def test_two_adjacent_squares_dissolve_into_one_rectangle():
 
 def test_a_hole_is_kept_only_where_another_lsoa_lies_in_it():
     from dashboard import geometry
+    from etl.outlines import dissolve
 
     # a ring of eight squares round an empty middle square (-1.49..-1.48 x 52.51..52.52)
     ring = [square(-1.50 + 0.01 * i, 52.50 + 0.01 * j) for i in range(3) for j in range(3) if (i, j) != (1, 1)]
-    as_gap = geometry.dissolve(ring, np.array([[-1.60, 52.505]]))  # the only other LSOA is far away
+    as_gap = dissolve(ring, np.array([[-1.60, 52.505]]))  # the only other LSOA is far away
     assert not list(as_gap.interiors) and as_gap.area == pytest.approx(9e-4)
-    enclave = geometry.dissolve(ring, np.array([[-1.485, 52.515]]))  # another council's LSOA in the middle
+    enclave = dissolve(ring, np.array([[-1.485, 52.515]]))  # another council's LSOA in the middle
     assert len(enclave.interiors) == 1 and enclave.area == pytest.approx(8e-4)
     outline = geometry.outline_of("X", "Ringshire", enclave, geometry.LEVELS[0])
     assert int(np.isnan(outline.lon).sum()) == 1  # two rings drawn, with one gap between them
+
+
+def test_the_build_dissolves_each_council_once(tiny):
+    import shapely
+
+    rows = tiny.execute("select council_code, council_name, lsoa_count, outline_wkb from geo_council "
+                        "order by council_code").fetchall()
+    assert [(code, name, count) for code, name, count, _ in rows] == [
+        (UNITOWN, "Unitown", 2), (COUNTYSHIRE, "Countyshire", 4)]
+    for (_, _, _, wkb), box in zip(rows, (UNITOWN_BOX, COUNTYSHIRE_BOX)):
+        outline = shapely.from_wkb(wkb)
+        west, south, east, north = box
+        # the squares' rectangle exactly: no gap, no sliver where neighbours meet
+        assert outline.geom_type == "Polygon" and not list(outline.interiors)
+        assert outline.area == pytest.approx((east - west) * (north - south), rel=1e-9)
+        assert outline.bounds == pytest.approx(box)
 
 
 def test_outlines_are_cached_per_warehouse_and_computed_only_when_asked(dashboard_db, monkeypatch):
@@ -95,15 +113,15 @@ def test_outlines_are_cached_per_warehouse_and_computed_only_when_asked(dashboar
     real_query = db.run_query
     monkeypatch.setattr(db, "run_query", lambda *args, **kwargs: pytest.fail(f"queried {args}"))
     assert geometry.council_outline(UNITOWN, geometry.LEVELS[0]) is unitown
-    # a rebuilt warehouse starts afresh: the outline is dissolved again (a new object, the same shape)
+    # a rebuilt warehouse starts afresh: the outline is read again (a new object, the same shape)
     asked = []
     monkeypatch.setattr(db, "run_query", lambda name, **params: asked.append(name) or real_query(name, **params))
     monkeypatch.setattr(db, "warehouse_version", lambda: -1)
     again = geometry.council_outline(UNITOWN, geometry.LEVELS[0])
     assert again is not unitown and line_points_of(again) == corners(UNITOWN_BOX)
-    assert "catchment__lsoa_geometry" in asked
-    # only the council asked for was dissolved
-    assert [key for key in geometry._cache["outlines"] if key[1] is None] == [(UNITOWN, None)]
+    assert asked == ["catchment__council_outline"]  # the build's outline: no LSOA boundary is read
+    # only the council asked for was simplified
+    assert list(geometry._cache["outlines"]) == [(UNITOWN, geometry.LEVELS[0])]
 
 
 def line_points_of(outline) -> set:
