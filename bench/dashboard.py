@@ -41,7 +41,7 @@ PAGES = ("/", "/catchment", "/pooled-budget", "/joint-working", "/outcomes", "/c
 
 
 def ensure_warehouse() -> None:
-    catchment.ensure_warehouse("dim_practice_locality", "dashboard")
+    catchment.ensure_warehouse("geo_council", "dashboard")
 
 
 def selections() -> list[str]:
