@@ -288,3 +288,14 @@ create or replace temp macro haversine_km(latitude_1, longitude_1, latitude_2, l
     pow(sin(radians(latitude_2 - latitude_1) / 2), 2)
     + cos(radians(latitude_1)) * cos(radians(latitude_2)) * pow(sin(radians(longitude_2 - longitude_1) / 2), 2)
 ));
+
+-- One council's outline, dissolved by the build (geo_council): here rather than in its query alone so
+-- that a warehouse built before outlines moved into the build is named as needing a rebuild (db.unreadable)
+-- instead of its maps failing.
+create or replace temp macro council_outline(council) as table
+    select
+        council_code,
+        council_name,
+        outline_wkb
+    from geo_council
+    where council_code = council;

@@ -4,5 +4,4 @@ select
     council_code,
     council_name,
     outline_wkb
-from geo_council
-where council_code = $council
+from council_outline($council)
