@@ -281,7 +281,7 @@ def council_outline(code: str, tolerance: float = LEVELS[0]) -> CouncilOutline |
     frame = db.run_query("catchment__council_outline", council=code)
     outline = None
     if len(frame):
-        dissolved = shapely.from_wkb(bytes(frame["outline_wkb"].iloc[0]))  # DuckDB gives a blob as bytearray
+        dissolved = shapely.from_geojson(frame["outline_geojson"].iloc[0])
         outline = outline_of(code, frame["council_name"].iloc[0], dissolved, level)
     with _lock:
         outlines[(code, level)] = outline  # None too: remembered so it is not asked again

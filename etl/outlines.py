@@ -64,8 +64,9 @@ def _within(points: np.ndarray, bounds: tuple[float, float, float, float]) -> np
 
 
 def council_outlines(lsoas: pd.DataFrame) -> pd.DataFrame:
-    """One row per council with a boundary: council_code, council_name, lsoa_count and outline_wkb (the
-    dissolved outline as WKB, WGS84), in council code order.
+    """One row per council with a boundary: council_code, council_name, lsoa_count and outline_geojson (the
+    dissolved outline as GeoJSON, WGS84, like geo_lsoa's boundaries), in council code order. Typed even when
+    empty (a build without boundaries), so the table's columns are text and integers all the same.
 
     lsoas: one row per LSOA with a boundary (lsoa_code, council_code, or null outside any council,
     council_name, geometry_geojson, centroid_lon, centroid_lat).
@@ -76,14 +77,15 @@ def council_outlines(lsoas: pd.DataFrame) -> pd.DataFrame:
     named = lsoas.dropna(subset=["council_code"]).drop_duplicates("council_code").sort_values("council_code")
     codes, names = named["council_code"].tolist(), named["council_name"].tolist()
 
-    def outline(code: str) -> tuple[bytes | None, int]:
+    def outline(code: str) -> tuple[str | None, int]:
         inside = council_of == code
         merged = dissolve(texts[inside], points[~inside])
-        return (None if merged is None else shapely.to_wkb(merged)), int(inside.sum())
+        return (None if merged is None else shapely.to_geojson(merged)), int(inside.sum())
 
     with ThreadPoolExecutor(max_workers=settings.get_int("JOINTCARE_THREADS")) as pool:
         results = list(pool.map(outline, codes))
-    frame = pd.DataFrame({"council_code": codes, "council_name": names,
-                          "lsoa_count": [count for _, count in results],
-                          "outline_wkb": [wkb for wkb, _ in results]})
-    return frame[frame["outline_wkb"].notna()].reset_index(drop=True)
+    frame = pd.DataFrame({"council_code": pd.Series(codes, dtype="string"),
+                          "council_name": pd.Series(names, dtype="string"),
+                          "lsoa_count": pd.Series([count for _, count in results], dtype="int64"),
+                          "outline_geojson": pd.Series([text for text, _ in results], dtype="string")})
+    return frame[frame["outline_geojson"].notna()].reset_index(drop=True)

@@ -296,6 +296,6 @@ create or replace temp macro council_outline(council) as table
     select
         council_code,
         council_name,
-        outline_wkb
+        outline_geojson
     from geo_council
     where council_code = council;

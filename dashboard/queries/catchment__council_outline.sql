@@ -3,5 +3,5 @@
 select
     council_code,
     council_name,
-    outline_wkb
+    outline_geojson
 from council_outline($council)

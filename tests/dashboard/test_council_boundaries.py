@@ -90,12 +90,12 @@ def test_a_hole_is_kept_only_where_another_lsoa_lies_in_it():
 def test_the_build_dissolves_each_council_once(tiny):
     import shapely
 
-    rows = tiny.execute("select council_code, council_name, lsoa_count, outline_wkb from geo_council "
+    rows = tiny.execute("select council_code, council_name, lsoa_count, outline_geojson from geo_council "
                         "order by council_code").fetchall()
     assert [(code, name, count) for code, name, count, _ in rows] == [
         (UNITOWN, "Unitown", 2), (COUNTYSHIRE, "Countyshire", 4)]
-    for (_, _, _, wkb), box in zip(rows, (UNITOWN_BOX, COUNTYSHIRE_BOX)):
-        outline = shapely.from_wkb(wkb)
+    for (_, _, _, text), box in zip(rows, (UNITOWN_BOX, COUNTYSHIRE_BOX)):
+        outline = shapely.from_geojson(text)
         west, south, east, north = box
         # the squares' rectangle exactly: no gap, no sliver where neighbours meet
         assert outline.geom_type == "Polygon" and not list(outline.interiors)

@@ -32,6 +32,12 @@ def test_registrations_and_lookups_only(tiny_raw: Path, tmp_path: Path):
     output = "\n".join(lines)
     assert "dim_pcn is empty: needs GP practice to PCN, sub-ICB, ICB and region mapping" in output
     assert "mart_coterminosity is empty: needs GP practice to PCN, sub-ICB, ICB and region mapping" in output
+    # Without boundaries there are no council outlines, but the table keeps its types for the maps' query
+    assert con.execute("select count(*) from geo_council").fetchall()[0][0] == 0
+    assert dict(con.execute("select column_name, data_type from information_schema.columns "
+                            "where table_name = 'geo_council'").fetchall()) == {
+        "council_code": "VARCHAR", "council_name": "VARCHAR", "lsoa_count": "BIGINT", "outline_geojson": "VARCHAR"}
+    assert "geo_council is empty: needs LSOA (2021) boundaries" in output
     con.close()
 
 
