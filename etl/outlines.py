@@ -72,13 +72,15 @@ def council_outlines(lsoas: pd.DataFrame) -> pd.DataFrame:
     council_name, geometry_geojson, centroid_lon, centroid_lat).
     """
     points = lsoas[["centroid_lon", "centroid_lat"]].to_numpy(dtype=float)
-    council_of = lsoas["council_code"].fillna("").to_numpy(dtype=object)
     texts = lsoas["geometry_geojson"].to_numpy(dtype=object)
-    named = lsoas.dropna(subset=["council_code"]).drop_duplicates("council_code").sort_values("council_code")
-    codes, names = named["council_code"].tolist(), named["council_name"].tolist()
+    # each council's rows found in one pass, not by comparing every LSOA's code with each council's
+    members = lsoas.groupby("council_code", sort=True).indices
+    codes = list(members)
+    names = lsoas["council_name"].to_numpy(dtype=object)[[members[code][0] for code in codes]].tolist()
 
     def outline(code: str) -> tuple[str | None, int]:
-        inside = council_of == code
+        inside = np.zeros(len(lsoas), dtype=bool)
+        inside[members[code]] = True
         merged = dissolve(texts[inside], points[~inside])
         return (None if merged is None else shapely.to_geojson(merged)), int(inside.sum())
 

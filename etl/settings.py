@@ -36,7 +36,7 @@ SETTINGS = (
             "empty: each worker keeps its own."),
     Setting("JOINTCARE_BUILD_MEMORY", "1500MB", "DuckDB memory limit for the build (spills to disk beyond it)."),
     Setting("JOINTCARE_THREADS", "2", "Threads for the build: DuckDB's, and how many sources' files are read, "
-            "and contracts checked, side by side."),
+            "contracts checked and council outlines dissolved, side by side."),
     Setting("JOINTCARE_MAX_REQUEST_BYTES", "1000000",
             "Largest request body the dashboard reads (larger gets 413); its callbacks send a few kB."),
     Setting("JOINTCARE_DEBUG", "0", "1 turns on the Dash debug tools; never in production."),
