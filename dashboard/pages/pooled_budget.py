@@ -310,14 +310,17 @@ def _hwb_comparison(hwbs: pd.DataFrame, period: str) -> tuple[go.Figure, str]:
     median = hwbs["planned_per_head_gbp"].median()
     if not formats.is_missing(median):
         fig.add_vline(x=median, line={"color": NHS_DARK_GREY, "dash": "dash", "width": 1.5})
-        fig.add_annotation(x=median, y=1, yref="paper", yanchor="bottom", showarrow=False,
-                           text=f"Middle HWB (median): {formats.money(median)}", font={"size": 12, "color": NHS_DARK_GREY})
-    fig = styled(fig, x_title=f"Planned pounds per registered resident, {period} (£)",
-                 height=max(200, 26 * len(shown) + 110), legend=False)
+        # on two lines, ending at the line: on a phone one line ran off the chart's right edge
+        fig.add_annotation(x=median, y=1, yref="paper", yanchor="bottom", xanchor="right", showarrow=False,
+                           text=f"Middle HWB<br>(median): {formats.money(median)}",
+                           font={"size": 12, "color": NHS_DARK_GREY})
+    fig = styled(fig, height=max(200, 26 * len(shown) + 110), legend=False)
     fig.update_yaxes(autorange="reversed", type="category", automargin=True)
     top = hwbs["planned_per_head_gbp"].max()
-    fig.update_xaxes(tickprefix="£", range=[0, (top if not formats.is_missing(top) else 1) * 1.25])
-    fig.update_layout(margin={"l": 16, "r": 24, "t": 36, "b": 56})
+    # the axis title on lines a phone's panel can hold (styled's 40 characters were cut off at 320 px)
+    fig.update_xaxes(tickprefix="£", range=[0, (top if not formats.is_missing(top) else 1) * 1.25],
+                     title_text=figures.wrapped(f"Planned pounds per registered resident, {period} (£)", 26))
+    fig.update_layout(margin={"l": 16, "r": 24, "t": 44, "b": 84})  # room for both on their lines
     return fig, note
 
 
