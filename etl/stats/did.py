@@ -128,6 +128,13 @@ def fit_untreated(events, exposure, untreated, weights=None, start=None):
     The updates run on the multiplicative scale (level = exp(a), month = exp(g)), where each is one
     matrix product and one division: with a thousand bootstrap replicates at once, the element-wise
     work on (replicates x months) arrays is what costs, so it is kept to a few operations a round.
+
+    Replicates started from the point estimate's months (`start`, with weights) take chord steps
+    (_chord): each update's step is stretched by how the point fit's updates respond to the months,
+    which the replicates share nearly. Each fit still stops only when a plain update moves no month
+    by the tolerance, and its months are that update's, so the answer is the fixed point of the same
+    updates either way; a chord step only gets there in fewer rounds (an England-scale panel's
+    replicates took about 4 rounds rather than 10).
     """
     y = np.where(untreated, events, 0.0)
     n = np.where(untreated, exposure, 0.0)
@@ -138,6 +145,10 @@ def fit_untreated(events, exposure, untreated, weights=None, start=None):
     identified = period_exposure > 0  # a period with no untreated exposure has no effect to estimate
     month = np.ones_like(period_events) if start is None else np.exp(np.where(np.isfinite(start), start, 0.0))
     month = np.where(identified, month, 0.0)
+    # Where months outnumber practices a chord step costs more than a round's matrix products and
+    # saves fewer rounds than it costs (a council's panel): those fits take plain updates only.
+    chorded = start is not None and weights is not None and n.shape[0] > n.shape[1]
+    chord = _chord(practice_events, start[0], n) if chorded else None
     # Replicates converge at different speeds: only those still moving are updated each round. Their
     # rows of the weights are kept packed together, copied only when some replicate has converged, and
     # the (replicates x practices) work of a round is done in one buffer allocated once: at England
@@ -146,7 +157,10 @@ def fit_untreated(events, exposure, untreated, weights=None, start=None):
     active_weights, active_period_events = w, period_events
     current = month.copy()  # the still-moving replicates' month effects, packed like their weights
     scratch = np.empty((w.shape[0], y.shape[0]))
-    steps = np.empty_like(month)
+    # A replicate takes chord steps while each one at least halves its largest step, plain updates
+    # for good after one that does not: plain updates always converge, a chord step need not.
+    chording = np.full(w.shape[0], chord is not None)
+    last_change = np.full(w.shape[0], np.inf)
     for _ in range(_MAX_ITERATIONS):
         weighted_level = _levels_into(scratch[:active.size], practice_events, current, n)
         np.multiply(active_weights, weighted_level, out=weighted_level)
@@ -157,15 +171,21 @@ def fit_untreated(events, exposure, untreated, weights=None, start=None):
         # the two sets of effects cannot drift apart by a constant factor from one round to the next.
         reference = new[np.arange(len(active)), np.argmax(new > 0, axis=1)]
         new /= np.where(reference > 0, reference, 1.0)[:, None]
-        step = np.subtract(new, current, out=steps[:active.size])
-        change = np.abs(step, out=step).max(axis=1)  # months near 1 after scaling: about the log change
+        step = new - current
+        change = np.abs(step).max(axis=1)  # months near 1 after scaling: about the log change
         moving = change >= _TOLERANCE
         if not moving.all():
             month[active[~moving]] = new[~moving]  # converged: their months are final
             if not moving.any():
                 break
-            active, new = active[moving], new[moving]
+            active, new, step, current = active[moving], new[moving], step[moving], current[moving]
             active_weights, active_period_events = active_weights[moving], active_period_events[moving]
+            change, chording, last_change = change[moving], chording[moving], last_change[moving]
+        if chord is not None:
+            chording &= change <= last_change / 2
+            last_change = change
+            if chording.any():
+                _chord_step(new, current, step, chord, chording)
         current = new
     else:
         raise RuntimeError("the untreated model did not converge")
@@ -173,6 +193,51 @@ def fit_untreated(events, exposure, untreated, weights=None, start=None):
         g = np.where(identified, np.log(month), np.nan)
         a = np.log(_levels(practice_events, month, n, unknown=np.nan))
     return a, g
+
+
+def _chord(practice_events, start, n):
+    """The matrix that turns an update's step into a chord step, from the point fit's months `start`
+    (log scale, as fit_untreated returns them); None where it cannot be formed.
+
+    One round of updates maps months m to G(m): G_t = F_t / F_r with F_t = E_t / N_t, N_t = sum_i
+    level_i n_it, level_i = e_i / X_i, X_i = sum_s m_s n_is, r the first month with events. At the
+    point fit, dG_t/dm_s = G_t (K_ts / N_t - K_rs / N_r) with K = n' diag(e / X^2) n. Newton's step for
+    G(m) = m is (I - J)^-1 (G(m) - m); with J from the point fit for every replicate (a chord method),
+    a row of steps times the transpose of (I - J)^-1 is each replicate's stretched step.
+    """
+    month = np.exp(np.where(np.isfinite(start), start, -np.inf))  # no exposure or no events: 0
+    if not (month > 0).any():
+        return None
+    expected = n @ month  # (P,) each practice's expected events at level 1
+    with np.errstate(divide="ignore", invalid="ignore"):
+        level = np.where(expected > 0, practice_events / expected, 0.0)
+        curvature = np.where(expected > 0, level / expected, 0.0)
+    period = level @ n  # N
+    response = n.T @ (n * curvature[:, None])  # K
+    first = int(np.argmax(month > 0))
+    shown = (month > 0) & (period > 0)
+    jacobian = np.zeros((month.size, month.size))
+    relative = month / month[first]
+    jacobian[shown] = relative[shown, None] * (response[shown] / period[shown, None] - response[first] / period[first])
+    try:
+        stretch = np.linalg.inv(np.eye(month.size) - jacobian).T
+    except np.linalg.LinAlgError:
+        return None
+    return stretch if np.isfinite(stretch).all() else None
+
+
+def _chord_step(new, current, step, chord, chording) -> None:
+    """Replace, in `new`, the plain update of each chording replicate with its chord step, unless that
+    step would make a month negative, or give one where the update finds no events (those keep the
+    plain update this round)."""
+    rows = np.flatnonzero(chording) if not chording.all() else slice(None)
+    proposal = current[rows] + step[rows] @ chord
+    proposal[new[rows] <= 0] = 0.0
+    usable = ~(proposal < 0).any(axis=1)
+    if isinstance(rows, slice):
+        new[usable] = proposal[usable]
+    else:
+        new[rows[usable]] = proposal[usable]
 
 
 def _levels(practice_events, month, n, unknown: float = 0.0):

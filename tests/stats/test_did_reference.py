@@ -1,11 +1,12 @@
 """The fast imputation estimator (etl/stats/did.py) against a straightforward one written out here.
 
 etl/stats/did.py fits all bootstrap replicates at once, in reused buffers, dropping each replicate from
-the work as it converges, and counts the resampled practices with one bincount; the reference below
-fits one replicate at a time with plain loops over rounds and a fresh array at every step, and counts
-each replicate's draws separately. Both stop a fit when no month effect moves by 1e-10 on the log
-scale, so they can differ by about that much, never more: a faster path that changed a replicate's
-weights, its warm start or the cells it counts would move the interval by far more than 1e-9.
+the work as it converges, takes chord steps where the practices outnumber the months, and counts the
+resampled practices with one bincount; the reference below fits one replicate at a time with plain
+alternating updates and a fresh array at every step, and counts each replicate's draws separately.
+Both stop a fit when no month effect moves by 1e-10 on the log scale, so they can differ by about that
+much, never more: a faster path that changed a replicate's weights, its warm start or the cells it
+counts would move the interval by far more than 1e-9.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ import numpy as np
 import pytest
 from scipy.stats import t as student_t
 
-from etl.stats.did import NEVER, Panel, impute, placebo
+from etl.stats import did
+from etl.stats.did import NEVER, Panel, fit_untreated, impute, placebo
 
 TOLERANCE = 1e-10
 CONVERGED = 1e-9  # relative: what two fits stopped by TOLERANCE may differ by
@@ -137,3 +139,41 @@ def test_the_fast_placebo_matches_the_straightforward_one():
     ratio, low, high = _reference_impute(Panel(events, panel.exposure, np.array(early)), reps=199, seed=11)
     assert low < ratio < high
     assert (fast.ratio, fast.ci_low, fast.ci_high) == pytest.approx((ratio, low, high), rel=CONVERGED)
+
+
+def _replicates(reps: int, seed: int):
+    """The hand-made panel's untreated cells, and `reps` random practice weights (0 to 3)."""
+    panel = _panel()
+    observed = ~np.isnan(panel.events)
+    untreated = observed & ~panel.treated
+    events, exposure = np.where(observed, panel.events, 0.0), np.where(observed, panel.exposure, 0.0)
+    weights = np.random.default_rng(seed).integers(0, 4, size=(reps, len(ADOPTION))).astype(float)
+    return events, exposure, untreated, weights
+
+
+def _reference_months(events, exposure, untreated, weights):
+    y, n = np.where(untreated, events, 0.0), np.where(untreated, exposure, 0.0)
+    return np.array([_fit_one(y, n, w, np.ones(y.shape[1]))[1] for w in weights])
+
+
+def test_chord_steps_reach_the_months_plain_updates_reach(monkeypatch):
+    events, exposure, untreated, weights = _replicates(reps=40, seed=3)
+    _, point = fit_untreated(events, exposure, untreated)
+    chord_steps = []
+    step = did._chord_step
+    monkeypatch.setattr(did, "_chord_step", lambda *args: chord_steps.append(1) or step(*args))
+    _, months = fit_untreated(events, exposure, untreated, weights, start=np.repeat(point, len(weights), axis=0))
+    assert chord_steps  # ten practices over eight months: the chord is used
+    np.testing.assert_allclose(np.exp(months), _reference_months(events, exposure, untreated, weights),
+                               rtol=CONVERGED)
+
+
+def test_a_chord_that_does_not_shrink_the_steps_is_dropped_for_plain_updates(monkeypatch):
+    # Tripled steps overshoot: each would leave a replicate about twice as far from its answer. The
+    # fit must notice, go on with plain updates and still reach the same months.
+    events, exposure, untreated, weights = _replicates(reps=40, seed=5)
+    _, point = fit_untreated(events, exposure, untreated)
+    monkeypatch.setattr(did, "_chord", lambda *args: 3 * np.eye(events.shape[1]))
+    _, months = fit_untreated(events, exposure, untreated, weights, start=np.repeat(point, len(weights), axis=0))
+    np.testing.assert_allclose(np.exp(months), _reference_months(events, exposure, untreated, weights),
+                               rtol=CONVERGED)
