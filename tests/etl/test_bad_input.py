@@ -4,12 +4,14 @@ with their reasons; and a failed build never touches the warehouse users are rea
 from __future__ import annotations
 
 import errno
+import gc
 import os
 from pathlib import Path
 
 import duckdb
 import pytest
 
+import etl.build
 from etl.build import build, check
 from etl.errors import BuildFailed
 from tests.conftest import sha256
@@ -31,6 +33,7 @@ def fails(raw: Path, db: Path, before: str) -> str:
         build(raw, db, echo=lambda _: None)
     assert sha256(db) == before, "a failed build changed the warehouse"
     assert not list(db.parent.glob(".jointcare-build-*")), "a failed build left its work folder behind"
+    assert gc.isenabled(), "a failed build left Python's cycle collector off (it is paused while files are read)"
     return str(failure.value)
 
 
@@ -50,6 +53,17 @@ def test_wrong_header_stops_the_build(built):
     message = fails(raw, db, before)
     assert f"{REG_Q1.as_posix()}, line 1: not recognised" in message
     assert "lacks LSOA_CODE" in message  # says what was expected, without guessing
+
+
+def test_a_build_stopped_while_reading_files_turns_the_cycle_collector_back_on(built, monkeypatch):
+    raw, db, before = built
+    assert gc.isenabled()
+
+    def unreadable(*args, **kwargs):
+        raise BuildFailed(["the disk holding the raw files went away"])
+
+    monkeypatch.setattr(etl.build, "_sniff_all", unreadable)
+    assert "went away" in fails(raw, db, before)
 
 
 def test_unrecognised_file_can_be_listed_and_skipped(built, tmp_path):
