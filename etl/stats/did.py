@@ -155,6 +155,9 @@ def fit_untreated(events, exposure, untreated, weights=None, start=None):
     # scale that array is 50 MB, and allocating it afresh each round cost more than the arithmetic.
     active = np.arange(w.shape[0])
     active_weights, active_period_events = w, period_events
+    # Each fit's first period with events: the update finds events there in every round (a practice with
+    # events that period has a level), so it is found once rather than searched for in every round.
+    active_first = np.argmax(period_events > 0, axis=1)
     current = month.copy()  # the still-moving replicates' month effects, packed like their weights
     scratch = np.empty((w.shape[0], y.shape[0]))
     # A replicate takes chord steps while each one at least halves its largest step, plain updates
@@ -169,7 +172,7 @@ def fit_untreated(events, exposure, untreated, weights=None, start=None):
         np.divide(active_period_events, new, out=new, where=new > 0)
         # Only level x month is identified: scale each fit so its first period with events is 1, so
         # the two sets of effects cannot drift apart by a constant factor from one round to the next.
-        reference = new[np.arange(len(active)), np.argmax(new > 0, axis=1)]
+        reference = new[np.arange(len(active)), active_first]
         new /= np.where(reference > 0, reference, 1.0)[:, None]
         step = new - current
         change = np.abs(step).max(axis=1)  # months near 1 after scaling: about the log change
@@ -180,7 +183,8 @@ def fit_untreated(events, exposure, untreated, weights=None, start=None):
                 break
             active, new, step, current = active[moving], new[moving], step[moving], current[moving]
             active_weights, active_period_events = active_weights[moving], active_period_events[moving]
-            change, chording, last_change = change[moving], chording[moving], last_change[moving]
+            active_first, change = active_first[moving], change[moving]
+            chording, last_change = chording[moving], last_change[moving]
         if chord is not None:
             chording &= change <= last_change / 2
             last_change = change
