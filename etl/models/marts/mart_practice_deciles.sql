@@ -61,24 +61,38 @@ scopes as (
         value
     from all_values
     where icb_code is not null
+),
+
+deciles as (
+    select
+        measure_id,
+        scope,
+        icb_code,
+        any_value(scope_name) as scope_name,
+        period_start,
+        count(*) as practices,
+        -- the nine in one aggregate: each group is sorted once rather than nine times (a third of the time
+        -- at England scale), and each decile is the same number
+        quantile_cont(value, [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]) as deciles
+    from scopes
+    group by measure_id, scope, icb_code, period_start
 )
 
 select
     measure_id,
     scope,
     icb_code,
-    any_value(scope_name) as scope_name,
+    scope_name,
     period_start,
-    count(*) as practices,
-    quantile_cont(value, 0.1) as p10,
-    quantile_cont(value, 0.2) as p20,
-    quantile_cont(value, 0.3) as p30,
-    quantile_cont(value, 0.4) as p40,
-    quantile_cont(value, 0.5) as p50,
-    quantile_cont(value, 0.6) as p60,
-    quantile_cont(value, 0.7) as p70,
-    quantile_cont(value, 0.8) as p80,
-    quantile_cont(value, 0.9) as p90
-from scopes
-group by measure_id, scope, icb_code, period_start
+    practices,
+    deciles[1] as p10,
+    deciles[2] as p20,
+    deciles[3] as p30,
+    deciles[4] as p40,
+    deciles[5] as p50,
+    deciles[6] as p60,
+    deciles[7] as p70,
+    deciles[8] as p80,
+    deciles[9] as p90
+from deciles
 order by measure_id, scope, icb_code, period_start
