@@ -223,8 +223,9 @@ def _connect(path: Path, work_dir: Path) -> duckdb.DuckDBPyConnection:
 def _cycle_collector_paused() -> Iterator[None]:
     """Recognising and loading make half a million objects that live until loading ends (every workbook's
     rows), and Python's cycle collector walked them all seven times a national build: 0.9 s, holding the
-    GIL the two reading threads share. They hold no reference cycles, and are freed by their counts when
-    loading is done, so the collector waits till then."""
+    GIL the two reading threads share. So the collector waits till loading ends. Nothing is kept for
+    longer: objects are still freed by their reference counts, and any cycle made meanwhile is found
+    by the collector's next pass once it is back on."""
     enabled = gc.isenabled()
     gc.disable()
     try:

@@ -231,9 +231,9 @@ def _chord(practice_events, start, n):
 
 
 def _chord_step(new, current, step, chord, chording) -> None:
-    """Replace, in `new`, the plain update of each chording replicate with its chord step, unless that
-    step would make a month negative, or give one where the update finds no events (those keep the
-    plain update this round)."""
+    """Replace, in `new`, the plain update of each chording replicate with its chord step. A month the
+    update finds no events in stays 0; a replicate whose step would make any month negative keeps the
+    plain update this round."""
     rows = np.flatnonzero(chording) if not chording.all() else slice(None)
     proposal = current[rows] + step[rows] @ chord
     proposal[new[rows] <= 0] = 0.0
