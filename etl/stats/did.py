@@ -50,6 +50,7 @@ METHOD = ("Staggered difference-in-differences (imputation estimator, Borusyak, 
 NEVER = -1
 _TOLERANCE = 1e-10  # on the log scale: ratios are exact to about 1e-9
 _MAX_ITERATIONS = 20_000
+_WORST_CONDITION = 1e8  # of I - J for a chord step (_chord): steps stretched beyond this are rounding noise
 # The bootstrap's matrix products are many and mid-sized (replicates x practices x months, for ~600
 # panels at England scale). With BLAS's default of one thread per core they were slower, not faster,
 # on a machine whose cores are busy elsewhere (DuckDB in the same build, other processes): the threads
@@ -129,12 +130,17 @@ def fit_untreated(events, exposure, untreated, weights=None, start=None):
     matrix product and one division: with a thousand bootstrap replicates at once, the element-wise
     work on (replicates x months) arrays is what costs, so it is kept to a few operations a round.
 
+    Untreated cells with events must have exposure (Panel.observed makes them so).
+
     Replicates started from the point estimate's months (`start`, with weights) take chord steps
     (_chord): each update's step is stretched by how the point fit's updates respond to the months,
-    which the replicates share nearly. Each fit still stops only when a plain update moves no month
-    by the tolerance, and its months are that update's, so the answer is the fixed point of the same
-    updates either way; a chord step only gets there in fewer rounds (an England-scale panel's
-    replicates took about 4 rounds rather than 10).
+    which the replicates share nearly. Only a replicate whose months are all tied together by one
+    practice takes them: a practice it drew, with events, untreated in every month. Its updates then
+    have one fixed point, and each fit still stops only when a plain update moves no month by the
+    tolerance, keeping that update's months, so a chord step only gets there in fewer rounds (an
+    England-scale panel's replicates took about 4 rounds rather than 10). Months not tied together
+    have many fixed points, and plain updates keep the start's scale between the groups where a chord
+    step would move it: such a replicate (or a panel with no such practice) takes plain updates only.
     """
     y = np.where(untreated, events, 0.0)
     n = np.where(untreated, exposure, 0.0)
@@ -148,7 +154,8 @@ def fit_untreated(events, exposure, untreated, weights=None, start=None):
     # Where months outnumber practices a chord step costs more than a round's matrix products and
     # saves fewer rounds than it costs (a council's panel): those fits take plain updates only.
     chorded = start is not None and weights is not None and n.shape[0] > n.shape[1]
-    chord = _chord(practice_events, start[0], n) if chorded else None
+    ties = (practice_events > 0) & (n > 0)[:, n.sum(axis=0) > 0].all(axis=1)  # practices tying every month
+    chord = _chord(practice_events, start[0], n) if chorded and ties.any() else None
     # Replicates converge at different speeds: only those still moving are updated each round. Their
     # rows of the weights are kept packed together, copied only when some replicate has converged, and
     # the (replicates x practices) work of a round is done in one buffer allocated once: at England
@@ -160,9 +167,9 @@ def fit_untreated(events, exposure, untreated, weights=None, start=None):
     active_first = np.argmax(period_events > 0, axis=1)
     current = month.copy()  # the still-moving replicates' month effects, packed like their weights
     scratch = np.empty((w.shape[0], y.shape[0]))
-    # A replicate takes chord steps while each one at least halves its largest step, plain updates
-    # for good after one that does not: plain updates always converge, a chord step need not.
-    chording = np.full(w.shape[0], chord is not None)
+    # A replicate takes chord steps while each one at least halves its largest step, and plain updates
+    # for good after one that does not: a chord step need not converge where a plain one does.
+    chording = (w @ ties > 0) if chord is not None else np.zeros(w.shape[0], dtype=bool)  # drew one
     last_change = np.full(w.shape[0], np.inf)
     for _ in range(_MAX_ITERATIONS):
         weighted_level = _levels_into(scratch[:active.size], practice_events, current, n)
@@ -223,11 +230,10 @@ def _chord(practice_events, start, n):
     jacobian = np.zeros((month.size, month.size))
     relative = month / month[first]
     jacobian[shown] = relative[shown, None] * (response[shown] / period[shown, None] - response[first] / period[first])
-    try:
-        stretch = np.linalg.inv(np.eye(month.size) - jacobian).T
-    except np.linalg.LinAlgError:
-        return None
-    return stretch if np.isfinite(stretch).all() else None
+    settled = np.eye(month.size) - jacobian
+    if not np.isfinite(settled).all() or np.linalg.cond(settled) > _WORST_CONDITION:
+        return None  # months not tied together: I - J is (near) singular, and its inverse is noise
+    return np.linalg.inv(settled).T
 
 
 def _chord_step(new, current, step, chord, chording) -> None:

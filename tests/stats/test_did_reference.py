@@ -177,3 +177,57 @@ def test_a_chord_that_does_not_shrink_the_steps_is_dropped_for_plain_updates(mon
     _, months = fit_untreated(events, exposure, untreated, weights, start=np.repeat(point, len(weights), axis=0))
     np.testing.assert_allclose(np.exp(months), _reference_months(events, exposure, untreated, weights),
                                rtol=CONVERGED)
+
+
+def _one_round(y, n, month):
+    """One round of the plain updates with weight 1, as _fit_one makes it: months to the next months."""
+    practice_events = y.sum(axis=1)
+    expected = n @ month
+    level = np.divide(practice_events, expected, out=np.zeros_like(expected), where=expected > 0)
+    by_month = level @ n
+    new = np.divide(y.sum(axis=0), by_month, out=np.zeros_like(by_month), where=by_month > 0)
+    return new / new[np.argmax(new > 0)]
+
+
+def test_the_chord_is_made_from_the_jacobian_of_one_round_of_updates():
+    # (I - J)^-1 transposed, J checked against central differences of one round at the point fit.
+    events, exposure, untreated, _ = _replicates(reps=1, seed=0)
+    y, n = np.where(untreated, events, 0.0), np.where(untreated, exposure, 0.0)
+    _, point = fit_untreated(events, exposure, untreated)
+    months = np.exp(point[0])
+    jacobian = np.eye(len(months)) - np.linalg.inv(did._chord(y.sum(axis=1), point[0], n).T)
+    step = 1e-6
+    differences = np.array([(_one_round(y, n, months + step * unit) - _one_round(y, n, months - step * unit))
+                            / (2 * step) for unit in np.eye(len(months))]).T
+    assert np.abs(differences).max() > 1e-3  # the months do respond: a zero matrix would not pass
+    np.testing.assert_allclose(jacobian, differences, atol=1e-7)
+
+
+def _plain_impute(monkeypatch, panel: Panel, reps: int, seed: int):
+    with monkeypatch.context() as patched:
+        patched.setattr(did, "_chord", lambda *args: None)
+        return impute(panel, reps=reps, seed=seed)
+
+
+def test_months_no_practice_ties_together_are_fitted_with_plain_updates(monkeypatch):
+    # Months 0 and 2 share no practice with events: the model has many fits, and plain updates keep the
+    # start's scale between them where a chord step would move it (the interval came out as 1e-56 to 1e56).
+    nan = np.nan
+    events = np.array([[24, nan, 28], [16, 14, 15], [22, 18, nan], [39, 26, nan], [nan, nan, 24]])
+    exposure = np.array([[1137, 770, 541], [517, 1313, 1413], [1107, 1229, 1044], [1435, 1316, 503],
+                         [1357, 534, 1230]], dtype=float)
+    panel = Panel(events, exposure, np.array([1, 2, NEVER, 2, NEVER]))
+    fitted, plain = impute(panel, reps=199, seed=1), _plain_impute(monkeypatch, panel, reps=199, seed=1)
+    assert (fitted.ratio, fitted.ci_low, fitted.ci_high) == (plain.ratio, plain.ci_low, plain.ci_high)
+
+
+def test_replicates_that_leave_out_the_practice_tying_the_months_take_plain_updates(monkeypatch):
+    # Only P3 (never adopting) has untreated events in every month: a replicate that does not draw it
+    # has months tied by nothing, and a chord step moved such a replicate's fit (the interval's lower
+    # end 0.001004 against 0.000983).
+    nan = np.nan
+    events = np.array([[nan, nan, 28], [nan, 25, nan], [40, 16, 19], [15, 2, 9], [21, 25, 26]])
+    panel = Panel(events, np.full(events.shape, 1000.0), np.array([NEVER, NEVER, 2, NEVER, 1]))
+    fitted, plain = impute(panel, reps=199, seed=60), _plain_impute(monkeypatch, panel, reps=199, seed=60)
+    assert (fitted.ratio, fitted.ci_low, fitted.ci_high) == pytest.approx(
+        (plain.ratio, plain.ci_low, plain.ci_high), rel=CONVERGED)
