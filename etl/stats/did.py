@@ -153,9 +153,10 @@ def fit_untreated(events, exposure, untreated, weights=None, start=None):
     month = np.where(identified, month, 0.0)
     # Where months outnumber practices a chord step costs more than a round's matrix products and
     # saves fewer rounds than it costs (a council's panel): those fits take plain updates only.
-    chorded = start is not None and weights is not None and n.shape[0] > n.shape[1]
-    ties = (practice_events > 0) & (n > 0)[:, n.sum(axis=0) > 0].all(axis=1)  # practices tying every month
-    chord = _chord(practice_events, start[0], n) if chorded and ties.any() else None
+    chord = ties = None
+    if start is not None and weights is not None and n.shape[0] > n.shape[1]:
+        ties = (practice_events > 0) & (n > 0)[:, n.sum(axis=0) > 0].all(axis=1)  # practices tying every month
+        chord = _chord(practice_events, start[0], n) if ties.any() else None
     # Replicates converge at different speeds: only those still moving are updated each round. Their
     # rows of the weights are kept packed together, copied only when some replicate has converged, and
     # the (replicates x practices) work of a round is done in one buffer allocated once: at England
@@ -240,14 +241,11 @@ def _chord_step(new, current, step, chord, chording) -> None:
     """Replace, in `new`, the plain update of each chording replicate with its chord step. A month the
     update finds no events in stays 0; a replicate whose step would make any month negative keeps the
     plain update this round."""
-    rows = np.flatnonzero(chording) if not chording.all() else slice(None)
+    rows = np.flatnonzero(chording)
     proposal = current[rows] + step[rows] @ chord
     proposal[new[rows] <= 0] = 0.0
     usable = ~(proposal < 0).any(axis=1)
-    if isinstance(rows, slice):
-        new[usable] = proposal[usable]
-    else:
-        new[rows[usable]] = proposal[usable]
+    new[rows[usable]] = proposal[usable]
 
 
 def _levels(practice_events, month, n, unknown: float = 0.0):

@@ -48,21 +48,10 @@ def _fit_one(y, n, w, start):
     """One Poisson two-way fit on the untreated cells (y, n zero elsewhere) with practice weights w:
     (levels, months), NaN for a practice or month with no untreated exposure."""
     practice_events = y.sum(axis=1)
-    period_events = w @ y
     identified = w @ n > 0
     month = np.where(identified, start, 0.0)
     for _ in range(20_000):
-        expected_by_practice = n @ month
-        level = np.zeros(len(w))
-        has = expected_by_practice > 0
-        level[has] = practice_events[has] / expected_by_practice[has]
-        expected_by_month = (w * level) @ n
-        new = np.zeros(len(month))
-        has = expected_by_month > 0
-        new[has] = period_events[has] / expected_by_month[has]
-        first = new[np.argmax(new > 0)]
-        if first > 0:
-            new = new / first
+        new = _one_round(y, n, w, month)
         moved = np.abs(new - month).max()
         month = new
         if moved < TOLERANCE:
@@ -72,6 +61,21 @@ def _fit_one(y, n, w, start):
     has = expected_by_practice > 0
     level[has] = practice_events[has] / expected_by_practice[has]
     return level, np.where(identified, month, np.nan)
+
+
+def _one_round(y, n, w, month):
+    """One round of the plain updates with practice weights w: months to the next months, the first
+    month with events scaled to 1."""
+    expected_by_practice = n @ month
+    level = np.zeros(len(w))
+    has = expected_by_practice > 0
+    level[has] = y.sum(axis=1)[has] / expected_by_practice[has]
+    expected_by_month = (w * level) @ n
+    new = np.zeros(len(month))
+    has = expected_by_month > 0
+    new[has] = (w @ y)[has] / expected_by_month[has]
+    first = new[np.argmax(new > 0)]
+    return new / first if first > 0 else new
 
 
 def _reference_impute(panel: Panel, reps: int, seed: int) -> tuple[float, float, float]:
@@ -179,16 +183,6 @@ def test_a_chord_that_does_not_shrink_the_steps_is_dropped_for_plain_updates(mon
                                rtol=CONVERGED)
 
 
-def _one_round(y, n, month):
-    """One round of the plain updates with weight 1, as _fit_one makes it: months to the next months."""
-    practice_events = y.sum(axis=1)
-    expected = n @ month
-    level = np.divide(practice_events, expected, out=np.zeros_like(expected), where=expected > 0)
-    by_month = level @ n
-    new = np.divide(y.sum(axis=0), by_month, out=np.zeros_like(by_month), where=by_month > 0)
-    return new / new[np.argmax(new > 0)]
-
-
 def test_the_chord_is_made_from_the_jacobian_of_one_round_of_updates():
     # (I - J)^-1 transposed, J checked against central differences of one round at the point fit.
     events, exposure, untreated, _ = _replicates(reps=1, seed=0)
@@ -197,8 +191,12 @@ def test_the_chord_is_made_from_the_jacobian_of_one_round_of_updates():
     months = np.exp(point[0])
     jacobian = np.eye(len(months)) - np.linalg.inv(did._chord(y.sum(axis=1), point[0], n).T)
     step = 1e-6
-    differences = np.array([(_one_round(y, n, months + step * unit) - _one_round(y, n, months - step * unit))
-                            / (2 * step) for unit in np.eye(len(months))]).T
+    ones = np.ones(y.shape[0])
+
+    def moved(unit):
+        return _one_round(y, n, ones, months + step * unit) - _one_round(y, n, ones, months - step * unit)
+
+    differences = np.array([moved(unit) / (2 * step) for unit in np.eye(len(months))]).T
     assert np.abs(differences).max() > 1e-3  # the months do respond: a zero matrix would not pass
     np.testing.assert_allclose(jacobian, differences, atol=1e-7)
 
